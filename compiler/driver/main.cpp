@@ -1,0 +1,154 @@
+// netc: the command-line tool.
+//   netc check FILE...        check every network's shapes; exit 0 clean, 1 errors, 2 usage
+//   netc summary FILE         a table of layers, shapes, parameters and MACs (or --format=json)
+//   netc ir FILE              the elaborated IR as text
+//   netc params FILE          every parameter and buffer as state_dict() names it, with its shape
+#include "analysis/summary.h"
+#include "driver/compile.h"
+#include "ir/printer.h"
+
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/ErrorHandling.h>
+#include <llvm/Support/InitLLVM.h>
+#include <llvm/Support/WithColor.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <fmt/format.h>
+
+namespace cl = llvm::cl;
+
+namespace {
+
+cl::OptionCategory netc_category("netc options");
+
+cl::SubCommand check_cmd("check", "Check the shapes of every network in the files");
+cl::SubCommand summary_cmd("summary", "Print a table of layers, shapes, parameters and MACs");
+cl::SubCommand ir_cmd("ir", "Print the elaborated IR");
+cl::SubCommand params_cmd("params", "List parameters and buffers with their state_dict() names");
+
+cl::list<std::string> check_files(cl::Positional, cl::desc("<file.netc>..."), cl::OneOrMore,
+                                  cl::sub(check_cmd));
+cl::opt<std::string> summary_file(cl::Positional, cl::desc("<file.netc>"), cl::Required,
+                                  cl::sub(summary_cmd));
+cl::opt<std::string> ir_file(cl::Positional, cl::desc("<file.netc>"), cl::Required,
+                             cl::sub(ir_cmd));
+cl::opt<std::string> params_file(cl::Positional, cl::desc("<file.netc>"), cl::Required,
+                                 cl::sub(params_cmd));
+
+cl::list<std::string> include_dirs("I", cl::desc("Add a folder to search for imports"),
+                                   cl::value_desc("dir"), cl::Prefix, cl::ZeroOrMore,
+                                   cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
+cl::opt<int64_t> batch("batch", cl::desc("Batch size (default 1)"), cl::init(1),
+                       cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
+cl::opt<std::string> network_name("network", cl::desc("Only this network of the file"),
+                                  cl::value_desc("name"), cl::sub(*cl::AllSubCommands),
+                                  cl::cat(netc_category));
+cl::opt<bool> print_after_all("print-after-all", cl::desc("Print the IR after every pass"),
+                              cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
+cl::opt<bool> time_passes("time-passes", cl::desc("Time every pass"),
+                          cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
+cl::opt<bool> color("diagnostics-color", cl::desc("Colour diagnostics (default: when stderr is a terminal)"),
+                    cl::init(false), cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
+
+enum class Format { Text, Json };
+cl::opt<Format> format("format", cl::desc("Output format"),
+                       cl::values(clEnumValN(Format::Text, "text", "a table (default)"),
+                                  clEnumValN(Format::Json, "json", "JSON")),
+                       cl::init(Format::Text), cl::sub(summary_cmd), cl::cat(netc_category));
+cl::opt<int> depth("depth", cl::desc("Group layers by the first N parts of their names"),
+                   cl::init(0), cl::sub(summary_cmd), cl::cat(netc_category));
+
+constexpr int kExitClean = 0;
+constexpr int kExitErrors = 1;
+constexpr int kExitUsage = 2;
+
+netc::CompileOptions compile_options() {
+  netc::CompileOptions options;
+  options.load.include_dirs = include_dirs;
+  options.elaborate.batch = batch;
+  options.network = network_name;
+  options.pipeline.print_after_all = print_after_all;
+  options.pipeline.time_passes = time_passes;
+  return options;
+}
+
+bool use_colors() { return color || llvm::errs().has_colors(); }
+
+int run_check() {
+  auto options = compile_options();
+  unsigned errors = 0, networks = 0;
+  for (const std::string &path : check_files) {
+    netc::CompiledFile file = netc::compile_file(path, options);
+    if (!file.readable)
+      return kExitUsage;
+    networks += file.graphs.size();
+    errors += file.diags->flush(llvm::errs(), use_colors());
+  }
+  llvm::outs() << fmt::format("checked {} network{} in {} file{}: {}\n", networks,
+                              networks == 1 ? "" : "s", check_files.size(),
+                              check_files.size() == 1 ? "" : "s",
+                              errors == 0 ? "no errors"
+                                          : fmt::format("{} error{}", errors,
+                                                        errors == 1 ? "" : "s"));
+  return errors ? kExitErrors : kExitClean;
+}
+
+// Runs `print` on each network of a single file, after its diagnostics.
+template <typename Print> int run_single(const std::string &path, Print print) {
+  netc::CompiledFile file = netc::compile_file(path, compile_options());
+  if (!file.readable)
+    return kExitUsage;
+  bool errors = file.diags->has_errors();
+  file.diags->flush(llvm::errs(), use_colors());
+  for (const netc::Graph &graph : file.graphs)
+    print(graph);
+  return errors ? kExitErrors : kExitClean;
+}
+
+void fatal_error_handler(void *, const char *reason, bool) {
+  llvm::errs() << "netc: internal error: " << reason << "\n";
+  std::_Exit(kExitUsage);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  llvm::install_fatal_error_handler(fatal_error_handler);
+  cl::HideUnrelatedOptions(netc_category);
+  std::string usage_errors;
+  llvm::raw_string_ostream usage_stream(usage_errors);
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "netc: a compiler for neural-network architectures\n",
+                                   &usage_stream)) {
+    llvm::errs() << usage_stream.str();
+    return kExitUsage;
+  }
+  if (batch < 1 || batch > 1 << 20) {
+    llvm::errs() << "netc: error: --batch must be between 1 and 1048576\n";
+    return kExitUsage;
+  }
+  if (check_cmd)
+    return run_check();
+  if (summary_cmd)
+    return run_single(summary_file, [](const netc::Graph &graph) {
+      netc::Summary s = netc::group_by_depth(netc::summarize(graph), depth);
+      if (format == Format::Json)
+        netc::print_summary_json(s, llvm::outs());
+      else
+        netc::print_summary_text(s, llvm::outs());
+    });
+  if (ir_cmd)
+    return run_single(ir_file, [](const netc::Graph &graph) {
+      netc::print_graph(graph, llvm::outs());
+    });
+  if (params_cmd)
+    return run_single(params_file, [](const netc::Graph &graph) {
+      for (const netc::Node &node : graph.nodes)
+        for (const netc::ParamSpec &p : node.params)
+          llvm::outs() << fmt::format("{}.{}\t{}\tfloat32\n", node.name, p.name,
+                                      netc::format_shape(p.shape));
+    });
+  llvm::errs() << "netc: error: no command given; try 'netc check FILE' or 'netc --help'\n";
+  return kExitUsage;
+}

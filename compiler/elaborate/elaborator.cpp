@@ -1,0 +1,949 @@
+#include "elaborate/elaborator.h"
+
+#include "elaborate/value.h"
+#include "ir/shape_inference.h"
+#include "ops/registry.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace netc {
+
+const char *kind_name(Value::Kind kind) {
+  switch (kind) {
+  case Value::Kind::Poison: return "an invalid value";
+  case Value::Kind::Tensor: return "a tensor";
+  case Value::Kind::Int: return "an int";
+  case Value::Kind::Float: return "a float";
+  case Value::Kind::Bool: return "a bool";
+  case Value::Kind::String: return "a string";
+  case Value::Kind::List: return "a list";
+  }
+  return "a value";
+}
+
+namespace {
+
+// Limits that keep hostile input from exhausting memory or time; real networks are far below.
+constexpr size_t kMaxNodes = 1'000'000;
+constexpr int64_t kMaxCalls = 10'000'000;
+constexpr int64_t kMaxRepeat = 100'000;
+
+// Thrown after a limit was hit and reported: elaboration stops.
+struct Abort {};
+
+// The state of one block call (or of the network body).
+struct Frame {
+  const Definition *def = nullptr;
+  std::map<std::string, Value, std::less<>> vars;
+  std::string prefix; // the layer path of this call, "" for the network
+  std::shared_ptr<const Instantiation> instantiation;
+  std::set<std::string, std::less<>> numbered_bases; // variables that receive several layers
+  std::map<std::string, int64_t, std::less<>> next_index;
+  std::map<std::string, int, std::less<>> auto_names;
+  std::vector<std::string> sequential; // enclosing `sequential` names, innermost last
+  bool returned = false;
+  std::vector<std::pair<std::string, Value>> results;
+};
+
+// Names the layer a stage creates, on demand: a stage that makes no layer (`y = x`, `n = x.C`)
+// must not use up a number.
+struct StageNamer {
+  const Stage *stage = nullptr;
+  const std::string *base = nullptr; // the assigned variable
+  int repeat_index = 0;              // 1-based inside a repeat
+  bool is_explicit() const { return stage && stage->name; }
+};
+
+// Counts the layer-making stages each variable receives in a body (both arms of an `if`
+// included, `sequential` bodies excluded): a variable with more than one is numbered.
+void count_stages(const std::vector<Stmt> &body, std::map<std::string, int> &counts) {
+  for (const Stmt &s : body) {
+    if (s.kind == StmtKind::Assign) {
+      for (const Stage &stage : s.chains[0].stages) {
+        bool makes_layer =
+            stage.expr->kind == ExprKind::Call || stage.expr->kind == ExprKind::Binary;
+        counts[s.target] += stage.repeat_count ? 2 : (makes_layer ? 1 : 0);
+      }
+    } else if (s.kind == StmtKind::If) {
+      count_stages(s.then_body, counts);
+      count_stages(s.else_body, counts);
+    }
+  }
+}
+
+std::string join_path(const std::string &prefix, const std::string &local) {
+  return prefix.empty() ? local : prefix + "." + local;
+}
+
+// The candidate spelled most like `word`, for "did you mean" hints; empty if none is close.
+std::string closest(llvm::StringRef word, const std::vector<std::string> &candidates) {
+  std::string best;
+  unsigned best_distance = 3;
+  for (const std::string &c : candidates) {
+    unsigned d = word.edit_distance(c, /*AllowReplacements=*/true, best_distance);
+    if (d < best_distance && d < word.size()) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+class Elaborator {
+public:
+  Elaborator(const Program &program, DiagnosticEngine &diags, const ElaborateOptions &options)
+      : program_(program), diags_(diags), options_(options) {}
+
+  Graph run(const Definition &network) {
+    graph_.name = network.name;
+    try {
+      run_network(network);
+    } catch (Abort) {
+    }
+    return std::move(graph_);
+  }
+
+private:
+  // --- reporting --------------------------------------------------------------------------------
+
+  void error(llvm::SMRange range, std::string message, const Frame &frame,
+             std::vector<Note> notes = {}) {
+    Diagnostic d;
+    d.loc = range.Start;
+    if (range.Start != range.End)
+      d.ranges = {range};
+    d.message = std::move(message);
+    d.notes = std::move(notes);
+    d.instantiation = frame.instantiation;
+    diags_.report(std::move(d));
+  }
+
+  Value fail(llvm::SMRange range, std::string message, const Frame &frame) {
+    error(range, std::move(message), frame);
+    return Value::poison(range);
+  }
+
+  // --- networks, blocks and statements -----------------------------------------------------------
+
+  void run_network(const Definition &network) {
+    Frame frame;
+    frame.def = &network;
+    prepare_frame(frame, network.body);
+    for (const NetworkInput &input : network.inputs)
+      declare_input(input, frame);
+    exec_body(network.body, frame);
+    if (!frame.returned) {
+      error(network.name_range, fmt::format("network '{}' has no 'return'", network.name), frame);
+      return;
+    }
+    for (auto &[name, value] : frame.results) {
+      if (value.kind == Value::Kind::Tensor)
+        graph_.outputs.push_back({name, value.node});
+      else if (!value.is_poison())
+        error(value.range,
+              fmt::format("a network returns tensors; this is {}", kind_name(value.kind)), frame);
+    }
+  }
+
+  void prepare_frame(Frame &frame, const std::vector<Stmt> &body) {
+    std::map<std::string, int> counts;
+    count_stages(body, counts);
+    for (const auto &[name, count] : counts)
+      if (count > 1)
+        frame.numbered_bases.insert(name);
+  }
+
+  void declare_input(const NetworkInput &input, Frame &frame) {
+    std::vector<int64_t> dims;
+    bool ok = true;
+    for (const auto &expr : input.dims) {
+      Value v = expr->kind == ExprKind::Wildcard ? Value::poison() : eval(*expr, frame);
+      if (v.kind != Value::Kind::Int || v.int_value <= 0 || v.int_value > (1 << 30)) {
+        if (!v.is_poison())
+          error(expr->range, "an input dimension must be a positive integer", frame);
+        ok = false;
+      }
+      dims.push_back(v.int_value);
+    }
+    TensorType type;
+    if (ok && dims.size() == 3) {
+      type = TensorType::nchw(options_.batch, dims[0], dims[1], dims[2]);
+      if (options_.input_hw) {
+        type.dims[2] = options_.input_hw->first;
+        type.dims[3] = options_.input_hw->second;
+      }
+    } else if (ok && dims.size() == 1) {
+      type = TensorType::nf(options_.batch, dims[0]);
+    } else if (ok) {
+      error(input.dims_range,
+            "an input shape is [C, H, W] or [F] (the batch dimension is left out)", frame);
+    }
+    Node node;
+    node.name = claim_name(input.name, input.range, true, frame);
+    node.type = type;
+    node.range = input.range;
+    NodeId id = add_node(std::move(node));
+    graph_.inputs.push_back(id);
+    if (frame.vars.count(input.name))
+      error(input.range, fmt::format("input '{}' is declared twice", input.name), frame);
+    frame.vars[input.name] = Value::tensor(id, input.range);
+  }
+
+  void exec_body(const std::vector<Stmt> &body, Frame &frame) {
+    for (const Stmt &stmt : body) {
+      if (frame.returned)
+        return;
+      exec(stmt, frame);
+    }
+  }
+
+  void exec(const Stmt &stmt, Frame &frame) {
+    switch (stmt.kind) {
+    case StmtKind::Assign:
+      frame.vars[stmt.target] = eval_chain(stmt.chains[0], frame, &stmt.target);
+      return;
+    case StmtKind::Return:
+      exec_return(stmt, frame);
+      return;
+    case StmtKind::Expect:
+      exec_expect(stmt, frame);
+      return;
+    case StmtKind::If: {
+      Value cond = eval(*stmt.condition, frame);
+      if (cond.is_poison())
+        return;
+      if (cond.kind != Value::Kind::Bool) {
+        error(stmt.condition->range,
+              fmt::format("the condition of 'if' must be a bool, not {}", kind_name(cond.kind)),
+              frame);
+        return;
+      }
+      exec_body(cond.bool_value ? stmt.then_body : stmt.else_body, frame);
+      return;
+    }
+    case StmtKind::Sequential:
+      frame.sequential.push_back(stmt.sequential_name.path);
+      exec_body(stmt.then_body, frame);
+      frame.sequential.pop_back();
+      return;
+    }
+  }
+
+  void exec_return(const Stmt &stmt, Frame &frame) {
+    if (!frame.def->is_network && stmt.chains.size() != 1) {
+      error(stmt.range, "a block returns one value; only a network returns several", frame);
+      frame.returned = true;
+      frame.results.push_back({"", Value::poison()});
+      return;
+    }
+    for (size_t i = 0; i < stmt.chains.size(); ++i) {
+      const Chain &chain = stmt.chains[i];
+      const Expr &single = *chain.stages[0].expr;
+      std::string name = chain.stages.size() == 1 && !chain.stages[0].repeat_count &&
+                                 single.kind == ExprKind::Name
+                             ? single.text
+                             : fmt::format("output{}", i);
+      frame.results.push_back({name, eval_chain(chain, frame, nullptr)});
+    }
+    frame.returned = true;
+  }
+
+  void exec_expect(const Stmt &stmt, Frame &frame) {
+    Value subject = eval(*stmt.subject, frame);
+    std::vector<std::optional<int64_t>> dims;
+    for (const auto &expr : stmt.dims) {
+      if (expr->kind == ExprKind::Wildcard) {
+        dims.push_back(std::nullopt);
+        continue;
+      }
+      Value v = eval(*expr, frame);
+      if (v.is_poison())
+        return;
+      if (v.kind != Value::Kind::Int) {
+        error(expr->range, fmt::format("a dimension must be an int, not {}", kind_name(v.kind)),
+              frame);
+        return;
+      }
+      dims.push_back(v.int_value);
+    }
+    if (subject.is_poison())
+      return;
+    if (subject.kind != Value::Kind::Tensor) {
+      error(stmt.subject->range,
+            fmt::format("'expect' checks a tensor's shape; this is {}", kind_name(subject.kind)),
+            frame);
+      return;
+    }
+    Expectation e{subject.node, std::move(dims), stmt.range, frame.instantiation};
+    check_expectation(graph_, e, diags_);
+    graph_.expectations.push_back(std::move(e));
+  }
+
+  // --- chains and stages ---------------------------------------------------------------------------
+
+  Value eval_chain(const Chain &chain, Frame &frame, const std::string *base) {
+    std::optional<Value> piped;
+    for (const Stage &stage : chain.stages) {
+      Value v = eval_stage(stage, frame, piped, base);
+      piped = std::move(v);
+    }
+    return *piped;
+  }
+
+  Value eval_stage(const Stage &stage, Frame &frame, std::optional<Value> piped,
+                   const std::string *base) {
+    if (!stage.repeat_count) {
+      StageNamer namer{&stage, base, 0};
+      if (piped)
+        return eval_call(*stage.expr, frame, std::move(piped), &namer, 0, 0);
+      return eval(*stage.expr, frame, &namer);
+    }
+    Value count = eval(*stage.repeat_count, frame);
+    if (count.is_poison())
+      return Value::poison(stage.range);
+    if (count.kind != Value::Kind::Int || count.int_value < 1 || count.int_value > kMaxRepeat)
+      return fail(stage.repeat_count->range,
+                  fmt::format("a repeat count must be an int from 1 to {}", kMaxRepeat), frame);
+    // `repeat N f(x, ...)`: the first call takes x (or the piped value); each later call takes
+    // the previous result in place of its first argument.
+    bool piped_in = piped.has_value();
+    Value current;
+    for (int64_t i = 1; i <= count.int_value; ++i) {
+      StageNamer namer{&stage, base, static_cast<int>(i)};
+      std::optional<Value> input = i == 1 ? std::move(piped) : std::optional<Value>(current);
+      bool replaces_first_argument = i > 1 && !piped_in;
+      current = eval_call(*stage.expr, frame, std::move(input), &namer, static_cast<int>(i),
+                          static_cast<int>(count.int_value), replaces_first_argument);
+      if (current.is_poison())
+        return current;
+    }
+    return current;
+  }
+
+  // The local name of the layer a stage makes, or empty for an automatic name.
+  std::string take_stage_name(const StageNamer *namer, Frame &frame) {
+    if (!namer || !namer->stage)
+      return "";
+    const Stage &stage = *namer->stage;
+    if (stage.name) {
+      if (namer->repeat_index > 0)
+        return fmt::format("{}.{}", stage.name->path, namer->repeat_index - 1);
+      return stage.name->path;
+    }
+    if (!frame.sequential.empty()) {
+      const std::string &seq = frame.sequential.back();
+      return fmt::format("{}.{}", seq, frame.next_index[seq]++);
+    }
+    if (namer->base) {
+      if (frame.numbered_bases.count(*namer->base))
+        return fmt::format("{}.{}", *namer->base, frame.next_index[*namer->base]++);
+      return *namer->base;
+    }
+    return "";
+  }
+
+  // Turns a local name (or, if empty, the callee's name) into a unique full layer name.
+  std::string layer_name(const StageNamer *namer, std::string_view callee, llvm::SMRange range,
+                         Frame &frame) {
+    std::string local = take_stage_name(namer, frame);
+    bool is_explicit = namer && namer->is_explicit();
+    if (local.empty()) {
+      int &n = frame.auto_names[std::string(callee)];
+      local = n == 0 ? std::string(callee) : fmt::format("{}_{}", callee, n);
+      ++n;
+    }
+    return claim_name(join_path(frame.prefix, local), range, is_explicit, frame);
+  }
+
+  std::string claim_name(std::string name, llvm::SMRange range, bool is_explicit,
+                         const Frame &frame) {
+    auto [it, inserted] = used_names_.try_emplace(name, range);
+    if (inserted)
+      return name;
+    if (is_explicit)
+      error(range, fmt::format("layer name '{}' is already taken", name), frame,
+            {{it->second.Start, "first used here", {it->second}}});
+    for (int i = 1;; ++i) {
+      std::string candidate = fmt::format("{}_{}", name, i);
+      if (used_names_.try_emplace(candidate, range).second)
+        return candidate;
+    }
+  }
+
+  // --- expressions ----------------------------------------------------------------------------------
+
+  Value eval(const Expr &expr, Frame &frame, const StageNamer *namer = nullptr) {
+    switch (expr.kind) {
+    case ExprKind::Integer:
+      return Value::integer(expr.int_value, expr.range);
+    case ExprKind::Float:
+      return Value::real(expr.float_value, expr.range);
+    case ExprKind::String:
+      return Value::string(expr.text, expr.range);
+    case ExprKind::Bool:
+      return Value::boolean(expr.bool_value, expr.range);
+    case ExprKind::Wildcard:
+      return fail(expr.range, "'_' stands only in a shape", frame);
+    case ExprKind::Name:
+      return lookup(expr, frame);
+    case ExprKind::List: {
+      Value list;
+      list.kind = Value::Kind::List;
+      list.range = expr.range;
+      for (const auto &item : expr.operands) {
+        Value v = eval(*item, frame);
+        if (v.is_poison())
+          return Value::poison(expr.range);
+        list.list.push_back(std::move(v));
+      }
+      return list;
+    }
+    case ExprKind::Member:
+      return eval_member(expr, frame);
+    case ExprKind::Unary:
+      return eval_unary(expr, frame);
+    case ExprKind::Binary:
+      return eval_binary(expr, frame, namer);
+    case ExprKind::Call:
+      return eval_call(expr, frame, std::nullopt, namer, 0, 0);
+    }
+    return Value::poison(expr.range);
+  }
+
+  Value lookup(const Expr &expr, Frame &frame) {
+    auto it = frame.vars.find(expr.text);
+    if (it != frame.vars.end()) {
+      Value v = it->second;
+      v.range = expr.range;
+      return v;
+    }
+    if (program_.find(expr.text) || find_op(expr.text))
+      return fail(expr.range,
+                  fmt::format("'{}' is {}; call it: {}(...)", expr.text,
+                              find_op(expr.text) ? "an operation" : "a block", expr.text),
+                  frame);
+    std::vector<std::string> names;
+    for (const auto &[name, _] : frame.vars)
+      names.push_back(name);
+    std::string hint = closest(expr.text, names);
+    return fail(expr.range,
+                fmt::format("unknown name '{}'{}", expr.text,
+                            hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
+                frame);
+  }
+
+  Value eval_member(const Expr &expr, Frame &frame) {
+    Value object = eval(*expr.operands[0], frame);
+    if (object.is_poison())
+      return Value::poison(expr.range);
+    if (object.kind != Value::Kind::Tensor)
+      return fail(expr.range,
+                  fmt::format("'.{}' reads a tensor's size, but this is {}", expr.text,
+                              kind_name(object.kind)),
+                  frame);
+    const TensorType &type = graph_.node(object.node).type;
+    if (type.is_poison())
+      return Value::poison(expr.range);
+    int index = expr.text == "N" ? 0 : expr.text == "C" ? 1 : expr.text == "H" ? 2
+                                   : expr.text == "W"   ? 3
+                                                        : -1;
+    if (index < 0)
+      return fail(expr.text_range,
+                  fmt::format("a tensor has sizes N, C, H and W; '{}' is none of them", expr.text),
+                  frame);
+    if (index >= type.rank)
+      return fail(expr.text_range,
+                  fmt::format("a flat tensor {} has no '{}'", format_sample_shape(type), expr.text),
+                  frame);
+    return Value::integer(type.dims[index], expr.range);
+  }
+
+  Value eval_unary(const Expr &expr, Frame &frame) {
+    Value v = eval(*expr.operands[0], frame);
+    if (v.is_poison())
+      return Value::poison(expr.range);
+    if (expr.text == "not") {
+      if (v.kind != Value::Kind::Bool)
+        return fail(expr.range, fmt::format("'not' needs a bool, not {}", kind_name(v.kind)),
+                    frame);
+      return Value::boolean(!v.bool_value, expr.range);
+    }
+    if (v.kind == Value::Kind::Int && v.int_value != std::numeric_limits<int64_t>::min())
+      return Value::integer(-v.int_value, expr.range);
+    if (v.kind == Value::Kind::Float)
+      return Value::real(-v.float_value, expr.range);
+    return fail(expr.range, fmt::format("cannot negate {}", kind_name(v.kind)), frame);
+  }
+
+  Value eval_binary(const Expr &expr, Frame &frame, const StageNamer *namer) {
+    Value lhs = eval(*expr.operands[0], frame);
+    Value rhs = eval(*expr.operands[1], frame);
+    if (lhs.is_poison() || rhs.is_poison())
+      return Value::poison(expr.range);
+    const std::string &op = expr.text;
+
+    if (lhs.kind == Value::Kind::Tensor || rhs.kind == Value::Kind::Tensor)
+      return eval_tensor_binary(expr, lhs, rhs, frame, namer);
+
+    if (op == "and" || op == "or") {
+      if (lhs.kind != Value::Kind::Bool || rhs.kind != Value::Kind::Bool)
+        return fail(expr.range, fmt::format("'{}' needs two bools", op), frame);
+      return Value::boolean(op == "and" ? lhs.bool_value && rhs.bool_value
+                                        : lhs.bool_value || rhs.bool_value,
+                            expr.range);
+    }
+    if (op == "==" || op == "!=") {
+      bool equal;
+      if (lhs.is_number() && rhs.is_number())
+        equal = lhs.as_double() == rhs.as_double();
+      else if (lhs.kind == rhs.kind && lhs.kind == Value::Kind::Bool)
+        equal = lhs.bool_value == rhs.bool_value;
+      else if (lhs.kind == rhs.kind && lhs.kind == Value::Kind::String)
+        equal = lhs.string_value == rhs.string_value;
+      else
+        return fail(expr.range,
+                    fmt::format("cannot compare {} with {}", kind_name(lhs.kind),
+                                kind_name(rhs.kind)),
+                    frame);
+      return Value::boolean(op == "==" ? equal : !equal, expr.range);
+    }
+    if (!lhs.is_number() || !rhs.is_number())
+      return fail(expr.range,
+                  fmt::format("'{}' needs numbers, not {} and {}", op, kind_name(lhs.kind),
+                              kind_name(rhs.kind)),
+                  frame);
+    if (op == "<" || op == "<=" || op == ">" || op == ">=") {
+      double a = lhs.as_double(), b = rhs.as_double();
+      bool r = op == "<" ? a < b : op == "<=" ? a <= b : op == ">" ? a > b : a >= b;
+      return Value::boolean(r, expr.range);
+    }
+    if (lhs.kind == Value::Kind::Int && rhs.kind == Value::Kind::Int)
+      return int_arithmetic(expr, lhs.int_value, rhs.int_value, frame);
+    double a = lhs.as_double(), b = rhs.as_double(), r = 0;
+    if (op == "+")
+      r = a + b;
+    else if (op == "-")
+      r = a - b;
+    else if (op == "*")
+      r = a * b;
+    else if (b == 0)
+      return fail(expr.range, "division by zero", frame);
+    else if (op == "/")
+      r = a / b;
+    else if (op == "//")
+      r = std::floor(a / b);
+    else
+      r = std::fmod(a, b);
+    return Value::real(r, expr.range);
+  }
+
+  Value int_arithmetic(const Expr &expr, int64_t a, int64_t b, Frame &frame) {
+    const std::string &op = expr.text;
+    int64_t r = 0;
+    bool overflow = false;
+    if (op == "+")
+      overflow = __builtin_add_overflow(a, b, &r);
+    else if (op == "-")
+      overflow = __builtin_sub_overflow(a, b, &r);
+    else if (op == "*")
+      overflow = __builtin_mul_overflow(a, b, &r);
+    else if (b == 0)
+      return fail(expr.range, "division by zero", frame);
+    else if (a == std::numeric_limits<int64_t>::min() && b == -1)
+      overflow = true;
+    else if (op == "/") {
+      if (a % b != 0)
+        return fail(expr.range,
+                    fmt::format("{} / {} leaves a remainder; use '//' to round down", a, b),
+                    frame);
+      r = a / b;
+    } else if (op == "//") {
+      r = a / b;
+      if ((a % b != 0) && ((a < 0) != (b < 0)))
+        --r;
+    } else {
+      r = a % b;
+      if (r != 0 && ((r < 0) != (b < 0)))
+        r += b;
+    }
+    if (overflow)
+      return fail(expr.range, "integer overflow", frame);
+    return Value::integer(r, expr.range);
+  }
+
+  Value eval_tensor_binary(const Expr &expr, const Value &lhs, const Value &rhs, Frame &frame,
+                           const StageNamer *namer) {
+    const std::string &op = expr.text;
+    if (op == "+" && lhs.kind == Value::Kind::Tensor && rhs.kind == Value::Kind::Tensor)
+      return make_node(find_op("add"), {lhs.node, rhs.node}, {}, expr.range, {}, namer, frame);
+    if (op == "*" && (lhs.kind == Value::Kind::Tensor) != (rhs.kind == Value::Kind::Tensor)) {
+      const Value &tensor = lhs.kind == Value::Kind::Tensor ? lhs : rhs;
+      const Value &factor = lhs.kind == Value::Kind::Tensor ? rhs : lhs;
+      if (factor.is_number()) {
+        Attrs attrs;
+        attrs.set("s", factor.as_double());
+        return make_node(find_op("scale"), {tensor.node}, std::move(attrs), expr.range,
+                         {{"s", factor.range}}, namer, frame);
+      }
+    }
+    return fail(expr.range,
+                fmt::format("'{}' of {} and {}: tensors support only tensor + tensor and "
+                            "tensor * number",
+                            op, kind_name(lhs.kind), kind_name(rhs.kind)),
+                frame);
+  }
+
+  // --- calls -------------------------------------------------------------------------------------------
+
+  struct Binding {
+    std::vector<std::optional<Value>> values; // per parameter
+    std::vector<llvm::SMRange> ranges;
+    std::vector<Value> rest; // the variadic parameter's values
+  };
+
+  struct ParamInfo {
+    std::string name;
+    bool required = true;
+    bool variadic = false;
+  };
+
+  // Binds positional then named arguments to parameters. Returns nullopt after reporting.
+  std::optional<Binding> bind(const Expr &call, std::optional<Value> piped, bool replaces_first,
+                              const std::vector<ParamInfo> &params, Frame &frame,
+                              llvm::SMRange definition) {
+    Binding b;
+    b.values.resize(params.size());
+    b.ranges.resize(params.size(), call.range);
+    std::vector<std::string> names;
+    for (const ParamInfo &p : params)
+      names.push_back(p.name);
+    auto signature = [&] { return fmt::format("{}({})", call.text, fmt::join(names, ", ")); };
+    auto report = [&](llvm::SMRange at, std::string message) {
+      std::vector<Note> notes;
+      if (definition.isValid())
+        notes.push_back({definition.Start, fmt::format("'{}' is defined here", call.text),
+                         {definition}});
+      error(at, std::move(message), frame, std::move(notes));
+    };
+
+    std::vector<Value> positional;
+    if (piped)
+      positional.push_back(std::move(*piped));
+    bool poisoned = false;
+    bool skip = replaces_first;
+    for (const Arg &arg : call.args) {
+      if (!arg.name.empty())
+        continue;
+      if (skip) {
+        skip = false;
+        continue;
+      }
+      positional.push_back(eval(*arg.value, frame));
+    }
+    size_t p = 0;
+    for (Value &v : positional) {
+      poisoned |= v.is_poison();
+      if (p < params.size() && params[p].variadic) {
+        b.rest.push_back(std::move(v));
+        continue;
+      }
+      if (p >= params.size()) {
+        report(v.range, fmt::format("too many arguments: {} takes {}", call.text, signature()));
+        return std::nullopt;
+      }
+      b.ranges[p] = v.range;
+      b.values[p++] = std::move(v);
+    }
+    for (const Arg &arg : call.args) {
+      if (arg.name.empty())
+        continue;
+      auto it = std::find(names.begin(), names.end(), arg.name);
+      if (it == names.end()) {
+        std::string hint = closest(arg.name, names);
+        report(arg.name_range,
+               fmt::format("{} has no parameter '{}'{}; it takes {}", call.text, arg.name,
+                           hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                           signature()));
+        return std::nullopt;
+      }
+      size_t index = it - names.begin();
+      if (b.values[index] || params[index].variadic) {
+        report(arg.name_range, fmt::format("argument '{}' is given twice", arg.name));
+        return std::nullopt;
+      }
+      Value v = eval(*arg.value, frame);
+      poisoned |= v.is_poison();
+      b.ranges[index] = arg.value->range;
+      b.values[index] = std::move(v);
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (params[i].required && !params[i].variadic && !b.values[i]) {
+        report(call.range, fmt::format("missing argument '{}' in call to {}", params[i].name,
+                                       signature()));
+        return std::nullopt;
+      }
+    }
+    if (poisoned)
+      return std::nullopt;
+    return b;
+  }
+
+  void count_call(const Expr &call, Frame &frame) {
+    if (++calls_ > kMaxCalls) {
+      error(call.range, fmt::format("elaboration stopped after {} calls", kMaxCalls), frame);
+      throw Abort{};
+    }
+  }
+
+  // `piped` is the value a pipe or repeat passes as first argument; with `replaces_first` it
+  // takes the place of the first positional argument written in the call.
+  Value eval_call(const Expr &call, Frame &frame, std::optional<Value> piped,
+                  const StageNamer *namer, int repeat_index, int repeat_count,
+                  bool replaces_first = false) {
+    count_call(call, frame);
+    if (const OpDef *op = find_op(call.text))
+      return call_op(*op, call, frame, std::move(piped), namer, replaces_first);
+    if (const Definition *def = program_.find(call.text)) {
+      if (def->is_network)
+        return fail(call.text_range,
+                    fmt::format("'{}' is a network; only blocks can be called", call.text), frame);
+      return call_block(*def, call, frame, std::move(piped), namer, repeat_index, repeat_count,
+                        replaces_first);
+    }
+    std::vector<std::string> callees;
+    for (const auto &op : all_ops())
+      callees.emplace_back(op->name());
+    for (const auto &[name, def] : program_.definitions)
+      if (!def->is_network)
+        callees.push_back(name);
+    std::string hint = closest(call.text, callees);
+    // Evaluate the arguments anyway so mistakes in them are reported too.
+    for (const Arg &arg : call.args)
+      eval(*arg.value, frame);
+    return fail(call.text_range,
+                fmt::format("unknown operation or block '{}'{}", call.text,
+                            hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
+                frame);
+  }
+
+  Value call_op(const OpDef &op, const Expr &call, Frame &frame, std::optional<Value> piped,
+                const StageNamer *namer, bool replaces_first) {
+    const std::vector<ParamDecl> &sig = op.signature();
+    std::vector<ParamInfo> params;
+    for (const ParamDecl &d : sig)
+      params.push_back({d.name, !d.default_value && !d.optional, d.kind == ArgKind::Tensors});
+    std::optional<Binding> b = bind(call, std::move(piped), replaces_first, params, frame, {});
+    if (!b)
+      return Value::poison(call.range);
+
+    std::vector<NodeId> inputs;
+    Attrs attrs;
+    std::vector<std::pair<std::string, llvm::SMRange>> arg_ranges;
+    for (size_t i = 0; i < sig.size(); ++i) {
+      const ParamDecl &d = sig[i];
+      if (d.kind == ArgKind::Tensors) {
+        std::vector<Value> items = std::move(b->rest);
+        // concat([a, b]) is concat(a, b)
+        if (items.size() == 1 && items[0].kind == Value::Kind::List)
+          items = std::move(items[0].list);
+        for (const Value &v : items) {
+          if (v.kind != Value::Kind::Tensor)
+            return fail(v.range,
+                        fmt::format("{} joins tensors; this is {}", op.name(), kind_name(v.kind)),
+                        frame);
+          inputs.push_back(v.node);
+        }
+        continue;
+      }
+      if (!b->values[i]) {
+        if (d.default_value)
+          attrs.set(d.name, *d.default_value);
+        continue;
+      }
+      const Value &v = *b->values[i];
+      arg_ranges.push_back({d.name, b->ranges[i]});
+      if (d.kind == ArgKind::Tensor) {
+        if (v.kind != Value::Kind::Tensor)
+          return fail(v.range,
+                      fmt::format("argument '{}' of {} must be a tensor, not {}", d.name,
+                                  op.name(), kind_name(v.kind)),
+                      frame);
+        inputs.push_back(v.node);
+        continue;
+      }
+      std::optional<AttrValue> attr = convert(d, v, op.name(), frame);
+      if (!attr)
+        return Value::poison(call.range);
+      attrs.set(d.name, std::move(*attr));
+    }
+    op.complete(attrs);
+    return make_node(&op, std::move(inputs), std::move(attrs), call.range, std::move(arg_ranges),
+                     namer, frame);
+  }
+
+  std::optional<AttrValue> convert(const ParamDecl &d, const Value &v, std::string_view op,
+                                   Frame &frame) {
+    auto wrong = [&](const char *wanted) -> std::optional<AttrValue> {
+      error(v.range,
+            fmt::format("argument '{}' of {} must be {}, not {}", d.name, op, wanted,
+                        kind_name(v.kind)),
+            frame);
+      return std::nullopt;
+    };
+    auto ints = [&](size_t n) -> std::optional<std::vector<int64_t>> {
+      std::vector<int64_t> out;
+      for (const Value &item : v.list) {
+        if (item.kind != Value::Kind::Int)
+          return std::nullopt;
+        out.push_back(item.int_value);
+      }
+      if (out.size() != n)
+        return std::nullopt;
+      return out;
+    };
+    switch (d.kind) {
+    case ArgKind::Int:
+      if (v.kind != Value::Kind::Int)
+        return wrong("an int");
+      return AttrValue(v.int_value);
+    case ArgKind::Float:
+      if (!v.is_number())
+        return wrong("a number");
+      return AttrValue(v.as_double());
+    case ArgKind::Bool:
+      if (v.kind != Value::Kind::Bool)
+        return wrong("a bool");
+      return AttrValue(v.bool_value);
+    case ArgKind::IntPair:
+      if (v.kind == Value::Kind::Int)
+        return AttrValue(std::vector<int64_t>{v.int_value, v.int_value});
+      if (v.kind == Value::Kind::List)
+        if (auto pair = ints(2))
+          return AttrValue(*pair);
+      return wrong("an int or [h, w]");
+    case ArgKind::Padding:
+      if (v.kind == Value::Kind::Int)
+        return AttrValue(std::vector<int64_t>(4, v.int_value));
+      if (v.kind == Value::Kind::String && (v.string_value == "same" || v.string_value == "valid"))
+        return AttrValue(v.string_value);
+      if (v.kind == Value::Kind::List) {
+        if (auto hw = ints(2))
+          return AttrValue(std::vector<int64_t>{(*hw)[0], (*hw)[0], (*hw)[1], (*hw)[1]});
+        if (auto four = ints(4))
+          return AttrValue(*four);
+      }
+      return wrong("an int, [h, w], [top, bottom, left, right], \"same\" or \"valid\"");
+    case ArgKind::Tensor:
+    case ArgKind::Tensors:
+      break;
+    }
+    return std::nullopt;
+  }
+
+  Value make_node(const OpDef *op, std::vector<NodeId> inputs, Attrs attrs, llvm::SMRange range,
+                  std::vector<std::pair<std::string, llvm::SMRange>> arg_ranges,
+                  const StageNamer *namer, Frame &frame) {
+    if (graph_.nodes.size() >= kMaxNodes) {
+      error(range, fmt::format("the network has more than {} layers", kMaxNodes), frame);
+      throw Abort{};
+    }
+    Node node;
+    node.inputs = std::move(inputs);
+    bool poisoned_inputs = false;
+    for (NodeId id : node.inputs)
+      poisoned_inputs |= graph_.node(id).type.is_poison();
+    if (!poisoned_inputs)
+      op = op->canonicalize(attrs, graph_.input_types(node));
+    node.op = op;
+    node.attrs = std::move(attrs);
+    node.range = range;
+    node.arg_ranges = std::move(arg_ranges);
+    node.instantiation = frame.instantiation;
+    node.name = layer_name(namer, op->name(), range, frame);
+    NodeId id = add_node(std::move(node));
+    infer_node(graph_, id, diags_);
+    return Value::tensor(id, range);
+  }
+
+  NodeId add_node(Node node) {
+    node.id = static_cast<NodeId>(graph_.nodes.size());
+    graph_.nodes.push_back(std::move(node));
+    return graph_.nodes.back().id;
+  }
+
+  Value call_block(const Definition &def, const Expr &call, Frame &frame,
+                   std::optional<Value> piped, const StageNamer *namer, int repeat_index,
+                   int repeat_count, bool replaces_first) {
+    for (const Definition *active : call_stack_) {
+      if (active == &def)
+        return fail(call.text_range,
+                    fmt::format("block '{}' calls itself; recursion is not allowed", def.name),
+                    frame);
+    }
+    std::vector<ParamInfo> params;
+    for (const Param &p : def.params)
+      params.push_back({p.name, p.default_value == nullptr, false});
+    std::optional<Binding> b =
+        bind(call, std::move(piped), replaces_first, params, frame, def.name_range);
+    if (!b)
+      return Value::poison(call.range);
+
+    auto inst = std::make_shared<Instantiation>();
+    inst->block = def.name;
+    inst->call_site = call.range;
+    inst->repeat_index = repeat_index;
+    inst->repeat_count = repeat_count;
+    inst->parent = frame.instantiation;
+
+    Frame callee;
+    callee.def = &def;
+    callee.instantiation = inst;
+    callee.prefix = layer_name(namer, def.name, call.range, frame);
+    prepare_frame(callee, def.body);
+    for (size_t i = 0; i < def.params.size(); ++i) {
+      if (b->values[i]) {
+        callee.vars[def.params[i].name] = *b->values[i];
+        continue;
+      }
+      // Defaults are evaluated in the callee, after the parameters before them.
+      Value v = eval(*def.params[i].default_value, callee);
+      if (v.is_poison())
+        return Value::poison(call.range);
+      callee.vars[def.params[i].name] = std::move(v);
+    }
+
+    call_stack_.push_back(&def);
+    exec_body(def.body, callee);
+    call_stack_.pop_back();
+
+    if (!callee.returned)
+      return fail(def.name_range, fmt::format("block '{}' ends without 'return'", def.name),
+                  callee);
+    Value result = callee.results.front().second;
+    result.range = call.range;
+    return result;
+  }
+
+  const Program &program_;
+  DiagnosticEngine &diags_;
+  ElaborateOptions options_;
+  Graph graph_;
+  std::map<std::string, llvm::SMRange, std::less<>> used_names_;
+  std::vector<const Definition *> call_stack_;
+  int64_t calls_ = 0;
+};
+
+} // namespace
+
+Graph elaborate(const Program &program, const Definition &network, DiagnosticEngine &diags,
+                const ElaborateOptions &options) {
+  return Elaborator(program, diags, options).run(network);
+}
+
+} // namespace netc

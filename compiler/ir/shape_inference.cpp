@@ -1,0 +1,137 @@
+#include "ir/shape_inference.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace netc {
+
+namespace {
+
+// Larger dimensions are refused: they can only be mistakes, and they would overflow counts.
+constexpr int64_t kMaxDim = std::numeric_limits<int32_t>::max();
+
+std::vector<const Instantiation *> chain_from_root(const Instantiation *inst) {
+  std::vector<const Instantiation *> chain;
+  for (; inst; inst = inst->parent.get())
+    chain.push_back(inst);
+  std::reverse(chain.begin(), chain.end());
+  return chain;
+}
+
+} // namespace
+
+NodeId shape_origin(const Graph &graph, NodeId id) {
+  while (true) {
+    const Node &n = graph.node(id);
+    if (n.is_input() || !n.op->preserves_shape() || n.inputs.empty())
+      return id;
+    id = n.inputs[0];
+  }
+}
+
+Note origin_note(const Graph &graph, NodeId id, const Instantiation *from,
+                 const std::string &label) {
+  const Node &origin = graph.node(shape_origin(graph, id));
+  std::string shape = format_sample_shape(graph.node(id).type);
+  if (origin.is_input())
+    return {origin.range.Start,
+            fmt::format("{} has shape {}: the network input '{}'", label, shape, origin.name),
+            {origin.range}};
+  std::string what = origin.op->describe(origin.attrs, graph.input_types(origin));
+
+  // If the origin lies inside a block call that the node `from` is not in, point at that call.
+  auto origin_chain = chain_from_root(origin.instantiation.get());
+  auto from_chain = chain_from_root(from);
+  size_t common = 0;
+  while (common < origin_chain.size() && common < from_chain.size() &&
+         origin_chain[common] == from_chain[common])
+    ++common;
+  if (common < origin_chain.size()) {
+    const Instantiation *call = origin_chain[common];
+    // A call that is the origin of the whole value reads best as "this call of 'block'".
+    return {call->call_site.Start,
+            fmt::format("{} has shape {}, from this call of '{}' ({}: {})", label, shape,
+                        call->block, origin.name, what),
+            {call->call_site}};
+  }
+  return {origin.range.Start, fmt::format("{} has shape {}, from this {}", label, shape, what),
+          {origin.range}};
+}
+
+bool infer_node(Graph &graph, NodeId id, DiagnosticEngine &diags) {
+  Node &node = graph.node(id);
+  std::vector<TensorType> inputs = graph.input_types(node);
+  for (const TensorType &t : inputs) {
+    if (t.is_poison()) {
+      node.type = TensorType::poison();
+      node.params.clear();
+      return true;
+    }
+  }
+  ShapeResult result = node.op->infer(node.attrs, inputs);
+  if (!result.error && !result.type.is_poison()) {
+    for (int64_t d : result.type.shape()) {
+      if (d <= 0 || d > kMaxDim) {
+        result = ShapeError{fmt::format("{}: output shape {} has a dimension {} {}",
+                                        node.op->name(), format_sample_shape(result.type), d,
+                                        d <= 0 ? "that is not positive" : "too large"),
+                            "", {}};
+        break;
+      }
+    }
+  }
+  node.type = result.type;
+  node.params.clear();
+  if (!node.type.is_poison())
+    node.params = node.op->params(node.attrs, inputs);
+  if (!result.error)
+    return true;
+
+  const ShapeError &e = *result.error;
+  Diagnostic d;
+  llvm::SMRange at = e.argument.empty() ? node.range : node.range_of_argument(e.argument);
+  d.loc = at.Start;
+  d.ranges = {at};
+  d.message = e.message;
+  d.instantiation = node.instantiation;
+  for (unsigned i : e.traced_inputs) {
+    if (i >= node.inputs.size())
+      continue;
+    std::string label = node.inputs.size() == 1 ? "the input" : fmt::format("operand {}", i + 1);
+    d.notes.push_back(origin_note(graph, node.inputs[i], node.instantiation.get(), label));
+  }
+  diags.report(std::move(d));
+  return false;
+}
+
+bool check_expectation(const Graph &graph, const Expectation &expectation,
+                       DiagnosticEngine &diags) {
+  const Node &node = graph.node(expectation.node);
+  if (node.type.is_poison())
+    return true;
+  llvm::ArrayRef<int64_t> actual = node.type.sample_shape();
+  bool ok = actual.size() == expectation.dims.size();
+  for (size_t i = 0; ok && i < actual.size(); ++i)
+    ok = !expectation.dims[i] || *expectation.dims[i] == actual[i];
+  if (ok)
+    return true;
+
+  std::vector<std::string> wanted;
+  for (const auto &d : expectation.dims)
+    wanted.push_back(d ? std::to_string(*d) : "_");
+  Diagnostic d;
+  d.loc = expectation.range.Start;
+  d.ranges = {expectation.range};
+  d.message = fmt::format("expected shape [{}], but the value has shape {}",
+                          fmt::join(wanted, ", "), format_sample_shape(node.type));
+  d.instantiation = expectation.instantiation;
+  d.notes.push_back(
+      origin_note(graph, expectation.node, expectation.instantiation.get(), "the value"));
+  diags.report(std::move(d));
+  return false;
+}
+
+} // namespace netc

@@ -1,0 +1,30 @@
+// flatten(x): [C, H, W] to [C*H*W], in NCHW order as torch.flatten(x, 1).
+#include "ops/common.h"
+#include "ops/registry.h"
+
+namespace netc {
+
+namespace {
+
+class Flatten final : public OpDef {
+public:
+  std::string_view name() const override { return "flatten"; }
+
+  const std::vector<ParamDecl> &signature() const override {
+    static const std::vector<ParamDecl> sig = {{"x", ArgKind::Tensor}};
+    return sig;
+  }
+
+  ShapeResult infer(const Attrs &, llvm::ArrayRef<TensorType> inputs) const override {
+    const TensorType &x = inputs[0];
+    if (!x.is_spatial())
+      return x;
+    return TensorType::nf(x.n(), x.c() * x.h() * x.w());
+  }
+};
+
+} // namespace
+
+std::unique_ptr<OpDef> make_flatten() { return std::make_unique<Flatten>(); }
+
+} // namespace netc

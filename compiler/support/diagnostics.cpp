@@ -1,0 +1,102 @@
+#include "support/diagnostics.h"
+
+#include "ir/instantiation.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <tuple>
+
+namespace netc {
+
+namespace {
+
+llvm::SourceMgr::DiagKind kind_of(Severity severity) {
+  switch (severity) {
+  case Severity::Error:
+    return llvm::SourceMgr::DK_Error;
+  case Severity::Warning:
+    return llvm::SourceMgr::DK_Warning;
+  case Severity::Note:
+    return llvm::SourceMgr::DK_Note;
+  }
+  return llvm::SourceMgr::DK_Error;
+}
+
+std::string describe_instantiation(const Instantiation &inst) {
+  if (inst.repeat_count > 0)
+    return fmt::format("in repeat {} of {} of '{}', called here", inst.repeat_index,
+                       inst.repeat_count, inst.block);
+  return fmt::format("in '{}', called here", inst.block);
+}
+
+// The text that identifies "the same mistake": where it is and what it says, notes included (a
+// different operand trace is a different mistake).
+std::string fold_key(const Diagnostic &d) {
+  std::string key = fmt::format("{}|{}|{}", static_cast<int>(d.severity),
+                                static_cast<const void *>(d.loc.getPointer()), d.message);
+  for (const Note &note : d.notes)
+    key += fmt::format("|{}|{}", static_cast<const void *>(note.loc.getPointer()), note.message);
+  return key;
+}
+
+} // namespace
+
+void DiagnosticEngine::report(Diagnostic diagnostic) {
+  if (diagnostic.severity == Severity::Error)
+    ++error_count_;
+  pending_.push_back(std::move(diagnostic));
+}
+
+void DiagnosticEngine::error(llvm::SMRange range, std::string message) {
+  Diagnostic d;
+  d.loc = range.Start;
+  if (range.Start != range.End)
+    d.ranges.push_back(range);
+  d.message = std::move(message);
+  report(std::move(d));
+}
+
+unsigned DiagnosticEngine::flush(llvm::raw_ostream &os, bool colors) {
+  // Fold identical diagnostics, keeping the first one's instantiation chain.
+  std::vector<std::pair<const Diagnostic *, unsigned>> groups;
+  std::map<std::string, size_t> group_of;
+  for (const Diagnostic &d : pending_) {
+    auto [it, inserted] = group_of.try_emplace(fold_key(d), groups.size());
+    if (inserted)
+      groups.push_back({&d, 0});
+    else
+      ++groups[it->second].second;
+  }
+
+  unsigned errors = 0;
+  for (const auto &[d, more] : groups) {
+    errors += d->severity == Severity::Error;
+    source_mgr_.PrintMessage(os, d->loc, kind_of(d->severity), d->message, d->ranges, {}, colors);
+    for (const Note &note : d->notes)
+      source_mgr_.PrintMessage(os, note.loc, llvm::SourceMgr::DK_Note, note.message, note.ranges,
+                               {}, colors);
+    bool first = true;
+    for (const Instantiation *inst = d->instantiation.get(); inst; inst = inst->parent.get()) {
+      std::string text = describe_instantiation(*inst);
+      if (first && more > 0)
+        text += fmt::format(" (and {} more instantiation{})", more, more == 1 ? "" : "s");
+      first = false;
+      source_mgr_.PrintMessage(os, inst->call_site.Start, llvm::SourceMgr::DK_Note, text,
+                               {inst->call_site}, {}, colors);
+    }
+  }
+  pending_.clear();
+  return errors;
+}
+
+std::string describe_location(const llvm::SourceMgr &source_mgr, llvm::SMLoc loc) {
+  unsigned buffer = source_mgr.FindBufferContainingLoc(loc);
+  if (buffer == 0)
+    return "<unknown>";
+  auto [line, col] = source_mgr.getLineAndColumn(loc, buffer);
+  return fmt::format("{}:{}:{}", source_mgr.getMemoryBuffer(buffer)->getBufferIdentifier().str(),
+                     line, col);
+}
+
+} // namespace netc

@@ -1,0 +1,595 @@
+#include "syntax/parser.h"
+
+#include "syntax/lexer.h"
+
+#include <llvm/ADT/StringExtras.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+namespace netc {
+
+namespace {
+
+// Thrown after a syntax error has been reported; caught where parsing can resume.
+struct SyntaxError {};
+
+// Deeper nesting than this is refused rather than risking the stack on hostile input.
+constexpr int kMaxNesting = 200;
+
+class Parser {
+public:
+  Parser(std::vector<Token> tokens, DiagnosticEngine &diags)
+      : tokens_(std::move(tokens)), diags_(diags) {}
+
+  // file := { import | block | network }
+  Module parse_file() {
+    Module module;
+    while (!at(TokenKind::Eof)) {
+      try {
+        if (at(TokenKind::KwImport))
+          module.imports.push_back(parse_import());
+        else if (at(TokenKind::KwBlock) || at(TokenKind::KwNetwork))
+          module.definitions.push_back(parse_definition());
+        else
+          fail("expected 'block', 'network' or 'import' at top level");
+      } catch (SyntaxError) {
+        skip_to_top_level();
+      }
+    }
+    return module;
+  }
+
+private:
+  // --- token handling -------------------------------------------------------------------------
+
+  const Token &peek(size_t ahead = 0) const {
+    size_t i = std::min(pos_ + ahead, tokens_.size() - 1);
+    return tokens_[i];
+  }
+  bool at(TokenKind kind) const { return peek().is(kind); }
+  const Token &advance() {
+    const Token &t = tokens_[pos_];
+    if (pos_ + 1 < tokens_.size())
+      ++pos_;
+    last_end_ = t.end();
+    return t;
+  }
+  bool accept(TokenKind kind) {
+    if (!at(kind))
+      return false;
+    advance();
+    return true;
+  }
+  const Token &expect(TokenKind kind, llvm::StringRef context) {
+    if (!at(kind))
+      fail(("expected " + spelling(kind) + " " + context).str());
+    return advance();
+  }
+
+  [[noreturn]] void fail(const std::string &message) {
+    const Token &t = peek();
+    // The lexer already reported its Error tokens; do not pile a second message on them.
+    if (!t.is(TokenKind::Error)) {
+      std::string text = message;
+      if (t.is(TokenKind::Eof))
+        text += ", found end of file";
+      else
+        text += ", found '" + t.text.str() + "'";
+      diags_.error(t.range(), text);
+    }
+    throw SyntaxError{};
+  }
+
+  llvm::SMRange from(llvm::SMLoc start) const { return {start, last_end_}; }
+
+  // Error recovery: skip to the next definition.
+  void skip_to_top_level() {
+    advance();
+    while (!at(TokenKind::Eof) &&
+           !(peek().starts_line && (at(TokenKind::KwBlock) || at(TokenKind::KwNetwork) ||
+                                    at(TokenKind::KwImport))))
+      advance();
+  }
+
+  // Error recovery inside a body: skip to the first token of a later line that can start a
+  // statement, or to the '}' that closes the body (brackets opened meanwhile are balanced).
+  void skip_to_statement() {
+    int depth = 0;
+    bool moved = false;
+    while (!at(TokenKind::Eof)) {
+      const Token &t = peek();
+      if (depth == 0 && moved && t.starts_line && starts_statement())
+        return;
+      if (depth == 0 && t.is(TokenKind::RBrace))
+        return;
+      if (t.is(TokenKind::LParen) || t.is(TokenKind::LBracket) || t.is(TokenKind::LBrace))
+        ++depth;
+      if ((t.is(TokenKind::RParen) || t.is(TokenKind::RBracket) || t.is(TokenKind::RBrace)) &&
+          depth > 0)
+        --depth;
+      if (depth == 0 && t.starts_line && (t.is(TokenKind::KwBlock) || t.is(TokenKind::KwNetwork)))
+        throw SyntaxError{}; // the body was never closed
+      advance();
+      moved = true;
+    }
+  }
+
+  bool starts_statement() const {
+    switch (peek().kind) {
+    case TokenKind::KwReturn:
+    case TokenKind::KwExpect:
+    case TokenKind::KwIf:
+    case TokenKind::KwSequential:
+      return true;
+    case TokenKind::Identifier:
+      return peek(1).is(TokenKind::Assign);
+    default:
+      return false;
+    }
+  }
+
+  struct NestingGuard {
+    Parser &p;
+    explicit NestingGuard(Parser &parser) : p(parser) {
+      if (++p.nesting_ > kMaxNesting)
+        p.fail("expression nested too deeply");
+    }
+    ~NestingGuard() { --p.nesting_; }
+  };
+
+  // --- top level --------------------------------------------------------------------------------
+
+  // import := 'import' IDENT { '.' IDENT }
+  Import parse_import() {
+    llvm::SMLoc start = advance().loc();
+    Import import;
+    import.path = expect(TokenKind::Identifier, "after 'import'").text.str();
+    while (accept(TokenKind::Dot))
+      import.path += "." + expect(TokenKind::Identifier, "in import path").text.str();
+    import.range = from(start);
+    return import;
+  }
+
+  // block   := 'block' IDENT '(' [ param { ',' param } ] ')' body
+  // network := 'network' IDENT '(' input { ',' input } ')' body
+  Definition parse_definition() {
+    Definition def;
+    llvm::SMLoc start = peek().loc();
+    def.is_network = advance().is(TokenKind::KwNetwork);
+    const Token &name = expect(TokenKind::Identifier,
+                               def.is_network ? "after 'network'" : "after 'block'");
+    def.name = name.text.str();
+    def.name_range = name.range();
+    expect(TokenKind::LParen, "after the name");
+    if (!at(TokenKind::RParen)) {
+      do {
+        if (def.is_network)
+          def.inputs.push_back(parse_input());
+        else
+          def.params.push_back(parse_param());
+      } while (accept(TokenKind::Comma));
+    }
+    expect(TokenKind::RParen, def.is_network ? "after the inputs" : "after the parameters");
+    def.body = parse_body();
+    def.range = from(start);
+    return def;
+  }
+
+  // param := IDENT [ '=' expr ]
+  Param parse_param() {
+    Param param;
+    const Token &name = expect(TokenKind::Identifier, "as parameter name");
+    param.name = name.text.str();
+    param.range = name.range();
+    if (accept(TokenKind::Assign))
+      param.default_value = parse_expr();
+    return param;
+  }
+
+  // input := IDENT ':' shape
+  NetworkInput parse_input() {
+    NetworkInput input;
+    const Token &name = expect(TokenKind::Identifier, "as input name");
+    input.name = name.text.str();
+    input.range = name.range();
+    expect(TokenKind::Colon, "after the input name (inputs are written 'image: [3, 224, 224]')");
+    input.dims = parse_shape(input.dims_range);
+    return input;
+  }
+
+  // shape := '[' dim { ',' dim } ']'
+  // dim   := expr | '_'
+  std::vector<std::unique_ptr<Expr>> parse_shape(llvm::SMRange &range) {
+    llvm::SMLoc start = expect(TokenKind::LBracket, "to begin a shape").loc();
+    std::vector<std::unique_ptr<Expr>> dims;
+    do {
+      if (at(TokenKind::Identifier) && peek().text == "_") {
+        auto wildcard = std::make_unique<Expr>();
+        wildcard->kind = ExprKind::Wildcard;
+        wildcard->range = advance().range();
+        dims.push_back(std::move(wildcard));
+      } else {
+        dims.push_back(parse_expr());
+      }
+    } while (accept(TokenKind::Comma));
+    expect(TokenKind::RBracket, "to end the shape");
+    range = from(start);
+    return dims;
+  }
+
+  // body := '{' { statement } '}'
+  std::vector<Stmt> parse_body() {
+    expect(TokenKind::LBrace, "to begin a body");
+    std::vector<Stmt> body;
+    while (!at(TokenKind::RBrace)) {
+      if (at(TokenKind::Eof))
+        fail("expected '}' to end the body");
+      try {
+        body.push_back(parse_statement());
+      } catch (SyntaxError) {
+        skip_to_statement();
+      }
+    }
+    advance();
+    return body;
+  }
+
+  // --- statements -------------------------------------------------------------------------------
+
+  // statement := IDENT '=' chain
+  //            | 'return' chain { ',' chain }
+  //            | 'expect' expr ':' shape
+  //            | 'if' expr body [ 'else' ( body | if ) ]
+  //            | 'sequential' name body
+  Stmt parse_statement() {
+    llvm::SMLoc start = peek().loc();
+    Stmt stmt;
+    switch (peek().kind) {
+    case TokenKind::KwReturn:
+      advance();
+      stmt.kind = StmtKind::Return;
+      do
+        stmt.chains.push_back(parse_chain());
+      while (accept(TokenKind::Comma));
+      break;
+    case TokenKind::KwExpect:
+      advance();
+      stmt.kind = StmtKind::Expect;
+      stmt.subject = parse_expr();
+      expect(TokenKind::Colon, "after the expected value ('expect x: [384, 35, 35]')");
+      stmt.dims = parse_shape(stmt.dims_range);
+      break;
+    case TokenKind::KwIf:
+      return parse_if();
+    case TokenKind::KwSequential:
+      advance();
+      stmt.kind = StmtKind::Sequential;
+      stmt.sequential_name = parse_name();
+      stmt.then_body = parse_body();
+      break;
+    case TokenKind::Identifier:
+      if (peek(1).is(TokenKind::Assign)) {
+        stmt.kind = StmtKind::Assign;
+        stmt.target = peek().text.str();
+        stmt.target_range = advance().range();
+        advance();
+        stmt.chains.push_back(parse_chain());
+        break;
+      }
+      [[fallthrough]];
+    default:
+      fail("expected a statement ('name = ...', 'return', 'expect', 'if' or 'sequential')");
+    }
+    accept(TokenKind::Semicolon);
+    stmt.range = from(start);
+    return stmt;
+  }
+
+  // if := 'if' expr body [ 'else' ( body | if ) ]
+  Stmt parse_if() {
+    llvm::SMLoc start = advance().loc();
+    Stmt stmt;
+    stmt.kind = StmtKind::If;
+    stmt.condition = parse_expr();
+    stmt.then_body = parse_body();
+    if (accept(TokenKind::KwElse)) {
+      if (at(TokenKind::KwIf))
+        stmt.else_body.push_back(parse_if());
+      else
+        stmt.else_body = parse_body();
+    }
+    stmt.range = from(start);
+    return stmt;
+  }
+
+  // chain := stage { '|>' stage }
+  Chain parse_chain() {
+    llvm::SMLoc start = peek().loc();
+    Chain chain;
+    chain.stages.push_back(parse_stage());
+    while (accept(TokenKind::Pipe)) {
+      chain.stages.push_back(parse_stage());
+      const Expr &e = *chain.stages.back().expr;
+      if (e.kind != ExprKind::Call) {
+        diags_.error(e.range, "the right side of '|>' must be a call, like 'relu()' or "
+                              "'conv_bn(64, 3)'");
+        throw SyntaxError{};
+      }
+    }
+    chain.range = from(start);
+    return chain;
+  }
+
+  // stage := [ 'repeat' expr ] expr [ 'as' name ]
+  Stage parse_stage() {
+    llvm::SMLoc start = peek().loc();
+    Stage stage;
+    if (accept(TokenKind::KwRepeat)) {
+      stage.repeat_count = parse_unary();
+      stage.expr = parse_postfix();
+      if (stage.expr->kind != ExprKind::Call) {
+        diags_.error(stage.expr->range, "'repeat' must be followed by a count and a call, like "
+                                        "'repeat 4 inception_a(x)'");
+        throw SyntaxError{};
+      }
+    } else {
+      stage.expr = parse_expr();
+    }
+    if (accept(TokenKind::KwAs))
+      stage.name = parse_name();
+    stage.range = from(start);
+    return stage;
+  }
+
+  // name := ( IDENT | INT ) { '.' ( IDENT | INT ) } | STRING
+  LayerName parse_name() {
+    llvm::SMLoc start = peek().loc();
+    LayerName name;
+    if (at(TokenKind::String)) {
+      llvm::StringRef text = advance().text;
+      name.path = text.drop_front().drop_back().str();
+      name.range = from(start);
+      if (name.path.empty())
+        diags_.error(name.range, "a layer name may not be empty");
+      return name;
+    }
+    for (;;) {
+      if (!at(TokenKind::Identifier) && !at(TokenKind::Integer))
+        fail("expected a layer name (write keywords as strings: as \"repeat\")");
+      name.path += advance().text.str();
+      if (!accept(TokenKind::Dot))
+        break;
+      name.path += ".";
+    }
+    name.range = from(start);
+    return name;
+  }
+
+  // --- expressions ------------------------------------------------------------------------------
+
+  std::unique_ptr<Expr> make_binary(std::string op, std::unique_ptr<Expr> lhs,
+                                    std::unique_ptr<Expr> rhs) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::Binary;
+    e->text = std::move(op);
+    e->range = {lhs->range.Start, rhs->range.End};
+    e->operands.push_back(std::move(lhs));
+    e->operands.push_back(std::move(rhs));
+    return e;
+  }
+
+  // expr := and_expr { 'or' and_expr }
+  std::unique_ptr<Expr> parse_expr() {
+    NestingGuard guard(*this);
+    auto lhs = parse_and();
+    while (accept(TokenKind::KwOr))
+      lhs = make_binary("or", std::move(lhs), parse_and());
+    return lhs;
+  }
+
+  // and_expr := not_expr { 'and' not_expr }
+  std::unique_ptr<Expr> parse_and() {
+    auto lhs = parse_not();
+    while (accept(TokenKind::KwAnd))
+      lhs = make_binary("and", std::move(lhs), parse_not());
+    return lhs;
+  }
+
+  // not_expr := 'not' not_expr | comparison
+  std::unique_ptr<Expr> parse_not() {
+    if (at(TokenKind::KwNot)) {
+      NestingGuard guard(*this);
+      llvm::SMLoc start = advance().loc();
+      auto e = std::make_unique<Expr>();
+      e->kind = ExprKind::Unary;
+      e->text = "not";
+      e->operands.push_back(parse_not());
+      e->range = {start, e->operands[0]->range.End};
+      return e;
+    }
+    return parse_comparison();
+  }
+
+  // comparison := sum [ ( '==' | '!=' | '<' | '<=' | '>' | '>=' ) sum ]
+  std::unique_ptr<Expr> parse_comparison() {
+    auto lhs = parse_sum();
+    switch (peek().kind) {
+    case TokenKind::EqualEqual:
+    case TokenKind::NotEqual:
+    case TokenKind::Less:
+    case TokenKind::LessEqual:
+    case TokenKind::Greater:
+    case TokenKind::GreaterEqual: {
+      std::string op = advance().text.str();
+      return make_binary(op, std::move(lhs), parse_sum());
+    }
+    default:
+      return lhs;
+    }
+  }
+
+  // sum := product { ( '+' | '-' ) product }
+  std::unique_ptr<Expr> parse_sum() {
+    auto lhs = parse_product();
+    while (at(TokenKind::Plus) || at(TokenKind::Minus)) {
+      std::string op = advance().text.str();
+      lhs = make_binary(op, std::move(lhs), parse_product());
+    }
+    return lhs;
+  }
+
+  // product := unary { ( '*' | '/' | '//' | '%' ) unary }
+  std::unique_ptr<Expr> parse_product() {
+    auto lhs = parse_unary();
+    while (at(TokenKind::Star) || at(TokenKind::Slash) || at(TokenKind::SlashSlash) ||
+           at(TokenKind::Percent)) {
+      std::string op = advance().text.str();
+      lhs = make_binary(op, std::move(lhs), parse_unary());
+    }
+    return lhs;
+  }
+
+  // unary := '-' unary | postfix
+  std::unique_ptr<Expr> parse_unary() {
+    if (at(TokenKind::Minus)) {
+      NestingGuard guard(*this);
+      llvm::SMLoc start = advance().loc();
+      auto e = std::make_unique<Expr>();
+      e->kind = ExprKind::Unary;
+      e->text = "-";
+      e->operands.push_back(parse_unary());
+      e->range = {start, e->operands[0]->range.End};
+      return e;
+    }
+    return parse_postfix();
+  }
+
+  // postfix := primary { '.' IDENT }
+  // call    := IDENT '(' args ')'
+  std::unique_ptr<Expr> parse_postfix() {
+    auto e = parse_primary();
+    while (at(TokenKind::Dot)) {
+      advance();
+      const Token &field = expect(TokenKind::Identifier, "after '.'");
+      auto member = std::make_unique<Expr>();
+      member->kind = ExprKind::Member;
+      member->text = field.text.str();
+      member->text_range = field.range();
+      member->range = {e->range.Start, field.end()};
+      member->operands.push_back(std::move(e));
+      e = std::move(member);
+    }
+    return e;
+  }
+
+  // primary := INT | FLOAT | STRING | 'true' | 'false' | IDENT | call
+  //          | '(' expr ')' | '[' [ expr { ',' expr } ] ']'
+  std::unique_ptr<Expr> parse_primary() {
+    auto e = std::make_unique<Expr>();
+    const Token &t = peek();
+    llvm::SMLoc start = t.loc();
+    switch (t.kind) {
+    case TokenKind::Integer: {
+      advance();
+      e->kind = ExprKind::Integer;
+      if (t.text.getAsInteger(10, e->int_value))
+        diags_.error(t.range(), "integer '" + t.text.str() + "' is too large");
+      break;
+    }
+    case TokenKind::Float: {
+      advance();
+      e->kind = ExprKind::Float;
+      std::string text = t.text.str();
+      errno = 0;
+      e->float_value = std::strtod(text.c_str(), nullptr);
+      if (errno == ERANGE)
+        diags_.error(t.range(), "number '" + text + "' is out of range");
+      break;
+    }
+    case TokenKind::String:
+      advance();
+      e->kind = ExprKind::String;
+      e->text = t.text.drop_front().drop_back().str();
+      break;
+    case TokenKind::KwTrue:
+    case TokenKind::KwFalse:
+      advance();
+      e->kind = ExprKind::Bool;
+      e->bool_value = t.is(TokenKind::KwTrue);
+      break;
+    case TokenKind::Identifier:
+      advance();
+      e->text = t.text.str();
+      e->text_range = t.range();
+      if (at(TokenKind::LParen)) {
+        e->kind = ExprKind::Call;
+        parse_args(*e);
+      } else {
+        e->kind = ExprKind::Name;
+      }
+      break;
+    case TokenKind::LParen: {
+      advance();
+      auto inner = parse_expr();
+      expect(TokenKind::RParen, "to close '('");
+      inner->range = from(start);
+      return inner;
+    }
+    case TokenKind::LBracket: {
+      NestingGuard guard(*this);
+      advance();
+      e->kind = ExprKind::List;
+      if (!at(TokenKind::RBracket)) {
+        do
+          e->operands.push_back(parse_expr());
+        while (accept(TokenKind::Comma));
+      }
+      expect(TokenKind::RBracket, "to close the list");
+      break;
+    }
+    default:
+      fail("expected an expression");
+    }
+    e->range = from(start);
+    return e;
+  }
+
+  // args := '(' [ arg { ',' arg } ] ')'
+  // arg  := [ IDENT '=' ] expr
+  void parse_args(Expr &call) {
+    NestingGuard guard(*this);
+    advance();
+    if (!at(TokenKind::RParen)) {
+      do {
+        Arg arg;
+        if (at(TokenKind::Identifier) && peek(1).is(TokenKind::Assign)) {
+          arg.name = peek().text.str();
+          arg.name_range = advance().range();
+          advance();
+        }
+        arg.value = parse_expr();
+        call.args.push_back(std::move(arg));
+      } while (accept(TokenKind::Comma));
+    }
+    expect(TokenKind::RParen, "to close the argument list of '" + call.text + "'");
+  }
+
+  std::vector<Token> tokens_;
+  DiagnosticEngine &diags_;
+  size_t pos_ = 0;
+  int nesting_ = 0;
+  llvm::SMLoc last_end_;
+};
+
+} // namespace
+
+Module parse(unsigned buffer_id, DiagnosticEngine &diags) {
+  llvm::StringRef buffer = diags.source_mgr().getMemoryBuffer(buffer_id)->getBuffer();
+  Parser parser(lex(buffer, diags), diags);
+  Module module = parser.parse_file();
+  module.buffer_id = buffer_id;
+  return module;
+}
+
+} // namespace netc
