@@ -30,8 +30,8 @@ const char *kind_name(Value::Kind kind) {
 namespace {
 
 // Limits that keep hostile input from exhausting memory or time; real networks are far below.
-constexpr size_t kMaxNodes = 1'000'000;
-constexpr int64_t kMaxCalls = 10'000'000;
+constexpr size_t kMaxNodes = 200'000;
+constexpr int64_t kMaxCalls = 1'000'000;
 constexpr int64_t kMaxRepeat = 100'000;
 
 // Thrown after a limit was hit and reported: elaboration stops.

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -46,6 +47,13 @@ void DiagnosticEngine::report(Diagnostic diagnostic) {
   if (diagnostic.severity == Severity::Error)
     ++error_count_;
   pending_.push_back(std::move(diagnostic));
+}
+
+void DiagnosticEngine::sort_since(size_t mark) {
+  std::stable_sort(pending_.begin() + mark, pending_.end(),
+                   [](const Diagnostic &a, const Diagnostic &b) {
+                     return a.loc.getPointer() < b.loc.getPointer();
+                   });
 }
 
 void DiagnosticEngine::error(llvm::SMRange range, std::string message) {

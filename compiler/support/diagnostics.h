@@ -44,6 +44,11 @@ public:
   void error(llvm::SMLoc loc, std::string message) { error(llvm::SMRange(loc, loc), std::move(message)); }
 
   unsigned error_count() const { return error_count_; }
+
+  // Orders the diagnostics raised since `mark` (a pending_count()) by position in the source:
+  // the lexer runs before the parser, but a user reads a file top to bottom.
+  size_t pending_count() const { return pending_.size(); }
+  void sort_since(size_t mark);
   bool has_errors() const { return error_count_ != 0; }
 
   // Prints the collected diagnostics (identical ones from several instantiations folded) in the

@@ -586,8 +586,10 @@ private:
 
 Module parse(unsigned buffer_id, DiagnosticEngine &diags) {
   llvm::StringRef buffer = diags.source_mgr().getMemoryBuffer(buffer_id)->getBuffer();
+  size_t mark = diags.pending_count();
   Parser parser(lex(buffer, diags), diags);
   Module module = parser.parse_file();
+  diags.sort_since(mark);
   module.buffer_id = buffer_id;
   return module;
 }

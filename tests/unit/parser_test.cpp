@@ -1,0 +1,126 @@
+#include "syntax/parser.h"
+
+#include <doctest/doctest.h>
+
+#include <llvm/Support/MemoryBuffer.h>
+
+using namespace netc;
+
+namespace {
+
+struct Parsed {
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags{sm};
+  Module module;
+  std::string messages;
+
+  explicit Parsed(const char *text) {
+    unsigned id = sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "p.netc"),
+                                        llvm::SMLoc());
+    module = parse(id, diags);
+    llvm::raw_string_ostream os(messages);
+    diags.flush(os);
+  }
+};
+
+} // namespace
+
+TEST_CASE("a block with defaults, a pipeline and a repeat") {
+  Parsed p(R"(
+import std.nn
+block b17(x, scale=0.10) {
+  b1 = conv_bn(x, 128, 1) |> conv_bn(160, [1, 7], pad=[0, 3])
+  y = repeat 3 f(x) as "repeat"
+  return relu(x + b1 * scale)
+}
+network n(image: [3, 17, 17]) { return b17(image) }
+)");
+  CHECK(p.messages.empty());
+  REQUIRE(p.module.imports.size() == 1);
+  CHECK(p.module.imports[0].path == "std.nn");
+  REQUIRE(p.module.definitions.size() == 2);
+  const Definition &b = p.module.definitions[0];
+  CHECK(b.name == "b17");
+  CHECK_FALSE(b.is_network);
+  REQUIRE(b.params.size() == 2);
+  CHECK(b.params[1].default_value->kind == ExprKind::Float);
+  REQUIRE(b.body.size() == 3);
+  CHECK(b.body[0].kind == StmtKind::Assign);
+  CHECK(b.body[0].chains[0].stages.size() == 2);
+  CHECK(b.body[0].chains[0].stages[1].expr->args.size() == 3);
+  CHECK(b.body[1].chains[0].stages[0].repeat_count != nullptr);
+  CHECK(b.body[1].chains[0].stages[0].name->path == "repeat");
+  const Expr &ret = *b.body[2].chains[0].stages[0].expr;
+  CHECK(ret.kind == ExprKind::Call);
+  CHECK(ret.args[0].value->kind == ExprKind::Binary);
+  CHECK(ret.args[0].value->text == "+");
+  CHECK(ret.args[0].value->operands[1]->text == "*"); // * binds tighter than +
+  const Definition &n = p.module.definitions[1];
+  CHECK(n.is_network);
+  REQUIRE(n.inputs.size() == 1);
+  CHECK(n.inputs[0].dims.size() == 3);
+}
+
+TEST_CASE("expect with wildcards, if/else if/else and sequential") {
+  Parsed p(R"(
+block f(x, act=true) {
+  expect x: [_, 35, 35]
+  if act and x.C > 3 { y = relu(x) } else if not act { y = x } else { y = tanh(x) }
+  sequential features { y = relu(y) }
+  return y
+}
+)");
+  CHECK(p.messages.empty());
+  const auto &body = p.module.definitions[0].body;
+  REQUIRE(body.size() == 4);
+  CHECK(body[0].kind == StmtKind::Expect);
+  CHECK(body[0].dims[0]->kind == ExprKind::Wildcard);
+  CHECK(body[1].kind == StmtKind::If);
+  REQUIRE(body[1].else_body.size() == 1);
+  CHECK(body[1].else_body[0].kind == StmtKind::If);
+  CHECK(body[2].kind == StmtKind::Sequential);
+  CHECK(body[2].sequential_name.path == "features");
+}
+
+TEST_CASE("a long pipeline may continue on the next line") {
+  Parsed p("block f(x) {\n  y = relu(x)\n    |> tanh()\n  return y\n}\n");
+  CHECK(p.messages.empty());
+  CHECK(p.module.definitions[0].body[0].chains[0].stages.size() == 2);
+}
+
+TEST_CASE("syntax errors are located and parsing resumes at the next statement") {
+  Parsed p(R"(block f(x) {
+  y = conv2d(x, 64, 3
+  z = relu(x)
+  w = = 3
+  return z
+}
+network n(a: [1, 2, 2]) { return f(a) }
+)");
+  CHECK(p.messages.find("p.netc:3:3: error: expected ')' to close the argument list of "
+                        "'conv2d', found 'z'") != std::string::npos);
+  CHECK(p.messages.find("p.netc:4:7: error: expected an expression, found '='") !=
+        std::string::npos);
+  // Both definitions survive the errors.
+  CHECK(p.module.definitions.size() == 2);
+}
+
+TEST_CASE("the right side of a pipe must be a call") {
+  Parsed p("block f(x) { return x |> y }");
+  CHECK(p.messages.find("1:26: error: the right side of '|>' must be a call") !=
+        std::string::npos);
+}
+
+TEST_CASE("hostile nesting is refused, not a stack overflow") {
+  std::string deep = "block f(x) { return " + std::string(100000, '(') + "x" +
+                     std::string(100000, ')') + " }";
+  Parsed p(deep.c_str());
+  CHECK(p.messages.find("expression nested too deeply") != std::string::npos);
+}
+
+TEST_CASE("unexpected top-level text") {
+  Parsed p("x = 3\nblock f(x) { return x }");
+  CHECK(p.messages.find("1:1: error: expected 'block', 'network' or 'import' at top level, "
+                        "found 'x'") != std::string::npos);
+  CHECK(p.module.definitions.size() == 1);
+}
