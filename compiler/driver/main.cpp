@@ -93,13 +93,18 @@ int run_check() {
   return errors ? kExitErrors : kExitClean;
 }
 
-// Runs `print` on each network of a single file, after its diagnostics.
-template <typename Print> int run_single(const std::string &path, Print print) {
+// Runs `print` on each network of a single file, after its diagnostics. Numbers computed from a
+// network with errors would look valid and be wrong, so unless `even_with_errors` nothing is
+// printed then.
+template <typename Print>
+int run_single(const std::string &path, Print print, bool even_with_errors = false) {
   netc::CompiledFile file = netc::compile_file(path, compile_options());
   if (!file.readable)
     return kExitUsage;
   bool errors = file.diags->has_errors();
   file.diags->flush(llvm::errs(), use_colors());
+  if (errors && !even_with_errors)
+    return kExitErrors;
   for (const netc::Graph &graph : file.graphs)
     print(graph);
   return errors ? kExitErrors : kExitClean;
@@ -138,10 +143,10 @@ int main(int argc, char **argv) {
       else
         netc::print_summary_text(s, llvm::outs());
     });
-  if (ir_cmd)
-    return run_single(ir_file, [](const netc::Graph &graph) {
-      netc::print_graph(graph, llvm::outs());
-    });
+  if (ir_cmd) // the IR shows what went wrong (poison types), so it is printed even then
+    return run_single(
+        ir_file, [](const netc::Graph &graph) { netc::print_graph(graph, llvm::outs()); },
+        /*even_with_errors=*/true);
   if (params_cmd)
     return run_single(params_file, [](const netc::Graph &graph) {
       for (const netc::Node &node : graph.nodes)

@@ -326,26 +326,28 @@ private:
     return current;
   }
 
-  // The local name of the layer a stage makes, or empty for an automatic name.
+  // The local name of the layer a stage makes, or empty for an automatic name. Every stage of
+  // a numbered variable or a `sequential` takes a number, as in an nn.Sequential, even when
+  // `as` gives it another name.
   std::string take_stage_name(const StageNamer *namer, Frame &frame) {
     if (!namer || !namer->stage)
       return "";
     const Stage &stage = *namer->stage;
-    if (stage.name) {
-      if (namer->repeat_index > 0)
-        return fmt::format("{}.{}", stage.name->path, namer->repeat_index - 1);
-      return stage.name->path;
-    }
+    std::string numbered;
     if (!frame.sequential.empty()) {
       const std::string &seq = frame.sequential.back();
-      return fmt::format("{}.{}", seq, frame.next_index[seq]++);
+      int64_t index = frame.next_index[seq]++;
+      numbered = seq.empty() ? std::to_string(index) : fmt::format("{}.{}", seq, index);
+    } else if (namer->base && frame.numbered_bases.count(*namer->base)) {
+      numbered = fmt::format("{}.{}", *namer->base, frame.next_index[*namer->base]++);
+    } else if (namer->base) {
+      numbered = *namer->base;
     }
-    if (namer->base) {
-      if (frame.numbered_bases.count(*namer->base))
-        return fmt::format("{}.{}", *namer->base, frame.next_index[*namer->base]++);
-      return *namer->base;
-    }
-    return "";
+    if (!stage.name)
+      return numbered;
+    if (namer->repeat_index > 0)
+      return fmt::format("{}.{}", stage.name->path, namer->repeat_index - 1);
+    return stage.name->path;
   }
 
   // Turns a local name (or, if empty, the callee's name) into a unique full layer name.
@@ -865,6 +867,9 @@ private:
     node.range = range;
     node.arg_ranges = std::move(arg_ranges);
     node.instantiation = frame.instantiation;
+    if (namer && namer->stage && namer->stage->name && namer->stage->name->path == "_")
+      error(namer->stage->name->range, "'as _' applies to block calls; an operation needs a name",
+            frame);
     node.name = layer_name(namer, op->name(), range, frame);
     NodeId id = add_node(std::move(node));
     infer_node(graph_, id, diags_);
@@ -904,7 +909,10 @@ private:
     Frame callee;
     callee.def = &def;
     callee.instantiation = inst;
-    callee.prefix = layer_name(namer, def.name, call.range, frame);
+    // `as _` puts the block's layers in the caller's namespace, as if its body were written there.
+    bool transparent = namer && namer->stage && namer->stage->name &&
+                       namer->stage->name->path == "_";
+    callee.prefix = transparent ? frame.prefix : layer_name(namer, def.name, call.range, frame);
     prepare_frame(callee, def.body);
     for (size_t i = 0; i < def.params.size(); ++i) {
       if (b->values[i]) {

@@ -241,7 +241,7 @@ private:
   //            | 'return' chain { ',' chain }
   //            | 'expect' expr ':' shape
   //            | 'if' expr body [ 'else' ( body | if ) ]
-  //            | 'sequential' name body
+  //            | 'sequential' [ name ] body
   Stmt parse_statement() {
     llvm::SMLoc start = peek().loc();
     Stmt stmt;
@@ -265,7 +265,8 @@ private:
     case TokenKind::KwSequential:
       advance();
       stmt.kind = StmtKind::Sequential;
-      stmt.sequential_name = parse_name();
+      if (!at(TokenKind::LBrace))
+        stmt.sequential_name = parse_name();
       stmt.then_body = parse_body();
       break;
     case TokenKind::Identifier:
