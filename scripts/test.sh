@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine, builds netc and runs every test: doctest units, lit + FileCheck
+# command-line tests, the zoo against its reference figures, then the unit and lit tests again
+# under AddressSanitizer and UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-debian.sh
+
+scripts/build.sh build
+ctest --test-dir build --output-on-failure
+
+scripts/build.sh build-asan -DNETC_SANITIZE=ON
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure
