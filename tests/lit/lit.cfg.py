@@ -12,6 +12,8 @@ config.excludes = ["Inputs"]
 config.test_source_root = os.path.dirname(__file__)
 
 root = os.path.abspath(lit_config.params.get("root", os.path.join(config.test_source_root, "..", "..")))
+# Scratch files of the tests go to the build tree, not beside the sources.
+config.test_exec_root = os.path.abspath(lit_config.params.get("exec_root", os.path.join(root, "build", "lit")))
 netc = os.path.abspath(lit_config.params.get("netc", os.path.join(root, "build", "bin", "netc")))
 
 config.substitutions.append(("%netc", netc))
