@@ -2,7 +2,7 @@
 
 #include "support/checked_math.h"
 
-#include <llvm/Support/JSON.h>
+#include "support/json_writer.h"
 
 #include <fmt/format.h>
 
@@ -109,42 +109,53 @@ void print_summary_text(const Summary &s, llvm::raw_ostream &os) {
 }
 
 void print_summary_json(const Summary &s, llvm::raw_ostream &os) {
-  llvm::json::OStream j(os, 1);
+  JsonWriter j(os);
   auto shape = [&](const TensorType &t) {
-    j.array([&] {
-      for (int64_t d : t.shape())
-        j.value(d);
-    });
+    j.begin_array();
+    for (int64_t d : t.shape())
+      j.value(d);
+    j.end_array();
   };
-  j.object([&] {
-    j.attribute("network", s.network);
-    j.attribute("params", s.params);
-    j.attribute("macs", s.macs);
-    j.attribute("buffers", s.buffers);
-    j.attribute("activation_bytes", s.activation_bytes);
-    j.attributeArray("outputs", [&] {
-      for (const auto &[name, type] : s.outputs)
-        j.object([&] {
-          j.attribute("name", name);
-          j.attributeBegin("shape");
-          shape(type);
-          j.attributeEnd();
-        });
-    });
-    j.attributeArray("layers", [&] {
-      for (const LayerRow &row : s.layers)
-        j.object([&] {
-          j.attribute("name", row.name);
-          j.attribute("op", row.op);
-          j.attributeBegin("shape");
-          shape(row.type);
-          j.attributeEnd();
-          j.attribute("params", row.params);
-          j.attribute("macs", row.macs);
-        });
-    });
-  });
-  os << "\n";
+  j.begin_object();
+  j.key("network");
+  j.value(s.network);
+  j.key("params");
+  j.value(s.params);
+  j.key("macs");
+  j.value(s.macs);
+  j.key("buffers");
+  j.value(s.buffers);
+  j.key("activation_bytes");
+  j.value(s.activation_bytes);
+  j.key("outputs");
+  j.begin_array();
+  for (const auto &[name, type] : s.outputs) {
+    j.begin_object();
+    j.key("name");
+    j.value(name);
+    j.key("shape");
+    shape(type);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("layers");
+  j.begin_array();
+  for (const LayerRow &row : s.layers) {
+    j.begin_object();
+    j.key("name");
+    j.value(row.name);
+    j.key("op");
+    j.value(row.op);
+    j.key("shape");
+    shape(row.type);
+    j.key("params");
+    j.value(row.params);
+    j.key("macs");
+    j.value(row.macs);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
 }
 
 } // namespace netc

@@ -327,7 +327,7 @@ private:
     llvm::SMLoc start = peek().loc();
     Stage stage;
     if (accept(TokenKind::KwRepeat)) {
-      stage.repeat_count = parse_unary();
+      stage.repeat_count = parse_expr(); // ends before the callee: a name is no operator
       stage.expr = parse_postfix();
       if (stage.expr->kind != ExprKind::Call) {
         diags_.error(stage.expr->range, "'repeat' must be followed by a count and a call, like "

@@ -82,6 +82,15 @@ block f(x, act=true) {
   CHECK(body[2].sequential_name.path == "features");
 }
 
+TEST_CASE("a repeat count is a whole expression, ending before the callee") {
+  Parsed p("block f(x, n) { y = x |> repeat n - 1 g() as layer\n return y }");
+  CHECK(p.messages.empty());
+  const Stage &stage = p.module.definitions[0].body[0].chains[0].stages[1];
+  REQUIRE(stage.repeat_count);
+  CHECK(stage.repeat_count->kind == ExprKind::Binary);
+  CHECK(stage.expr->text == "g");
+}
+
 TEST_CASE("a long pipeline may continue on the next line") {
   Parsed p("block f(x) {\n  y = relu(x)\n    |> tanh()\n  return y\n}\n");
   CHECK(p.messages.empty());

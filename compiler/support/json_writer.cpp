@@ -1,0 +1,83 @@
+#include "support/json_writer.h"
+
+#include <llvm/Support/Format.h>
+
+#include <cassert>
+
+namespace netc {
+
+void JsonWriter::newline() {
+  os_ << '\n';
+  os_.indent(static_cast<unsigned>(has_items_.size() * indent_));
+}
+
+void JsonWriter::before_value() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
+  if (has_items_.empty())
+    return;
+  if (has_items_.back())
+    os_ << ',';
+  has_items_.back() = true;
+  newline();
+}
+
+void JsonWriter::open(char bracket) {
+  before_value();
+  os_ << bracket;
+  has_items_.push_back(false);
+}
+
+void JsonWriter::close(char bracket) {
+  assert(!has_items_.empty() && "unbalanced JSON container");
+  bool had_items = has_items_.back();
+  has_items_.pop_back();
+  if (had_items)
+    newline();
+  os_ << bracket;
+}
+
+void JsonWriter::key(std::string_view name) {
+  before_value();
+  write_string(name);
+  os_ << ": ";
+  after_key_ = true;
+}
+
+void JsonWriter::value(std::string_view text) {
+  before_value();
+  write_string(text);
+}
+
+void JsonWriter::value(int64_t number) {
+  before_value();
+  os_ << number;
+}
+
+void JsonWriter::value(bool flag) {
+  before_value();
+  os_ << (flag ? "true" : "false");
+}
+
+void JsonWriter::write_string(std::string_view text) {
+  os_ << '"';
+  for (unsigned char c : text) {
+    switch (c) {
+    case '"': os_ << "\\\""; break;
+    case '\\': os_ << "\\\\"; break;
+    case '\n': os_ << "\\n"; break;
+    case '\r': os_ << "\\r"; break;
+    case '\t': os_ << "\\t"; break;
+    default:
+      if (c < 0x20)
+        os_ << llvm::format("\\u%04x", c);
+      else
+        os_ << c;
+    }
+  }
+  os_ << '"';
+}
+
+} // namespace netc
