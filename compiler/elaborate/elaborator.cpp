@@ -33,6 +33,7 @@ namespace {
 constexpr size_t kMaxNodes = 200'000;
 constexpr int64_t kMaxCalls = 1'000'000;
 constexpr int64_t kMaxRepeat = 100'000;
+constexpr size_t kMaxCallDepth = 256; // nested block calls; deeper would risk the stack
 
 // Thrown after a limit was hit and reported: elaboration stops.
 struct Abort {};
@@ -890,6 +891,11 @@ private:
         return fail(call.text_range,
                     fmt::format("block '{}' calls itself; recursion is not allowed", def.name),
                     frame);
+    }
+    if (call_stack_.size() >= kMaxCallDepth) {
+      error(call.text_range,
+            fmt::format("block calls are nested more than {} deep", kMaxCallDepth), frame);
+      throw Abort{};
     }
     std::vector<ParamInfo> params;
     for (const Param &p : def.params)

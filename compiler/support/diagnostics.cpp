@@ -12,6 +12,11 @@ namespace netc {
 
 namespace {
 
+// At most this many block calls of an instantiation chain are shown, the first kBacktraceHead
+// of them innermost.
+constexpr size_t kMaxBacktrace = 10;
+constexpr size_t kBacktraceHead = 6;
+
 llvm::SourceMgr::DiagKind kind_of(Severity severity) {
   switch (severity) {
   case Severity::Error:
@@ -84,14 +89,23 @@ unsigned DiagnosticEngine::flush(llvm::raw_ostream &os, bool colors) {
     for (const Note &note : d->notes)
       source_mgr_.PrintMessage(os, note.loc, llvm::SourceMgr::DK_Note, note.message, note.ranges,
                                {}, colors);
-    bool first = true;
-    for (const Instantiation *inst = d->instantiation.get(); inst; inst = inst->parent.get()) {
-      std::string text = describe_instantiation(*inst);
-      if (first && more > 0)
+    std::vector<const Instantiation *> chain;
+    for (const Instantiation *inst = d->instantiation.get(); inst; inst = inst->parent.get())
+      chain.push_back(inst);
+    for (size_t i = 0; i < chain.size(); ++i) {
+      // Like clang's template backtrace: the innermost and outermost calls, not hundreds.
+      if (chain.size() > kMaxBacktrace && i == kBacktraceHead) {
+        size_t skipped = chain.size() - kMaxBacktrace;
+        os << fmt::format("note: (skipping {} block calls in the backtrace)\n", skipped);
+        i += skipped - 1;
+        continue;
+      }
+      const Instantiation &inst = *chain[i];
+      std::string text = describe_instantiation(inst);
+      if (i == 0 && more > 0)
         text += fmt::format(" (and {} more instantiation{})", more, more == 1 ? "" : "s");
-      first = false;
-      source_mgr_.PrintMessage(os, inst->call_site.Start, llvm::SourceMgr::DK_Note, text,
-                               {inst->call_site}, {}, colors);
+      source_mgr_.PrintMessage(os, inst.call_site.Start, llvm::SourceMgr::DK_Note, text,
+                               {inst.call_site}, {}, colors);
     }
   }
   pending_.clear();
