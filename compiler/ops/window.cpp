@@ -65,39 +65,3 @@ std::optional<AttrProblem> check_window_attrs(const Attrs &attrs, bool has_dilat
 }
 
 } // namespace netc
-
-#include "ops/common.h"
-
-namespace netc {
-
-ShapeResult pool_output(std::string_view op, const Attrs &attrs, const TensorType &x,
-                        bool has_dilation) {
-  if (auto e = require_spatial(op, x))
-    return *e;
-  if (auto p = check_window_attrs(attrs, has_dilation))
-    return ShapeError{fmt::format("{}: {}", op, p->message), p->argument};
-  const auto &k = attrs.get_ints("kernel");
-  const auto &s = attrs.get_ints("stride");
-  std::vector<int64_t> d = has_dilation ? attrs.get_ints("dilation") : std::vector<int64_t>{1, 1};
-  const AttrValue &pad_attr = *attrs.find("pad");
-  if (const auto *pads = std::get_if<std::vector<int64_t>>(&pad_attr)) {
-    // PyTorch refuses padding over half the window: such a window could see only padding.
-    if ((*pads)[0] > k[0] / 2 || (*pads)[1] > k[0] / 2 || (*pads)[2] > k[1] / 2 ||
-        (*pads)[3] > k[1] / 2)
-      return ShapeError{fmt::format("{}: padding must be at most half the {} kernel", op,
-                                    format_hw(k[0], k[1])),
-                        "pad"};
-  }
-  auto pad = resolve_padding(pad_attr, x.h(), x.w(), k[0], k[1], s[0], s[1], d[0], d[1]);
-  bool ceil_mode = attrs.get_bool("ceil_mode");
-  WindowOutput oh = window_output(x.h(), {k[0], s[0], d[0], pad[0], pad[1], ceil_mode});
-  WindowOutput ow = window_output(x.w(), {k[1], s[1], d[1], pad[2], pad[3], ceil_mode});
-  for (auto [axis, out] : {std::pair{"height", &oh}, std::pair{"width", &ow}})
-    if (!out->error.empty())
-      return ShapeError{fmt::format("{}: {} along the {} (input {})", op, out->error, axis,
-                                    format_sample_shape(x)),
-                        "kernel", {0}};
-  return TensorType::nchw(x.n(), x.c(), oh.size, ow.size);
-}
-
-} // namespace netc

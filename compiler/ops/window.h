@@ -47,11 +47,3 @@ struct AttrProblem {
 std::optional<AttrProblem> check_window_attrs(const Attrs &attrs, bool has_dilation);
 
 } // namespace netc
-
-namespace netc {
-struct ShapeResult;
-struct TensorType;
-// The shape rule of a pooling window (maxpool, avgpool), with PyTorch's limits on padding.
-ShapeResult pool_output(std::string_view op, const Attrs &attrs, const TensorType &x,
-                        bool has_dilation);
-} // namespace netc
