@@ -20,6 +20,7 @@ struct CompileOptions {
   ElaborateOptions elaborate;
   PipelineOptions pipeline;
   std::string network; // only this network of the file; empty: all
+  RuleConfig rules;
 };
 
 struct CompiledFile {

@@ -3,6 +3,7 @@
 //   netc summary FILE         a table of layers, shapes, parameters and MACs (or --format=json)
 //   netc ir FILE              the elaborated IR as text
 //   netc params FILE          every parameter and buffer as state_dict() names it, with its shape
+//   netc rules                the rule ids behind the diagnostics
 #include "analysis/summary.h"
 #include "driver/compile.h"
 #include "ir/printer.h"
@@ -25,6 +26,7 @@ cl::SubCommand check_cmd("check", "Check the shapes of every network in the file
 cl::SubCommand summary_cmd("summary", "Print a table of layers, shapes, parameters and MACs");
 cl::SubCommand ir_cmd("ir", "Print the elaborated IR");
 cl::SubCommand params_cmd("params", "List parameters and buffers with their state_dict() names");
+cl::SubCommand rules_cmd("rules", "List the rules behind the diagnostics, with their levels");
 
 cl::list<std::string> check_files(cl::Positional, cl::desc("<file.netc>..."), cl::OneOrMore,
                                   cl::sub(check_cmd));
@@ -50,6 +52,14 @@ cl::opt<bool> time_passes("time-passes", cl::desc("Time every pass"),
 cl::opt<bool> color("diagnostics-color", cl::desc("Colour diagnostics (default: when stderr is a terminal)"),
                     cl::init(false), cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
 
+cl::list<std::string> warning_flags("W",
+                                    cl::desc("-Wno-<rule> turns a warning off, -Werror=<rule> "
+                                             "makes it an error, -Werror makes all warnings errors"),
+                                    cl::value_desc("spec"), cl::Prefix, cl::ZeroOrMore,
+                                    cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
+cl::opt<bool> werror("werror", cl::desc("Treat every warning as an error"),
+                     cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
+
 enum class Format { Text, Json };
 cl::opt<Format> format("format", cl::desc("Output format"),
                        cl::values(clEnumValN(Format::Text, "text", "a table (default)"),
@@ -62,8 +72,21 @@ constexpr int kExitClean = 0;
 constexpr int kExitErrors = 1;
 constexpr int kExitUsage = 2;
 
+// Settles -W flags into `rules`; returns false (after saying why) on a bad flag.
+bool rule_config(netc::RuleConfig &rules) {
+  rules.werror = rules.werror || werror;
+  for (const std::string &spec : warning_flags) {
+    if (auto problem = rules.apply_flag(spec)) {
+      llvm::errs() << "netc: error: -W" << spec << ": " << *problem << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
 netc::CompileOptions compile_options() {
   netc::CompileOptions options;
+  rule_config(options.rules);
   options.load.include_dirs = include_dirs;
   options.elaborate.batch = batch;
   options.network = network_name;
@@ -76,20 +99,24 @@ bool use_colors() { return color || llvm::errs().has_colors(); }
 
 int run_check() {
   auto options = compile_options();
-  unsigned errors = 0, networks = 0;
+  unsigned errors = 0, warnings = 0, networks = 0;
   for (const std::string &path : check_files) {
     netc::CompiledFile file = netc::compile_file(path, options);
     if (!file.readable)
       return kExitUsage;
     networks += file.graphs.size();
-    errors += file.diags->flush(llvm::errs(), use_colors());
+    netc::DiagnosticCounts counts = file.diags->flush(llvm::errs(), use_colors());
+    errors += counts.errors;
+    warnings += counts.warnings;
   }
-  llvm::outs() << fmt::format("checked {} network{} in {} file{}: {}\n", networks,
-                              networks == 1 ? "" : "s", check_files.size(),
-                              check_files.size() == 1 ? "" : "s",
-                              errors == 0 ? "no errors"
-                                          : fmt::format("{} error{}", errors,
-                                                        errors == 1 ? "" : "s"));
+  auto count = [](unsigned n, const char *what) {
+    return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
+  };
+  std::string verdict = errors == 0 ? "no errors" : count(errors, "error");
+  if (warnings)
+    verdict += ", " + count(warnings, "warning");
+  llvm::outs() << fmt::format("checked {} in {}: {}\n", count(networks, "network"),
+                              count(check_files.size(), "file"), verdict);
   return errors ? kExitErrors : kExitClean;
 }
 
@@ -101,8 +128,7 @@ int run_single(const std::string &path, Print print, bool even_with_errors = fal
   netc::CompiledFile file = netc::compile_file(path, compile_options());
   if (!file.readable)
     return kExitUsage;
-  bool errors = file.diags->has_errors();
-  file.diags->flush(llvm::errs(), use_colors());
+  bool errors = file.diags->flush(llvm::errs(), use_colors()).errors != 0;
   if (errors && !even_with_errors)
     return kExitErrors;
   for (const netc::Graph &graph : file.graphs)
@@ -132,6 +158,15 @@ int main(int argc, char **argv) {
   if (batch < 1 || batch > 1 << 20) {
     llvm::errs() << "netc: error: --batch must be between 1 and 1048576\n";
     return kExitUsage;
+  }
+  if (netc::RuleConfig probe; !rule_config(probe))
+    return kExitUsage;
+  if (rules_cmd) {
+    for (const netc::Rule &rule : netc::all_rules())
+      llvm::outs() << fmt::format("{:<24} {:<8} {}\n", rule.id,
+                                  rule.default_level == netc::RuleLevel::Error ? "error" : "warning",
+                                  rule.summary);
+    return kExitClean;
   }
   if (check_cmd)
     return run_check();

@@ -113,9 +113,10 @@ public:
 private:
   // --- reporting --------------------------------------------------------------------------------
 
-  void error(llvm::SMRange range, std::string message, const Frame &frame,
+  void error(std::string_view rule, llvm::SMRange range, std::string message, const Frame &frame,
              std::vector<Note> notes = {}) {
     Diagnostic d;
+    d.rule = rule;
     d.loc = range.Start;
     if (range.Start != range.End)
       d.ranges = {range};
@@ -125,8 +126,8 @@ private:
     diags_.report(std::move(d));
   }
 
-  Value fail(llvm::SMRange range, std::string message, const Frame &frame) {
-    error(range, std::move(message), frame);
+  Value fail(std::string_view rule, llvm::SMRange range, std::string message, const Frame &frame) {
+    error(rule, range, std::move(message), frame);
     return Value::poison(range);
   }
 
@@ -140,14 +141,14 @@ private:
       declare_input(input, frame);
     exec_body(network.body, frame);
     if (!frame.returned) {
-      error(network.name_range, fmt::format("network '{}' has no 'return'", network.name), frame);
+      error(rules::kInvalidNetwork, network.name_range, fmt::format("network '{}' has no 'return'", network.name), frame);
       return;
     }
     for (auto &[name, value] : frame.results) {
       if (value.kind == Value::Kind::Tensor)
         graph_.outputs.push_back({name, value.node});
       else if (!value.is_poison())
-        error(value.range,
+        error(rules::kTypeError, value.range,
               fmt::format("a network returns tensors; this is {}", kind_name(value.kind)), frame);
     }
   }
@@ -167,7 +168,7 @@ private:
       Value v = expr->kind == ExprKind::Wildcard ? Value::poison() : eval(*expr, frame);
       if (v.kind != Value::Kind::Int || v.int_value <= 0 || v.int_value > (1 << 30)) {
         if (!v.is_poison())
-          error(expr->range, "an input dimension must be a positive integer", frame);
+          error(rules::kInvalidNetwork, expr->range, "an input dimension must be a positive integer", frame);
         ok = false;
       }
       dims.push_back(v.int_value);
@@ -182,7 +183,7 @@ private:
     } else if (ok && dims.size() == 1) {
       type = TensorType::nf(options_.batch, dims[0]);
     } else if (ok) {
-      error(input.dims_range,
+      error(rules::kInvalidNetwork, input.dims_range,
             "an input shape is [C, H, W] or [F] (the batch dimension is left out)", frame);
     }
     Node node;
@@ -192,7 +193,7 @@ private:
     NodeId id = add_node(std::move(node));
     graph_.inputs.push_back(id);
     if (frame.vars.count(input.name))
-      error(input.range, fmt::format("input '{}' is declared twice", input.name), frame);
+      error(rules::kInvalidNetwork, input.range, fmt::format("input '{}' is declared twice", input.name), frame);
     frame.vars[input.name] = Value::tensor(id, input.range);
   }
 
@@ -220,7 +221,7 @@ private:
       if (cond.is_poison())
         return;
       if (cond.kind != Value::Kind::Bool) {
-        error(stmt.condition->range,
+        error(rules::kTypeError, stmt.condition->range,
               fmt::format("the condition of 'if' must be a bool, not {}", kind_name(cond.kind)),
               frame);
         return;
@@ -238,7 +239,7 @@ private:
 
   void exec_return(const Stmt &stmt, Frame &frame) {
     if (!frame.def->is_network && stmt.chains.size() != 1) {
-      error(stmt.range, "a block returns one value; only a network returns several", frame);
+      error(rules::kInvalidNetwork, stmt.range, "a block returns one value; only a network returns several", frame);
       frame.returned = true;
       frame.results.push_back({"", Value::poison()});
       return;
@@ -267,7 +268,7 @@ private:
       if (v.is_poison())
         return;
       if (v.kind != Value::Kind::Int) {
-        error(expr->range, fmt::format("a dimension must be an int, not {}", kind_name(v.kind)),
+        error(rules::kTypeError, expr->range, fmt::format("a dimension must be an int, not {}", kind_name(v.kind)),
               frame);
         return;
       }
@@ -276,7 +277,7 @@ private:
     if (subject.is_poison())
       return;
     if (subject.kind != Value::Kind::Tensor) {
-      error(stmt.subject->range,
+      error(rules::kTypeError, stmt.subject->range,
             fmt::format("'expect' checks a tensor's shape; this is {}", kind_name(subject.kind)),
             frame);
       return;
@@ -309,22 +310,54 @@ private:
     if (count.is_poison())
       return Value::poison(stage.range);
     if (count.kind != Value::Kind::Int || count.int_value < 1 || count.int_value > kMaxRepeat)
-      return fail(stage.repeat_count->range,
+      return fail(rules::kLimit, stage.repeat_count->range,
                   fmt::format("a repeat count must be an int from 1 to {}", kMaxRepeat), frame);
     // `repeat N f(x, ...)`: the first call takes x (or the piped value); each later call takes
     // the previous result in place of its first argument.
     bool piped_in = piped.has_value();
+    bool warned = false;
     Value current;
     for (int64_t i = 1; i <= count.int_value; ++i) {
       StageNamer namer{&stage, base, static_cast<int>(i)};
       std::optional<Value> input = i == 1 ? std::move(piped) : std::optional<Value>(current);
       bool replaces_first_argument = i > 1 && !piped_in;
+      std::optional<TensorType> before;
+      if (input && input->kind == Value::Kind::Tensor)
+        before = graph_.node(input->node).type;
       current = eval_call(*stage.expr, frame, std::move(input), &namer, static_cast<int>(i),
                           static_cast<int>(count.int_value), replaces_first_argument);
       if (current.is_poison())
         return current;
+      // The first iteration's input is known here only when piped; the second's always is.
+      if (!warned && count.int_value > 1 && i <= 2)
+        warned = warn_if_shape_changes(stage, before, current, static_cast<int>(i),
+                                       count.int_value, frame);
     }
     return current;
+  }
+
+  // A repeated block that changes its input's shape gets another shape in each iteration: almost
+  // always a sign that a stride or a filter count belongs outside the repeat.
+  bool warn_if_shape_changes(const Stage &stage, const std::optional<TensorType> &before,
+                             const Value &after, int iteration, int64_t count,
+                             const Frame &frame) {
+    if (!before || before->is_poison() || after.kind != Value::Kind::Tensor)
+      return false;
+    const TensorType &out = graph_.node(after.node).type;
+    if (out.is_poison() || out == *before)
+      return false;
+    Diagnostic d;
+    d.severity = Severity::Warning;
+    d.rule = rules::kRepeatShapeChange;
+    d.loc = stage.range.Start;
+    d.ranges = {stage.range};
+    d.message = fmt::format("iteration {} of {} of '{}' turns {} into {}, so the iterations of "
+                            "this repeat see different shapes",
+                            iteration, count, stage.expr->text, format_sample_shape(*before),
+                            format_sample_shape(out));
+    d.instantiation = frame.instantiation;
+    diags_.report(std::move(d));
+    return true;
   }
 
   // The local name of the layer a stage makes, or empty for an automatic name. Every stage of
@@ -370,7 +403,7 @@ private:
     if (inserted)
       return name;
     if (is_explicit)
-      error(range, fmt::format("layer name '{}' is already taken", name), frame,
+      error(rules::kLayerName, range, fmt::format("layer name '{}' is already taken", name), frame,
             {{it->second.Start, "first used here", {it->second}}});
     for (int i = 1;; ++i) {
       std::string candidate = fmt::format("{}_{}", name, i);
@@ -392,7 +425,7 @@ private:
     case ExprKind::Bool:
       return Value::boolean(expr.bool_value, expr.range);
     case ExprKind::Wildcard:
-      return fail(expr.range, "'_' stands only in a shape", frame);
+      return fail(rules::kTypeError, expr.range, "'_' stands only in a shape", frame);
     case ExprKind::Name:
       return lookup(expr, frame);
     case ExprKind::List: {
@@ -427,7 +460,7 @@ private:
       return v;
     }
     if (program_.find(expr.text) || find_op(expr.text))
-      return fail(expr.range,
+      return fail(rules::kUnknownName, expr.range,
                   fmt::format("'{}' is {}; call it: {}(...)", expr.text,
                               find_op(expr.text) ? "an operation" : "a block", expr.text),
                   frame);
@@ -435,7 +468,7 @@ private:
     for (const auto &[name, _] : frame.vars)
       names.push_back(name);
     std::string hint = closest(expr.text, names);
-    return fail(expr.range,
+    return fail(rules::kUnknownName, expr.range,
                 fmt::format("unknown name '{}'{}", expr.text,
                             hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
                 frame);
@@ -446,7 +479,7 @@ private:
     if (object.is_poison())
       return Value::poison(expr.range);
     if (object.kind != Value::Kind::Tensor)
-      return fail(expr.range,
+      return fail(rules::kTypeError, expr.range,
                   fmt::format("'.{}' reads a tensor's size, but this is {}", expr.text,
                               kind_name(object.kind)),
                   frame);
@@ -457,11 +490,11 @@ private:
                                    : expr.text == "W"   ? 3
                                                         : -1;
     if (index < 0)
-      return fail(expr.text_range,
+      return fail(rules::kUnknownName, expr.text_range,
                   fmt::format("a tensor has sizes N, C, H and W; '{}' is none of them", expr.text),
                   frame);
     if (index >= type.rank)
-      return fail(expr.text_range,
+      return fail(rules::kRankMismatch, expr.text_range,
                   fmt::format("a flat tensor {} has no '{}'", format_sample_shape(type), expr.text),
                   frame);
     return Value::integer(type.dims[index], expr.range);
@@ -473,7 +506,7 @@ private:
       return Value::poison(expr.range);
     if (expr.text == "not") {
       if (v.kind != Value::Kind::Bool)
-        return fail(expr.range, fmt::format("'not' needs a bool, not {}", kind_name(v.kind)),
+        return fail(rules::kTypeError, expr.range, fmt::format("'not' needs a bool, not {}", kind_name(v.kind)),
                     frame);
       return Value::boolean(!v.bool_value, expr.range);
     }
@@ -481,7 +514,7 @@ private:
       return Value::integer(-v.int_value, expr.range);
     if (v.kind == Value::Kind::Float)
       return Value::real(-v.float_value, expr.range);
-    return fail(expr.range, fmt::format("cannot negate {}", kind_name(v.kind)), frame);
+    return fail(rules::kTypeError, expr.range, fmt::format("cannot negate {}", kind_name(v.kind)), frame);
   }
 
   Value eval_binary(const Expr &expr, Frame &frame, const StageNamer *namer) {
@@ -496,7 +529,7 @@ private:
 
     if (op == "and" || op == "or") {
       if (lhs.kind != Value::Kind::Bool || rhs.kind != Value::Kind::Bool)
-        return fail(expr.range, fmt::format("'{}' needs two bools", op), frame);
+        return fail(rules::kTypeError, expr.range, fmt::format("'{}' needs two bools", op), frame);
       return Value::boolean(op == "and" ? lhs.bool_value && rhs.bool_value
                                         : lhs.bool_value || rhs.bool_value,
                             expr.range);
@@ -510,14 +543,14 @@ private:
       else if (lhs.kind == rhs.kind && lhs.kind == Value::Kind::String)
         equal = lhs.string_value == rhs.string_value;
       else
-        return fail(expr.range,
+        return fail(rules::kTypeError, expr.range,
                     fmt::format("cannot compare {} with {}", kind_name(lhs.kind),
                                 kind_name(rhs.kind)),
                     frame);
       return Value::boolean(op == "==" ? equal : !equal, expr.range);
     }
     if (!lhs.is_number() || !rhs.is_number())
-      return fail(expr.range,
+      return fail(rules::kTypeError, expr.range,
                   fmt::format("'{}' needs numbers, not {} and {}", op, kind_name(lhs.kind),
                               kind_name(rhs.kind)),
                   frame);
@@ -536,7 +569,7 @@ private:
     else if (op == "*")
       r = a * b;
     else if (b == 0)
-      return fail(expr.range, "division by zero", frame);
+      return fail(rules::kArithmetic, expr.range, "division by zero", frame);
     else if (op == "/")
       r = a / b;
     else if (op == "//")
@@ -557,12 +590,12 @@ private:
     else if (op == "*")
       overflow = __builtin_mul_overflow(a, b, &r);
     else if (b == 0)
-      return fail(expr.range, "division by zero", frame);
+      return fail(rules::kArithmetic, expr.range, "division by zero", frame);
     else if (a == std::numeric_limits<int64_t>::min() && b == -1)
       overflow = true;
     else if (op == "/") {
       if (a % b != 0)
-        return fail(expr.range,
+        return fail(rules::kArithmetic, expr.range,
                     fmt::format("{} / {} leaves a remainder; use '//' to round down", a, b),
                     frame);
       r = a / b;
@@ -576,7 +609,7 @@ private:
         r += b;
     }
     if (overflow)
-      return fail(expr.range, "integer overflow", frame);
+      return fail(rules::kArithmetic, expr.range, "integer overflow", frame);
     return Value::integer(r, expr.range);
   }
 
@@ -595,7 +628,7 @@ private:
                          {{"s", factor.range}}, namer, frame);
       }
     }
-    return fail(expr.range,
+    return fail(rules::kTypeError, expr.range,
                 fmt::format("'{}' of {} and {}: tensors support only tensor + tensor and "
                             "tensor * number",
                             op, kind_name(lhs.kind), kind_name(rhs.kind)),
@@ -632,7 +665,7 @@ private:
       if (definition.isValid())
         notes.push_back({definition.Start, fmt::format("'{}' is defined here", call.text),
                          {definition}});
-      error(at, std::move(message), frame, std::move(notes));
+      error(rules::kCallArguments, at, std::move(message), frame, std::move(notes));
     };
 
     std::vector<Value> positional;
@@ -699,7 +732,7 @@ private:
 
   void count_call(const Expr &call, Frame &frame) {
     if (++calls_ > kMaxCalls) {
-      error(call.range, fmt::format("elaboration stopped after {} calls", kMaxCalls), frame);
+      error(rules::kLimit, call.range, fmt::format("elaboration stopped after {} calls", kMaxCalls), frame);
       throw Abort{};
     }
   }
@@ -714,7 +747,7 @@ private:
       return call_op(*op, call, frame, std::move(piped), namer, replaces_first);
     if (const Definition *def = program_.find(call.text)) {
       if (def->is_network)
-        return fail(call.text_range,
+        return fail(rules::kUnknownName, call.text_range,
                     fmt::format("'{}' is a network; only blocks can be called", call.text), frame);
       return call_block(*def, call, frame, std::move(piped), namer, repeat_index, repeat_count,
                         replaces_first);
@@ -729,7 +762,7 @@ private:
     // Evaluate the arguments anyway so mistakes in them are reported too.
     for (const Arg &arg : call.args)
       eval(*arg.value, frame);
-    return fail(call.text_range,
+    return fail(rules::kUnknownName, call.text_range,
                 fmt::format("unknown operation or block '{}'{}", call.text,
                             hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
                 frame);
@@ -757,7 +790,7 @@ private:
           items = std::move(items[0].list);
         for (const Value &v : items) {
           if (v.kind != Value::Kind::Tensor)
-            return fail(v.range,
+            return fail(rules::kArgumentType, v.range,
                         fmt::format("{} joins tensors; this is {}", op.name(), kind_name(v.kind)),
                         frame);
           inputs.push_back(v.node);
@@ -773,7 +806,7 @@ private:
       arg_ranges.push_back({d.name, b->ranges[i]});
       if (d.kind == ArgKind::Tensor) {
         if (v.kind != Value::Kind::Tensor)
-          return fail(v.range,
+          return fail(rules::kArgumentType, v.range,
                       fmt::format("argument '{}' of {} must be a tensor, not {}", d.name,
                                   op.name(), kind_name(v.kind)),
                       frame);
@@ -793,7 +826,7 @@ private:
   std::optional<AttrValue> convert(const ParamDecl &d, const Value &v, std::string_view op,
                                    Frame &frame) {
     auto wrong = [&](const char *wanted) -> std::optional<AttrValue> {
-      error(v.range,
+      error(rules::kArgumentType, v.range,
             fmt::format("argument '{}' of {} must be {}, not {}", d.name, op, wanted,
                         kind_name(v.kind)),
             frame);
@@ -853,7 +886,7 @@ private:
                   std::vector<std::pair<std::string, llvm::SMRange>> arg_ranges,
                   const StageNamer *namer, Frame &frame) {
     if (graph_.nodes.size() >= kMaxNodes) {
-      error(range, fmt::format("the network has more than {} layers", kMaxNodes), frame);
+      error(rules::kLimit, range, fmt::format("the network has more than {} layers", kMaxNodes), frame);
       throw Abort{};
     }
     Node node;
@@ -869,7 +902,7 @@ private:
     node.arg_ranges = std::move(arg_ranges);
     node.instantiation = frame.instantiation;
     if (namer && namer->stage && namer->stage->name && namer->stage->name->path == "_")
-      error(namer->stage->name->range, "'as _' applies to block calls; an operation needs a name",
+      error(rules::kLayerName, namer->stage->name->range, "'as _' applies to block calls; an operation needs a name",
             frame);
     node.name = layer_name(namer, op->name(), range, frame);
     NodeId id = add_node(std::move(node));
@@ -888,12 +921,12 @@ private:
                    int repeat_count, bool replaces_first) {
     for (const Definition *active : call_stack_) {
       if (active == &def)
-        return fail(call.text_range,
+        return fail(rules::kRecursion, call.text_range,
                     fmt::format("block '{}' calls itself; recursion is not allowed", def.name),
                     frame);
     }
     if (call_stack_.size() >= kMaxCallDepth) {
-      error(call.text_range,
+      error(rules::kLimit, call.text_range,
             fmt::format("block calls are nested more than {} deep", kMaxCallDepth), frame);
       throw Abort{};
     }
@@ -937,7 +970,7 @@ private:
     call_stack_.pop_back();
 
     if (!callee.returned)
-      return fail(def.name_range, fmt::format("block '{}' ends without 'return'", def.name),
+      return fail(rules::kInvalidNetwork, def.name_range, fmt::format("block '{}' ends without 'return'", def.name),
                   callee);
     Value result = callee.results.front().second;
     result.range = call.range;

@@ -91,13 +91,13 @@ private:
         return 0;
       auto buffer = llvm::MemoryBuffer::getFile(candidate, /*IsText=*/true);
       if (!buffer) {
-        diags_.error(import.range, "cannot read '" + std::string(candidate) +
+        diags_.error(rules::kImport, import.range, "cannot read '" + std::string(candidate) +
                                        "': " + buffer.getError().message());
         return 0;
       }
       return diags_.source_mgr().AddNewSourceBuffer(std::move(*buffer), import.range.Start);
     }
-    diags_.error(import.range, "cannot find '" + relative + "' for import '" + import.path +
+    diags_.error(rules::kImport, import.range, "cannot find '" + relative + "' for import '" + import.path +
                                    "' (looked in " + llvm::join(dirs, ", ") + ")");
     return 0;
   }
@@ -106,7 +106,7 @@ private:
     for (const Module &module : program_.modules) {
       for (const Definition &def : module.definitions) {
         if (find_op(def.name)) {
-          diags_.error(def.name_range, "'" + def.name + "' is the name of a built-in operation");
+          diags_.error(rules::kRedefinition, def.name_range, "'" + def.name + "' is the name of a built-in operation");
           continue;
         }
         auto [it, inserted] = program_.definitions.try_emplace(def.name, &def);
@@ -114,6 +114,7 @@ private:
           Diagnostic d;
           d.loc = def.name_range.Start;
           d.ranges = {def.name_range};
+          d.rule = rules::kRedefinition;
           d.message = "redefinition of '" + def.name + "'";
           d.notes.push_back({it->second->name_range.Start, "previous definition is here",
                              {it->second->name_range}});

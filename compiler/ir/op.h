@@ -4,6 +4,7 @@
 
 #include "ir/attrs.h"
 #include "ir/tensor_type.h"
+#include "support/rules.h"
 
 #include <llvm/ADT/ArrayRef.h>
 
@@ -49,6 +50,7 @@ struct ParamSpec {
 // Why a shape rule failed. The diagnostic points at `argument` if set (the DSL argument at fault),
 // and traces the operands in `traced_inputs` back to where their shapes came from.
 struct ShapeError {
+  std::string_view rule; // from support/rules.h
   std::string message;
   std::string argument;
   std::vector<unsigned> traced_inputs;

@@ -75,7 +75,8 @@ bool infer_node(Graph &graph, NodeId id, DiagnosticEngine &diags) {
   if (!result.error && !result.type.is_poison()) {
     for (int64_t d : result.type.shape()) {
       if (d <= 0 || d > kMaxDim) {
-        result = ShapeError{fmt::format("{}: output shape {} has a dimension {} {}",
+        result = ShapeError{rules::kInvalidAttribute,
+                            fmt::format("{}: output shape {} has a dimension {} {}",
                                         node.op->name(), format_sample_shape(result.type), d,
                                         d <= 0 ? "that is not positive" : "too large"),
                             "", {}};
@@ -92,6 +93,7 @@ bool infer_node(Graph &graph, NodeId id, DiagnosticEngine &diags) {
 
   const ShapeError &e = *result.error;
   Diagnostic d;
+  d.rule = e.rule;
   llvm::SMRange at = e.argument.empty() ? node.range : node.range_of_argument(e.argument);
   d.loc = at.Start;
   d.ranges = {at};
@@ -123,6 +125,7 @@ bool check_expectation(const Graph &graph, const Expectation &expectation,
   for (const auto &d : expectation.dims)
     wanted.push_back(d ? std::to_string(*d) : "_");
   Diagnostic d;
+  d.rule = rules::kExpectMismatch;
   d.loc = expectation.range.Start;
   d.ranges = {expectation.range};
   d.message = fmt::format("expected shape [{}], but the value has shape {}",

@@ -17,13 +17,14 @@ public:
 
   ShapeResult infer(const Attrs &, llvm::ArrayRef<TensorType> inputs) const override {
     if (inputs.size() < 2)
-      return ShapeError{"add needs at least two tensors"};
+      return ShapeError{rules::kOperandMismatch, "add needs at least two tensors"};
     const TensorType &first = inputs[0];
     for (unsigned i = 1; i < inputs.size(); ++i) {
       const TensorType &t = inputs[i];
       if (t == first)
         continue;
       ShapeError e;
+      e.rule = rules::kOperandMismatch;
       e.traced_inputs = {0, i};
       // Go on with the first operand (by convention the shortcut) so that the next
       // instantiations of the same block are checked too.

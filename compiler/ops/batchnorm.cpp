@@ -21,7 +21,7 @@ public:
   ShapeResult infer(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs) const override {
     double eps = attrs.get_float("eps");
     if (!(eps > 0))
-      return ShapeError{fmt::format("batchnorm: eps must be positive, got {}", eps), "eps"};
+      return ShapeError{rules::kInvalidAttribute, fmt::format("batchnorm: eps must be positive, got {}", eps), "eps"};
     return same_shape(inputs[0]);
   }
 

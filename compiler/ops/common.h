@@ -13,6 +13,7 @@ inline std::optional<ShapeError> require_spatial(std::string_view op, const Tens
   if (input.is_spatial())
     return std::nullopt;
   ShapeError e;
+  e.rule = rules::kRankMismatch;
   e.message = fmt::format("{} needs a [C, H, W] feature map, but its input is the flat tensor {}",
                           op, format_sample_shape(input));
   e.traced_inputs = {index};
@@ -24,6 +25,7 @@ inline std::optional<ShapeError> require_positive(const Attrs &attrs, std::strin
   if (v > 0)
     return std::nullopt;
   ShapeError e;
+  e.rule = rules::kInvalidAttribute;
   e.message = fmt::format("{} must be positive, got {}", name, v);
   e.argument = std::string(name);
   return e;

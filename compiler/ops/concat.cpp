@@ -20,18 +20,18 @@ public:
 
   ShapeResult infer(const Attrs &, llvm::ArrayRef<TensorType> inputs) const override {
     if (inputs.empty())
-      return ShapeError{"concat needs at least one tensor"};
+      return ShapeError{rules::kOperandMismatch, "concat needs at least one tensor"};
     const TensorType &first = inputs[0];
     int64_t channels = 0;
     for (unsigned i = 0; i < inputs.size(); ++i) {
       const TensorType &t = inputs[i];
       if (t.rank != first.rank)
-        return ShapeError{fmt::format("concat: operand {} is {} but operand 1 is {}", i + 1,
+        return ShapeError{rules::kRankMismatch, fmt::format("concat: operand {} is {} but operand 1 is {}", i + 1,
                                       t.is_spatial() ? "a feature map" : "flat",
                                       first.is_spatial() ? "a feature map" : "flat"),
                           "", {0, i}};
       if (t.is_spatial() && (t.h() != first.h() || t.w() != first.w()))
-        return ShapeError{fmt::format("concat: operands differ in spatial size: operand 1 is {}, "
+        return ShapeError{rules::kOperandMismatch, fmt::format("concat: operands differ in spatial size: operand 1 is {}, "
                                       "operand {} is {}",
                                       format_hw(first.h(), first.w()), i + 1,
                                       format_hw(t.h(), t.w())),

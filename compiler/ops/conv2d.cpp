@@ -36,20 +36,20 @@ public:
     if (auto e = require_positive(attrs, "groups"))
       return *e;
     if (auto p = check_window_attrs(attrs, /*has_dilation=*/true))
-      return ShapeError{"conv2d: " + p->message, p->argument};
+      return ShapeError{rules::kInvalidAttribute, "conv2d: " + p->message, p->argument};
 
     int64_t filters = attrs.get_int("filters");
     int64_t groups = attrs.get_int("groups");
     if (attrs.has("in_channels") && attrs.get_int("in_channels") != x.c())
-      return ShapeError{fmt::format("conv2d: in_channels is {} but the input has {} channels",
+      return ShapeError{rules::kDeclaredSize, fmt::format("conv2d: in_channels is {} but the input has {} channels",
                                     attrs.get_int("in_channels"), x.c()),
                         "in_channels", {0}};
     if (x.c() % groups != 0)
-      return ShapeError{fmt::format("conv2d: groups ({}) does not divide the input's {} channels",
+      return ShapeError{rules::kGroupsMismatch, fmt::format("conv2d: groups ({}) does not divide the input's {} channels",
                                     groups, x.c()),
                         "groups", {0}};
     if (filters % groups != 0)
-      return ShapeError{
+      return ShapeError{rules::kGroupsMismatch, 
           fmt::format("conv2d: groups ({}) does not divide the {} filters", groups, filters),
           "groups"};
 
@@ -61,7 +61,7 @@ public:
     WindowOutput ow = window_output(x.w(), {k[1], s[1], d[1], pad[2], pad[3]});
     for (auto [axis, out] : {std::pair{"height", &oh}, std::pair{"width", &ow}})
       if (!out->error.empty())
-        return ShapeError{fmt::format("conv2d: {} along the {} (input {})", out->error, axis,
+        return ShapeError{rules::kWindowTooLarge, fmt::format("conv2d: {} along the {} (input {})", out->error, axis,
                                       format_sample_shape(x)),
                           "kernel", {0}};
     return TensorType::nchw(x.n(), filters, oh.size, ow.size);

@@ -46,7 +46,7 @@ public:
       return *e;
     if (auto e = require_positive(attrs, "multiplier"))
       return *e;
-    return ShapeError{"depthwise_conv2d: internal error: not rewritten to conv2d"};
+    return ShapeError{rules::kInvalidAttribute, "depthwise_conv2d: internal error: not rewritten to conv2d"};
   }
 };
 

@@ -22,7 +22,7 @@ public:
   ShapeResult infer(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs) const override {
     double p = attrs.get_float("p");
     if (!(p >= 0 && p < 1))
-      return ShapeError{fmt::format("dropout: p must be in [0, 1), got {}", p), "p"};
+      return ShapeError{rules::kInvalidAttribute, fmt::format("dropout: p must be in [0, 1), got {}", p), "p"};
     return same_shape(inputs[0]);
   }
 

@@ -11,7 +11,7 @@ ShapeResult Pool2d::infer(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs)
   if (auto e = require_spatial(op, x))
     return *e;
   if (auto p = check_window_attrs(attrs, has_dilation_))
-    return ShapeError{fmt::format("{}: {}", op, p->message), p->argument};
+    return ShapeError{rules::kInvalidAttribute, fmt::format("{}: {}", op, p->message), p->argument};
   const auto &k = attrs.get_ints("kernel");
   const auto &s = attrs.get_ints("stride");
   std::vector<int64_t> d = has_dilation_ ? attrs.get_ints("dilation") : std::vector<int64_t>{1, 1};
@@ -20,7 +20,7 @@ ShapeResult Pool2d::infer(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs)
     // PyTorch refuses padding over half the window: such a window could see only padding.
     if ((*pads)[0] > k[0] / 2 || (*pads)[1] > k[0] / 2 || (*pads)[2] > k[1] / 2 ||
         (*pads)[3] > k[1] / 2)
-      return ShapeError{fmt::format("{}: padding must be at most half the {} kernel", op,
+      return ShapeError{rules::kInvalidAttribute, fmt::format("{}: padding must be at most half the {} kernel", op,
                                     format_hw(k[0], k[1])),
                         "pad"};
   }
@@ -30,7 +30,7 @@ ShapeResult Pool2d::infer(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs)
   WindowOutput ow = window_output(x.w(), {k[1], s[1], d[1], pad[2], pad[3], ceil_mode});
   for (auto [axis, out] : {std::pair{"height", &oh}, std::pair{"width", &ow}})
     if (!out->error.empty())
-      return ShapeError{fmt::format("{}: {} along the {} (input {})", op, out->error, axis,
+      return ShapeError{rules::kWindowTooLarge, fmt::format("{}: {} along the {} (input {})", op, out->error, axis,
                                     format_sample_shape(x)),
                         "kernel", {0}};
   return TensorType::nchw(x.n(), x.c(), oh.size, ow.size);

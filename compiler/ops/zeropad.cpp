@@ -24,11 +24,11 @@ public:
       return *e;
     const auto *pads = std::get_if<std::vector<int64_t>>(attrs.find("pad"));
     if (!pads)
-      return ShapeError{"zeropad: padding must be given in pixels, not as \"same\" or \"valid\"",
+      return ShapeError{rules::kInvalidAttribute, "zeropad: padding must be given in pixels, not as \"same\" or \"valid\"",
                         "pad"};
     for (int64_t p : *pads)
       if (p < 0)
-        return ShapeError{fmt::format("zeropad: padding must not be negative, got {}", p), "pad"};
+        return ShapeError{rules::kInvalidAttribute, fmt::format("zeropad: padding must not be negative, got {}", p), "pad"};
     const auto &p = *pads;
     return TensorType::nchw(x.n(), x.c(), x.h() + p[0] + p[1], x.w() + p[2] + p[3]);
   }

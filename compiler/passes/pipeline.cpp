@@ -1,5 +1,6 @@
 #include "passes/pipeline.h"
 
+#include "checks/dropped_pixels.h"
 #include "ir/printer.h"
 #include "passes/verify_graph.h"
 
@@ -21,6 +22,8 @@ const PassEntry kCheckPipeline[] = {
     // The elaborator built the graph and inferred its types as it went (blocks may read their
     // inputs' sizes); make sure it is well formed before anything reads it.
     {"verify-graph", verify_graph},
+    // Warnings that need shapes.
+    {"check-dropped-pixels", check_dropped_pixels},
 };
 
 template <size_t N>

@@ -29,13 +29,6 @@ llvm::SourceMgr::DiagKind kind_of(Severity severity) {
   return llvm::SourceMgr::DK_Error;
 }
 
-std::string describe_instantiation(const Instantiation &inst) {
-  if (inst.repeat_count > 0)
-    return fmt::format("in repeat {} of {} of '{}', called here", inst.repeat_index,
-                       inst.repeat_count, inst.block);
-  return fmt::format("in '{}', called here", inst.block);
-}
-
 // The text that identifies "the same mistake": where it is and what it says, notes included (a
 // different operand trace is a different mistake).
 std::string fold_key(const Diagnostic &d) {
@@ -61,8 +54,9 @@ void DiagnosticEngine::sort_since(size_t mark) {
                    });
 }
 
-void DiagnosticEngine::error(llvm::SMRange range, std::string message) {
+void DiagnosticEngine::error(std::string_view rule, llvm::SMRange range, std::string message) {
   Diagnostic d;
+  d.rule = rule;
   d.loc = range.Start;
   if (range.Start != range.End)
     d.ranges.push_back(range);
@@ -70,22 +64,45 @@ void DiagnosticEngine::error(llvm::SMRange range, std::string message) {
   report(std::move(d));
 }
 
-unsigned DiagnosticEngine::flush(llvm::raw_ostream &os, bool colors) {
-  // Fold identical diagnostics, keeping the first one's instantiation chain.
-  std::vector<std::pair<const Diagnostic *, unsigned>> groups;
+std::vector<FoldedDiagnostic> DiagnosticEngine::fold() const {
+  std::vector<FoldedDiagnostic> groups;
   std::map<std::string, size_t> group_of;
   for (const Diagnostic &d : pending_) {
+    Severity severity = d.severity;
+    if (severity != Severity::Note) {
+      switch (config_.level_of(d.rule)) {
+      case RuleLevel::Off:
+        continue;
+      case RuleLevel::Warning:
+        severity = Severity::Warning;
+        break;
+      case RuleLevel::Error:
+        severity = Severity::Error;
+        break;
+      }
+    }
     auto [it, inserted] = group_of.try_emplace(fold_key(d), groups.size());
     if (inserted)
-      groups.push_back({&d, 0});
+      groups.push_back({&d, severity, 0});
     else
-      ++groups[it->second].second;
+      ++groups[it->second].more_instantiations;
   }
+  return groups;
+}
 
-  unsigned errors = 0;
-  for (const auto &[d, more] : groups) {
-    errors += d->severity == Severity::Error;
-    source_mgr_.PrintMessage(os, d->loc, kind_of(d->severity), d->message, d->ranges, {}, colors);
+DiagnosticCounts DiagnosticEngine::flush(llvm::raw_ostream &os, bool colors) {
+  DiagnosticCounts counts;
+  for (const FoldedDiagnostic &folded : fold()) {
+    const Diagnostic *d = folded.diagnostic;
+    unsigned more = folded.more_instantiations;
+    counts.errors += folded.severity == Severity::Error;
+    counts.warnings += folded.severity == Severity::Warning;
+    // Like clang, a warning names the flag that controls it.
+    std::string message = d->message;
+    if (folded.severity == Severity::Warning || d->severity == Severity::Warning)
+      message += fmt::format(" [-W{}{}]", folded.severity == Severity::Error ? "error=" : "",
+                             d->rule);
+    source_mgr_.PrintMessage(os, d->loc, kind_of(folded.severity), message, d->ranges, {}, colors);
     for (const Note &note : d->notes)
       source_mgr_.PrintMessage(os, note.loc, llvm::SourceMgr::DK_Note, note.message, note.ranges,
                                {}, colors);
@@ -109,7 +126,14 @@ unsigned DiagnosticEngine::flush(llvm::raw_ostream &os, bool colors) {
     }
   }
   pending_.clear();
-  return errors;
+  return counts;
+}
+
+std::string describe_instantiation(const Instantiation &inst) {
+  if (inst.repeat_count > 0)
+    return fmt::format("in repeat {} of {} of '{}', called here", inst.repeat_index,
+                       inst.repeat_count, inst.block);
+  return fmt::format("in '{}', called here", inst.block);
 }
 
 std::string describe_location(const llvm::SourceMgr &source_mgr, llvm::SMLoc loc) {

@@ -5,6 +5,8 @@
 // "(and N more instantiations)".
 #pragma once
 
+#include "support/rules.h"
+
 #include <llvm/Support/SMLoc.h>
 #include <llvm/Support/SourceMgr.h>
 #include <llvm/Support/raw_ostream.h>
@@ -26,7 +28,8 @@ struct Note {
 };
 
 struct Diagnostic {
-  Severity severity = Severity::Error;
+  Severity severity = Severity::Error; // the rule's level may change it when printed
+  std::string_view rule = rules::kSyntax;
   llvm::SMLoc loc;
   std::string message;
   std::vector<llvm::SMRange> ranges;
@@ -35,14 +38,32 @@ struct Diagnostic {
   std::shared_ptr<const Instantiation> instantiation;
 };
 
+struct DiagnosticCounts {
+  unsigned errors = 0;
+  unsigned warnings = 0;
+};
+
+// One diagnostic as printed: identical ones from several instantiations folded into it, its
+// severity after the rule configuration.
+struct FoldedDiagnostic {
+  const Diagnostic *diagnostic;
+  Severity severity;
+  unsigned more_instantiations;
+};
+
 class DiagnosticEngine {
 public:
   explicit DiagnosticEngine(llvm::SourceMgr &source_mgr) : source_mgr_(source_mgr) {}
 
-  void report(Diagnostic diagnostic);
-  void error(llvm::SMRange range, std::string message);
-  void error(llvm::SMLoc loc, std::string message) { error(llvm::SMRange(loc, loc), std::move(message)); }
+  void set_rule_config(RuleConfig config) { config_ = std::move(config); }
 
+  void report(Diagnostic diagnostic);
+  void error(std::string_view rule, llvm::SMRange range, std::string message);
+  void error(std::string_view rule, llvm::SMLoc loc, std::string message) {
+    error(rule, llvm::SMRange(loc, loc), std::move(message));
+  }
+
+  // Errors reported so far, before folding (warnings promoted by --werror not included).
   unsigned error_count() const { return error_count_; }
 
   // Orders the diagnostics raised since `mark` (a pending_count()) by position in the source:
@@ -51,19 +72,26 @@ public:
   void sort_since(size_t mark);
   bool has_errors() const { return error_count_ != 0; }
 
-  // Prints the collected diagnostics (identical ones from several instantiations folded) in the
-  // order they were first raised, and forgets them. Returns the number of errors printed.
-  unsigned flush(llvm::raw_ostream &os, bool colors = false);
+  // The collected diagnostics in the order first raised, identical ones folded, rules applied
+  // (diagnostics of rules turned off left out). Valid until flush() or clear().
+  std::vector<FoldedDiagnostic> fold() const;
+  // Prints fold() clang-style and forgets the diagnostics. Returns what was printed.
+  DiagnosticCounts flush(llvm::raw_ostream &os, bool colors = false);
+  void clear() { pending_.clear(); }
 
   llvm::SourceMgr &source_mgr() { return source_mgr_; }
 
 private:
   llvm::SourceMgr &source_mgr_;
   std::vector<Diagnostic> pending_;
+  RuleConfig config_;
   unsigned error_count_ = 0;
 };
 
 // Renders "file:line:col" for a location (used in notes that mention a place in text).
 std::string describe_location(const llvm::SourceMgr &source_mgr, llvm::SMLoc loc);
+
+// "in repeat 3 of 20 of 'block17', called here", as the instantiation notes say it.
+std::string describe_instantiation(const Instantiation &inst);
 
 } // namespace netc

@@ -175,13 +175,13 @@ private:
       ++pos_;
     Token bad = make(TokenKind::Error, start);
     if (c == '|')
-      diags_.error(bad.range(), "unexpected character '|'; did you mean the pipe '|>'?");
+      diags_.error(rules::kSyntax, bad.range(), "unexpected character '|'; did you mean the pipe '|>'?");
     else if (c == '!')
-      diags_.error(bad.range(), "unexpected character '!'; use 'not' or '!='");
+      diags_.error(rules::kSyntax, bad.range(), "unexpected character '!'; use 'not' or '!='");
     else if (std::isprint(static_cast<unsigned char>(c)))
-      diags_.error(bad.range(), std::string("unexpected character '") + c + "'");
+      diags_.error(rules::kSyntax, bad.range(), std::string("unexpected character '") + c + "'");
     else
-      diags_.error(bad.range(), "unexpected character in source");
+      diags_.error(rules::kSyntax, bad.range(), "unexpected character in source");
     return bad;
   }
 
@@ -212,7 +212,7 @@ private:
       while (pos_ < buf_.size() && is_ident_char(buf_[pos_]))
         ++pos_;
       Token bad = make(TokenKind::Error, start);
-      diags_.error(bad.range(), "invalid number '" + bad.text.str() + "'");
+      diags_.error(rules::kSyntax, bad.range(), "invalid number '" + bad.text.str() + "'");
       return bad;
     }
     return make(is_float ? TokenKind::Float : TokenKind::Integer, start);
@@ -225,7 +225,7 @@ private:
       ++pos_;
     if (pos_ >= buf_.size() || buf_[pos_] != '"') {
       Token bad = make(TokenKind::Error, start);
-      diags_.error(bad.loc(), "unterminated string");
+      diags_.error(rules::kSyntax, bad.loc(), "unterminated string");
       return bad;
     }
     ++pos_;

@@ -76,7 +76,7 @@ private:
         text += ", found end of file";
       else
         text += ", found '" + t.text.str() + "'";
-      diags_.error(t.range(), text);
+      diags_.error(rules::kSyntax, t.range(), text);
     }
     throw SyntaxError{};
   }
@@ -313,7 +313,7 @@ private:
       chain.stages.push_back(parse_stage());
       const Expr &e = *chain.stages.back().expr;
       if (e.kind != ExprKind::Call) {
-        diags_.error(e.range, "the right side of '|>' must be a call, like 'relu()' or "
+        diags_.error(rules::kSyntax, e.range, "the right side of '|>' must be a call, like 'relu()' or "
                               "'conv_bn(64, 3)'");
         throw SyntaxError{};
       }
@@ -330,7 +330,7 @@ private:
       stage.repeat_count = parse_expr(); // ends before the callee: a name is no operator
       stage.expr = parse_postfix();
       if (stage.expr->kind != ExprKind::Call) {
-        diags_.error(stage.expr->range, "'repeat' must be followed by a count and a call, like "
+        diags_.error(rules::kSyntax, stage.expr->range, "'repeat' must be followed by a count and a call, like "
                                         "'repeat 4 inception_a(x)'");
         throw SyntaxError{};
       }
@@ -352,7 +352,7 @@ private:
       name.path = text.drop_front().drop_back().str();
       name.range = from(start);
       if (name.path.empty())
-        diags_.error(name.range, "a layer name may not be empty");
+        diags_.error(rules::kSyntax, name.range, "a layer name may not be empty");
       return name;
     }
     for (;;) {
@@ -495,7 +495,7 @@ private:
       advance();
       e->kind = ExprKind::Integer;
       if (t.text.getAsInteger(10, e->int_value))
-        diags_.error(t.range(), "integer '" + t.text.str() + "' is too large");
+        diags_.error(rules::kSyntax, t.range(), "integer '" + t.text.str() + "' is too large");
       break;
     }
     case TokenKind::Float: {
@@ -505,7 +505,7 @@ private:
       errno = 0;
       e->float_value = std::strtod(text.c_str(), nullptr);
       if (errno == ERANGE)
-        diags_.error(t.range(), "number '" + text + "' is out of range");
+        diags_.error(rules::kSyntax, t.range(), "number '" + text + "' is out of range");
       break;
     }
     case TokenKind::String:

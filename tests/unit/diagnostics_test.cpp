@@ -25,11 +25,11 @@ TEST_CASE("identical diagnostics from several instantiations fold into one") {
     d.instantiation = inst;
     diags.report(d);
   }
-  diags.error(llvm::SMLoc::getFromPointer(start), "other");
+  diags.error(rules::kSyntax, llvm::SMLoc::getFromPointer(start), "other");
   CHECK(diags.error_count() == 4);
   std::string out;
   llvm::raw_string_ostream os(out);
-  CHECK(diags.flush(os) == 2);
+  CHECK(diags.flush(os).errors == 2);
   os.flush();
   CHECK(out.find("d.netc:1:2: error: bad") != std::string::npos);
   CHECK(out.find("d.netc:2:1: note: in repeat 1 of 3 of 'blk', called here (and 2 more "
@@ -37,4 +37,49 @@ TEST_CASE("identical diagnostics from several instantiations fold into one") {
   CHECK(out.find("d.netc:1:1: error: other") != std::string::npos);
   // Printed in the order first raised.
   CHECK(out.find("error: bad") < out.find("error: other"));
+}
+
+TEST_CASE("rule levels: warnings name their flag, can be turned off or into errors") {
+  llvm::SourceMgr sm;
+  sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy("block f(x, y) {}\n", "w.netc"),
+                        llvm::SMLoc());
+  const char *start = sm.getMemoryBuffer(1)->getBufferStart();
+  auto run = [&](RuleConfig config) {
+    DiagnosticEngine diags(sm);
+    diags.set_rule_config(config);
+    Diagnostic d;
+    d.severity = Severity::Warning;
+    d.rule = rules::kUnusedParameter;
+    d.loc = llvm::SMLoc::getFromPointer(start + 11);
+    d.message = "parameter 'y' is never used";
+    diags.report(d);
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    unsigned errors = diags.flush(os).errors;
+    os.flush();
+    return std::pair{errors, out};
+  };
+  auto [errors, text] = run({});
+  CHECK(errors == 0);
+  CHECK(text.find("w.netc:1:12: warning: parameter 'y' is never used [-Wunused-parameter]") !=
+        std::string::npos);
+
+  RuleConfig werror;
+  CHECK_FALSE(werror.apply_flag("error"));
+  std::tie(errors, text) = run(werror);
+  CHECK(errors == 1);
+  CHECK(text.find("error: parameter 'y' is never used [-Werror=unused-parameter]") !=
+        std::string::npos);
+
+  RuleConfig off;
+  CHECK_FALSE(off.apply_flag("no-unused-parameter"));
+  std::tie(errors, text) = run(off);
+  CHECK(text.empty());
+
+  RuleConfig bad;
+  CHECK(bad.apply_flag("no-operand-mismatch") ==
+        std::optional<std::string>("'operand-mismatch' is an error and cannot be turned off or "
+                                   "into a warning"));
+  CHECK(bad.apply_flag("error=no-such-rule") ==
+        std::optional<std::string>("unknown rule 'no-such-rule' (netc rules lists them)"));
 }

@@ -25,7 +25,7 @@ inline Result compile(const std::string &text) {
   Result r;
   r.file = compile_buffer(text, "test.netc", CompileOptions{});
   llvm::raw_string_ostream os(r.diagnostics);
-  r.errors = r.file.diags->flush(os);
+  r.errors = r.file.diags->flush(os).errors;
   os.flush();
   return r;
 }
