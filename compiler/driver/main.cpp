@@ -6,6 +6,7 @@
 //   netc rules                the rule ids behind the diagnostics
 #include "analysis/summary.h"
 #include "driver/compile.h"
+#include "support/diagnostic_formats.h"
 #include "ir/printer.h"
 
 #include <llvm/Support/CommandLine.h>
@@ -60,11 +61,14 @@ cl::list<std::string> warning_flags("W",
 cl::opt<bool> werror("werror", cl::desc("Treat every warning as an error"),
                      cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
 
-enum class Format { Text, Json };
-cl::opt<Format> format("format", cl::desc("Output format"),
-                       cl::values(clEnumValN(Format::Text, "text", "a table (default)"),
-                                  clEnumValN(Format::Json, "json", "JSON")),
-                       cl::init(Format::Text), cl::sub(summary_cmd), cl::cat(netc_category));
+enum class Format { Text, Json, Sarif, Github };
+cl::opt<Format> format(
+    "format", cl::desc("Output format"),
+    cl::values(clEnumValN(Format::Text, "text", "for people (default; colour on a terminal)"),
+               clEnumValN(Format::Json, "json", "JSON"),
+               clEnumValN(Format::Sarif, "sarif", "SARIF 2.1.0, for GitHub code scanning (check)"),
+               clEnumValN(Format::Github, "github", "GitHub Actions workflow commands (check)")),
+    cl::init(Format::Text), cl::sub(summary_cmd), cl::sub(check_cmd), cl::cat(netc_category));
 cl::opt<int> depth("depth", cl::desc("Group layers by the first N parts of their names"),
                    cl::init(0), cl::sub(summary_cmd), cl::cat(netc_category));
 
@@ -100,23 +104,41 @@ bool use_colors() { return color || llvm::errs().has_colors(); }
 int run_check() {
   auto options = compile_options();
   unsigned errors = 0, warnings = 0, networks = 0;
+  std::vector<netc::ResolvedDiagnostic> report; // for the machine formats
   for (const std::string &path : check_files) {
     netc::CompiledFile file = netc::compile_file(path, options);
     if (!file.readable)
       return kExitUsage;
     networks += file.graphs.size();
-    netc::DiagnosticCounts counts = file.diags->flush(llvm::errs(), use_colors());
-    errors += counts.errors;
-    warnings += counts.warnings;
+    if (format == Format::Text) {
+      netc::DiagnosticCounts counts = file.diags->flush(llvm::errs(), use_colors());
+      errors += counts.errors;
+      warnings += counts.warnings;
+      continue;
+    }
+    for (netc::ResolvedDiagnostic &d : netc::resolve_diagnostics(*file.diags)) {
+      errors += d.severity == netc::Severity::Error;
+      warnings += d.severity == netc::Severity::Warning;
+      report.push_back(std::move(d));
+    }
+    file.diags->clear();
   }
+  if (format == Format::Json)
+    netc::write_json(report, llvm::outs());
+  else if (format == Format::Sarif)
+    netc::write_sarif(report, llvm::outs());
+  else if (format == Format::Github)
+    netc::write_github(report, llvm::outs());
   auto count = [](unsigned n, const char *what) {
     return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
   };
   std::string verdict = errors == 0 ? "no errors" : count(errors, "error");
   if (warnings)
     verdict += ", " + count(warnings, "warning");
-  llvm::outs() << fmt::format("checked {} in {}: {}\n", count(networks, "network"),
-                              count(check_files.size(), "file"), verdict);
+  // The report owns stdout in the machine formats; the verdict then goes to stderr.
+  (format == Format::Text ? llvm::outs() : llvm::errs())
+      << fmt::format("checked {} in {}: {}\n", count(networks, "network"),
+                     count(check_files.size(), "file"), verdict);
   return errors ? kExitErrors : kExitClean;
 }
 
@@ -170,6 +192,10 @@ int main(int argc, char **argv) {
   }
   if (check_cmd)
     return run_check();
+  if (summary_cmd && (format == Format::Sarif || format == Format::Github)) {
+    llvm::errs() << "netc: error: summary writes text or json\n";
+    return kExitUsage;
+  }
   if (summary_cmd)
     return run_single(summary_file, [](const netc::Graph &graph) {
       netc::Summary s = netc::group_by_depth(netc::summarize(graph), depth);

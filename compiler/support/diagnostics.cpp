@@ -90,39 +90,52 @@ std::vector<FoldedDiagnostic> DiagnosticEngine::fold() const {
   return groups;
 }
 
+std::string FoldedDiagnostic::headline() const {
+  // Like clang, a warning names the flag that controls it.
+  if (severity == Severity::Warning || diagnostic->severity == Severity::Warning)
+    return fmt::format("{} [-W{}{}]", diagnostic->message,
+                       severity == Severity::Error ? "error=" : "", diagnostic->rule);
+  return diagnostic->message;
+}
+
+std::vector<Note> FoldedDiagnostic::all_notes() const {
+  std::vector<Note> notes = diagnostic->notes;
+  std::vector<const Instantiation *> chain;
+  for (const Instantiation *inst = diagnostic->instantiation.get(); inst; inst = inst->parent.get())
+    chain.push_back(inst);
+  for (size_t i = 0; i < chain.size(); ++i) {
+    // Like clang's template backtrace: the innermost and outermost calls, not hundreds.
+    if (chain.size() > kMaxBacktrace && i == kBacktraceHead) {
+      size_t skipped = chain.size() - kMaxBacktrace;
+      notes.push_back({llvm::SMLoc(), fmt::format("(skipping {} block calls in the backtrace)",
+                                                  skipped)});
+      i += skipped - 1;
+      continue;
+    }
+    const Instantiation &inst = *chain[i];
+    std::string text = describe_instantiation(inst);
+    if (i == 0 && more_instantiations > 0)
+      text += fmt::format(" (and {} more instantiation{})", more_instantiations,
+                          more_instantiations == 1 ? "" : "s");
+    notes.push_back({inst.call_site.Start, text, {inst.call_site}});
+  }
+  return notes;
+}
+
 DiagnosticCounts DiagnosticEngine::flush(llvm::raw_ostream &os, bool colors) {
   DiagnosticCounts counts;
   for (const FoldedDiagnostic &folded : fold()) {
     const Diagnostic *d = folded.diagnostic;
-    unsigned more = folded.more_instantiations;
     counts.errors += folded.severity == Severity::Error;
     counts.warnings += folded.severity == Severity::Warning;
-    // Like clang, a warning names the flag that controls it.
-    std::string message = d->message;
-    if (folded.severity == Severity::Warning || d->severity == Severity::Warning)
-      message += fmt::format(" [-W{}{}]", folded.severity == Severity::Error ? "error=" : "",
-                             d->rule);
-    source_mgr_.PrintMessage(os, d->loc, kind_of(folded.severity), message, d->ranges, {}, colors);
-    for (const Note &note : d->notes)
-      source_mgr_.PrintMessage(os, note.loc, llvm::SourceMgr::DK_Note, note.message, note.ranges,
-                               {}, colors);
-    std::vector<const Instantiation *> chain;
-    for (const Instantiation *inst = d->instantiation.get(); inst; inst = inst->parent.get())
-      chain.push_back(inst);
-    for (size_t i = 0; i < chain.size(); ++i) {
-      // Like clang's template backtrace: the innermost and outermost calls, not hundreds.
-      if (chain.size() > kMaxBacktrace && i == kBacktraceHead) {
-        size_t skipped = chain.size() - kMaxBacktrace;
-        os << fmt::format("note: (skipping {} block calls in the backtrace)\n", skipped);
-        i += skipped - 1;
-        continue;
-      }
-      const Instantiation &inst = *chain[i];
-      std::string text = describe_instantiation(inst);
-      if (i == 0 && more > 0)
-        text += fmt::format(" (and {} more instantiation{})", more, more == 1 ? "" : "s");
-      source_mgr_.PrintMessage(os, inst.call_site.Start, llvm::SourceMgr::DK_Note, text,
-                               {inst.call_site}, {}, colors);
+    source_mgr_.PrintMessage(os, d->loc, kind_of(folded.severity), folded.headline(), d->ranges,
+                             {}, colors);
+    for (const Note &note : folded.all_notes()) {
+      if (note.loc.isValid())
+        source_mgr_.PrintMessage(os, note.loc, llvm::SourceMgr::DK_Note, note.message,
+                                 note.ranges, {}, colors);
+      else
+        os << "note: " << note.message << "\n";
     }
   }
   pending_.clear();

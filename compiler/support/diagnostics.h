@@ -49,6 +49,12 @@ struct FoldedDiagnostic {
   const Diagnostic *diagnostic;
   Severity severity;
   unsigned more_instantiations;
+
+  // The message as shown, a warning's flag included.
+  std::string headline() const;
+  // The diagnostic's own notes, then its instantiation backtrace (innermost first, long ones
+  // cut in the middle; a note without location says what was cut).
+  std::vector<Note> all_notes() const;
 };
 
 class DiagnosticEngine {
