@@ -225,6 +225,7 @@ struct RepeatGroup {
 struct Merged {
   InstPtr block = nullptr;
   std::vector<NodeId> chain;
+  size_t block_size = 0; // the chain's first nodes that are the block's; the rest follow the call
 };
 
 class DotWriter {
@@ -379,8 +380,11 @@ private:
 
   void merge(Merged merged) {
     NodeId last = merged.chain.back();
-    for (NodeId id : merged.chain)
+    for (NodeId id : merged.chain) {
       merge_to_[id] = last;
+      if (id != last)
+        merged_.erase(id);
+    }
     merged_[last] = std::move(merged);
   }
 
@@ -396,31 +400,34 @@ private:
         weighted = weighted || is_weighted(graph_.node(id).op_name());
       }
       if (chainable && weighted)
-        merge({inst, in.nodes});
+        merge({inst, in.nodes, in.nodes.size()});
     }
-    // conv (or linear) → batchnorm → activation written out in a body, as ResNet's are, and a
-    // residual sum with its activation.
+    // conv (or linear, or such a block call) → batchnorm → activation written out in a body, as
+    // ResNet's and Xception's are, and a residual sum with its activation.
     for (const Node &node : graph_.nodes) {
-      if (!(is_weighted(node.op_name()) || node.op_name() == "add") || omitted_[node.id] ||
-          merge_to_[node.id] != node.id)
+      if (omitted_[node.id] || merge_to_[node.id] != node.id)
         continue;
-      std::vector<NodeId> chain = {node.id};
+      auto m = merged_.find(node.id);
+      Merged chain = m != merged_.end() ? m->second : Merged{nullptr, {node.id}, 0};
+      if (!chain.block && !is_weighted(node.op_name()) && node.op_name() != "add")
+        continue;
+      InstPtr body = chain.block ? chain.block->parent.get() : node.instantiation.get();
+      size_t length = chain.chain.size();
       auto extend = [&](auto accept) {
-        NodeId last = chain.back();
+        NodeId last = chain.chain.back();
         if (consumers_[last].size() != 1 || is_output_[last])
           return false;
         const Node &next = graph_.node(consumers_[last][0]);
-        if (next.instantiation != node.instantiation || next.inputs.size() != 1 ||
-            !accept(next.op_name()))
+        if (next.instantiation.get() != body || next.inputs.size() != 1 || !accept(next.op_name()))
           return false;
-        chain.push_back(next.id);
+        chain.chain.push_back(next.id);
         return true;
       };
-      if (node.op_name() == "conv2d")
+      if (chain.block || node.op_name() == "conv2d")
         extend([](std::string_view op) { return op == "batchnorm"; });
       extend(is_activation);
-      if (chain.size() > 1)
-        merge({nullptr, chain});
+      if (chain.chain.size() > std::max<size_t>(length, 1))
+        merge(std::move(chain));
     }
   }
 
@@ -638,7 +645,7 @@ private:
       if (count > 1)
         label += fmt::format(" <FONT COLOR=\"#2f5597\"><B>× {}</B></FONT>", count);
       std::string prefix = cluster_prefix(c.inst);
-      if (!prefix.empty())
+      if (!prefix.empty() && prefix != c.inst->block)
         label += "   <FONT COLOR=\"#6b7785\">" + html_escape(prefix) + "</FONT>";
       std::string tooltip = c.inst->block + (prefix.empty() ? "" : " " + prefix);
       if (count > 1)
@@ -675,42 +682,44 @@ private:
     auto m = merged_.find(id);
     const Merged *merged = m == merged_.end() ? nullptr : &m->second;
     std::vector<NodeId> members = merged ? merged->chain : std::vector<NodeId>{id};
-    const Node *main = &node;
+    const Node *main = &graph_.node(members.front());
     std::vector<const Node *> weighted;
-    for (NodeId n : members)
-      if (is_weighted(graph_.node(n).op_name()))
-        weighted.push_back(&graph_.node(n));
-    if (merged)
-      main = merged->block && !weighted.empty() ? weighted.front() : &graph_.node(members.front());
+    for (size_t i = 0; i < (merged && merged->block ? merged->block_size : 0); ++i)
+      if (is_weighted(graph_.node(members[i]).op_name()))
+        weighted.push_back(&graph_.node(members[i]));
 
     std::string head, detail, name;
+    size_t first_detail = 1;
     if (merged && merged->block) {
       // conv_bn 3x3/2, 96; sep_conv 3x3, 728: the window of the first conv, the width of the last.
+      main = weighted.front();
       head = merged->block->block + " ";
       if (weighted.size() == 1) {
         head += layer_spec(graph_, *main);
       } else {
-        std::string window = main->op_name() == "conv2d" ? window_text(main->attrs) : "";
-        head += (window.empty() ? "" : window + ", ") + layer_spec(graph_, *weighted.back()).substr(
-                                                             layer_spec(graph_, *weighted.back()).rfind(' ') + 1);
+        const Node &last = *weighted.back();
+        std::string window = main->op_name() == "conv2d" ? window_text(main->attrs) + ", " : "";
+        head += window + std::to_string(last.attrs.get_int(
+                             last.op_name() == "linear" ? "features" : "filters"));
       }
       if (int count = fold_count(merged->block); count > 1)
         head += fmt::format(" × {}", count);
       name = prefix_of(merged->block);
+      first_detail = merged->block_size;
     } else {
       head = op_label(graph_, *main);
-      for (NodeId n : members)
-        if (&graph_.node(n) != main)
-          detail += (detail.empty() ? "+ " : " + ") + std::string(short_op(graph_.node(n).op_name()));
       name = main->name;
     }
+    for (size_t i = first_detail; i < members.size(); ++i)
+      detail += (detail.empty() ? "+ " : " + ") +
+                std::string(short_op(graph_.node(members[i]).op_name()));
     if (options_.show_names)
       detail += (detail.empty() ? "" : "\n") + local_name(name, owner_cluster_[id]);
 
     auto error = error_text_.find(id);
     bool failed = error != error_text_.end();
     bool poison = node.type.is_poison();
-    Style style = style_of(main->op_name(), is_depthwise(graph_, *main));
+    Style style = style_of(main->op_name(), weighted.size() <= 1 && is_depthwise(graph_, *main));
 
     std::string label = "<B>" + html_escape(head) + "</B>";
     if (!detail.empty())

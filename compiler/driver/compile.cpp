@@ -1,10 +1,41 @@
 #include "driver/compile.h"
 
+#include "analysis/input_sizes.h"
 #include "checks/unused.h"
+
+#include <fmt/format.h>
 
 namespace netc {
 
 namespace {
+
+// The input sizes .netc.yaml requires: each must elaborate without errors.
+void check_required_sizes(CompiledFile &file, const Definition &network) {
+  if (file.config.required_sizes.empty())
+    return;
+  ParamShapes declared = declared_param_shapes(file.program, network, *file.source_mgr);
+  for (const InputSize &size : file.config.required_sizes) {
+    SizeVerdict v = check_input_size(file.program, network, *file.source_mgr, declared,
+                                     size.height, size.width);
+    if (v.valid)
+      continue;
+    Diagnostic d;
+    d.rule = rules::kInputSize;
+    d.loc = size.range.Start;
+    d.ranges = {size.range};
+    d.message = fmt::format("network '{}' is not valid for the required input size {}x{}: {}",
+                            network.name, size.height, size.width, v.error);
+    d.notes.push_back({v.error_loc, "the first error at that size is here"});
+    file.diags->report(std::move(d));
+  }
+}
+
+void apply_config(CompiledFile &file, const std::string &path, const CompileOptions &options) {
+  if (options.read_config)
+    if (std::optional<std::string> config = find_config(path))
+      file.config = load_config(*config, *file.diags);
+  file.diags->set_rule_config(file.config.rules.overridden_by(options.rules));
+}
 
 void elaborate_networks(CompiledFile &file, const CompileOptions &options) {
   std::vector<const Definition *> networks = file.program.networks();
@@ -22,6 +53,7 @@ void elaborate_networks(CompiledFile &file, const CompileOptions &options) {
     Graph graph = elaborate(file.program, *network, *file.diags, options.elaborate);
     PassContext context{*file.diags, options.elaborate.batch};
     file.graphs.push_back(run_check_pipeline(std::move(graph), context, options.pipeline));
+    check_required_sizes(file, *network);
   }
 }
 
@@ -29,7 +61,7 @@ void elaborate_networks(CompiledFile &file, const CompileOptions &options) {
 
 CompiledFile compile_file(const std::string &path, const CompileOptions &options) {
   CompiledFile file;
-  file.diags->set_rule_config(options.rules);
+  apply_config(file, path, options);
   file.source_mgr->setIncludeDirs(options.load.include_dirs);
   file.readable = load_program(path, options.load, *file.diags, file.program);
   if (file.readable) {

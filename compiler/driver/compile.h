@@ -2,6 +2,7 @@
 // check pipeline. Shared by every `netc` subcommand.
 #pragma once
 
+#include "config/netc_config.h"
 #include "elaborate/elaborator.h"
 #include "elaborate/program.h"
 #include "ir/graph.h"
@@ -20,12 +21,14 @@ struct CompileOptions {
   ElaborateOptions elaborate;
   PipelineOptions pipeline;
   std::string network; // only this network of the file; empty: all
-  RuleConfig rules;
+  RuleConfig rules;      // from the command line; on top of .netc.yaml's
+  bool read_config = true; // look for .netc.yaml beside the file and above
 };
 
 struct CompiledFile {
   std::unique_ptr<llvm::SourceMgr> source_mgr = std::make_unique<llvm::SourceMgr>();
   std::unique_ptr<DiagnosticEngine> diags = std::make_unique<DiagnosticEngine>(*source_mgr);
+  NetcConfig config; // the .netc.yaml that applies (path empty if none)
   Program program;
   std::vector<Graph> graphs;
   bool readable = true; // false if the file itself could not be read (already reported)

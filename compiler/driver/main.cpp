@@ -4,6 +4,7 @@
 //   netc ir FILE              the elaborated IR as text
 //   netc params FILE          every parameter and buffer as state_dict() names it, with its shape
 //   netc rules                the rule ids behind the diagnostics
+#include "analysis/input_sizes.h"
 #include "analysis/summary.h"
 #include "driver/compile.h"
 #include "support/diagnostic_formats.h"
@@ -61,6 +62,12 @@ cl::list<std::string> warning_flags("W",
 cl::opt<bool> werror("werror", cl::desc("Treat every warning as an error"),
                      cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
 
+cl::opt<std::string> input_sizes(
+    "input-sizes", cl::ValueOptional,
+    cl::desc("Report for which input sizes each network is valid: LO..HI (square), LO..HIxW "
+             "(heights LO..HI at width W); default .netc.yaml's range, else 1..1024"),
+    cl::value_desc("range"), cl::sub(check_cmd), cl::cat(netc_category));
+
 enum class Format { Text, Json, Sarif, Github };
 cl::opt<Format> format(
     "format", cl::desc("Output format"),
@@ -101,8 +108,49 @@ netc::CompileOptions compile_options() {
 
 bool use_colors() { return color || llvm::errs().has_colors(); }
 
+struct SizeSweep {
+  netc::SizeRange heights;
+  std::optional<int64_t> width; // fixed width; none: square
+};
+
+// Parses --input-sizes' value; the config's range when it is empty.
+std::optional<SizeSweep> parse_sweep(llvm::StringRef spec, const netc::NetcConfig &config) {
+  SizeSweep sweep;
+  if (spec.empty()) {
+    sweep.heights = config.size_range.value_or(netc::SizeRange{1, 1024});
+    return sweep;
+  }
+  auto [range_text, width_text] = spec.split('x');
+  auto range = netc::parse_size_range(range_text);
+  if (!range)
+    return std::nullopt;
+  sweep.heights = *range;
+  if (!width_text.empty()) {
+    auto width = netc::parse_input_size(width_text);
+    if (!width || width->first != width->second)
+      return std::nullopt;
+    sweep.width = width->first;
+  }
+  return sweep;
+}
+
+void report_sweep(netc::CompiledFile &file) {
+  SizeSweep sweep = *parse_sweep(input_sizes, file.config);
+  for (const netc::Definition *network : file.program.networks()) {
+    if (!network_name.empty() && network->name != network_name)
+      continue;
+    netc::report_input_sizes(file.program, *network, *file.source_mgr, sweep.heights.low,
+                             sweep.heights.high, sweep.width, llvm::outs());
+  }
+}
+
 int run_check() {
   auto options = compile_options();
+  if (input_sizes.getNumOccurrences() && !parse_sweep(input_sizes, {})) {
+    llvm::errs() << "netc: error: --input-sizes=" << input_sizes
+                 << ": expected LO..HI or LO..HIxW, sizes from 1 to 65536\n";
+    return kExitUsage;
+  }
   unsigned errors = 0, warnings = 0, networks = 0;
   std::vector<netc::ResolvedDiagnostic> report; // for the machine formats
   for (const std::string &path : check_files) {
@@ -114,6 +162,8 @@ int run_check() {
       netc::DiagnosticCounts counts = file.diags->flush(llvm::errs(), use_colors());
       errors += counts.errors;
       warnings += counts.warnings;
+      if (input_sizes.getNumOccurrences())
+        report_sweep(file);
       continue;
     }
     for (netc::ResolvedDiagnostic &d : netc::resolve_diagnostics(*file.diags)) {

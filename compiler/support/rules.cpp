@@ -69,6 +69,14 @@ std::optional<std::string> RuleConfig::set_level(std::string_view id, RuleLevel 
   return std::nullopt;
 }
 
+RuleConfig RuleConfig::overridden_by(const RuleConfig &overrides) const {
+  RuleConfig merged = *this;
+  for (const auto &[id, level] : overrides.levels)
+    merged.levels[id] = level;
+  merged.werror = werror || overrides.werror;
+  return merged;
+}
+
 std::optional<std::string> RuleConfig::apply_flag(std::string_view spec) {
   if (spec == "error") {
     werror = true;

@@ -32,6 +32,8 @@ struct RuleConfig {
   // for an unknown rule or an attempt to turn an error off.
   std::optional<std::string> apply_flag(std::string_view spec);
   std::optional<std::string> set_level(std::string_view rule, RuleLevel level);
+  // This configuration with `overrides`' levels (and --werror) on top: .netc.yaml, then flags.
+  RuleConfig overridden_by(const RuleConfig &overrides) const;
 };
 
 // Rule ids, spelled once.
