@@ -1,6 +1,8 @@
 #include "analysis/graph_dot.h"
 
 #include <fmt/format.h>
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringExtras.h>
 
 #include <algorithm>
 #include <map>
@@ -85,22 +87,22 @@ std::string name_range(const std::string &first, const std::string &last) {
 
 // ---- Op labels -------------------------------------------------------------------------------
 
-std::string pair_text(const Attrs &attrs, std::string_view name, std::string_view fallback = "") {
-  const std::string_view key = attrs.has(name) ? name : fallback;
-  if (key.empty() || !attrs.has(key))
-    return "";
-  const std::vector<int64_t> &v = attrs.get_ints(key);
-  if (v.size() == 2)
-    return fmt::format("{}x{}", v[0], v[1]);
-  return v.empty() ? "" : std::to_string(v[0]);
+// "3x3", "1x7"; with `collapse`, a square pair as one number ("2").
+std::string pair_text(const std::vector<int64_t> &v, bool collapse = false) {
+  if (v.size() != 2)
+    return v.empty() ? "" : std::to_string(v[0]);
+  if (collapse && v[0] == v[1])
+    return std::to_string(v[0]);
+  return fmt::format("{}x{}", v[0], v[1]);
 }
 
-// "3x3/2": a window and, unless 1, its stride.
+// "3x3/2": a window and, unless 1, its stride (a pool's stride defaults to its window).
 std::string window_text(const Attrs &attrs) {
-  std::string s = pair_text(attrs, "kernel");
-  std::string stride = pair_text(attrs, "stride", "kernel");
-  if (!stride.empty() && stride != "1x1")
-    s += "/" + (stride.size() == 3 && stride[0] == stride[2] ? stride.substr(0, 1) : stride);
+  const std::vector<int64_t> &kernel = attrs.get_ints("kernel");
+  const std::vector<int64_t> &stride = attrs.has("stride") ? attrs.get_ints("stride") : kernel;
+  std::string s = pair_text(kernel);
+  if (stride != std::vector<int64_t>{1, 1})
+    s += "/" + pair_text(stride, /*collapse=*/true);
   return s;
 }
 
@@ -128,9 +130,9 @@ std::string layer_spec(const Graph &graph, const Node &node) {
     if (groups > 1)
       s += fmt::format(", g{}", groups);
   }
-  std::string dilation = pair_text(node.attrs, "dilation");
-  if (!dilation.empty() && dilation != "1x1")
-    s += " d" + (dilation[0] == dilation[2] && dilation.size() == 3 ? dilation.substr(0, 1) : dilation);
+  const std::vector<int64_t> &dilation = node.attrs.get_ints("dilation");
+  if (dilation != std::vector<int64_t>{1, 1})
+    s += " d" + pair_text(dilation, /*collapse=*/true);
   return s;
 }
 
@@ -151,7 +153,7 @@ std::string op_label(const Graph &graph, const Node &node) {
   if (op == "global_avgpool")
     return "global avgpool";
   if (op == "adaptive_avgpool")
-    return "adaptive avgpool " + pair_text(a, "size");
+    return "adaptive avgpool " + pair_text(a.get_ints("size"));
   if (op == "dropout" && a.has("p"))
     return "dropout " + short_float(a.get_float("p"));
   if (op == "scale" && a.has("s"))
@@ -217,7 +219,6 @@ struct InstInfo {
 // A `repeat N` call: its iterations, which are drawn once if alike.
 struct RepeatGroup {
   std::vector<InstPtr> iterations; // [i] is iteration i + 1; null if it made no node
-  bool folded = false;
 };
 
 // A node drawn for several: a block call that is a simple chain (`block` set), or a conv →
@@ -295,7 +296,6 @@ private:
       RepeatGroup &group = groups_[g];
       if (!alike(group))
         continue;
-      group.folded = true;
       const std::vector<NodeId> &first = info(group.iterations[0]).nodes;
       bool already_omitted = omitted_[first.front()];
       for (size_t k = 0; k < group.iterations.size(); ++k) {
@@ -507,6 +507,7 @@ private:
     std::string from, to;
     std::vector<std::string> shapes; // of each value drawn as this edge, in order
     bool unknown = false;
+    bool always_labelled = false; // into a node that failed, or out to an output
   };
 
   // `u` and `v` lie in different iterations of a folded repeat: the edge that threads it.
@@ -518,10 +519,10 @@ private:
     return false;
   }
 
-  void add_edge(std::string from, std::string to, const TensorType &type) {
+  void add_edge(std::string from, std::string to, const TensorType &type, bool always_labelled) {
     auto [it, fresh] = edge_index_.try_emplace(from + "->" + to, edges_.size());
     if (fresh)
-      edges_.push_back({std::move(from), std::move(to), {}, false});
+      edges_.push_back({std::move(from), std::move(to), {}, false, always_labelled});
     Edge &e = edges_[it->second];
     std::string shape = shape_label(type);
     if (e.shapes.empty() || e.shapes.back() != shape)
@@ -535,12 +536,12 @@ private:
         NodeId ru = rep(in), rv = rep(node.id);
         if (ru == rv || crosses_iterations(in, node.id))
           continue;
-        add_edge(node_id(ru), node_id(rv), graph_.node(in).type);
+        add_edge(node_id(ru), node_id(rv), graph_.node(in).type, error_text_.count(rv) != 0);
       }
     }
     for (size_t i = 0; i < graph_.outputs.size(); ++i) {
       NodeId n = graph_.outputs[i].node;
-      add_edge(node_id(rep(n)), fmt::format("out{}", i), graph_.node(n).type);
+      add_edge(node_id(rep(n)), fmt::format("out{}", i), graph_.node(n).type, true);
     }
   }
 
@@ -549,30 +550,26 @@ private:
   // -- Names --
 
   // The layer path of a block call: the dotted prefix its layers share ("features.6").
-  std::string prefix_of(InstPtr inst) {
+  const std::string &prefix_of(InstPtr inst) {
     auto cached = prefixes_.find(inst);
     if (cached != prefixes_.end())
       return cached->second;
-    const std::vector<NodeId> &nodes = info(inst).nodes;
-    std::string prefix;
-    if (!nodes.empty()) {
-      prefix = graph_.node(nodes[0]).name;
-      for (NodeId id : nodes) {
-        const std::string &name = graph_.node(id).name;
-        size_t n = 0;
-        while (n < prefix.size() && n < name.size() && prefix[n] == name[n])
-          ++n;
-        // Cut back to a whole component.
-        if (!(n == prefix.size() && (n == name.size() || name[n] == '.')))
-          n = n == 0 ? 0 : prefix.rfind('.', n - 1) == std::string::npos ? 0 : prefix.rfind('.', n - 1);
-        prefix.resize(n);
-      }
-      // Layers are named below their call; a prefix that is a layer's whole name is that layer's.
-      for (NodeId id : nodes)
-        if (graph_.node(id).name == prefix)
-          prefix.resize(prefix.rfind('.') == std::string::npos ? 0 : prefix.rfind('.'));
+    std::vector<llvm::StringRef> common;
+    bool first = true;
+    for (NodeId id : info(inst).nodes) {
+      llvm::SmallVector<llvm::StringRef, 8> parts;
+      llvm::StringRef(graph_.node(id).name).split(parts, '.');
+      // Layers are named below their call, so a layer's whole name is not its call's.
+      parts.pop_back();
+      if (first)
+        common.assign(parts.begin(), parts.end());
+      size_t n = 0;
+      while (n < common.size() && n < parts.size() && common[n] == parts[n])
+        ++n;
+      common.resize(n);
+      first = false;
     }
-    return prefixes_[inst] = prefix;
+    return prefixes_[inst] = llvm::join(common, ".");
   }
 
   std::string cluster_prefix(InstPtr inst) {
@@ -618,7 +615,8 @@ private:
          << html_escape(shape_label(graph_.node(out.node).type)) << "</FONT>>, tooltip="
          << dot_quote("output " + out.name) << "];\n";
     }
-    // A value used several times has its shape written once, on its first edge.
+    // A value used several times has its shape written once, on its first edge, and again where
+    // it meets a node that failed, whose operands' shapes are the point.
     std::map<std::string, std::string> labelled; // source -> the label it has written
     for (const Edge &e : edges_) {
       std::string label = e.shapes.front();
@@ -626,7 +624,7 @@ private:
         label += " … " + e.shapes.back();
       auto [it, fresh] = labelled.try_emplace(e.from, label);
       os << "  " << e.from << " -> " << e.to << " [";
-      if (fresh || it->second != label || e.to.rfind("out", 0) == 0)
+      if (fresh || it->second != label || e.always_labelled)
         os << "label=" << dot_quote(" " + label + " ") << ", ";
       if (e.unknown)
         os << "style=dashed, color=\"#b5b5b5\", fontcolor=\"" << kMutedText << "\", ";
@@ -794,43 +792,47 @@ void write_dot(const Graph &graph, const GraphDotOptions &options, llvm::raw_ost
   DotWriter(graph, options).write(os);
 }
 
+namespace {
+
+// The node a diagnostic is about, if any: an `expect` that failed, else a node of the same
+// instantiation whose call, or one of whose arguments, starts where the diagnostic points. Of
+// several (a call that is another's first operand), the one the message names ("conv2d: ..."),
+// else the outermost, which comes last.
+std::optional<NodeId> node_of(const Graph &graph, const Diagnostic &d) {
+  const char *at = d.loc.getPointer();
+  for (const Expectation &e : graph.expectations)
+    if (e.range.Start.getPointer() == at && e.instantiation == d.instantiation)
+      return e.node;
+  std::optional<NodeId> found;
+  bool found_named = false;
+  for (const Node &node : graph.nodes) {
+    if (node.is_input() || node.instantiation != d.instantiation)
+      continue;
+    bool hit = node.range.Start.getPointer() == at;
+    for (const auto &[name, range] : node.arg_ranges)
+      hit = hit || range.Start.getPointer() == at;
+    if (!hit)
+      continue;
+    std::string_view op = node.op_name();
+    bool named = d.message.size() > op.size() && d.message.compare(0, op.size(), op) == 0 &&
+                 (d.message[op.size()] == ':' || d.message[op.size()] == ' ');
+    if (named || !found_named) {
+      found = node.id;
+      found_named = named;
+    }
+  }
+  return found;
+}
+
+} // namespace
+
 std::map<NodeId, std::string> errors_by_node(const Graph &graph,
                                              llvm::ArrayRef<Diagnostic> diagnostics) {
   std::map<NodeId, std::string> errors;
-  for (const Diagnostic &d : diagnostics) {
-    if (d.severity != Severity::Error)
-      continue;
-    const char *at = d.loc.getPointer();
-    std::optional<NodeId> found;
-    for (const Expectation &e : graph.expectations)
-      if (!found && e.range.Start.getPointer() == at && e.instantiation == d.instantiation)
-        found = e.node;
-    // A node of the same instantiation whose call, or one of whose arguments, starts there. Of
-    // several (a call that is another's first argument), the one the message names, else the
-    // outermost, which comes last.
-    int best_score = -1;
-    for (const Node &node : graph.nodes) {
-      if (found && best_score < 0)
-        break; // the expectation's
-      if (node.is_input() || node.instantiation != d.instantiation)
-        continue;
-      bool hit = node.range.Start.getPointer() == at;
-      for (const auto &[name, range] : node.arg_ranges)
-        hit = hit || range.Start.getPointer() == at;
-      if (!hit)
-        continue;
-      std::string_view op = node.op_name();
-      bool named = d.message.size() > op.size() && d.message.compare(0, op.size(), op) == 0 &&
-                   (d.message[op.size()] == ':' || d.message[op.size()] == ' ');
-      int score = named ? 2 : 1;
-      if (score >= best_score) {
-        best_score = score;
-        found = node.id;
-      }
-    }
-    if (found)
-      errors.try_emplace(*found, d.message);
-  }
+  for (const Diagnostic &d : diagnostics)
+    if (d.severity == Severity::Error)
+      if (std::optional<NodeId> id = node_of(graph, d))
+        errors.try_emplace(*id, d.message);
   return errors;
 }
 

@@ -4,6 +4,8 @@
 //   netc ir FILE              the elaborated IR as text
 //   netc params FILE          every parameter and buffer as state_dict() names it, with its shape
 //   netc rules                the rule ids behind the diagnostics
+//   netc graph FILE -o F      the network drawn with Graphviz (F: .svg, .png, .pdf or .dot)
+#include "analysis/graph_dot.h"
 #include "analysis/input_sizes.h"
 #include "analysis/summary.h"
 #include "driver/compile.h"
@@ -12,6 +14,9 @@
 
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/ErrorHandling.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/Program.h>
 #include <llvm/Support/InitLLVM.h>
 #include <llvm/Support/WithColor.h>
 #include <llvm/Support/raw_ostream.h>
@@ -29,6 +34,8 @@ cl::SubCommand summary_cmd("summary", "Print a table of layers, shapes, paramete
 cl::SubCommand ir_cmd("ir", "Print the elaborated IR");
 cl::SubCommand params_cmd("params", "List parameters and buffers with their state_dict() names");
 cl::SubCommand rules_cmd("rules", "List the rules behind the diagnostics, with their levels");
+cl::SubCommand graph_cmd("graph", "Draw the network with Graphviz: blocks as clusters, shapes on "
+                                  "the edges, failed layers in red");
 
 cl::list<std::string> check_files(cl::Positional, cl::desc("<file.netc>..."), cl::OneOrMore,
                                   cl::sub(check_cmd));
@@ -38,6 +45,20 @@ cl::opt<std::string> ir_file(cl::Positional, cl::desc("<file.netc>"), cl::Requir
                              cl::sub(ir_cmd));
 cl::opt<std::string> params_file(cl::Positional, cl::desc("<file.netc>"), cl::Required,
                                  cl::sub(params_cmd));
+cl::opt<std::string> graph_file(cl::Positional, cl::desc("<file.netc>"), cl::Required,
+                                cl::sub(graph_cmd));
+cl::opt<std::string> graph_output("o", cl::desc("Output: .svg, .png or .pdf (rendered by dot), "
+                                                "or .dot; default DOT on standard output"),
+                                  cl::value_desc("file"), cl::sub(graph_cmd),
+                                  cl::cat(netc_category));
+cl::opt<bool> graph_unfolded("unfold", cl::desc("Draw every iteration of a repeat"),
+                             cl::sub(graph_cmd), cl::cat(netc_category));
+cl::opt<bool> graph_detailed("detailed",
+                             cl::desc("Draw every layer; do not merge conv, batch norm and "
+                                      "activation into one node"),
+                             cl::sub(graph_cmd), cl::cat(netc_category));
+cl::opt<bool> graph_names("names", cl::desc("Show each layer's name"), cl::sub(graph_cmd),
+                          cl::cat(netc_category));
 
 cl::list<std::string> include_dirs("I", cl::desc("Add a folder to search for imports"),
                                    cl::value_desc("dir"), cl::Prefix, cl::ZeroOrMore,
@@ -208,6 +229,80 @@ int run_single(const std::string &path, Print print, bool even_with_errors = fal
   return errors ? kExitErrors : kExitClean;
 }
 
+// Renders DOT text to `path` with Graphviz's dot, the format taken from the extension.
+int render_with_dot(const std::string &dot_text, const std::string &path) {
+  llvm::StringRef extension = llvm::sys::path::extension(path);
+  if (extension == ".dot" || extension == ".gv") {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(path, ec);
+    if (ec) {
+      llvm::errs() << "netc: error: cannot write '" << path << "': " << ec.message() << "\n";
+      return kExitUsage;
+    }
+    out << dot_text;
+    return kExitClean;
+  }
+  if (extension != ".svg" && extension != ".png" && extension != ".pdf") {
+    llvm::errs() << "netc: error: -o " << path << ": write .svg, .png, .pdf or .dot\n";
+    return kExitUsage;
+  }
+  llvm::ErrorOr<std::string> dot = llvm::sys::findProgramByName("dot");
+  if (!dot) {
+    llvm::errs() << "netc: error: Graphviz's 'dot' is not installed (apt-get install graphviz); "
+                    "write a .dot file instead\n";
+    return kExitUsage;
+  }
+  llvm::SmallString<128> input;
+  if (std::error_code ec = llvm::sys::fs::createTemporaryFile("netc-graph", "dot", input)) {
+    llvm::errs() << "netc: error: cannot create a temporary file: " << ec.message() << "\n";
+    return kExitUsage;
+  }
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream tmp(input, ec);
+    tmp << dot_text;
+  }
+  std::string format = "-T" + extension.drop_front().str();
+  llvm::SmallVector<llvm::StringRef, 5> args = {*dot, format, "-o", path, input};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*dot, args, llvm::None, {}, 0, 0, &message);
+  llvm::sys::fs::remove(input);
+  if (rc != 0) {
+    llvm::errs() << "netc: error: dot failed" << (message.empty() ? "" : ": " + message) << "\n";
+    return kExitUsage;
+  }
+  return kExitClean;
+}
+
+int run_graph() {
+  netc::CompiledFile file = netc::compile_file(graph_file, compile_options());
+  if (!file.readable)
+    return kExitUsage;
+  if (file.graphs.empty()) {
+    bool errors = file.diags->flush(llvm::errs(), use_colors()).errors != 0;
+    if (!errors)
+      llvm::errs() << "netc: error: '" << graph_file << "' has no network to draw\n";
+    return errors ? kExitErrors : kExitUsage;
+  }
+  const netc::Graph &graph = file.graphs.front(); // --network chooses another
+  netc::GraphDotOptions options;
+  options.fold_repeats = !graph_unfolded;
+  options.compact = !graph_detailed;
+  options.show_names = graph_names;
+  options.errors = netc::errors_by_node(graph, file.diags->pending());
+  bool errors = file.diags->flush(llvm::errs(), use_colors()).errors != 0;
+  std::string dot_text;
+  llvm::raw_string_ostream os(dot_text);
+  netc::write_dot(graph, options, os);
+  os.flush();
+  if (graph_output.empty())
+    llvm::outs() << dot_text;
+  else if (int rc = render_with_dot(dot_text, graph_output))
+    return rc;
+  // The picture is drawn either way; errors in it still fail the command.
+  return errors ? kExitErrors : kExitClean;
+}
+
 void fatal_error_handler(void *, const char *reason, bool) {
   llvm::errs() << "netc: internal error: " << reason << "\n";
   std::_Exit(kExitUsage);
@@ -242,6 +337,8 @@ int main(int argc, char **argv) {
   }
   if (check_cmd)
     return run_check();
+  if (graph_cmd)
+    return run_graph();
   if (summary_cmd && (format == Format::Sarif || format == Format::Github)) {
     llvm::errs() << "netc: error: summary writes text or json\n";
     return kExitUsage;

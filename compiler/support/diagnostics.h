@@ -84,6 +84,8 @@ public:
   // Prints fold() clang-style and forgets the diagnostics. Returns what was printed.
   DiagnosticCounts flush(llvm::raw_ostream &os, bool colors = false);
   void clear() { pending_.clear(); }
+  // What was reported and not yet flushed, unfolded (`netc graph` marks failed nodes with it).
+  const std::vector<Diagnostic> &pending() const { return pending_; }
 
   llvm::SourceMgr &source_mgr() { return source_mgr_; }
 

@@ -183,6 +183,9 @@ network n(image: [4, 8, 8]) {
   CHECK(contains(line, "&lt;&amp;&gt;"));        // escaped for the HTML-like label
   CHECK(contains(line, "(in all 3 repeats)"));   // folded, yet every iteration failed
   CHECK(contains(text, "× 3"));
+  // Both operands of the failed add show their shapes, though the input is used twice.
+  CHECK(contains(text, fmt::format("n{} -> n{} [label=\" 4×8×8 \"", r.graph().inputs[0], add->id)));
+  CHECK(contains(text, fmt::format("n{} -> n{} [label=\" 5×8×8 \"", r.find("y.0.conv2d")->id, add->id)));
 }
 
 TEST_CASE("an error in one iteration is said to be there") {

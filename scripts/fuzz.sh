@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang 14, ASan, UBSan) into build-fuzz/ and runs each for
+# $1 seconds (default 60) from the seed corpora: the zoo, the examples and the diagnostics tests
+# for the front end, the .netc.yaml files of the tests for the config parser. A crash stops it
+# with the input saved under build-fuzz/; add that input to tests/fuzz/regressions/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+scripts/build.sh build-fuzz -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+  -DNETC_FUZZ=ON > /dev/null
+
+corpus=build-fuzz/corpus
+mkdir -p "$corpus/frontend" "$corpus/config"
+cp dsl/zoo/*.netc dsl/examples/*.netc tests/lit/diagnostics/*.netc tests/lit/warnings/*.netc \
+  tests/fuzz/regressions/*.netc "$corpus/frontend/" 2>/dev/null || true
+cp tests/fuzz/corpus/config/* "$corpus/config/"
+
+for target in frontend config; do
+  echo "== fuzzing $target for ${seconds}s"
+  (cd build-fuzz && ./tests/fuzz/netc_fuzz_$target -max_total_time="$seconds" -timeout=10 \
+     -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 "corpus/$target" 2>&1 |
+     grep -E "^(#[0-9]+ +DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY|artifact)" || true)
+  # libFuzzer exits non-zero on a crash; grep hides it, so look for the artifact instead.
+  if ls build-fuzz/crash-* build-fuzz/leak-* build-fuzz/timeout-* build-fuzz/oom-* 2>/dev/null; then
+    echo "fuzzing $target found a failing input" >&2
+    exit 1
+  fi
+done
