@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 scripts/build.sh build-fuzz -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
-  -DNETC_FUZZ=ON > /dev/null
+  -DNETC_FUZZ=ON -DNETC_SANITIZE=ON > /dev/null
 
 corpus=build-fuzz/corpus
 mkdir -p "$corpus/frontend" "$corpus/config"
