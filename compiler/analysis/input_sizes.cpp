@@ -1,6 +1,7 @@
 #include "analysis/input_sizes.h"
 
 #include "elaborate/elaborator.h"
+#include "ir/shape_inference.h"
 #include "support/diagnostic_formats.h"
 
 #include <llvm/ADT/StringExtras.h>
@@ -80,14 +81,22 @@ ParamShapes declared_param_shapes(const Program &program, const Definition &netw
   return shapes;
 }
 
-SizeVerdict check_input_size(const Program &program, const Definition &network,
-                             llvm::SourceMgr &source_mgr, const ParamShapes &declared,
-                             int64_t height, int64_t width) {
-  DiagnosticEngine scratch(source_mgr);
-  ElaborateOptions options;
-  options.input_hw = {{height, width}};
-  Graph graph = elaborate(program, network, scratch, options);
+namespace {
 
+// Main-file location of a diagnostic or node: a mistake inside a library block (conv_bn's conv)
+// is shown where the file calls it.
+llvm::SMLoc in_main_file(const Program &program, const llvm::SourceMgr &source_mgr,
+                         llvm::SMLoc loc, const Instantiation *inst) {
+  unsigned main_buffer = program.main().buffer_id;
+  for (; inst && source_mgr.FindBufferContainingLoc(loc) != main_buffer; inst = inst->parent.get())
+    loc = inst->call_site.Start;
+  return loc;
+}
+
+// The verdict on a graph built (or re-inferred) at one size, its diagnostics in `scratch`.
+SizeVerdict judge(const Program &program, llvm::SourceMgr &source_mgr,
+                  const ParamShapes &declared, const Graph &graph,
+                  const DiagnosticEngine &scratch, int64_t height, int64_t width) {
   SizeVerdict verdict;
   verdict.height = height;
   verdict.width = width;
@@ -97,14 +106,8 @@ SizeVerdict check_input_size(const Program &program, const Definition &network,
       continue;
     verdict.valid = false;
     verdict.error = f.diagnostic->message;
-    // A mistake inside a library block (conv_bn's conv) is shown where the file calls it.
-    llvm::SMLoc loc = f.diagnostic->loc;
-    unsigned main_buffer = program.main().buffer_id;
-    for (const Instantiation *inst = f.diagnostic->instantiation.get();
-         inst && source_mgr.FindBufferContainingLoc(loc) != main_buffer; inst = inst->parent.get())
-      loc = inst->call_site.Start;
-    verdict.error_loc = loc;
-    verdict.error_location = describe_location(source_mgr, loc);
+    verdict.error_loc =
+        in_main_file(program, source_mgr, f.diagnostic->loc, f.diagnostic->instantiation.get());
     break;
   }
   for (size_t i = 0; verdict.valid && i < graph.nodes.size(); ++i) {
@@ -118,17 +121,13 @@ SizeVerdict check_input_size(const Program &program, const Definition &network,
                                   "{}",
                                   node.op_name(), node.name, p.name, format_shape(p.shape),
                                   format_shape(it->second));
-      llvm::SMLoc loc = node.range.Start;
-      unsigned main_buffer = program.main().buffer_id;
-      for (const Instantiation *inst = node.instantiation.get();
-           inst && source_mgr.FindBufferContainingLoc(loc) != main_buffer;
-           inst = inst->parent.get())
-        loc = inst->call_site.Start;
-      verdict.error_loc = loc;
-      verdict.error_location = describe_location(source_mgr, loc);
+      verdict.error_loc =
+          in_main_file(program, source_mgr, node.range.Start, node.instantiation.get());
       break;
     }
   }
+  if (!verdict.valid)
+    verdict.error_location = describe_location(source_mgr, verdict.error_loc);
   for (const ExpectGroup &g : group_expectations(graph)) {
     verdict.expect_holds.push_back(g.holds);
     verdict.expect_grid.push_back(g.grid);
@@ -136,14 +135,92 @@ SizeVerdict check_input_size(const Program &program, const Definition &network,
   return verdict;
 }
 
+bool reads_spatial_size(const Expr &e) {
+  if (e.kind == ExprKind::Member && (e.text == "H" || e.text == "W"))
+    return true;
+  for (const auto &operand : e.operands)
+    if (reads_spatial_size(*operand))
+      return true;
+  for (const Arg &arg : e.args)
+    if (reads_spatial_size(*arg.value))
+      return true;
+  return false;
+}
+
+bool reads_spatial_size(const std::vector<Stmt> &body) {
+  for (const Stmt &s : body) {
+    for (const Chain &chain : s.chains)
+      for (const Stage &stage : chain.stages)
+        if (reads_spatial_size(*stage.expr) ||
+            (stage.repeat_count && reads_spatial_size(*stage.repeat_count)))
+          return true;
+    if ((s.subject && reads_spatial_size(*s.subject)) ||
+        (s.condition && reads_spatial_size(*s.condition)) || reads_spatial_size(s.then_body) ||
+        reads_spatial_size(s.else_body))
+      return true;
+    for (const auto &dim : s.dims)
+      if (reads_spatial_size(*dim))
+        return true;
+  }
+  return false;
+}
+
+// Whether any definition reads a tensor's height or width: then the graph's structure may depend
+// on the input size, and only elaborating again at each size is right.
+bool reads_spatial_size(const Program &program) {
+  for (const Module &module : program.modules)
+    for (const Definition &def : module.definitions) {
+      if (reads_spatial_size(def.body))
+        return true;
+      for (const Param &p : def.params)
+        if (p.default_value && reads_spatial_size(*p.default_value))
+          return true;
+    }
+  return false;
+}
+
+} // namespace
+
+SizeVerdict check_input_size(const Program &program, const Definition &network,
+                             llvm::SourceMgr &source_mgr, const ParamShapes &declared,
+                             int64_t height, int64_t width) {
+  DiagnosticEngine scratch(source_mgr);
+  ElaborateOptions options;
+  options.input_hw = {{height, width}};
+  Graph graph = elaborate(program, network, scratch, options);
+  return judge(program, source_mgr, declared, graph, scratch, height, width);
+}
+
 void report_input_sizes(const Program &program, const Definition &network,
                         llvm::SourceMgr &source_mgr, int64_t low, int64_t high,
-                        std::optional<int64_t> fixed_width, llvm::raw_ostream &os) {
+                        std::optional<int64_t> fixed_width, llvm::raw_ostream &os,
+                        bool allow_reinference) {
   ParamShapes declared = declared_param_shapes(program, network, source_mgr);
+  // When nothing reads a height or width, the graph's structure is the same at every size and
+  // re-inferring its shapes gives what elaborating again would, several times faster.
+  DiagnosticEngine base_diags(source_mgr);
+  Graph base = elaborate(program, network, base_diags, {});
+  bool reinfer = allow_reinference && !reads_spatial_size(program) && !base_diags.has_errors();
   std::vector<SizeVerdict> verdicts;
-  for (int64_t s = low; s <= high; ++s)
-    verdicts.push_back(
-        check_input_size(program, network, source_mgr, declared, s, fixed_width.value_or(s)));
+  for (int64_t s = low; s <= high; ++s) {
+    int64_t width = fixed_width.value_or(s);
+    if (!reinfer) {
+      verdicts.push_back(check_input_size(program, network, source_mgr, declared, s, width));
+      continue;
+    }
+    DiagnosticEngine scratch(source_mgr);
+    for (NodeId id : base.inputs) {
+      TensorType &t = base.node(id).type;
+      if (t.is_spatial()) {
+        t.dims[2] = s;
+        t.dims[3] = width;
+      }
+    }
+    for (Node &node : base.nodes)
+      if (!node.is_input())
+        infer_node(base, node.id, scratch);
+    verdicts.push_back(judge(program, source_mgr, declared, base, scratch, s, width));
+  }
 
   os << fmt::format("{}: input sizes {}..{}{}\n", network.name, low, high,
                     fixed_width ? fmt::format(" x {} (height x width)", *fixed_width)

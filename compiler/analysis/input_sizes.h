@@ -42,8 +42,11 @@ SizeVerdict check_input_size(const Program &program, const Definition &network,
 // Sweeps heights [h_low, h_high] x widths [w_low, w_high] (square when `square`), and prints
 // the valid intervals, the reason at the first size that fails, and the sizes for which each
 // `expect` holds.
+// `allow_reinference` false elaborates again at every size even where re-inferring the shapes
+// of one graph gives the same answer (tests compare the two).
 void report_input_sizes(const Program &program, const Definition &network,
                         llvm::SourceMgr &source_mgr, int64_t low, int64_t high,
-                        std::optional<int64_t> fixed_width, llvm::raw_ostream &os);
+                        std::optional<int64_t> fixed_width, llvm::raw_ostream &os,
+                        bool allow_reinference = true);
 
 } // namespace netc
