@@ -4,18 +4,21 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 namespace netc {
 
 namespace {
 
 // Input rows (or columns) past the last window, for one axis; 0 when every pixel is read.
+// `padding_after` rows at the end of the input are zeros a zeropad added: not losing those.
 int64_t dropped(int64_t input, int64_t output, int64_t kernel, int64_t stride, int64_t dilation,
-                int64_t pad_before) {
+                int64_t pad_before, int64_t padding_after) {
   int64_t extent = dilation * (kernel - 1) + 1;
   if (extent < stride)
     return 0; // gaps between windows are the point of such a layer
   int64_t last_read = (output - 1) * stride + extent; // one past, in padded coordinates
-  return std::max<int64_t>(0, pad_before + input - last_read);
+  return std::max<int64_t>(0, pad_before + input - padding_after - last_read);
 }
 
 std::string plural(int64_t n, const char *what) {
@@ -38,8 +41,14 @@ Graph check_dropped_pixels(Graph graph, PassContext &context) {
                                                         : std::vector<int64_t>{1, 1};
     auto pad = resolve_padding(*node.attrs.find("pad"), in.h(), in.w(), k[0], k[1], s[0], s[1],
                                d[0], d[1]);
-    int64_t rows = dropped(in.h(), node.type.h(), k[0], s[0], d[0], pad[0]);
-    int64_t cols = dropped(in.w(), node.type.w(), k[1], s[1], d[1], pad[2]);
+    // A zeropad in front (Keras's ZeroPadding2D before a valid conv) is padding too.
+    std::array<int64_t, 4> zero_padded = {0, 0, 0, 0};
+    const Node &producer = graph.node(node.inputs[0]);
+    if (producer.op_name() == "zeropad")
+      if (const auto *p = std::get_if<std::vector<int64_t>>(producer.attrs.find("pad")))
+        zero_padded = {(*p)[0], (*p)[1], (*p)[2], (*p)[3]};
+    int64_t rows = dropped(in.h(), node.type.h(), k[0], s[0], d[0], pad[0], zero_padded[1]);
+    int64_t cols = dropped(in.w(), node.type.w(), k[1], s[1], d[1], pad[2], zero_padded[3]);
     if (rows == 0 && cols == 0)
       continue;
     std::string what = rows && cols ? plural(rows, "row") + " and " + plural(cols, "column")

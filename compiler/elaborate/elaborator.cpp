@@ -321,11 +321,15 @@ private:
       StageNamer namer{&stage, base, static_cast<int>(i)};
       std::optional<Value> input = i == 1 ? std::move(piped) : std::optional<Value>(current);
       bool replaces_first_argument = i > 1 && !piped_in;
+      // What this iteration's body is given: the piped value, or else the call's own first
+      // argument, which the call reports once it is bound.
       std::optional<TensorType> before;
       if (input && input->kind == Value::Kind::Tensor)
         before = graph_.node(input->node).type;
+      first_input_ = input ? nullptr : &before;
       current = eval_call(*stage.expr, frame, std::move(input), &namer, static_cast<int>(i),
                           static_cast<int>(count.int_value), replaces_first_argument);
+      first_input_ = nullptr;
       if (current.is_poison())
         return current;
       // The first iteration's input is known here only when piped; the second's always is.
@@ -727,6 +731,14 @@ private:
     }
     if (poisoned)
       return std::nullopt;
+    if (first_input_) {
+      const Value *first = !b.values.empty() && b.values[0] ? &*b.values[0]
+                           : !b.rest.empty()                ? &b.rest[0]
+                                                            : nullptr;
+      if (first && first->kind == Value::Kind::Tensor)
+        *first_input_ = graph_.node(first->node).type;
+      first_input_ = nullptr; // only the repeated call's own binding, not those of its body
+    }
     return b;
   }
 
@@ -826,9 +838,12 @@ private:
   std::optional<AttrValue> convert(const ParamDecl &d, const Value &v, std::string_view op,
                                    Frame &frame) {
     auto wrong = [&](const char *wanted) -> std::optional<AttrValue> {
+      // A string of the right type but the wrong value is named by its value.
+      std::string got = v.kind == Value::Kind::String && d.kind == ArgKind::Padding
+                            ? fmt::format("\"{}\"", v.string_value)
+                            : kind_name(v.kind);
       error(rules::kArgumentType, v.range,
-            fmt::format("argument '{}' of {} must be {}, not {}", d.name, op, wanted,
-                        kind_name(v.kind)),
+            fmt::format("argument '{}' of {} must be {}, not {}", d.name, op, wanted, got),
             frame);
       return std::nullopt;
     };
@@ -984,6 +999,8 @@ private:
   std::map<std::string, llvm::SMRange, std::less<>> used_names_;
   std::vector<const Definition *> call_stack_;
   int64_t calls_ = 0;
+  // Set while a repeat's call binds its arguments: where to record its first input's type.
+  std::optional<TensorType> *first_input_ = nullptr;
 };
 
 } // namespace
