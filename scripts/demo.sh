@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: set up, build, check every zoo network, summarise one, and show the checker catching
-# the Inception-ResNet-v2 paper's residual mistakes (1154 vs 1152 and 2048 vs 2144 channels).
+# the Inception-ResNet-v2 paper's residual mistakes (1154 vs 1152 and 2048 vs 2144 channels) and
+# a seed's dead towers; then which input sizes Inception-ResNet-v2 accepts, and its picture.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
@@ -22,3 +23,12 @@ if $netc check dsl/examples/inception_resnet_v2_paper.netc; then
   echo "error: the paper's mistakes were not caught" >&2
   exit 1
 fi
+echo
+echo "== netc check dsl/examples/seeds/004_inception_v2_dead_towers.netc (seed 004's notebook)"
+$netc check dsl/examples/seeds/004_inception_v2_dead_towers.netc
+echo
+echo "== netc check --input-sizes dsl/zoo/inception_resnet_v2.netc"
+$netc check --input-sizes dsl/zoo/inception_resnet_v2.netc
+echo
+$netc graph dsl/examples/inception_resnet_v2_paper.netc -o build/inception_resnet_v2_paper.svg 2>/dev/null || true
+echo "== the paper's network, drawn with its mistakes in red: build/inception_resnet_v2_paper.svg"
