@@ -314,6 +314,7 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::install_fatal_error_handler(fatal_error_handler);
   cl::HideUnrelatedOptions(netc_category);
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "netc 0.1.0 (front end)\n"; });
   std::string usage_errors;
   llvm::raw_string_ostream usage_stream(usage_errors);
   if (!cl::ParseCommandLineOptions(argc, argv,
