@@ -30,10 +30,7 @@ std::vector<ExpectGroup> group_expectations(const Graph &graph) {
     if (inserted) {
       ExpectGroup g;
       g.range = e.range;
-      std::vector<std::string> dims;
-      for (const auto &d : e.dims)
-        dims.push_back(d ? std::to_string(*d) : "_");
-      g.wanted = "[" + llvm::join(dims, ", ") + "]";
+      g.wanted = format_expected_shape(e);
       const TensorType &t = graph.node(e.node).type;
       if (t.is_spatial())
         g.grid = {t.h(), t.w()};
@@ -42,12 +39,7 @@ std::vector<ExpectGroup> group_expectations(const Graph &graph) {
       groups.push_back(g);
     }
     ExpectGroup &g = groups[it->second];
-    const TensorType &t = graph.node(e.node).type;
-    llvm::ArrayRef<int64_t> actual = t.is_poison() ? llvm::ArrayRef<int64_t>() : t.sample_shape();
-    bool ok = !t.is_poison() && actual.size() == e.dims.size();
-    for (size_t i = 0; ok && i < actual.size(); ++i)
-      ok = !e.dims[i] || *e.dims[i] == actual[i];
-    g.holds = g.holds && ok;
+    g.holds = g.holds && expectation_holds(graph, e);
   }
   return groups;
 }

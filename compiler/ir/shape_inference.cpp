@@ -109,27 +109,39 @@ bool infer_node(Graph &graph, NodeId id, DiagnosticEngine &diags) {
   return false;
 }
 
-bool check_expectation(const Graph &graph, const Expectation &expectation,
-                       DiagnosticEngine &diags) {
-  const Node &node = graph.node(expectation.node);
-  if (node.type.is_poison())
-    return true;
-  llvm::ArrayRef<int64_t> actual = node.type.sample_shape();
-  bool ok = actual.size() == expectation.dims.size();
-  for (size_t i = 0; ok && i < actual.size(); ++i)
-    ok = !expectation.dims[i] || *expectation.dims[i] == actual[i];
-  if (ok)
-    return true;
+bool expectation_holds(const Graph &graph, const Expectation &expectation) {
+  const TensorType &type = graph.node(expectation.node).type;
+  if (type.is_poison())
+    return false;
+  llvm::ArrayRef<int64_t> actual = type.sample_shape();
+  if (actual.size() != expectation.dims.size())
+    return false;
+  for (size_t i = 0; i < actual.size(); ++i)
+    if (expectation.dims[i] && *expectation.dims[i] != actual[i])
+      return false;
+  return true;
+}
 
+std::string format_expected_shape(const Expectation &expectation) {
   std::vector<std::string> wanted;
   for (const auto &d : expectation.dims)
     wanted.push_back(d ? std::to_string(*d) : "_");
+  return fmt::format("[{}]", fmt::join(wanted, ", "));
+}
+
+bool check_expectation(const Graph &graph, const Expectation &expectation,
+                       DiagnosticEngine &diags) {
+  const Node &node = graph.node(expectation.node);
+  // A poison value's mistake is reported already.
+  if (node.type.is_poison() || expectation_holds(graph, expectation))
+    return true;
+
   Diagnostic d;
   d.rule = rules::kExpectMismatch;
   d.loc = expectation.range.Start;
   d.ranges = {expectation.range};
-  d.message = fmt::format("expected shape [{}], but the value has shape {}",
-                          fmt::join(wanted, ", "), format_sample_shape(node.type));
+  d.message = fmt::format("expected shape {}, but the value has shape {}",
+                          format_expected_shape(expectation), format_sample_shape(node.type));
   d.instantiation = expectation.instantiation;
   d.notes.push_back(
       origin_note(graph, expectation.node, expectation.instantiation.get(), "the value"));

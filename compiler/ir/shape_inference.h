@@ -11,6 +11,11 @@ namespace netc {
 // A node with a poison input becomes poison silently.
 bool infer_node(Graph &graph, NodeId id, DiagnosticEngine &diags);
 
+// Whether the value's shape is what the `expect` states (a poison value matches nothing).
+bool expectation_holds(const Graph &graph, const Expectation &expectation);
+// "[384, 35, 35]", "[_, 35, 35]": the shape as the `expect` wrote it.
+std::string format_expected_shape(const Expectation &expectation);
+
 // Checks an `expect` against the current type of its node; reports and returns false on mismatch.
 bool check_expectation(const Graph &graph, const Expectation &expectation,
                        DiagnosticEngine &diags);
