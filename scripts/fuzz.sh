@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang 14, ASan, UBSan) into build-fuzz/ and runs each for
 # $1 seconds (default 60) from the seed corpora: the zoo, the examples and the diagnostics tests
-# for the front end, the .netc.yaml files of the tests for the config parser. A crash stops it
-# with the input saved under build-fuzz/; add that input to tests/fuzz/regressions/.
+# for the front end, the .netc.yaml files of the tests for the config parser, small weights files
+# for the safetensors reader. A crash stops it with the input saved under build-fuzz/; add that
+# input to tests/fuzz/regressions/ (tests/fuzz/corpus/safetensors/ for the safetensors target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -10,12 +11,13 @@ scripts/build.sh build-fuzz -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=cla
   -DNETC_FUZZ=ON -DNETC_SANITIZE=ON > /dev/null
 
 corpus=build-fuzz/corpus
-mkdir -p "$corpus/frontend" "$corpus/config"
+mkdir -p "$corpus/frontend" "$corpus/config" "$corpus/safetensors"
 cp dsl/zoo/*.netc dsl/examples/*.netc tests/lit/diagnostics/*.netc tests/lit/warnings/*.netc \
   tests/fuzz/regressions/*.netc "$corpus/frontend/" 2>/dev/null || true
 cp tests/fuzz/corpus/config/* "$corpus/config/"
+cp tests/fuzz/corpus/safetensors/* "$corpus/safetensors/"
 
-for target in frontend config; do
+for target in frontend config safetensors; do
   echo "== fuzzing $target for ${seconds}s"
   (cd build-fuzz && ./tests/fuzz/netc_fuzz_$target -max_total_time="$seconds" -timeout=10 \
      -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 "corpus/$target" 2>&1 |
