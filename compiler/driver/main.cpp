@@ -5,10 +5,13 @@
 //   netc params FILE          every parameter and buffer as state_dict() names it, with its shape
 //   netc rules                the rule ids behind the diagnostics
 //   netc graph FILE -o F      the network drawn with Graphviz (F: .svg, .png, .pdf or .dot)
+//   netc run FILE --weights W --input X.npy   the network run by the reference executor
 #include "analysis/graph_dot.h"
 #include "analysis/input_sizes.h"
 #include "analysis/summary.h"
+#include "driver/codegen_commands.h"
 #include "driver/compile.h"
+#include "reference/reference_executor.h"
 #include "support/diagnostic_formats.h"
 #include "ir/printer.h"
 
@@ -22,6 +25,9 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <fmt/format.h>
+
+#include <netc/npy.hpp>
+#include <netc/safetensors.hpp>
 
 namespace cl = llvm::cl;
 
@@ -60,11 +66,36 @@ cl::opt<bool> graph_detailed("detailed",
 cl::opt<bool> graph_names("names", cl::desc("Show each layer's name"), cl::sub(graph_cmd),
                           cl::cat(netc_category));
 
+cl::SubCommand run_cmd("run", "Run a network with the reference executor (double precision) on "
+                              ".npy inputs");
+cl::opt<std::string> run_file(cl::Positional, cl::desc("<file.netc>"), cl::Required,
+                              cl::sub(run_cmd));
+cl::opt<std::string> run_weights("weights",
+                                 cl::desc("Weights and buffers (safetensors, float32), named as "
+                                          "state_dict() names them"),
+                                 cl::value_desc("file"), cl::Required, cl::sub(run_cmd),
+                                 cl::cat(netc_category));
+cl::list<std::string> run_inputs("input",
+                                 cl::desc("An input as .npy, [N, C, H, W] or [N, F]; one per "
+                                          "network input, in order; N is the batch"),
+                                 cl::value_desc("file"), cl::OneOrMore, cl::sub(run_cmd),
+                                 cl::cat(netc_category));
+cl::list<std::string> run_outputs("output",
+                                  cl::desc("Write an output as float64 .npy; one per network "
+                                           "output (default: a summary of the only output)"),
+                                  cl::value_desc("file"), cl::ZeroOrMore, cl::sub(run_cmd),
+                                  cl::cat(netc_category));
+
 cl::list<std::string> include_dirs("I", cl::desc("Add a folder to search for imports"),
                                    cl::value_desc("dir"), cl::Prefix, cl::ZeroOrMore,
                                    cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
 cl::opt<int64_t> batch("batch", cl::desc("Batch size (default 1)"), cl::init(1),
                        cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
+cl::opt<std::string> input_size(
+    "input-size",
+    cl::desc("Build the network for this spatial size of its [C, H, W] inputs instead of the "
+             "declared one: N (square) or HxW"),
+    cl::value_desc("size"), cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
 cl::opt<std::string> network_name("network", cl::desc("Only this network of the file"),
                                   cl::value_desc("name"), cl::sub(*cl::AllSubCommands),
                                   cl::cat(netc_category));
@@ -116,11 +147,28 @@ bool rule_config(netc::RuleConfig &rules) {
   return true;
 }
 
+// "299" or "299x320"; nullopt for none (main() has refused malformed values).
+std::optional<std::pair<int64_t, int64_t>> parse_input_size(llvm::StringRef spec) {
+  if (spec.empty())
+    return std::nullopt;
+  auto [h, w] = spec.split('x');
+  int64_t height = 0, width = 0;
+  if (h.getAsInteger(10, height) || height < 1 || height > 1 << 16)
+    return std::nullopt;
+  if (w.empty() && !spec.contains('x'))
+    width = height;
+  else if (w.getAsInteger(10, width) || width < 1 || width > 1 << 16)
+    return std::nullopt;
+  return std::pair{height, width};
+}
+
 netc::CompileOptions compile_options() {
   netc::CompileOptions options;
   rule_config(options.rules);
   options.load.include_dirs = include_dirs;
   options.elaborate.batch = batch;
+  options.elaborate.input_hw = parse_input_size(input_size);
+  options.elaborate.check_expects = !options.elaborate.input_hw;
   options.network = network_name;
   options.pipeline.print_after_all = print_after_all;
   options.pipeline.time_passes = time_passes;
@@ -303,6 +351,152 @@ int run_graph() {
   return errors ? kExitErrors : kExitClean;
 }
 
+// The weights of every parameter and buffer of `graph`, checked against the file, in double.
+netc::WeightMap read_weights(const netc::Graph &graph, const std::string &path) {
+  netc::SafetensorsFile file = netc::SafetensorsFile::open(path);
+  std::vector<std::pair<std::string, const netc::ParamSpec *>> params;
+  for (const netc::Node &node : graph.nodes)
+    for (const netc::ParamSpec &p : node.params)
+      params.emplace_back(node.name + "." + p.name, &p);
+  std::vector<netc::TensorSpec> specs;
+  for (const auto &[name, p] : params) {
+    netc::TensorSpec spec{name.c_str(), static_cast<int>(p->shape.size()), {}};
+    std::copy_n(p->shape.begin(), std::min<size_t>(p->shape.size(), 4), spec.dims);
+    specs.push_back(spec);
+  }
+  netc::check_tensors(file, specs.data(), specs.size());
+  netc::WeightMap weights;
+  std::vector<float> buffer;
+  for (const auto &[name, p] : params) {
+    buffer.resize(p->num_elements());
+    netc::read_f32(*file.find(name), buffer.data());
+    weights[name] = {p->shape, std::vector<double>(buffer.begin(), buffer.end())};
+  }
+  return weights;
+}
+
+std::string list_names(const std::vector<std::string> &names) {
+  std::string out;
+  for (const std::string &name : names)
+    out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+// Shape, first values and argmax per sample of the only output, for a quick look.
+void print_output_summary(const std::string &name, const netc::HostTensor &t) {
+  auto number = [](double v) { return fmt::format("{:.6g}", v); };
+  llvm::outs() << fmt::format("output '{}': {} float64\n", name, netc::format_shape(t.shape));
+  std::string first;
+  for (size_t i = 0; i < t.data.size() && i < 8; ++i)
+    first += (i ? ", " : "") + number(t.data[i]);
+  llvm::outs() << "first values: " << first << (t.data.size() > 8 ? ", ..." : "") << "\n";
+  size_t per_sample = t.shape[0] ? t.data.size() / t.shape[0] : 0;
+  if (per_sample == 0)
+    return;
+  std::string argmax;
+  for (int64_t n = 0; n < t.shape[0]; ++n) {
+    auto sample = t.data.begin() + n * per_sample;
+    size_t best = std::max_element(sample, sample + per_sample) - sample;
+    argmax += fmt::format("{}{} ({})", n ? ", " : "", best, number(sample[best]));
+  }
+  llvm::outs() << "argmax per sample: " << argmax << "\n";
+}
+
+int run_network_or_throw() {
+  // The batch is the inputs': the network is elaborated for it.
+  std::vector<netc::NpyArray> arrays;
+  for (const std::string &path : run_inputs)
+    arrays.push_back(netc::read_npy(path));
+  const std::vector<int64_t> &first = arrays.front().shape;
+  if (first.size() != 4 && first.size() != 2)
+    throw netc::Error(fmt::format("{} has shape {}; netc run needs [N, C, H, W] or [N, F]",
+                                  run_inputs.front(), netc::format_shape(first)));
+  if (first[0] < 1 || first[0] > 1 << 20)
+    throw netc::Error(fmt::format("{} has a batch of {}; netc run needs 1 to 1048576",
+                                  run_inputs.front(), first[0]));
+  if (batch.getNumOccurrences() && batch != first[0]) {
+    llvm::errs() << fmt::format("netc: error: --batch={} but {} holds a batch of {}; netc run "
+                                "takes the batch from its inputs\n",
+                                batch, run_inputs.front(), first[0]);
+    return kExitUsage;
+  }
+  netc::CompileOptions options = compile_options();
+  options.elaborate.batch = first[0];
+  netc::CompiledFile file = netc::compile_file(run_file, options);
+  if (!file.readable)
+    return kExitUsage;
+  if (file.diags->flush(llvm::errs(), use_colors()).errors != 0)
+    return kExitErrors;
+  if (file.graphs.size() != 1) {
+    std::vector<std::string> names;
+    for (const netc::Graph &graph : file.graphs)
+      names.push_back(graph.name);
+    if (names.empty())
+      llvm::errs() << fmt::format("netc: error: '{}' has no network to run\n", run_file.getValue());
+    else
+      llvm::errs() << fmt::format("netc: error: '{}' has {} networks ({}); choose one with "
+                                  "--network\n",
+                                  run_file.getValue(), names.size(), list_names(names));
+    return kExitUsage;
+  }
+  const netc::Graph &graph = file.graphs.front();
+
+  // Everything the user can get wrong is checked before the weights are read.
+  std::vector<std::string> input_names, output_names;
+  for (netc::NodeId id : graph.inputs)
+    input_names.push_back(graph.node(id).name);
+  for (const netc::GraphOutput &out : graph.outputs)
+    output_names.push_back(out.name);
+  if (run_inputs.size() != graph.inputs.size()) {
+    llvm::errs() << fmt::format("netc: error: network '{}' takes {} input{} ({}) but {} --input "
+                                "{} given\n",
+                                graph.name, graph.inputs.size(),
+                                graph.inputs.size() == 1 ? "" : "s", list_names(input_names),
+                                run_inputs.size(), run_inputs.size() == 1 ? "was" : "were");
+    return kExitUsage;
+  }
+  std::vector<netc::HostTensor> inputs;
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    const netc::TensorType &type = graph.node(graph.inputs[i]).type;
+    std::vector<int64_t> expected(type.shape().begin(), type.shape().end());
+    if (arrays[i].shape != expected)
+      throw netc::Error(fmt::format("{} has shape {} but input '{}' of network '{}' is {}",
+                                    run_inputs[i], netc::format_shape(arrays[i].shape),
+                                    input_names[i], graph.name, netc::format_shape(expected)));
+    inputs.push_back({std::move(arrays[i].shape), std::move(arrays[i].data)});
+  }
+  if (run_outputs.empty() ? graph.outputs.size() != 1
+                          : run_outputs.size() != graph.outputs.size()) {
+    llvm::errs() << fmt::format("netc: error: network '{}' has {} output{} ({}); give one "
+                                "--output for each\n",
+                                graph.name, graph.outputs.size(),
+                                graph.outputs.size() == 1 ? "" : "s", list_names(output_names));
+    return kExitUsage;
+  }
+
+  netc::WeightMap weights = read_weights(graph, run_weights);
+  std::vector<netc::HostTensor> results = netc::run_reference(graph, weights, inputs);
+  if (run_outputs.empty()) {
+    print_output_summary(output_names.front(), results.front());
+    return kExitClean;
+  }
+  for (size_t i = 0; i < results.size(); ++i)
+    netc::write_npy(run_outputs[i], results[i].shape, results[i].data.data());
+  return kExitClean;
+}
+
+// Errors in the weights, the .npy files or the run are the user's, reported as the front end's.
+int run_network() {
+  try {
+    return run_network_or_throw();
+  } catch (const netc::Error &e) {
+    llvm::errs() << "netc: error: " << e.what() << "\n";
+  } catch (const std::bad_alloc &) {
+    llvm::errs() << "netc: error: out of memory\n";
+  }
+  return kExitErrors;
+}
+
 void fatal_error_handler(void *, const char *reason, bool) {
   llvm::errs() << "netc: internal error: " << reason << "\n";
   std::_Exit(kExitUsage);
@@ -313,7 +507,7 @@ void fatal_error_handler(void *, const char *reason, bool) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::install_fatal_error_handler(fatal_error_handler);
-  cl::HideUnrelatedOptions(netc_category);
+  cl::HideUnrelatedOptions({&netc_category, &netc::codegen_option_category()});
   cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "netc 0.1.0 (front end)\n"; });
   std::string usage_errors;
   llvm::raw_string_ostream usage_stream(usage_errors);
@@ -327,6 +521,11 @@ int main(int argc, char **argv) {
     llvm::errs() << "netc: error: --batch must be between 1 and 1048576\n";
     return kExitUsage;
   }
+  if (!input_size.empty() && !parse_input_size(input_size)) {
+    llvm::errs() << "netc: error: --input-size must be N or HxW with sizes from 1 to 65536, got '"
+                 << input_size << "'\n";
+    return kExitUsage;
+  }
   if (netc::RuleConfig probe; !rule_config(probe))
     return kExitUsage;
   if (rules_cmd) {
@@ -338,6 +537,13 @@ int main(int argc, char **argv) {
   }
   if (check_cmd)
     return run_check();
+  netc::DriverContext codegen{compile_options(), use_colors(), "netc"};
+  for (int i = 1; i < argc; ++i)
+    codegen.command_line += std::string(" ") + argv[i];
+  if (std::optional<int> rc = netc::run_codegen_command(codegen))
+    return *rc;
+  if (run_cmd)
+    return run_network();
   if (graph_cmd)
     return run_graph();
   if (summary_cmd && (format == Format::Sarif || format == Format::Github)) {

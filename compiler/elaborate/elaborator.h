@@ -15,6 +15,8 @@ struct ElaborateOptions {
   int64_t batch = 1;
   // Overrides the spatial size of every [C, H, W] input (input-size analysis, --input-size).
   std::optional<std::pair<int64_t, int64_t>> input_hw;
+  // `expect` states shapes at the declared input size; --input-size builds at another one.
+  bool check_expects = true;
 };
 
 // Builds the graph of `network`. Errors are reported; the graph is returned even then, with
