@@ -1,0 +1,34 @@
+// The CPU backend: prints a lowered kernel list as a C++17 class (<network>.hpp and .cpp) that
+// loads a safetensors file, plans nothing at run time and calls runtime/netc/cpu/ kernels, one per
+// layer, with every size a compile-time constant. Decisions were made by the lowering passes;
+// this file only prints them.
+#pragma once
+
+#include "lower/kernel_list.h"
+
+#include <string>
+#include <vector>
+
+namespace netc {
+
+enum class CpuTarget { Generic, Avx2, Avx512 };
+
+const char *cpu_target_name(CpuTarget target); // "generic", "avx2", "avx512"
+
+struct CpuEmitOptions {
+  CpuTarget target = CpuTarget::Generic;
+  std::string command; // the command that produced the code, for its header comment
+  std::string version; // "netc 0.1.0"
+  // A safetensors file to embed in the source (small networks): the class then also has a
+  // constructor without arguments.
+  const std::vector<unsigned char> *embedded_weights = nullptr;
+};
+
+struct EmittedFile {
+  std::string name; // "inception_v4.hpp"
+  std::string text;
+};
+
+std::vector<EmittedFile> emit_cpu(const KernelList &list, const CpuEmitOptions &options);
+
+} // namespace netc

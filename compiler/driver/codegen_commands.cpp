@@ -1,0 +1,239 @@
+#include "driver/codegen_commands.h"
+
+#include "cpu/cpu_emitter.h"
+#include "lower/kernel_printer.h"
+#include "lower/lowering_pipeline.h"
+
+#include <netc/safetensors.hpp>
+
+#include <llvm/ADT/StringMap.h>
+#include <llvm/Support/CommandLine.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Host.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <fmt/format.h>
+
+namespace cl = llvm::cl;
+
+namespace netc {
+
+namespace {
+
+cl::OptionCategory codegen_category("netc code generation options");
+
+cl::SubCommand emit_cmd("emit", "Generate C++ for a network: <network>.hpp/.cpp and the runtime "
+                                "headers they include");
+cl::SubCommand lower_cmd("lower", "Print the kernel list a network lowers to");
+
+cl::opt<std::string> emit_file(cl::Positional, cl::desc("<file.netc>"), cl::Required,
+                               cl::sub(emit_cmd));
+cl::opt<std::string> lower_file(cl::Positional, cl::desc("<file.netc>"), cl::Required,
+                                cl::sub(lower_cmd));
+cl::opt<std::string> output_dir("o", cl::desc("Folder to write the files to (created)"),
+                                cl::value_desc("dir"), cl::Required, cl::sub(emit_cmd),
+                                cl::cat(codegen_category));
+enum class Backend { Cpu };
+cl::opt<Backend> backend("backend", cl::desc("Code generator"),
+                         cl::values(clEnumValN(Backend::Cpu, "cpu", "C++17 for CPUs (default)")),
+                         cl::init(Backend::Cpu), cl::sub(emit_cmd), cl::cat(codegen_category));
+enum class Target { Auto, Generic, Avx2, Avx512 };
+cl::opt<Target>
+    target("target", cl::desc("CPU instructions the code may use"),
+           cl::values(clEnumValN(Target::Auto, "auto", "those of this machine (default)"),
+                      clEnumValN(Target::Generic, "generic", "none: portable C++17"),
+                      clEnumValN(Target::Avx2, "avx2", "AVX2 and FMA"),
+                      clEnumValN(Target::Avx512, "avx512", "AVX-512F")),
+           cl::init(Target::Auto), cl::sub(emit_cmd), cl::cat(codegen_category));
+cl::opt<std::string> embed_weights("embed-weights",
+                                   cl::desc("Embed this safetensors file in the generated source "
+                                            "(small networks; checked against the network)"),
+                                   cl::value_desc("file"), cl::sub(emit_cmd),
+                                   cl::cat(codegen_category));
+cl::opt<bool> no_runtime("no-runtime",
+                         cl::desc("Do not copy the runtime headers (build with -I runtime/)"),
+                         cl::sub(emit_cmd), cl::cat(codegen_category));
+
+constexpr int kExitClean = 0;
+constexpr int kExitErrors = 1;
+constexpr int kExitUsage = 2;
+
+CpuTarget host_target() {
+  llvm::StringMap<bool> features;
+  if (!llvm::sys::getHostCPUFeatures(features))
+    return CpuTarget::Generic;
+  if (features.lookup("avx512f") && features.lookup("avx2") && features.lookup("fma"))
+    return CpuTarget::Avx512;
+  if (features.lookup("avx2") && features.lookup("fma"))
+    return CpuTarget::Avx2;
+  return CpuTarget::Generic;
+}
+
+CpuTarget chosen_target() {
+  switch (target) {
+  case Target::Auto:
+    return host_target();
+  case Target::Generic:
+    return CpuTarget::Generic;
+  case Target::Avx2:
+    return CpuTarget::Avx2;
+  case Target::Avx512:
+    return CpuTarget::Avx512;
+  }
+  return CpuTarget::Generic;
+}
+
+// Compiles `path` and lowers each of its networks; nullopt (diagnostics printed) on errors.
+std::optional<std::vector<KernelList>>
+lower_file_networks(const DriverContext &context, const std::string &path, CompiledFile &file) {
+  file = compile_file(path, context.compile);
+  if (!file.readable)
+    return std::nullopt;
+  if (file.diags->flush(llvm::errs(), context.colors).errors != 0)
+    return std::nullopt;
+  if (file.graphs.empty()) {
+    llvm::errs() << "netc: error: '" << path << "' has no network\n";
+    return std::nullopt;
+  }
+  LoweringSource source{*file.source_mgr, file.program.main().buffer_id, path};
+  LoweringOptions options;
+  options.print_after_all = context.compile.pipeline.print_after_all;
+  options.time_passes = context.compile.pipeline.time_passes;
+  std::vector<KernelList> lists;
+  for (const Graph &graph : file.graphs)
+    lists.push_back(lower_graph(graph, source, options));
+  return lists;
+}
+
+bool write_file(const std::string &path, const std::string &text) {
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec);
+  if (!ec)
+    out << text;
+  if (ec || out.has_error()) {
+    llvm::errs() << "netc: error: cannot write '" << path << "': " << ec.message() << "\n";
+    return false;
+  }
+  return true;
+}
+
+// Copies runtime/netc/**.hpp into dir/netc/, so the emitted folder builds on its own.
+bool copy_runtime(const std::string &dir) {
+  std::error_code ec;
+  std::string root = NETC_RUNTIME_DIR;
+  for (llvm::sys::fs::recursive_directory_iterator it(root + "/netc", ec), end; it != end && !ec;
+       it.increment(ec)) {
+    if (llvm::sys::path::extension(it->path()) != ".hpp")
+      continue;
+    llvm::StringRef relative = llvm::StringRef(it->path()).drop_front(root.size() + 1);
+    if (relative.startswith("netc/cuda"))
+      continue;
+    llvm::SmallString<256> target(dir);
+    llvm::sys::path::append(target, relative);
+    llvm::sys::fs::create_directories(llvm::sys::path::parent_path(target));
+    if (std::error_code copy = llvm::sys::fs::copy_file(it->path(), target)) {
+      llvm::errs() << "netc: error: cannot copy '" << it->path() << "' to '" << target
+                   << "': " << copy.message() << "\n";
+      return false;
+    }
+  }
+  if (ec) {
+    llvm::errs() << "netc: error: cannot read the runtime headers in '" << root
+                 << "': " << ec.message() << "\n";
+    return false;
+  }
+  return true;
+}
+
+// Reads the file to embed and checks it against the network, so a wrong file fails here and not
+// in the user's program.
+std::optional<std::vector<unsigned char>> read_embedded(const KernelList &list) {
+  auto buffer = llvm::MemoryBuffer::getFile(embed_weights, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    llvm::errs() << "netc: error: cannot read '" << embed_weights
+                 << "': " << buffer.getError().message() << "\n";
+    return std::nullopt;
+  }
+  std::vector<unsigned char> bytes((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
+  try {
+    auto file = SafetensorsFile::view(bytes.data(), bytes.size(), embed_weights);
+    std::vector<TensorSpec> specs;
+    for (const WeightTensor &t : list.tensors) {
+      TensorSpec spec{t.name.c_str(), int(t.shape.size()), {0, 0, 0, 0}};
+      for (size_t i = 0; i < t.shape.size(); ++i)
+        spec.dims[i] = t.shape[i];
+      specs.push_back(spec);
+    }
+    check_tensors(file, specs.data(), specs.size());
+  } catch (const Error &e) {
+    llvm::errs() << "netc: error: " << e.what() << "\n";
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+int run_emit(const DriverContext &context) {
+  CompiledFile file;
+  auto lists = lower_file_networks(context, emit_file, file);
+  if (!lists)
+    return file.readable ? kExitErrors : kExitUsage;
+  if (!embed_weights.empty() && lists->size() != 1) {
+    llvm::errs() << "netc: error: --embed-weights needs one network; choose it with --network\n";
+    return kExitUsage;
+  }
+  if (std::error_code ec = llvm::sys::fs::create_directories(output_dir)) {
+    llvm::errs() << "netc: error: cannot create '" << output_dir << "': " << ec.message() << "\n";
+    return kExitUsage;
+  }
+  for (const KernelList &list : *lists) {
+    CpuEmitOptions options;
+    options.target = chosen_target();
+    options.command = context.command_line;
+    options.version = "netc 0.1.0";
+    std::optional<std::vector<unsigned char>> embedded;
+    if (!embed_weights.empty()) {
+      embedded = read_embedded(list);
+      if (!embedded)
+        return kExitErrors;
+      options.embedded_weights = &*embedded;
+    }
+    for (const EmittedFile &f : emit_cpu(list, options)) {
+      llvm::SmallString<256> path(output_dir);
+      llvm::sys::path::append(path, f.name);
+      if (!write_file(std::string(path), f.text))
+        return kExitUsage;
+    }
+  }
+  if (!no_runtime && !copy_runtime(output_dir))
+    return kExitUsage;
+  return kExitClean;
+}
+
+int run_lower(const DriverContext &context) {
+  CompiledFile file;
+  auto lists = lower_file_networks(context, lower_file, file);
+  if (!lists)
+    return file.readable ? kExitErrors : kExitUsage;
+  for (const KernelList &list : *lists)
+    print_kernel_list(list, llvm::outs());
+  return kExitClean;
+}
+
+} // namespace
+
+llvm::cl::OptionCategory &codegen_option_category() {
+  return codegen_category;
+}
+
+std::optional<int> run_codegen_command(const DriverContext &context) {
+  if (emit_cmd)
+    return run_emit(context);
+  if (lower_cmd)
+    return run_lower(context);
+  return std::nullopt;
+}
+
+} // namespace netc

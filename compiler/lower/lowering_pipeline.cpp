@@ -1,0 +1,70 @@
+#include "lower/lowering_pipeline.h"
+
+#include "lower/kernel_printer.h"
+#include "lower/passes.h"
+
+#include <llvm/Support/raw_ostream.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace netc {
+
+namespace {
+
+struct LoweringPass {
+  const char *name;
+  void (*run)(KernelList &);
+};
+
+// Read top to bottom; the order matters where a comment says so.
+const LoweringPass kLoweringPipeline[] = {
+    // Producer-side fusions, innermost first: batch norm, then the constant scale that follows
+    // it, then the residual add (before activations: act(conv + residual) needs the add inside),
+    // then the activation.
+    {"fold-batch-norm", fold_batch_norm},
+    {"fold-scale", fold_scale},
+    {"fuse-residual-add", fuse_residual_add},
+    {"fuse-activation", fuse_activation},
+    {"remove-dead-kernels", remove_dead_kernels},
+    // Storage: concat slices, then the caller's output buffers (an output placed in a concat is
+    // copied out), then the arena for the rest, then every kernel's strides.
+    {"place-concats", place_concats},
+    {"bind-outputs", bind_outputs},
+    {"plan-memory", plan_memory},
+    {"assign-dims", assign_dims},
+};
+
+} // namespace
+
+KernelList lower_graph(const Graph &graph, const LoweringSource &source,
+                       const LoweringOptions &options) {
+  KernelList list = select_kernels(graph, source);
+  if (options.print_after_all) {
+    llvm::errs() << "// after select-kernels\n";
+    print_kernel_list(list, llvm::errs());
+  }
+  for (const LoweringPass &pass : kLoweringPipeline) {
+    auto start = std::chrono::steady_clock::now();
+    pass.run(list);
+    if (options.time_passes) {
+      std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+      llvm::errs() << fmt::format("pass {:<20} {:8.3f} ms\n", pass.name, took.count());
+    }
+    if (options.print_after_all) {
+      llvm::errs() << "// after " << pass.name << "\n";
+      print_kernel_list(list, llvm::errs());
+    }
+  }
+  return list;
+}
+
+std::vector<std::string> lowering_passes() {
+  std::vector<std::string> names{"select-kernels"};
+  for (const LoweringPass &p : kLoweringPipeline)
+    names.push_back(p.name);
+  return names;
+}
+
+} // namespace netc

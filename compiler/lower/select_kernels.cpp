@@ -1,0 +1,235 @@
+#include "lower/select_kernels.h"
+
+#include "ops/window.h"
+
+#include <llvm/Support/ErrorHandling.h>
+#include <llvm/Support/Path.h>
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace netc {
+
+namespace {
+
+std::optional<Activation> activation_of(std::string_view op) {
+  if (op == "relu")
+    return Activation::relu;
+  if (op == "relu6")
+    return Activation::relu6;
+  if (op == "sigmoid")
+    return Activation::sigmoid;
+  if (op == "tanh")
+    return Activation::tanh;
+  return std::nullopt;
+}
+
+class Selector {
+public:
+  Selector(const Graph &graph, const LoweringSource &source) : graph_(graph), source_(source) {}
+
+  KernelList run() {
+    list_.network = graph_.name;
+    list_.source_file = source_.source_file;
+    list_.batch = graph_.inputs.empty() ? 1 : graph_.node(graph_.inputs[0]).type.n();
+    for (const Node &node : graph_.nodes) {
+      assert(!node.type.is_poison() && "lowering a graph that did not check clean");
+      select(node);
+      for (const ParamSpec &p : node.params) {
+        list_.tensors.push_back({node.name + "." + p.name, p.shape});
+        if (p.learnable)
+          list_.parameter_count += p.num_elements();
+      }
+    }
+    for (NodeId id : graph_.inputs) {
+      ValueId v = value_[id];
+      list_.values[v].space = Space::Input;
+      list_.values[v].space_index = unsigned(list_.inputs.size());
+      list_.inputs.push_back({graph_.node(id).name, v});
+    }
+    for (const GraphOutput &out : graph_.outputs)
+      list_.outputs.push_back({out.name, value_.at(out.node)});
+    return std::move(list_);
+  }
+
+private:
+  void select(const Node &node) {
+    std::string_view op = node.op_name();
+    if (node.is_input()) {
+      define(node);
+      return;
+    }
+    if (op == "flatten" || op == "dropout" || op == "identity")
+      return view(node);
+    if (op == "conv2d")
+      return conv(node);
+    if (op == "batchnorm")
+      return batch_norm(node);
+    if (auto act = activation_of(op)) {
+      emit(node, KernelKind::Unary, UnaryParams{{}, {}, 1.0f, *act});
+      return;
+    }
+    if (op == "scale") {
+      emit(node, KernelKind::Unary,
+           UnaryParams{{}, {}, float(node.attrs.get_float("s")), Activation::none});
+      return;
+    }
+    if (op == "maxpool" || op == "avgpool")
+      return pool(node);
+    if (op == "global_avgpool" || op == "adaptive_avgpool") {
+      emit(node, KernelKind::AdaptiveAvgPool, AdaptivePoolParams{});
+      return;
+    }
+    if (op == "linear") {
+      Kernel &k = emit(node, KernelKind::Linear, LinearParams{{}, {}, Activation::none});
+      k.weights = WeightRecipe{node.name + ".weight",
+                               node.attrs.get_bool("bias") ? node.name + ".bias" : ""};
+      return;
+    }
+    if (op == "zeropad") {
+      const auto &p = node.attrs.get_ints("pad");
+      {
+        emit(node, KernelKind::Copy, CopyParams{{}, {}, int(p[0]), int(p[2])});
+        return;
+      }
+    }
+    if (op == "lrn") {
+      emit(node, KernelKind::Lrn,
+           LrnParams{{},
+                     {},
+                     int(node.attrs.get_int("size")),
+                     float(node.attrs.get_float("alpha")),
+                     float(node.attrs.get_float("beta")),
+                     float(node.attrs.get_float("k"))});
+      return;
+    }
+    if (op == "softmax") {
+      emit(node, KernelKind::Softmax, SoftmaxParams{});
+      return;
+    }
+    if (op == "concat") {
+      emit(node, KernelKind::Concat, CopyParams{});
+      return;
+    }
+    if (op == "add")
+      return add(node);
+    llvm::report_fatal_error(llvm::Twine("no kernel for op '") + std::string(op) + "'");
+  }
+
+  ValueId define(const Node &node) {
+    ValueId v = list_.add_value(node.type, node.name);
+    value_[node.id] = v;
+    return v;
+  }
+
+  void view(const Node &node) {
+    ValueId v = define(node);
+    list_.values[v].view_of = value_.at(node.inputs[0]);
+  }
+
+  Kernel &emit(const Node &node, KernelKind kind, KernelParams params) {
+    Kernel k{kind, node.name, origin(node)};
+    for (NodeId in : node.inputs)
+      k.inputs.push_back(value_.at(in));
+    k.params = params;
+    k.output = define(node);
+    list_.kernels.push_back(std::move(k));
+    return list_.kernels.back();
+  }
+
+  void conv(const Node &node) {
+    const TensorType &x = graph_.node(node.inputs[0]).type;
+    const auto &k = node.attrs.get_ints("kernel");
+    const auto &s = node.attrs.get_ints("stride");
+    const auto &d = node.attrs.get_ints("dilation");
+    int64_t groups = node.attrs.get_int("groups");
+    auto pad =
+        resolve_padding(*node.attrs.find("pad"), x.h(), x.w(), k[0], k[1], s[0], s[1], d[0], d[1]);
+    ConvParams p{
+        {},          {},        int(k[0]), int(k[1]),   int(s[0]),        int(s[1]), int(pad[0]),
+        int(pad[2]), int(d[0]), int(d[1]), int(groups), Activation::none, 0};
+    KernelKind kind = KernelKind::ConvDirect;
+    if (groups > 1)
+      kind = KernelKind::ConvGrouped;
+    else if (k[0] == 1 && k[1] == 1 && s[0] == 1 && s[1] == 1 &&
+             pad == std::array<int64_t, 4>{0, 0, 0, 0})
+      kind = KernelKind::Conv1x1;
+    Kernel &kernel = emit(node, kind, p);
+    kernel.weights =
+        WeightRecipe{node.name + ".weight", node.attrs.get_bool("bias") ? node.name + ".bias" : ""};
+  }
+
+  // A batch norm that no convolution precedes is a 1x1 depthwise convolution whose weight and
+  // bias come from its statistics; fold_batch_norm removes the others.
+  void batch_norm(const Node &node) {
+    int c = int(node.type.c());
+    Kernel &k = emit(node, KernelKind::ConvGrouped,
+                     ConvParams{{}, {}, 1, 1, 1, 1, 0, 0, 1, 1, c, Activation::none, 0});
+    k.weights = WeightRecipe{"", "", node.name, node.attrs.get_float("eps")};
+  }
+
+  void pool(const Node &node) {
+    const TensorType &x = graph_.node(node.inputs[0]).type;
+    bool max = node.op_name() == "maxpool";
+    const auto &k = node.attrs.get_ints("kernel");
+    const auto &s = node.attrs.get_ints("stride");
+    std::vector<int64_t> d = max ? node.attrs.get_ints("dilation") : std::vector<int64_t>{1, 1};
+    auto pad =
+        resolve_padding(*node.attrs.find("pad"), x.h(), x.w(), k[0], k[1], s[0], s[1], d[0], d[1]);
+    PoolParams p{{},
+                 {},
+                 int(k[0]),
+                 int(k[1]),
+                 int(s[0]),
+                 int(s[1]),
+                 int(pad[0]),
+                 int(pad[2]),
+                 int(d[0]),
+                 int(d[1]),
+                 !max && node.attrs.get_bool("count_include_pad")};
+    emit(node, max ? KernelKind::MaxPool : KernelKind::AvgPool, p);
+  }
+
+  // An n-ary add is a chain of binary adds; fuse_residual_add may give one to a convolution.
+  void add(const Node &node) {
+    ValueId acc = value_.at(node.inputs[0]);
+    for (size_t i = 1; i < node.inputs.size(); ++i) {
+      bool last = i + 1 == node.inputs.size();
+      Kernel k{KernelKind::Binary, node.name, origin(node)};
+      k.inputs = {acc, value_.at(node.inputs[i])};
+      k.params = BinaryParams{{}, {}, {}, 1.0f, Activation::none};
+      k.output = last ? define(node)
+                      : list_.add_value(node.type, fmt::format("{}.partial{}", node.name, i));
+      acc = k.output;
+      list_.kernels.push_back(std::move(k));
+    }
+  }
+
+  // "dsl/zoo/inception_v4.netc:41": the line in the user's file (for a layer inside a library
+  // block, the line that calls the block).
+  std::string origin(const Node &node) const {
+    llvm::SMLoc loc = node.range.Start;
+    const Instantiation *inst = node.instantiation.get();
+    const llvm::SourceMgr &sm = source_.source_mgr;
+    for (; inst && sm.FindBufferContainingLoc(loc) != source_.main_buffer;
+         inst = inst->parent.get())
+      loc = inst->call_site.Start;
+    if (!loc.isValid() || sm.FindBufferContainingLoc(loc) != source_.main_buffer)
+      return source_.source_file;
+    return fmt::format("{}:{}", source_.source_file, sm.getLineAndColumn(loc).first);
+  }
+
+  const Graph &graph_;
+  const LoweringSource &source_;
+  KernelList list_;
+  std::map<NodeId, ValueId> value_;
+};
+
+} // namespace
+
+KernelList select_kernels(const Graph &graph, const LoweringSource &source) {
+  return Selector(graph, source).run();
+}
+
+} // namespace netc

@@ -1,0 +1,22 @@
+// The first step of lowering: one kernel per computing node of a checked graph, in the graph's
+// order, over values that mirror the graph's. Views (flatten, dropout, identity) become values
+// that share their input's storage; nothing is fused yet.
+#pragma once
+
+#include "ir/graph.h"
+#include "lower/kernel_list.h"
+
+#include <llvm/Support/SourceMgr.h>
+
+namespace netc {
+
+struct LoweringSource {
+  const llvm::SourceMgr &source_mgr;
+  unsigned main_buffer;    // origins inside library blocks are shown at the main file's call
+  std::string source_file; // the DSL file as the user named it
+};
+
+// Needs a graph without poison types (a file that checked clean).
+KernelList select_kernels(const Graph &graph, const LoweringSource &source);
+
+} // namespace netc

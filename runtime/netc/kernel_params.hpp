@@ -1,0 +1,99 @@
+// What one kernel of a generated network does, with every size fixed at compile time. The compiler
+// lowers a network to a list of these (compiler/lower/kernel_list.h) and the emitters print them as
+// constexpr aggregates; the CPU kernels (runtime/netc/cpu/) and the CUDA kernels read the same
+// structs, so both backends share one lowering.
+//
+// Activations are float32 NCHW. A tensor's samples lie `batch_stride` floats apart: C*H*W for a
+// tensor of its own, more for a channel slice of a larger tensor (a branch writing straight into
+// its part of a concat's output). A tensor of features [N, F] is Dims{N, F, 1, 1, stride}.
+#pragma once
+
+#include <cstdint>
+
+namespace netc {
+
+enum class Activation : int { none, relu, relu6, sigmoid, tanh };
+
+struct Dims {
+  int n, c, h, w;
+  std::int64_t batch_stride;
+};
+
+// Convolution with batch norm folded into weight and bias and the activation fused:
+//   out = act(conv(in, weight) + bias + residual)
+// `residual` (optional, a tensor of out's shape read with residual_batch_stride) is a residual
+// connection fused into the epilogue. Weights arrive in PyTorch's [out_c][in_c/groups][kh][kw] and
+// are repacked once, at construction, into whatever layout the kernel wants.
+struct ConvParams {
+  Dims in, out;
+  int kernel_h, kernel_w;
+  int stride_h, stride_w;
+  int pad_top, pad_left; // the bottom and right padding follow from the output size
+  int dilation_h, dilation_w;
+  int groups;
+  Activation act;
+  std::int64_t residual_batch_stride;
+};
+
+// Max or average pooling. Output sizes are final (ceil_mode already applied); windows are clipped
+// to the input. Averages divide as PyTorch does: with count_include_pad, by the window's extent
+// clipped to the padded input; without it, by the number of input elements in the window.
+struct PoolParams {
+  Dims in, out;
+  int kernel_h, kernel_w;
+  int stride_h, stride_w;
+  int pad_top, pad_left;
+  int dilation_h, dilation_w; // max pooling only; 1 for average pooling
+  bool count_include_pad;
+};
+
+// PyTorch's adaptive average pooling: output cell i covers rows floor(i*H/oh) to
+// ceil((i+1)*H/oh) (exclusive), and the same for columns. Global average pooling is out 1x1.
+struct AdaptivePoolParams {
+  Dims in, out;
+};
+
+// out[n][o] = act(sum_i weight[o][i] * in[n][i] + bias[o]); in.c = in_features (C*H*W after a
+// flatten), out.c = out_features, h = w = 1.
+struct LinearParams {
+  Dims in, out;
+  Activation act;
+};
+
+// out = act(scale * in): a standalone activation or scale. out may be in (in place).
+struct UnaryParams {
+  Dims in, out;
+  float scale;
+  Activation act;
+};
+
+// out = act(a + b_scale * b): a residual add. out may be a or b (in place).
+struct BinaryParams {
+  Dims a, b, out;
+  float b_scale;
+  Activation act;
+};
+
+// Copies in into out at row pad_top, column pad_left, and writes zeros around it: a zeropad, or
+// (with no padding) the copy of a value into its channel slice of a concat when it could not be
+// written there in the first place.
+struct CopyParams {
+  Dims in, out;
+  int pad_top, pad_left;
+};
+
+// PyTorch's LocalResponseNorm across channels:
+//   out[c] = in[c] / (k + alpha / size * sum_{c' = c - size/2}^{c + (size-1)/2} in[c']^2)^beta
+// with channels outside [0, C) counting as zero.
+struct LrnParams {
+  Dims in, out;
+  int size;
+  float alpha, beta, k;
+};
+
+// Softmax over channels (features), at every pixel.
+struct SoftmaxParams {
+  Dims in, out;
+};
+
+} // namespace netc
