@@ -28,9 +28,9 @@ std::string fields(const ConvParams &p) {
                      p.dilation_h, p.dilation_w, p.groups, act(p.act), p.residual_batch_stride);
 }
 std::string fields(const PoolParams &p) {
-  return fmt::format("{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}", dims(p.in), dims(p.out),
+  return fmt::format("{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}", dims(p.in), dims(p.out),
                      p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.pad_top, p.pad_left,
-                     p.dilation_h, p.dilation_w, p.count_include_pad);
+                     p.pad_bottom, p.pad_right, p.dilation_h, p.dilation_w, p.count_include_pad);
 }
 std::string fields(const AdaptivePoolParams &p) {
   return fmt::format("{}, {}", dims(p.in), dims(p.out));

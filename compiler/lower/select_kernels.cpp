@@ -185,6 +185,8 @@ private:
                  int(s[1]),
                  int(pad[0]),
                  int(pad[2]),
+                 int(pad[1]),
+                 int(pad[3]),
                  int(d[0]),
                  int(d[1]),
                  !max && node.attrs.get_bool("count_include_pad")};

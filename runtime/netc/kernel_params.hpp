@@ -37,12 +37,14 @@ struct ConvParams {
 
 // Max or average pooling. Output sizes are final (ceil_mode already applied); windows are clipped
 // to the input. Averages divide as PyTorch does: with count_include_pad, by the window's extent
-// clipped to the padded input; without it, by the number of input elements in the window.
+// clipped to the padded input (hence the bottom and right padding: a ceil-mode window may hang
+// past them); without it, by the number of input elements in the window.
 struct PoolParams {
   Dims in, out;
   int kernel_h, kernel_w;
   int stride_h, stride_w;
   int pad_top, pad_left;
+  int pad_bottom, pad_right;
   int dilation_h, dilation_w; // max pooling only; 1 for average pooling
   bool count_include_pad;
 };

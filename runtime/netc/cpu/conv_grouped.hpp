@@ -1,0 +1,81 @@
+// Grouped convolution (groups > 1), depthwise with any channel multiplier included, with bias,
+// activation and a residual fused into the epilogue.
+//
+// Strategy (conv_common.hpp): when a group has at least MR output channels, each group is a
+// convolution of its own, run with the GEMM tile. Otherwise (depthwise, ResNeXt's narrow groups,
+// a batch norm on its own) the channel tile takes MR consecutive output channels across groups,
+// each reading its own group's input channels, so no lane of the tile is wasted on padding
+// channels. Weights are packed per block of MR output channels as [ky][kx][in_c/groups][MR].
+#pragma once
+
+#include "netc/cpu/conv_common.hpp"
+#include "netc/cpu/simd.hpp"
+#include "netc/kernel_params.hpp"
+
+#include <cassert>
+#include <cstddef>
+
+namespace netc::cpu {
+
+namespace detail {
+
+// Narrow groups take the channel tile.
+template <class Isa> constexpr bool grouped_by_channel(const ConvParams &p) {
+  return p.out.c / p.groups < ConvTile<Isa>::mr;
+}
+
+template <class Isa>
+inline void run_channel_conv(const ConvParams &p, const float *in, const float *packed,
+                             const float *bias, const float *residual, float *out) {
+  constexpr int MR = ConvTile<Isa>::mr, NR = ConvTile<Isa>::nr;
+  const ConvGeometry g = conv_geometry<Isa>(p);
+  const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
+  const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
+  const int in_c = p.in.c / p.groups;
+  const int per_group = p.out.c / p.groups;
+  const std::ptrdiff_t block_floats = std::ptrdiff_t(MR) * p.kernel_h * p.kernel_w * in_c;
+  for (int n = 0; n < p.out.n; ++n) {
+    const float *in_n = in + n * p.in.batch_stride;
+    float *out_n = out + n * p.out.batch_stride;
+    const float *res_n = residual ? residual + n * p.residual_batch_stride : nullptr;
+    const float *w = packed;
+    for (int o = 0; o < p.out.c; o += MR, w += block_floats) {
+      const int count = p.out.c - o < MR ? p.out.c - o : MR;
+      // Channels past the end read the last group (their weights are zero).
+      const float *src[MR];
+      for (int r = 0; r < MR; ++r)
+        src[r] =
+            in_n + std::ptrdiff_t((r < count ? o + r : p.out.c - 1) / per_group) * in_c * in_plane;
+      for (int v = 0; v < g.vectors; v += NR)
+        channel_tile<Isa, MR, NR>(g, v, src, in_plane, in_c, w, count, bias + o,
+                                  res_n ? res_n + o * out_plane : nullptr, out_n + o * out_plane,
+                                  out_plane, p.act);
+    }
+  }
+}
+
+} // namespace detail
+
+template <class Isa> constexpr std::size_t conv_grouped_packed_size(const ConvParams &p) {
+  return detail::packed_conv_size<detail::ConvTile<Isa>::mr>(p,
+                                                             !detail::grouped_by_channel<Isa>(p));
+}
+
+// weight: [out_c][in_c/groups][kh][kw]; packed: conv_grouped_packed_size floats.
+template <class Isa>
+inline void conv_grouped_pack(const ConvParams &p, const float *weight, float *packed) {
+  detail::pack_conv_blocks<detail::ConvTile<Isa>::mr>(p, !detail::grouped_by_channel<Isa>(p),
+                                                      weight, packed);
+}
+
+template <class Isa>
+inline void conv_grouped(const ConvParams &p, const float *in, const float *packed,
+                         const float *bias, const float *residual, float *out) {
+  assert(p.groups >= 1 && p.in.c % p.groups == 0 && p.out.c % p.groups == 0);
+  if (detail::grouped_by_channel<Isa>(p))
+    detail::run_channel_conv<Isa>(p, in, packed, bias, residual, out);
+  else
+    detail::run_gemm_conv<Isa>(p, in, packed, bias, residual, out);
+}
+
+} // namespace netc::cpu

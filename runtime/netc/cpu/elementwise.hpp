@@ -1,0 +1,56 @@
+// Elementwise kernels: out = act(scale * in) and out = act(a + b_scale * b).
+//
+// Strategy: a sample's channels are contiguous even in a channel slice, so each sample is one
+// run of C*H*W floats: full vectors, then one masked vector for the tail. Each element is read
+// before it is written, so out may be an input (in place).
+#pragma once
+
+#include "netc/cpu/simd.hpp"
+#include "netc/kernel_params.hpp"
+
+#include <cstddef>
+
+namespace netc::cpu {
+
+template <class Isa> inline void unary(const UnaryParams &p, const float *in, float *out) {
+  using S = Simd<Isa>;
+  constexpr int width = S::width;
+  const std::ptrdiff_t count = std::ptrdiff_t(p.out.c) * p.out.h * p.out.w;
+  const typename S::Vec scale = S::set1(p.scale);
+  for (int n = 0; n < p.out.n; ++n) {
+    const float *src = in + n * p.in.batch_stride;
+    float *dst = out + n * p.out.batch_stride;
+    std::ptrdiff_t i = 0;
+    for (; i + width <= count; i += width)
+      S::store(dst + i, activate_vec<Isa>(p.act, S::mul(scale, S::load(src + i))));
+    if (i < count) {
+      const LaneMask m = lane_range(0, int(count - i));
+      S::store_masked(
+          dst, i, m, activate_vec<Isa>(p.act, S::mul(scale, S::load_masked(src, i, m, S::zero()))));
+    }
+  }
+}
+
+template <class Isa>
+inline void binary(const BinaryParams &p, const float *a, const float *b, float *out) {
+  using S = Simd<Isa>;
+  constexpr int width = S::width;
+  const std::ptrdiff_t count = std::ptrdiff_t(p.out.c) * p.out.h * p.out.w;
+  const typename S::Vec scale = S::set1(p.b_scale);
+  for (int n = 0; n < p.out.n; ++n) {
+    const float *pa = a + n * p.a.batch_stride;
+    const float *pb = b + n * p.b.batch_stride;
+    float *dst = out + n * p.out.batch_stride;
+    std::ptrdiff_t i = 0;
+    for (; i + width <= count; i += width)
+      S::store(dst + i, activate_vec<Isa>(p.act, S::fma(scale, S::load(pb + i), S::load(pa + i))));
+    if (i < count) {
+      const LaneMask m = lane_range(0, int(count - i));
+      const typename S::Vec va = S::load_masked(pa, i, m, S::zero());
+      const typename S::Vec vb = S::load_masked(pb, i, m, S::zero());
+      S::store_masked(dst, i, m, activate_vec<Isa>(p.act, S::fma(scale, vb, va)));
+    }
+  }
+}
+
+} // namespace netc::cpu

@@ -1,0 +1,168 @@
+// Max and average pooling over windows, and PyTorch's adaptive average pooling.
+//
+// Strategy: vectors over the columns of an output row; each tap of the window loads the input
+// row's columns under it (contiguous for stride 1, even elements for stride 2, gathered
+// otherwise), masked to the columns that exist, so padding reads nothing: it is -inf for the
+// maximum (padding never wins) and 0 for the sum. Average divisors are worked out per lane.
+// Adaptive pooling sums each cell's rows with masked vectors (whole rows as one flat run).
+#pragma once
+
+#include "netc/cpu/simd.hpp"
+#include "netc/kernel_params.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+namespace netc::cpu {
+
+namespace detail {
+
+// The lanes of a vector of output columns starting at ox0 whose tap at input column
+// ix0 + lane * stride lies in [0, in_w).
+template <class Isa>
+inline LaneMask pool_columns(std::int64_t ix0, int stride, int in_w, LaneMask lanes) {
+  constexpr int width = Simd<Isa>::width;
+  std::int64_t lo = ix0 < 0 ? (-ix0 + stride - 1) / stride : 0;
+  std::int64_t hi = ix0 < in_w ? (in_w - ix0 + stride - 1) / stride : 0;
+  lo = lo > width ? width : lo;
+  hi = hi > width ? width : hi;
+  return lanes & lane_range(int(lo), int(hi));
+}
+
+// Reduces the window under each output column of vectors in row `oy`: `combine(acc, x)` over
+// the taps, `finish(acc, ox0)` gives the vector stored.
+template <class Isa, class Combine, class Finish>
+inline void pool_rows(const PoolParams &p, const float *in, float *out, float fill, Combine combine,
+                      Finish finish) {
+  using S = Simd<Isa>;
+  using V = typename S::Vec;
+  constexpr int width = S::width;
+  const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
+  const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
+  const V fill_v = S::set1(fill);
+  for (int n = 0; n < p.out.n; ++n)
+    for (int c = 0; c < p.out.c; ++c) {
+      const float *src = in + n * p.in.batch_stride + c * in_plane;
+      float *dst = out + n * p.out.batch_stride + c * out_plane;
+      for (int oy = 0; oy < p.out.h; ++oy)
+        for (int ox0 = 0; ox0 < p.out.w; ox0 += width) {
+          const LaneMask lanes = lane_range(0, p.out.w - ox0 < width ? p.out.w - ox0 : width);
+          V acc = fill_v;
+          for (int ky = 0; ky < p.kernel_h; ++ky) {
+            const int iy = oy * p.stride_h + ky * p.dilation_h - p.pad_top;
+            if (iy < 0 || iy >= p.in.h)
+              continue;
+            const float *row = src + std::ptrdiff_t(iy) * p.in.w;
+            for (int kx = 0; kx < p.kernel_w; ++kx) {
+              const std::int64_t ix0 =
+                  std::int64_t(ox0) * p.stride_w + kx * p.dilation_w - p.pad_left;
+              const LaneMask m = pool_columns<Isa>(ix0, p.stride_w, p.in.w, lanes);
+              if (m == 0)
+                continue;
+              V x;
+              if (p.stride_w == 1)
+                x = m == S::all ? S::load(row + ix0) : S::load_masked(row, ix0, m, fill_v);
+              else
+                x = S::load_strided(row, ix0, p.stride_w, m, fill_v);
+              acc = combine(acc, x);
+            }
+          }
+          const V v = finish(acc, oy, ox0);
+          const std::ptrdiff_t o = std::ptrdiff_t(oy) * p.out.w + ox0;
+          if (lanes == S::all)
+            S::store(dst + o, v);
+          else
+            S::store_masked(dst, o, lanes, v);
+        }
+    }
+}
+
+// Elements of an average window along one axis: [start, start + kernel) clipped to the padded
+// input [-pad_before, size + pad_after) with count_include_pad, else to the input [0, size).
+inline int pool_extent(int start, int kernel, int size, int pad_before, int pad_after,
+                       bool include_pad) {
+  int lo = start, hi = start + kernel;
+  const int first = include_pad ? -pad_before : 0;
+  const int end = include_pad ? size + pad_after : size;
+  lo = lo < first ? first : lo;
+  hi = hi > end ? end : hi;
+  return hi > lo ? hi - lo : 0;
+}
+
+// The sum of n contiguous floats, in a fixed order.
+template <class Isa> inline float sum_run(const float *p, std::ptrdiff_t n) {
+  using S = Simd<Isa>;
+  constexpr int width = S::width;
+  typename S::Vec acc = S::zero();
+  std::ptrdiff_t i = 0;
+  for (; i + width <= n; i += width)
+    acc = S::add(acc, S::load(p + i));
+  if (i < n)
+    acc = S::add(acc, S::load_masked(p, i, lane_range(0, int(n - i)), S::zero()));
+  return S::reduce_add(acc);
+}
+
+} // namespace detail
+
+template <class Isa> inline void maxpool(const PoolParams &p, const float *in, float *out) {
+  using S = Simd<Isa>;
+  detail::pool_rows<Isa>(
+      p, in, out, -std::numeric_limits<float>::infinity(),
+      [](typename S::Vec acc, typename S::Vec x) { return S::max(acc, x); },
+      [](typename S::Vec acc, int, int) { return acc; });
+}
+
+// With count_include_pad the divisor is the window clipped to the padded input, as PyTorch
+// clips a ceil-mode window that hangs past the bottom or right padding.
+template <class Isa> inline void avgpool(const PoolParams &p, const float *in, float *out) {
+  using S = Simd<Isa>;
+  constexpr int width = S::width;
+  const int pad_bottom = p.pad_bottom;
+  const int pad_right = p.pad_right;
+  detail::pool_rows<Isa>(
+      p, in, out, 0.0f, [](typename S::Vec acc, typename S::Vec x) { return S::add(acc, x); },
+      [&](typename S::Vec acc, int oy, int ox0) {
+        const int rows = detail::pool_extent(oy * p.stride_h - p.pad_top, p.kernel_h, p.in.h,
+                                             p.pad_top, pad_bottom, p.count_include_pad);
+        alignas(64) float count[width];
+        for (int l = 0; l < width; ++l) {
+          const int cols = detail::pool_extent((ox0 + l) * p.stride_w - p.pad_left, p.kernel_w,
+                                               p.in.w, p.pad_left, pad_right, p.count_include_pad);
+          const int k = rows * cols;
+          count[l] = float(k > 0 ? k : 1); // lanes past the row end are not stored
+        }
+        return S::div(acc, S::load(count));
+      });
+}
+
+// Output cell (i, j) averages rows [floor(i*H/oh), ceil((i+1)*H/oh)) and the same for columns.
+template <class Isa>
+inline void adaptive_avgpool(const AdaptivePoolParams &p, const float *in, float *out) {
+  const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
+  const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
+  for (int n = 0; n < p.out.n; ++n)
+    for (int c = 0; c < p.out.c; ++c) {
+      const float *src = in + n * p.in.batch_stride + c * in_plane;
+      float *dst = out + n * p.out.batch_stride + c * out_plane;
+      for (int i = 0; i < p.out.h; ++i) {
+        const int y0 = int(std::int64_t(i) * p.in.h / p.out.h);
+        const int y1 = int((std::int64_t(i + 1) * p.in.h + p.out.h - 1) / p.out.h);
+        for (int j = 0; j < p.out.w; ++j) {
+          const int x0 = int(std::int64_t(j) * p.in.w / p.out.w);
+          const int x1 = int((std::int64_t(j + 1) * p.in.w + p.out.w - 1) / p.out.w);
+          float sum = 0.0f;
+          if (x0 == 0 && x1 == p.in.w) {
+            sum = detail::sum_run<Isa>(src + std::ptrdiff_t(y0) * p.in.w,
+                                       std::ptrdiff_t(y1 - y0) * p.in.w);
+          } else {
+            for (int y = y0; y < y1; ++y)
+              sum += detail::sum_run<Isa>(src + std::ptrdiff_t(y) * p.in.w + x0, x1 - x0);
+          }
+          dst[std::ptrdiff_t(i) * p.out.w + j] = sum / float((y1 - y0) * (x1 - x0));
+        }
+      }
+    }
+}
+
+} // namespace netc::cpu

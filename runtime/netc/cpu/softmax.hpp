@@ -1,0 +1,58 @@
+// Softmax over channels (features) at every pixel, the maximum subtracted first.
+//
+// Strategy: flat tensors ([N, F]: one pixel) are a scalar loop over features; feature maps take
+// vectors over pixels, with three passes over the channels (maximum, exponentials written to out
+// and summed, division). exp is the exact std::exp; sums run in a fixed order.
+#pragma once
+
+#include "netc/cpu/simd.hpp"
+#include "netc/kernel_params.hpp"
+
+#include <cmath>
+#include <cstddef>
+
+namespace netc::cpu {
+
+template <class Isa> inline void softmax(const SoftmaxParams &p, const float *in, float *out) {
+  using S = Simd<Isa>;
+  using V = typename S::Vec;
+  constexpr int width = S::width;
+  const std::ptrdiff_t plane = std::ptrdiff_t(p.in.h) * p.in.w;
+  const int channels = p.in.c;
+  for (int n = 0; n < p.out.n; ++n) {
+    const float *src = in + n * p.in.batch_stride;
+    float *dst = out + n * p.out.batch_stride;
+    if (plane == 1) {
+      float top = src[0];
+      for (int c = 1; c < channels; ++c)
+        top = src[c] > top ? src[c] : top;
+      float sum = 0.0f;
+      for (int c = 0; c < channels; ++c) {
+        const float e = std::exp(src[c] - top);
+        dst[c] = e;
+        sum += e;
+      }
+      for (int c = 0; c < channels; ++c)
+        dst[c] /= sum;
+      continue;
+    }
+    for (std::ptrdiff_t i = 0; i < plane; i += width) {
+      const LaneMask m = lane_range(0, int(plane - i < width ? plane - i : width));
+      V top = S::load_masked(src, i, m, S::zero());
+      for (int c = 1; c < channels; ++c)
+        top = S::max(top, S::load_masked(src + c * plane, i, m, S::zero()));
+      V sum = S::zero();
+      for (int c = 0; c < channels; ++c) {
+        const V x = S::sub(S::load_masked(src + c * plane, i, m, S::zero()), top);
+        const V e = S::map(x, [](float v) { return std::exp(v); });
+        S::store_masked(dst + c * plane, i, m, e);
+        sum = S::add(sum, e);
+      }
+      for (int c = 0; c < channels; ++c)
+        S::store_masked(dst + c * plane, i, m,
+                        S::div(S::load_masked(dst + c * plane, i, m, S::zero()), sum));
+    }
+  }
+}
+
+} // namespace netc::cpu
