@@ -221,7 +221,8 @@ std::optional<std::string> find_config(const std::string &dsl_path) {
     llvm::StringRef parent = llvm::sys::path::parent_path(dir);
     if (parent == dir)
       break;
-    dir = parent;
+    // parent points into dir: shrink in place rather than assign dir from itself.
+    dir.resize(parent.size());
   }
   return std::nullopt;
 }
