@@ -14,7 +14,8 @@ ctest --test-dir build --output-on-failure
 scripts/fuzz.sh 45
 
 # -O1 and line tables only: the sanitizer build compiles every kernel three times, and full debug
-# info at -O2 would take most of CI's time; reports keep their file:line.
+# info at -O2 would take most of CI's time; reports keep their file:line. Without -DNDEBUG, so
+# assertions (ours and LLVM's headers') are checked here.
 scripts/build.sh build-asan -DNETC_SANITIZE=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure
