@@ -1,6 +1,7 @@
 #include "driver/codegen_commands.h"
 
 #include "cpu/cpu_emitter.h"
+#include "driver/weights_check.h"
 #include "lower/kernel_printer.h"
 #include "lower/lowering_pipeline.h"
 
@@ -149,7 +150,7 @@ bool copy_runtime(const std::string &dir) {
 
 // Reads the file to embed and checks it against the network, so a wrong file fails here and not
 // in the user's program.
-std::optional<std::vector<unsigned char>> read_embedded(const KernelList &list) {
+std::optional<std::vector<unsigned char>> read_embedded(const Graph &graph) {
   auto buffer = llvm::MemoryBuffer::getFile(embed_weights, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer) {
@@ -159,15 +160,7 @@ std::optional<std::vector<unsigned char>> read_embedded(const KernelList &list) 
   }
   std::vector<unsigned char> bytes((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
   try {
-    auto file = SafetensorsFile::view(bytes.data(), bytes.size(), embed_weights);
-    std::vector<TensorSpec> specs;
-    for (const WeightTensor &t : list.tensors) {
-      TensorSpec spec{t.name.c_str(), int(t.shape.size()), {0, 0, 0, 0}};
-      for (size_t i = 0; i < t.shape.size(); ++i)
-        spec.dims[i] = t.shape[i];
-      specs.push_back(spec);
-    }
-    check_tensors(file, specs.data(), specs.size());
+    check_network_weights(SafetensorsFile::view(bytes.data(), bytes.size(), embed_weights), graph);
   } catch (const Error &e) {
     llvm::errs() << "netc: error: " << e.what() << "\n";
     return std::nullopt;
@@ -195,7 +188,7 @@ int run_emit(const DriverContext &context) {
     options.version = "netc 0.1.0";
     std::optional<std::vector<unsigned char>> embedded;
     if (!embed_weights.empty()) {
-      embedded = read_embedded(list);
+      embedded = read_embedded(file.graphs.at(&list - lists->data()));
       if (!embedded)
         return kExitErrors;
       options.embedded_weights = &*embedded;

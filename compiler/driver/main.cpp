@@ -11,6 +11,7 @@
 #include "analysis/summary.h"
 #include "driver/codegen_commands.h"
 #include "driver/compile.h"
+#include "driver/weights_check.h"
 #include "reference/reference_executor.h"
 #include "support/diagnostic_formats.h"
 #include "ir/printer.h"
@@ -358,13 +359,7 @@ netc::WeightMap read_weights(const netc::Graph &graph, const std::string &path) 
   for (const netc::Node &node : graph.nodes)
     for (const netc::ParamSpec &p : node.params)
       params.emplace_back(node.name + "." + p.name, &p);
-  std::vector<netc::TensorSpec> specs;
-  for (const auto &[name, p] : params) {
-    netc::TensorSpec spec{name.c_str(), static_cast<int>(p->shape.size()), {}};
-    std::copy_n(p->shape.begin(), std::min<size_t>(p->shape.size(), 4), spec.dims);
-    specs.push_back(spec);
-  }
-  netc::check_tensors(file, specs.data(), specs.size());
+  netc::check_network_weights(file, graph);
   netc::WeightMap weights;
   std::vector<float> buffer;
   for (const auto &[name, p] : params) {
