@@ -10,21 +10,24 @@ namespace netc {
 
 class CodeWriter {
 public:
+  // Spaces per level: 2 for C++ (clang-format's LLVM style), 4 for Python (PEP 8).
+  explicit CodeWriter(int indent_width = 2) : indent_width_(indent_width) {}
+
   template <class... Args> void line(fmt::format_string<Args...> format, Args &&...args) {
-    text_.append(indent_ * 2, ' ');
+    text_.append(indent_ * indent_width_, ' ');
     text_ += fmt::format(format, std::forward<Args>(args)...);
     text_ += '\n';
   }
   void line() { text_ += '\n'; }
   // An access label ("public:"), one level out as clang-format puts it.
   void label(std::string_view s) {
-    text_.append(indent_ * 2 - 1, ' ');
+    text_.append(indent_ * indent_width_ - 1, ' ');
     text_ += s;
     text_ += '\n';
   }
   // A line taken as it is (braces and all), indented.
   void code(std::string_view s) {
-    text_.append(indent_ * 2, ' ');
+    text_.append(indent_ * indent_width_, ' ');
     text_ += s;
     text_ += '\n';
   }
@@ -34,6 +37,9 @@ public:
     line(format, std::forward<Args>(args)...);
     ++indent_;
   }
+  // A level in and out without a closing line: Python's blocks.
+  void indent() { ++indent_; }
+  void dedent() { --indent_; }
   void close(const char *closing = "}") {
     --indent_;
     line("{}", closing);
@@ -42,6 +48,7 @@ public:
 
 private:
   std::string text_;
+  int indent_width_;
   int indent_ = 0;
 };
 

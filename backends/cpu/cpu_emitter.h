@@ -4,6 +4,7 @@
 // this file only prints them.
 #pragma once
 
+#include "common/emitted_file.h"
 #include "lower/kernel_list.h"
 
 #include <string>
@@ -22,11 +23,6 @@ struct CpuEmitOptions {
   // A safetensors file to embed in the source (small networks): the class then also has a
   // constructor without arguments.
   const std::vector<unsigned char> *embedded_weights = nullptr;
-};
-
-struct EmittedFile {
-  std::string name; // "inception_v4.hpp"
-  std::string text;
 };
 
 std::vector<EmittedFile> emit_cpu(const KernelList &list, const CpuEmitOptions &options);
