@@ -1,9 +1,12 @@
 #include "driver/codegen_commands.h"
 
 #include "cpu/cpu_emitter.h"
+#include "driver/depfile.h"
 #include "driver/weights_check.h"
 #include "lower/kernel_printer.h"
 #include "lower/lowering_pipeline.h"
+#include "pytorch/pytorch_emitter.h"
+#include "support/resource_dirs.h"
 
 #include <netc/safetensors.hpp>
 
@@ -26,7 +29,8 @@ namespace {
 cl::OptionCategory codegen_category("netc code generation options");
 
 cl::SubCommand emit_cmd("emit", "Generate C++ for a network: <network>.hpp/.cpp and the runtime "
-                                "headers they include");
+                                "headers they include (or, with --backend=pytorch, "
+                                "<network>.py)");
 cl::SubCommand lower_cmd("lower", "Print the kernel list a network lowers to");
 
 cl::opt<std::string> emit_file(cl::Positional, cl::desc("<file.netc>"), cl::Required,
@@ -36,10 +40,13 @@ cl::opt<std::string> lower_file(cl::Positional, cl::desc("<file.netc>"), cl::Req
 cl::opt<std::string> output_dir("o", cl::desc("Folder to write the files to (created)"),
                                 cl::value_desc("dir"), cl::Required, cl::sub(emit_cmd),
                                 cl::cat(codegen_category));
-enum class Backend { Cpu };
-cl::opt<Backend> backend("backend", cl::desc("Code generator"),
-                         cl::values(clEnumValN(Backend::Cpu, "cpu", "C++17 for CPUs (default)")),
-                         cl::init(Backend::Cpu), cl::sub(emit_cmd), cl::cat(codegen_category));
+enum class Backend { Cpu, Pytorch };
+cl::opt<Backend>
+    backend("backend", cl::desc("Code generator"),
+            cl::values(clEnumValN(Backend::Cpu, "cpu", "C++17 for CPUs (default)"),
+                       clEnumValN(Backend::Pytorch, "pytorch",
+                                  "a torch.nn.Module with netc's state_dict() names, to train")),
+            cl::init(Backend::Cpu), cl::sub(emit_cmd), cl::cat(codegen_category));
 enum class Target { Auto, Generic, Avx2, Avx512 };
 cl::opt<Target>
     target("target", cl::desc("CPU instructions the code may use"),
@@ -56,6 +63,10 @@ cl::opt<std::string> embed_weights("embed-weights",
 cl::opt<bool> no_runtime("no-runtime",
                          cl::desc("Do not copy the runtime headers (build with -I runtime/)"),
                          cl::sub(emit_cmd), cl::cat(codegen_category));
+cl::opt<std::string> depfile("depfile",
+                             cl::desc("Also write a Make-style dependency file: the generated "
+                                      "files, then the .netc, its imports and .netc.yaml"),
+                             cl::value_desc("file"), cl::sub(emit_cmd), cl::cat(codegen_category));
 
 constexpr int kExitClean = 0;
 constexpr int kExitErrors = 1;
@@ -86,18 +97,25 @@ CpuTarget chosen_target() {
   return CpuTarget::Generic;
 }
 
+// Compiles `path` into `file`; false (diagnostics printed) on errors or when it has no network.
+bool compile_networks(const DriverContext &context, const std::string &path, CompiledFile &file) {
+  file = compile_file(path, context.compile);
+  if (!file.readable)
+    return false;
+  if (file.diags->flush(llvm::errs(), context.colors).errors != 0)
+    return false;
+  if (file.graphs.empty()) {
+    llvm::errs() << "netc: error: '" << path << "' has no network\n";
+    return false;
+  }
+  return true;
+}
+
 // Compiles `path` and lowers each of its networks; nullopt (diagnostics printed) on errors.
 std::optional<std::vector<KernelList>>
 lower_file_networks(const DriverContext &context, const std::string &path, CompiledFile &file) {
-  file = compile_file(path, context.compile);
-  if (!file.readable)
+  if (!compile_networks(context, path, file))
     return std::nullopt;
-  if (file.diags->flush(llvm::errs(), context.colors).errors != 0)
-    return std::nullopt;
-  if (file.graphs.empty()) {
-    llvm::errs() << "netc: error: '" << path << "' has no network\n";
-    return std::nullopt;
-  }
   LoweringSource source{*file.source_mgr, file.program.main().buffer_id, path};
   LoweringOptions options;
   options.print_after_all = context.compile.pipeline.print_after_all;
@@ -123,7 +141,7 @@ bool write_file(const std::string &path, const std::string &text) {
 // Copies runtime/netc/**.hpp into dir/netc/, so the emitted folder builds on its own.
 bool copy_runtime(const std::string &dir) {
   std::error_code ec;
-  std::string root = NETC_RUNTIME_DIR;
+  std::string root = runtime_include_dir();
   for (llvm::sys::fs::recursive_directory_iterator it(root + "/netc", ec), end; it != end && !ec;
        it.increment(ec)) {
     if (llvm::sys::path::extension(it->path()) != ".hpp")
@@ -168,7 +186,52 @@ std::optional<std::vector<unsigned char>> read_embedded(const Graph &graph) {
   return bytes;
 }
 
+// --backend=pytorch: DIR/<network>.py from each checked graph, not lowered: training needs the
+// batch norms that lowering folds away. --no-runtime has nothing to leave out and is accepted.
+int run_emit_pytorch(const DriverContext &context) {
+  for (const cl::Option *cpp_only : {static_cast<const cl::Option *>(&target),
+                                     static_cast<const cl::Option *>(&embed_weights)}) {
+    if (cpp_only->getNumOccurrences() != 0) {
+      llvm::errs() << "netc: error: --" << cpp_only->ArgStr
+                   << " is for the C++ backends; --backend=pytorch takes no such option\n";
+      return kExitUsage;
+    }
+  }
+  CompiledFile file;
+  if (!compile_networks(context, emit_file, file))
+    return file.readable ? kExitErrors : kExitUsage;
+  PytorchEmitOptions options;
+  options.source_file = emit_file;
+  options.command = context.command_line;
+  options.version = "netc 0.1.0";
+  std::vector<EmittedFile> files; // all of them before the first is written
+  try {
+    for (const Graph &graph : file.graphs)
+      files.push_back(emit_pytorch(graph, options));
+  } catch (const Error &e) {
+    llvm::errs() << "netc: error: " << e.what() << "\n";
+    return kExitErrors;
+  }
+  if (std::error_code ec = llvm::sys::fs::create_directories(output_dir)) {
+    llvm::errs() << "netc: error: cannot create '" << output_dir << "': " << ec.message() << "\n";
+    return kExitUsage;
+  }
+  std::vector<std::string> written;
+  for (const EmittedFile &emitted : files) {
+    llvm::SmallString<256> path(output_dir);
+    llvm::sys::path::append(path, emitted.name);
+    if (!write_file(std::string(path), emitted.text))
+      return kExitUsage;
+    written.push_back(std::string(path));
+  }
+  if (!depfile.empty() && !write_file(depfile, format_depfile(written, files_read(file))))
+    return kExitUsage;
+  return kExitClean;
+}
+
 int run_emit(const DriverContext &context) {
+  if (backend == Backend::Pytorch)
+    return run_emit_pytorch(context);
   CompiledFile file;
   auto lists = lower_file_networks(context, emit_file, file);
   if (!lists)
@@ -181,6 +244,7 @@ int run_emit(const DriverContext &context) {
     llvm::errs() << "netc: error: cannot create '" << output_dir << "': " << ec.message() << "\n";
     return kExitUsage;
   }
+  std::vector<std::string> written;
   for (const KernelList &list : *lists) {
     CpuEmitOptions options;
     options.target = chosen_target();
@@ -198,9 +262,12 @@ int run_emit(const DriverContext &context) {
       llvm::sys::path::append(path, f.name);
       if (!write_file(std::string(path), f.text))
         return kExitUsage;
+      written.push_back(std::string(path));
     }
   }
   if (!no_runtime && !copy_runtime(output_dir))
+    return kExitUsage;
+  if (!depfile.empty() && !write_file(depfile, format_depfile(written, files_read(file))))
     return kExitUsage;
   return kExitClean;
 }

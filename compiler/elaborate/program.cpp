@@ -1,6 +1,7 @@
 #include "elaborate/program.h"
 
 #include "ops/registry.h"
+#include "support/resource_dirs.h"
 #include "syntax/parser.h"
 
 #include <llvm/ADT/StringExtras.h>
@@ -24,14 +25,6 @@ std::vector<const Definition *> Program::networks() const {
     if (def.is_network)
       result.push_back(&def);
   return result;
-}
-
-std::string builtin_dsl_dir() {
-#ifdef NETC_DSL_DIR
-  return NETC_DSL_DIR;
-#else
-  return "dsl";
-#endif
 }
 
 namespace {
@@ -77,7 +70,7 @@ private:
     if (dirs[0].empty())
       dirs[0] = ".";
     dirs.insert(dirs.end(), options_.include_dirs.begin(), options_.include_dirs.end());
-    dirs.push_back(builtin_dsl_dir());
+    dirs.push_back(dsl_library_dir());
 
     for (const std::string &dir : dirs) {
       llvm::SmallString<256> candidate(dir);

@@ -35,7 +35,4 @@ void load_program_from_buffer(llvm::StringRef text, llvm::StringRef name,
                               const LoadOptions &options, DiagnosticEngine &diags,
                               Program &program);
 
-// The folder netc's own DSL library lives in (dsl/), compiled in.
-std::string builtin_dsl_dir();
-
 } // namespace netc

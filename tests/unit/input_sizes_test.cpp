@@ -2,6 +2,7 @@
 // at every size says.
 #include "analysis/input_sizes.h"
 #include "support.h"
+#include "support/resource_dirs.h"
 
 #include <doctest/doctest.h>
 
@@ -24,7 +25,7 @@ TEST_CASE("re-inference and re-elaboration agree on the zoo") {
   for (const char *name : {"inception_v4", "lenet5", "googlenet", "resnext50_32x4d"}) {
     CAPTURE(name);
     CompiledFile file =
-        compile_file(builtin_dsl_dir() + "/zoo/" + name + ".netc", CompileOptions{});
+        compile_file(dsl_library_dir() + "/zoo/" + name + ".netc", CompileOptions{});
     REQUIRE_FALSE(file.diags->has_errors());
     std::string fast = sweep(file, 20, 80, true);
     CHECK(fast == sweep(file, 20, 80, false));

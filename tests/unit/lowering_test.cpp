@@ -3,6 +3,7 @@
 // gone, sizes consistent), plus the fusions counted on networks whose structure is known.
 #include "lower/lowering_pipeline.h"
 #include "support.h"
+#include "support/resource_dirs.h"
 
 #include <doctest/doctest.h>
 
@@ -17,7 +18,7 @@ namespace {
 std::vector<KernelList> lower_zoo_file(const std::string &name, int64_t batch = 1) {
   CompileOptions options;
   options.elaborate.batch = batch;
-  std::string path = builtin_dsl_dir() + "/zoo/" + name + ".netc";
+  std::string path = dsl_library_dir() + "/zoo/" + name + ".netc";
   CompiledFile file = compile_file(path, options);
   REQUIRE_FALSE(file.diags->has_errors());
   LoweringSource source{*file.source_mgr, file.program.main().buffer_id, path};
@@ -121,7 +122,7 @@ int count_kind(const KernelList &list, KernelKind kind) {
 } // namespace
 
 TEST_CASE("every zoo network lowers to a kernel list that keeps the invariants") {
-  for (const auto &entry : std::filesystem::directory_iterator(builtin_dsl_dir() + "/zoo")) {
+  for (const auto &entry : std::filesystem::directory_iterator(dsl_library_dir() + "/zoo")) {
     std::string name = entry.path().stem().string();
     CAPTURE(name);
     for (int64_t batch : {1, 3})

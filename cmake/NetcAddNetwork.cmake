@@ -1,0 +1,150 @@
+# netc_add_network(<target> <file.netc>
+#                  [NETWORK name] [BACKEND cpu|cuda] [TARGET auto|generic|avx2|avx512]
+#                  [BATCH n] [INPUT_SIZE n|HxW] [EMBED_WEIGHTS file] [IMPORT_DIRS dir...])
+#
+# Runs `netc emit` at build time, as protobuf_generate runs protoc, and makes a static library
+# <target> of the generated class: link it and #include "<network>.hpp". The code is written to
+# ${CMAKE_CURRENT_BINARY_DIR}/<target>/ and generated again when the .netc file, a file it
+# imports, its .netc.yaml or netc itself changes. NETWORK defaults to the file's name without
+# .netc. TARGET auto builds for the best instruction set of the machine that configures the build
+# (cached as NETC_HOST_TARGET: set it to build for another machine).
+
+cmake_policy(PUSH)
+# Functions keep the policies of their definition: DEPFILE paths as CMake 3.20 reads them.
+cmake_policy(VERSION 3.20)
+
+# The CPU target `netc emit --target=auto` would choose on the machine that configures the build:
+# a probe built with the project's compiler and run once. Chosen here, not by netc at build time,
+# so that the code and its compile options cannot disagree.
+function(_netc_host_target out)
+  if(NOT DEFINED CACHE{NETC_HOST_TARGET})
+    set(host generic)
+    if(CMAKE_CROSSCOMPILING)
+      message(STATUS "netc: cross-compiling; TARGET auto builds for generic (set NETC_HOST_TARGET)")
+    else()
+      try_run(run_result compiled ${CMAKE_BINARY_DIR}/CMakeFiles/netc_host_target
+              ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/netc_host_target.cpp
+              RUN_OUTPUT_VARIABLE output)
+      string(STRIP "${output}" output)
+      if(compiled AND run_result EQUAL 0 AND output MATCHES "^(generic|avx2|avx512)$")
+        set(host ${output})
+      endif()
+    endif()
+    set(NETC_HOST_TARGET ${host} CACHE STRING
+        "The CPU target of netc_add_network(... TARGET auto): generic, avx2 or avx512")
+    message(STATUS "netc: TARGET auto builds for ${host}")
+  endif()
+  if(NOT NETC_HOST_TARGET MATCHES "^(generic|avx2|avx512)$")
+    message(FATAL_ERROR "NETC_HOST_TARGET must be generic, avx2 or avx512, not '${NETC_HOST_TARGET}'")
+  endif()
+  set(${out} ${NETC_HOST_TARGET} PARENT_SCOPE)
+endfunction()
+
+function(netc_add_network target dsl_file)
+  set(where "netc_add_network(${target})")
+  cmake_parse_arguments(PARSE_ARGV 2 arg ""
+                        "NETWORK;BACKEND;TARGET;BATCH;INPUT_SIZE;EMBED_WEIGHTS" "IMPORT_DIRS")
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "${where}: unexpected arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(arg_KEYWORDS_MISSING_VALUES)
+    message(FATAL_ERROR "${where}: ${arg_KEYWORDS_MISSING_VALUES} needs a value")
+  endif()
+
+  cmake_path(ABSOLUTE_PATH dsl_file BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} NORMALIZE)
+  if(NOT EXISTS ${dsl_file} OR IS_DIRECTORY ${dsl_file})
+    message(FATAL_ERROR "${where}: no such file: ${dsl_file}")
+  endif()
+  set(network ${arg_NETWORK})
+  if(NOT DEFINED arg_NETWORK)
+    cmake_path(GET dsl_file STEM LAST_ONLY network)
+  endif()
+  set(out_dir ${CMAKE_CURRENT_BINARY_DIR}/${target})
+  set(depfile ${out_dir}/${network}.d)
+  set(emit_args --network=${network} --no-runtime --depfile=${depfile} -o ${out_dir})
+  set(depends ${dsl_file} netc::netc)
+
+  if(DEFINED arg_BATCH)
+    if(NOT arg_BATCH MATCHES "^[1-9][0-9]*$")
+      message(FATAL_ERROR "${where}: BATCH must be a positive integer, not '${arg_BATCH}'")
+    endif()
+    list(APPEND emit_args --batch=${arg_BATCH})
+  endif()
+  if(DEFINED arg_INPUT_SIZE)
+    if(NOT arg_INPUT_SIZE MATCHES "^[1-9][0-9]*(x[1-9][0-9]*)?$")
+      message(FATAL_ERROR "${where}: INPUT_SIZE must be N or HxW, not '${arg_INPUT_SIZE}'")
+    endif()
+    list(APPEND emit_args --input-size=${arg_INPUT_SIZE})
+  endif()
+  if(DEFINED arg_EMBED_WEIGHTS)
+    # May be made by another rule of the build, so it need not exist yet.
+    cmake_path(ABSOLUTE_PATH arg_EMBED_WEIGHTS BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+    list(APPEND emit_args --embed-weights=${arg_EMBED_WEIGHTS})
+    list(APPEND depends ${arg_EMBED_WEIGHTS})
+  endif()
+  foreach(dir IN LISTS arg_IMPORT_DIRS)
+    cmake_path(ABSOLUTE_PATH dir BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+    list(APPEND emit_args -I ${dir})
+  endforeach()
+
+  if(NOT DEFINED arg_BACKEND)
+    set(arg_BACKEND cpu)
+  endif()
+  if(arg_BACKEND STREQUAL "cpu")
+    if(NOT DEFINED arg_TARGET OR arg_TARGET STREQUAL "auto")
+      _netc_host_target(cpu_target)
+    elseif(arg_TARGET MATCHES "^(generic|avx2|avx512)$")
+      set(cpu_target ${arg_TARGET})
+    else()
+      message(FATAL_ERROR
+              "${where}: TARGET must be auto, generic, avx2 or avx512, not '${arg_TARGET}'")
+    endif()
+    list(PREPEND emit_args --backend=cpu --target=${cpu_target})
+    set(source ${out_dir}/${network}.cpp)
+  elseif(arg_BACKEND STREQUAL "cuda")
+    # The CUDA backend is not written yet: this branch follows the interface it is planned to
+    # have (`netc emit --backend=cuda --arch=sm_XX` writing <network>.cu) and is untested beyond
+    # its errors.
+    get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+    if(NOT CUDA IN_LIST languages)
+      message(FATAL_ERROR "${where}: BACKEND cuda needs the CUDA language: "
+                          "enable_language(CUDA) or project(... LANGUAGES CXX CUDA) first")
+    endif()
+    if(DEFINED arg_TARGET)
+      message(FATAL_ERROR "${where}: TARGET is for BACKEND cpu; CUDA code is built for "
+                          "CMAKE_CUDA_ARCHITECTURES")
+    endif()
+    list(GET CMAKE_CUDA_ARCHITECTURES 0 arch)
+    string(REGEX REPLACE "-(real|virtual)$" "" arch "${arch}")
+    if(NOT arch MATCHES "^[0-9]+$")
+      message(FATAL_ERROR "${where}: BACKEND cuda needs a numbered CMAKE_CUDA_ARCHITECTURES "
+                          "(such as 80), not '${CMAKE_CUDA_ARCHITECTURES}'")
+    endif()
+    list(PREPEND emit_args --backend=cuda --arch=sm_${arch})
+    set(source ${out_dir}/${network}.cu)
+  else()
+    message(FATAL_ERROR "${where}: BACKEND must be cpu or cuda, not '${arg_BACKEND}'")
+  endif()
+
+  cmake_path(GET dsl_file FILENAME shown)
+  add_custom_command(
+    OUTPUT ${out_dir}/${network}.hpp ${source}
+    COMMAND netc::netc emit ${emit_args} ${dsl_file}
+    DEPENDS ${depends}
+    DEPFILE ${depfile}
+    COMMENT "netc: generating ${network} from ${shown}"
+    VERBATIM)
+  add_library(${target} STATIC ${out_dir}/${network}.hpp ${source})
+  target_include_directories(${target} PUBLIC ${out_dir})
+  target_link_libraries(${target} PUBLIC netc::runtime)
+  # The options each CPU target's code needs (its #error guard names them), as
+  # tests/backend/check_backend.py builds it.
+  if(cpu_target STREQUAL "avx2")
+    target_compile_options(${target} PRIVATE -mavx2 -mfma)
+  elseif(cpu_target STREQUAL "avx512")
+    target_compile_options(${target} PRIVATE
+                           -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma)
+  endif()
+endfunction()
+
+cmake_policy(POP)
