@@ -1,0 +1,35 @@
+// What every CUDA kernel family shares: the activations with the CPU backend's formulas
+// (runtime/netc/cpu/simd.hpp's activate) and NHWC addressing (launch.hpp).
+#pragma once
+
+#include "netc/cuda/launch.hpp"
+#include "netc/kernel_params.hpp"
+
+namespace netc::cuda::detail {
+
+// The same formulas as the CPU backend; expf and tanhf are CUDA's accurate versions (nvcc does
+// not substitute the fast intrinsics without --use_fast_math).
+template <Activation A> __device__ __forceinline__ float activate(float x) {
+  if constexpr (A == Activation::relu)
+    return x > 0.0f ? x : 0.0f;
+  else if constexpr (A == Activation::relu6)
+    return x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
+  else if constexpr (A == Activation::sigmoid)
+    return 1.0f / (1.0f + expf(-x));
+  else if constexpr (A == Activation::tanh)
+    return tanhf(x);
+  else
+    return x;
+}
+
+// The element thread threadIdx.x of this block owns under the elementwise geometry, or false
+// past the end.
+__device__ __forceinline__ bool elementwise_element(const Dims &out, Element &el) {
+  const std::int64_t e = elementwise_index(out, int(blockIdx.x), int(threadIdx.x));
+  if (e < 0)
+    return false;
+  el = nhwc_element(out, e);
+  return true;
+}
+
+} // namespace netc::cuda::detail

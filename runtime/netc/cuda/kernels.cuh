@@ -1,0 +1,15 @@
+// Every CUDA kernel family of netc's generated code, with the launch geometry, the weight packers
+// and the status checks: the one header a generated .cu includes.
+#pragma once
+
+#include "netc/cuda/check.hpp"
+#include "netc/cuda/conv.cuh"
+#include "netc/cuda/copy.cuh"
+#include "netc/cuda/elementwise.cuh"
+#include "netc/cuda/launch.hpp"
+#include "netc/cuda/layout.cuh"
+#include "netc/cuda/linear.cuh"
+#include "netc/cuda/lrn.cuh"
+#include "netc/cuda/pack.hpp"
+#include "netc/cuda/pool.cuh"
+#include "netc/cuda/softmax.cuh"
