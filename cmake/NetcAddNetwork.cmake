@@ -1,13 +1,16 @@
 # netc_add_network(<target> <file.netc>
 #                  [NETWORK name] [BACKEND cpu|cuda] [TARGET auto|generic|avx2|avx512]
-#                  [BATCH n] [INPUT_SIZE n|HxW] [EMBED_WEIGHTS file] [IMPORT_DIRS dir...])
+#                  [BATCH n] [INPUT_SIZE n|HxW] [EMBED_WEIGHTS file] [IMPORT_DIRS dir...]
+#                  [PRECISION fp32|tf32|bf16|fp16] [CUDA_GRAPH])
 #
 # Runs `netc emit` at build time, as protobuf_generate runs protoc, and makes a static library
 # <target> of the generated class: link it and #include "<network>.hpp". The code is written to
 # ${CMAKE_CURRENT_BINARY_DIR}/<target>/ and generated again when the .netc file, a file it
 # imports, its .netc.yaml or netc itself changes. NETWORK defaults to the file's name without
 # .netc. TARGET auto builds for the best instruction set of the machine that configures the build
-# (cached as NETC_HOST_TARGET: set it to build for another machine).
+# (cached as NETC_HOST_TARGET: set it to build for another machine). BACKEND cuda writes
+# <network>.cu for the first of CMAKE_CUDA_ARCHITECTURES (the project enables CUDA), with
+# PRECISION (default fp32) and CUDA_GRAPH (capture run() into a CUDA graph) passed to netc.
 
 cmake_policy(PUSH)
 # Functions keep the policies of their definition: DEPFILE paths as CMake 3.20 reads them.
@@ -42,8 +45,9 @@ endfunction()
 
 function(netc_add_network target dsl_file)
   set(where "netc_add_network(${target})")
-  cmake_parse_arguments(PARSE_ARGV 2 arg ""
-                        "NETWORK;BACKEND;TARGET;BATCH;INPUT_SIZE;EMBED_WEIGHTS" "IMPORT_DIRS")
+  cmake_parse_arguments(PARSE_ARGV 2 arg "CUDA_GRAPH"
+                        "NETWORK;BACKEND;TARGET;BATCH;INPUT_SIZE;EMBED_WEIGHTS;PRECISION"
+                        "IMPORT_DIRS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "${where}: unexpected arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -102,9 +106,6 @@ function(netc_add_network target dsl_file)
     list(PREPEND emit_args --backend=cpu --target=${cpu_target})
     set(source ${out_dir}/${network}.cpp)
   elseif(arg_BACKEND STREQUAL "cuda")
-    # The CUDA backend is not written yet: this branch follows the interface it is planned to
-    # have (`netc emit --backend=cuda --arch=sm_XX` writing <network>.cu) and is untested beyond
-    # its errors.
     get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
     if(NOT CUDA IN_LIST languages)
       message(FATAL_ERROR "${where}: BACKEND cuda needs the CUDA language: "
@@ -120,10 +121,26 @@ function(netc_add_network target dsl_file)
       message(FATAL_ERROR "${where}: BACKEND cuda needs a numbered CMAKE_CUDA_ARCHITECTURES "
                           "(such as 80), not '${CMAKE_CUDA_ARCHITECTURES}'")
     endif()
+    if(DEFINED arg_EMBED_WEIGHTS)
+      message(FATAL_ERROR "${where}: EMBED_WEIGHTS is for BACKEND cpu")
+    endif()
     list(PREPEND emit_args --backend=cuda --arch=sm_${arch})
+    if(DEFINED arg_PRECISION)
+      if(NOT arg_PRECISION MATCHES "^(fp32|tf32|bf16|fp16)$")
+        message(FATAL_ERROR "${where}: PRECISION must be fp32, tf32, bf16 or fp16, not "
+                            "'${arg_PRECISION}'")
+      endif()
+      list(APPEND emit_args --precision=${arg_PRECISION})
+    endif()
+    if(arg_CUDA_GRAPH)
+      list(APPEND emit_args --cuda-graph)
+    endif()
     set(source ${out_dir}/${network}.cu)
   else()
     message(FATAL_ERROR "${where}: BACKEND must be cpu or cuda, not '${arg_BACKEND}'")
+  endif()
+  if(NOT arg_BACKEND STREQUAL "cuda" AND (DEFINED arg_PRECISION OR arg_CUDA_GRAPH))
+    message(FATAL_ERROR "${where}: PRECISION and CUDA_GRAPH are for BACKEND cuda")
   endif()
 
   cmake_path(GET dsl_file FILENAME shown)
@@ -137,6 +154,13 @@ function(netc_add_network target dsl_file)
   add_library(${target} STATIC ${out_dir}/${network}.hpp ${source})
   target_include_directories(${target} PUBLIC ${out_dir})
   target_link_libraries(${target} PUBLIC netc::runtime)
+  if(arg_BACKEND STREQUAL "cuda")
+    # The generated .cu is C++17 and calls the CUDA runtime; users of the library include only
+    # the .hpp, which needs no CUDA header.
+    find_package(CUDAToolkit REQUIRED)
+    target_compile_features(${target} PUBLIC cuda_std_17)
+    target_link_libraries(${target} PUBLIC CUDA::cudart)
+  endif()
   # The options each CPU target's code needs (its #error guard names them), as
   # tests/backend/check_backend.py builds it.
   if(cpu_target STREQUAL "avx2")

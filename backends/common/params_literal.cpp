@@ -10,8 +10,9 @@ std::string dims(const Dims &d) {
   return fmt::format("{{{}, {}, {}, {}, {}}}", d.n, d.c, d.h, d.w, d.batch_stride);
 }
 
-std::string act(Activation a) {
-  return fmt::format("Activation::{}", activation_name(a));
+// `q` qualifies the names: "netc::" or "".
+std::string act(Activation a, std::string_view q) {
+  return fmt::format("{}Activation::{}", q, activation_name(a));
 }
 
 // The shortest text that reads back as the same float, as a float literal: "1.0f", "0.17f".
@@ -22,37 +23,37 @@ std::string real(float f) {
   return s + "f";
 }
 
-std::string fields(const ConvParams &p) {
+std::string fields(const ConvParams &p, std::string_view q) {
   return fmt::format("{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}", dims(p.in), dims(p.out),
                      p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.pad_top, p.pad_left,
-                     p.dilation_h, p.dilation_w, p.groups, act(p.act), p.residual_batch_stride);
+                     p.dilation_h, p.dilation_w, p.groups, act(p.act, q), p.residual_batch_stride);
 }
-std::string fields(const PoolParams &p) {
+std::string fields(const PoolParams &p, std::string_view) {
   return fmt::format("{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}", dims(p.in), dims(p.out),
                      p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.pad_top, p.pad_left,
                      p.pad_bottom, p.pad_right, p.dilation_h, p.dilation_w, p.count_include_pad);
 }
-std::string fields(const AdaptivePoolParams &p) {
+std::string fields(const AdaptivePoolParams &p, std::string_view) {
   return fmt::format("{}, {}", dims(p.in), dims(p.out));
 }
-std::string fields(const LinearParams &p) {
-  return fmt::format("{}, {}, {}", dims(p.in), dims(p.out), act(p.act));
+std::string fields(const LinearParams &p, std::string_view q) {
+  return fmt::format("{}, {}, {}", dims(p.in), dims(p.out), act(p.act, q));
 }
-std::string fields(const UnaryParams &p) {
-  return fmt::format("{}, {}, {}, {}", dims(p.in), dims(p.out), real(p.scale), act(p.act));
+std::string fields(const UnaryParams &p, std::string_view q) {
+  return fmt::format("{}, {}, {}, {}", dims(p.in), dims(p.out), real(p.scale), act(p.act, q));
 }
-std::string fields(const BinaryParams &p) {
+std::string fields(const BinaryParams &p, std::string_view q) {
   return fmt::format("{}, {}, {}, {}, {}", dims(p.a), dims(p.b), dims(p.out), real(p.b_scale),
-                     act(p.act));
+                     act(p.act, q));
 }
-std::string fields(const CopyParams &p) {
+std::string fields(const CopyParams &p, std::string_view) {
   return fmt::format("{}, {}, {}, {}", dims(p.in), dims(p.out), p.pad_top, p.pad_left);
 }
-std::string fields(const LrnParams &p) {
+std::string fields(const LrnParams &p, std::string_view) {
   return fmt::format("{}, {}, {}, {}, {}, {}", dims(p.in), dims(p.out), p.size, real(p.alpha),
                      real(p.beta), real(p.k));
 }
-std::string fields(const SoftmaxParams &p) {
+std::string fields(const SoftmaxParams &p, std::string_view) {
   return fmt::format("{}, {}", dims(p.in), dims(p.out));
 }
 
@@ -66,9 +67,9 @@ std::string params_type(const KernelParams &params) {
   return names[params.index()];
 }
 
-std::string params_literal(const KernelParams &params) {
-  return params_type(params) + "{" + std::visit([](const auto &p) { return fields(p); }, params) +
-         "}";
+std::string params_literal(const KernelParams &params, std::string_view names_qualifier) {
+  return std::string(names_qualifier) + params_type(params) + "{" +
+         std::visit([&](const auto &p) { return fields(p, names_qualifier); }, params) + "}";
 }
 
 } // namespace netc

@@ -1,6 +1,8 @@
 #include "driver/codegen_commands.h"
 
 #include "cpu/cpu_emitter.h"
+#include "cuda/cuda_emitter.h"
+#include "cuda/cuda_launch_plan.h"
 #include "driver/depfile.h"
 #include "driver/weights_check.h"
 #include "lower/kernel_printer.h"
@@ -29,8 +31,8 @@ namespace {
 cl::OptionCategory codegen_category("netc code generation options");
 
 cl::SubCommand emit_cmd("emit", "Generate C++ for a network: <network>.hpp/.cpp and the runtime "
-                                "headers they include (or, with --backend=pytorch, "
-                                "<network>.py)");
+                                "headers they include (with --backend=cuda, <network>.hpp/.cu; "
+                                "with --backend=pytorch, <network>.py)");
 cl::SubCommand lower_cmd("lower", "Print the kernel list a network lowers to");
 
 cl::opt<std::string> emit_file(cl::Positional, cl::desc("<file.netc>"), cl::Required,
@@ -40,13 +42,32 @@ cl::opt<std::string> lower_file(cl::Positional, cl::desc("<file.netc>"), cl::Req
 cl::opt<std::string> output_dir("o", cl::desc("Folder to write the files to (created)"),
                                 cl::value_desc("dir"), cl::Required, cl::sub(emit_cmd),
                                 cl::cat(codegen_category));
-enum class Backend { Cpu, Pytorch };
+enum class Backend { Cpu, Cuda, Pytorch };
 cl::opt<Backend>
     backend("backend", cl::desc("Code generator"),
             cl::values(clEnumValN(Backend::Cpu, "cpu", "C++17 for CPUs (default)"),
+                       clEnumValN(Backend::Cuda, "cuda", "CUDA C++ for NVIDIA GPUs (sm_80 and newer)"),
                        clEnumValN(Backend::Pytorch, "pytorch",
                                   "a torch.nn.Module with netc's state_dict() names, to train")),
-            cl::init(Backend::Cpu), cl::sub(emit_cmd), cl::cat(codegen_category));
+            cl::init(Backend::Cpu), cl::sub(emit_cmd), cl::sub(lower_cmd),
+            cl::cat(codegen_category));
+cl::opt<std::string> arch("arch",
+                          cl::desc("--backend=cuda: the oldest GPU architecture the code runs on "
+                                   "(sm_80, sm_86, sm_89, sm_90, ...; default sm_80)"),
+                          cl::value_desc("sm_NN"), cl::init("sm_80"), cl::sub(emit_cmd),
+                          cl::cat(codegen_category));
+cl::opt<cuda::Precision> precision(
+    "precision", cl::desc("--backend=cuda: how convolutions and linear layers multiply"),
+    cl::values(clEnumValN(cuda::Precision::fp32, "fp32", "float32 on CUDA cores, exact (default)"),
+               clEnumValN(cuda::Precision::tf32, "tf32", "TF32 tensor cores"),
+               clEnumValN(cuda::Precision::bf16, "bf16", "bfloat16 tensor cores"),
+               clEnumValN(cuda::Precision::fp16, "fp16", "float16 tensor cores")),
+    cl::init(cuda::Precision::fp32), cl::sub(emit_cmd), cl::sub(lower_cmd),
+    cl::cat(codegen_category));
+cl::opt<bool> cuda_graph("cuda-graph",
+                         cl::desc("--backend=cuda: capture run()'s launches into a CUDA graph and "
+                                  "replay it (batch-1 latency)"),
+                         cl::sub(emit_cmd), cl::cat(codegen_category));
 enum class Target { Auto, Generic, Avx2, Avx512 };
 cl::opt<Target>
     target("target", cl::desc("CPU instructions the code may use"),
@@ -138,16 +159,19 @@ bool write_file(const std::string &path, const std::string &text) {
   return true;
 }
 
-// Copies runtime/netc/**.hpp into dir/netc/, so the emitted folder builds on its own.
-bool copy_runtime(const std::string &dir) {
+// Copies the runtime headers into dir/netc/, so the emitted folder builds on its own: the CPU
+// backend's runtime/netc/**.hpp without netc/cuda, the CUDA backend's without netc/cpu and with
+// netc/cuda's .cuh.
+bool copy_runtime(const std::string &dir, bool for_cuda) {
   std::error_code ec;
   std::string root = runtime_include_dir();
   for (llvm::sys::fs::recursive_directory_iterator it(root + "/netc", ec), end; it != end && !ec;
        it.increment(ec)) {
-    if (llvm::sys::path::extension(it->path()) != ".hpp")
+    llvm::StringRef extension = llvm::sys::path::extension(it->path());
+    if (extension != ".hpp" && !(for_cuda && extension == ".cuh"))
       continue;
     llvm::StringRef relative = llvm::StringRef(it->path()).drop_front(root.size() + 1);
-    if (relative.startswith("netc/cuda"))
+    if (relative.startswith(for_cuda ? "netc/cpu/" : "netc/cuda/"))
       continue;
     llvm::SmallString<256> target(dir);
     llvm::sys::path::append(target, relative);
@@ -229,9 +253,47 @@ int run_emit_pytorch(const DriverContext &context) {
   return kExitClean;
 }
 
+// An option given to a backend it is not for: the message says which backend takes it.
+bool refuse(const cl::Option &option, const char *backend_name, const char *for_whom) {
+  if (option.getNumOccurrences() == 0)
+    return false;
+  llvm::errs() << "netc: error: --" << option.ArgStr << " is for " << for_whom << "; --backend="
+               << backend_name << " takes no such option\n";
+  return true;
+}
+
+// The compute capability of --arch: sm_90 -> 90; nullopt (reported) when it is not one.
+std::optional<int> parse_arch() {
+  llvm::StringRef text(arch);
+  int number = 0;
+  if (!text.consume_front("sm_") || text.getAsInteger(10, number) || number < 80) {
+    llvm::errs() << "netc: error: --arch must be sm_NN with NN at least 80 (CUDA 13 supports "
+                    "sm_80 and newer), not '"
+                 << arch << "'\n";
+    return std::nullopt;
+  }
+  return number;
+}
+
 int run_emit(const DriverContext &context) {
+  if (backend != Backend::Cuda)
+    for (const cl::Option *cuda_only : {static_cast<const cl::Option *>(&arch),
+                                        static_cast<const cl::Option *>(&precision),
+                                        static_cast<const cl::Option *>(&cuda_graph)})
+      if (refuse(*cuda_only, backend == Backend::Cpu ? "cpu" : "pytorch", "--backend=cuda"))
+        return kExitUsage;
   if (backend == Backend::Pytorch)
     return run_emit_pytorch(context);
+  std::optional<int> arch_number;
+  if (backend == Backend::Cuda) {
+    for (const cl::Option *cpu_only : {static_cast<const cl::Option *>(&target),
+                                       static_cast<const cl::Option *>(&embed_weights)})
+      if (refuse(*cpu_only, "cuda", "--backend=cpu"))
+        return kExitUsage;
+    arch_number = parse_arch();
+    if (!arch_number)
+      return kExitUsage;
+  }
   CompiledFile file;
   auto lists = lower_file_networks(context, emit_file, file);
   if (!lists)
@@ -240,12 +302,45 @@ int run_emit(const DriverContext &context) {
     llvm::errs() << "netc: error: --embed-weights needs one network; choose it with --network\n";
     return kExitUsage;
   }
+  // Every CUDA network is emitted before the first file is written: one it cannot express
+  // (emit_cuda throws, naming the layer) leaves no half-written folder.
+  std::vector<std::vector<EmittedFile>> cuda_files;
+  if (backend == Backend::Cuda) {
+    CudaEmitOptions options;
+    options.precision = precision;
+    options.arch = *arch_number;
+    options.cuda_graph = cuda_graph;
+    options.command = context.command_line;
+    options.version = "netc 0.1.0";
+    try {
+      for (const KernelList &list : *lists)
+        cuda_files.push_back(emit_cuda(list, options));
+    } catch (const Error &e) {
+      llvm::errs() << "netc: error: " << e.what() << "\n";
+      return kExitErrors;
+    }
+  }
   if (std::error_code ec = llvm::sys::fs::create_directories(output_dir)) {
     llvm::errs() << "netc: error: cannot create '" << output_dir << "': " << ec.message() << "\n";
     return kExitUsage;
   }
   std::vector<std::string> written;
+  auto write_emitted = [&](const std::vector<EmittedFile> &files) {
+    for (const EmittedFile &f : files) {
+      llvm::SmallString<256> path(output_dir);
+      llvm::sys::path::append(path, f.name);
+      if (!write_file(std::string(path), f.text))
+        return false;
+      written.push_back(std::string(path));
+    }
+    return true;
+  };
   for (const KernelList &list : *lists) {
+    if (backend == Backend::Cuda) {
+      if (!write_emitted(cuda_files.at(&list - lists->data())))
+        return kExitUsage;
+      continue;
+    }
     CpuEmitOptions options;
     options.target = chosen_target();
     options.command = context.command_line;
@@ -257,28 +352,34 @@ int run_emit(const DriverContext &context) {
         return kExitErrors;
       options.embedded_weights = &*embedded;
     }
-    for (const EmittedFile &f : emit_cpu(list, options)) {
-      llvm::SmallString<256> path(output_dir);
-      llvm::sys::path::append(path, f.name);
-      if (!write_file(std::string(path), f.text))
-        return kExitUsage;
-      written.push_back(std::string(path));
-    }
+    if (!write_emitted(emit_cpu(list, options)))
+      return kExitUsage;
   }
-  if (!no_runtime && !copy_runtime(output_dir))
+  if (!no_runtime && !copy_runtime(output_dir, backend == Backend::Cuda))
     return kExitUsage;
   if (!depfile.empty() && !write_file(depfile, format_depfile(written, files_read(file))))
     return kExitUsage;
   return kExitClean;
 }
 
+// `netc lower`: the kernel list; with --backend=cuda, then every launch with its geometry.
 int run_lower(const DriverContext &context) {
+  if (backend == Backend::Pytorch) {
+    llvm::errs() << "netc: error: --backend=pytorch prints the checked graph, not a kernel list; "
+                    "netc lower takes --backend=cpu or cuda\n";
+    return kExitUsage;
+  }
+  if (backend != Backend::Cuda && refuse(precision, "cpu", "--backend=cuda"))
+    return kExitUsage;
   CompiledFile file;
   auto lists = lower_file_networks(context, lower_file, file);
   if (!lists)
     return file.readable ? kExitErrors : kExitUsage;
-  for (const KernelList &list : *lists)
+  for (const KernelList &list : *lists) {
     print_kernel_list(list, llvm::outs());
+    if (backend == Backend::Cuda)
+      print_cuda_plan(list, plan_cuda_launches(list, precision), llvm::outs());
+  }
   return kExitClean;
 }
 

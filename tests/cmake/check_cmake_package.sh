@@ -6,7 +6,9 @@
 #      nothing, and editing an imported file generates the code again (netc emit --depfile);
 #   3. tests/cmake/mistakes: each bad call stops the configuration with its message;
 #   4. `cmake --install` into a folder that is then moved: the moved netc reads its own DSL
-#      library and runtime, and examples/cmake built against it prints what step 1 printed.
+#      library and runtime, and examples/cmake built against it prints what step 1 printed;
+#   5. tests/cmake/cuda: BACKEND cuda builds and links with CMake's CUDA language, where nvcc is
+#      (compiled only: no GPU is assumed).
 # usage: check_cmake_package.sh NETC_BUILD_DIR WORK_DIR CMAKE GENERATOR CXX_COMPILER PYTHON
 set -euo pipefail
 netc_build=$1 work=$2 cmake=$3 generator=$4 cxx=$5 python=$6
@@ -79,6 +81,7 @@ refused "n;$tiny;INPUT_SIZE;12x" "netc_add_network(n): INPUT_SIZE must be N or H
 refused "n;$tiny;BATCH" "netc_add_network(n): BATCH needs a value"
 refused "n;$tiny;SIZE;3" "netc_add_network(n): unexpected arguments: SIZE;3"
 refused "n;$tiny;BACKEND;cuda" "netc_add_network(n): BACKEND cuda needs the CUDA language"
+refused "n;$tiny;PRECISION;tf32" "netc_add_network(n): PRECISION and CUDA_GRAPH are for BACKEND cuda"
 
 echo "== 4. an installation, moved after installing"
 "$cmake" --install "$netc_build" --prefix "$work/installed" > "$work/install.log" 2>&1 ||
@@ -104,4 +107,18 @@ grep -qF "$moved/share/netc/dsl/std/nn.netc" "$work/example-installed/digits/dig
 (cd "$work/example-installed" && ./classify > classify.out)
 cmp -s "$work/example/classify.out" "$work/example-installed/classify.out" ||
   fail "classify built against the installation printed $(cat "$work/example-installed/classify.out")"
+
+echo "== 5. tests/cmake/cuda: BACKEND cuda"
+nvcc=${NVCC:-/usr/local/cuda/bin/nvcc}
+if [[ -x $nvcc ]]; then
+  configure "$root/tests/cmake/cuda" "$work/cuda" -Dnetc_DIR="$netc_build/cmake" \
+    -DCMAKE_CUDA_COMPILER="$nvcc" -DCMAKE_CUDA_ARCHITECTURES=80
+  build "$work/cuda"
+  grep -q "emit.*--backend=cuda --arch=sm_80.*--precision=tf32 --cuda-graph" \
+    "$work/cuda/build.ninja" "$work/cuda/Makefile" "$work/cuda/CMakeFiles/digits.dir/build.make" \
+    2> /dev/null || fail "BACKEND cuda did not pass --arch, --precision and --cuda-graph to netc"
+  [[ -x $work/cuda/classify_gpu ]] || fail "classify_gpu was not built"
+else
+  echo "SKIP: no nvcc at $nvcc"
+fi
 echo "PASS"
