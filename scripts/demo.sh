@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job: set up, build, check every zoo network, summarise one, and show the checker catching
 # the Inception-ResNet-v2 paper's residual mistakes (1154 vs 1152 and 2048 vs 2144 channels) and
-# a seed's dead towers; then which input sizes Inception-ResNet-v2 accepts, and its picture; then the
-# CPU backend: a kernel list, Inception-v4 emitted as C++, and generated code checked against netc run.
+# a seed's dead towers; which input sizes Inception-ResNet-v2 accepts, and its picture; a kernel
+# list and Inception-v4 emitted as C++; then the trained Fashion-MNIST demo: two networks written
+# in the DSL and trained in PyTorch (through netc's PyTorch emitter), compiled to C++ by
+# netc_add_network, classifying the 10,000 test images with PyTorch's predictions, image for image.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-debian.sh
@@ -44,6 +46,5 @@ $netc emit --target=auto -o build/demo/inception_v4 dsl/zoo/inception_v4.netc
 ls build/demo/inception_v4 build/demo/inception_v4/netc/cpu
 sed -n '/^class/,/^};/p' build/demo/inception_v4/inception_v4.hpp
 echo
-echo "== generated C++ against the reference executor (random weights, every CPU target, g++)"
-python3 tests/backend/check_backend.py --netc $netc --work build/demo/backend \
-  --models lenet5,inception_v4,resnet50 --compilers g++
+echo "== Fashion-MNIST: trained in PyTorch from the DSL, compiled by netc (examples/fashion_mnist)"
+examples/fashion_mnist/run.sh build
