@@ -1,5 +1,6 @@
 #include "cpu/cpu_emitter.h"
 
+#include "common/class_parts.h"
 #include "common/code_writer.h"
 #include "common/naming.h"
 #include "common/params_literal.h"
@@ -56,17 +57,6 @@ const char *isa_name(CpuTarget target) {
   return "";
 }
 
-std::string shape_list(const TensorType &t) {
-  std::string s;
-  for (int64_t d : t.shape())
-    s += (s.empty() ? "" : ", ") + std::to_string(d);
-  return s;
-}
-
-std::string quoted(const std::string &s) {
-  return s.empty() ? "nullptr" : "\"" + s + "\"";
-}
-
 class CpuEmitter {
 public:
   CpuEmitter(const KernelList &list, const CpuEmitOptions &options)
@@ -121,32 +111,7 @@ private:
     w.line("// deterministic; one object runs one call at a time (it owns one activation arena).");
     w.open("class {} {{", class_);
     w.label("public:");
-    w.line("static constexpr int kBatch = {};", list_.batch);
-    auto shape_constant = [&](const std::string &name, const TensorType &t) {
-      w.line("static constexpr std::array<std::int64_t, {}> {}{{{}}};", t.rank, name,
-             shape_list(t));
-    };
-    for (const NamedValue &in : list_.inputs)
-      shape_constant("k" + class_name(in.name) + "Shape", list_.values[in.value].type);
-    for (const NamedValue &out : list_.outputs)
-      shape_constant("k" + class_name(out.name) + "Shape", list_.values[out.value].type);
-    if (list_.inputs.size() == 1)
-      shape_constant("kInputShape", list_.values[list_.inputs[0].value].type);
-    if (list_.outputs.size() == 1)
-      shape_constant("kOutputShape", list_.values[list_.outputs[0].value].type);
-    w.line("static constexpr std::size_t kNumInputs = {};", list_.inputs.size());
-    w.line("static constexpr std::size_t kNumOutputs = {};", list_.outputs.size());
-    auto elements = [&](const std::vector<NamedValue> &values) {
-      std::string s;
-      for (const NamedValue &v : values)
-        s += fmt::format("{}{}", s.empty() ? "" : ", ", *list_.values[v.value].type.num_elements());
-      return s;
-    };
-    w.line("static constexpr std::array<std::size_t, kNumInputs> kInputElements{{{}}};",
-           elements(list_.inputs));
-    w.line("static constexpr std::array<std::size_t, kNumOutputs> kOutputElements{{{}}};",
-           elements(list_.outputs));
-    w.line("static constexpr std::int64_t kParameterCount = {};", list_.parameter_count);
+    write_shape_constants(w, list_);
     w.line("// Peak activation memory: one arena, planned at compile time by liveness.");
     w.line("static constexpr std::size_t kArenaBytes = {};", list_.arena_floats * 4);
     w.line();
@@ -219,7 +184,7 @@ private:
     w.line();
     w.line("using Isa = cpu::{};", isa_name(options_.target));
     w.line();
-    tensor_table(w);
+    write_tensor_table(w, list_);
     kernel_constants(w);
     weight_offsets(w);
     w.line("constexpr std::size_t kArenaFloats = {};", list_.arena_floats);
@@ -257,21 +222,6 @@ private:
     w.line();
   }
 
-  void tensor_table(CodeWriter &w) {
-    if (list_.tensors.empty())
-      return;
-    w.line("// Every tensor the weights file must hold, named as PyTorch's state_dict() names it.");
-    w.open("constexpr TensorSpec kTensors[] = {{");
-    for (const WeightTensor &t : list_.tensors) {
-      std::string dims;
-      for (int64_t d : t.shape)
-        dims += (dims.empty() ? "" : ", ") + std::to_string(d);
-      w.line("{{\"{}\", {}, {{{}}}}},", t.name, t.shape.size(), dims);
-    }
-    w.close("};");
-    w.line();
-  }
-
   void kernel_constants(CodeWriter &w) {
     w.line("// One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).");
     for (size_t i = 0; i < list_.kernels.size(); ++i) {
@@ -293,7 +243,7 @@ private:
       w.line("constexpr std::size_t kW{} = {};", i, next);
       w.line("constexpr std::size_t kB{} = kW{} + padded_floats(cpu::{}_packed_size<Isa>(k{}));", i,
              i, kernel_kind_name(k.kind), i);
-      next = fmt::format("kB{} + padded_floats({})", i, out_channels(k));
+      next = fmt::format("kB{} + padded_floats({})", i, weighted_out_channels(k));
     }
     w.line("constexpr std::size_t kWeightFloats = {};", next);
   }
@@ -303,17 +253,6 @@ private:
       if (k.weights)
         return true;
     return false;
-  }
-
-  static int64_t out_channels(const Kernel &k) {
-    if (const auto *c = std::get_if<ConvParams>(&k.params))
-      return c->out.c;
-    return std::get<LinearParams>(k.params).out.c;
-  }
-  static int64_t per_channel(const Kernel &k) {
-    if (const auto *c = std::get_if<ConvParams>(&k.params))
-      return int64_t(c->in.c / c->groups) * c->kernel_h * c->kernel_w;
-    return std::get<LinearParams>(k.params).in.c;
   }
 
   void embedded(CodeWriter &w) {
@@ -371,8 +310,9 @@ private:
       const WeightRecipe &r = *k.weights;
       w.line("load_kernel_weights(file, {{{}, {}, {}, {:.17g}, {:.17g}}}, k{}, {}, {}, {}, w + "
              "kW{}, w + kB{});",
-             quoted(r.weight), quoted(r.bias), quoted(r.batch_norm), r.eps, r.scale, i,
-             out_channels(k), per_channel(k), pack_function(k.kind), i, i);
+             quoted_or_null(r.weight), quoted_or_null(r.bias), quoted_or_null(r.batch_norm), r.eps,
+             r.scale, i, weighted_out_channels(k), weights_per_out_channel(k),
+             pack_function(k.kind), i, i);
     }
     w.close();
     w.line();

@@ -1,5 +1,6 @@
 #include "cuda/cuda_emitter.h"
 
+#include "common/class_parts.h"
 #include "common/code_writer.h"
 #include "common/naming.h"
 #include "common/params_literal.h"
@@ -15,17 +16,6 @@
 namespace netc {
 
 namespace {
-
-std::string shape_list(const TensorType &t) {
-  std::string s;
-  for (int64_t d : t.shape())
-    s += (s.empty() ? "" : ", ") + std::to_string(d);
-  return s;
-}
-
-std::string quoted(const std::string &s) {
-  return s.empty() ? "nullptr" : "\"" + s + "\"";
-}
 
 std::string launch_literal(const cuda::Launch &g) {
   return fmt::format("Launch{{{}, {}, {}, {}, {}, {}, {}}}", g.grid_x, g.grid_y, g.grid_z,
@@ -121,32 +111,7 @@ private:
     w.line("// activation arena).");
     w.open("class {} {{", class_);
     w.label("public:");
-    w.line("static constexpr int kBatch = {};", list_.batch);
-    auto shape_constant = [&](const std::string &name, const TensorType &t) {
-      w.line("static constexpr std::array<std::int64_t, {}> {}{{{}}};", t.rank, name,
-             shape_list(t));
-    };
-    for (const NamedValue &in : list_.inputs)
-      shape_constant("k" + class_name(in.name) + "Shape", list_.values[in.value].type);
-    for (const NamedValue &out : list_.outputs)
-      shape_constant("k" + class_name(out.name) + "Shape", list_.values[out.value].type);
-    if (list_.inputs.size() == 1)
-      shape_constant("kInputShape", list_.values[list_.inputs[0].value].type);
-    if (list_.outputs.size() == 1)
-      shape_constant("kOutputShape", list_.values[list_.outputs[0].value].type);
-    w.line("static constexpr std::size_t kNumInputs = {};", list_.inputs.size());
-    w.line("static constexpr std::size_t kNumOutputs = {};", list_.outputs.size());
-    auto elements = [&](const std::vector<NamedValue> &values) {
-      std::string s;
-      for (const NamedValue &v : values)
-        s += fmt::format("{}{}", s.empty() ? "" : ", ", *list_.values[v.value].type.num_elements());
-      return s;
-    };
-    w.line("static constexpr std::array<std::size_t, kNumInputs> kInputElements{{{}}};",
-           elements(list_.inputs));
-    w.line("static constexpr std::array<std::size_t, kNumOutputs> kOutputElements{{{}}};",
-           elements(list_.outputs));
-    w.line("static constexpr std::int64_t kParameterCount = {};", list_.parameter_count);
+    write_shape_constants(w, list_);
     w.line("// Device activation memory, one allocation: the arena planned at compile time by "
            "liveness,");
     w.line("// the NCHW/NHWC conversion scratch and run_host()'s staging buffers.");
@@ -187,9 +152,8 @@ private:
     w.line();
     w.line("unsigned char *weights_ = nullptr; // device: every packed weight and bias");
     w.line("float *arena_ = nullptr;           // device: activations, scratch, staging");
-    w.line("cudaStream_t stream_ = nullptr;    // run_host()'s{}", options_.cuda_graph
-                                                                    ? " and the graph capture's"
-                                                                    : "");
+    w.line("cudaStream_t stream_ = nullptr;    // run_host()'s{}",
+           options_.cuda_graph ? " and the graph capture's" : "");
     if (slot_count_ != 0)
       w.line("std::array<std::size_t, {}> offsets_{{}}; // bytes into weights_: weight, bias, ...",
              slot_count_);
@@ -252,7 +216,7 @@ private:
     w.line();
     w.line("using cuda::Launch;");
     w.line();
-    tensor_table(w);
+    write_tensor_table(w, list_);
     launch_checks(w);
     w.line("constexpr std::size_t kArenaFloats = {};", plan_.arena_floats);
     w.line();
@@ -268,21 +232,6 @@ private:
     run_functions(w);
     w.code("} // namespace netc");
     return w.str();
-  }
-
-  void tensor_table(CodeWriter &w) {
-    if (list_.tensors.empty())
-      return;
-    w.line("// Every tensor the weights file must hold, named as PyTorch's state_dict() names it.");
-    w.open("constexpr TensorSpec kTensors[] = {{");
-    for (const WeightTensor &t : list_.tensors) {
-      std::string dims;
-      for (int64_t d : t.shape)
-        dims += (dims.empty() ? "" : ", ") + std::to_string(d);
-      w.line("{{\"{}\", {}, {{{}}}}},", t.name, t.shape.size(), dims);
-    }
-    w.close("};");
-    w.line();
   }
 
   void kernel_constants(CodeWriter &w) {
@@ -321,10 +270,15 @@ private:
     if (l.kernel < 0)
       return fmt::format("cuda::layout_launch({})", constant(l));
     const Kernel &k = list_.kernels[l.kernel];
-    static const char *const families[] = {
-        "conv_launch({}, kPrecision)", "pool_launch({})",   "adaptive_pool_launch({})",
-        "linear_launch({}, kPrecision)", "unary_launch({})", "binary_launch({})",
-        "copy_launch({})",               "lrn_launch({})",   "softmax_launch({})"};
+    static const char *const families[] = {"conv_launch({}, kPrecision)",
+                                           "pool_launch({})",
+                                           "adaptive_pool_launch({})",
+                                           "linear_launch({}, kPrecision)",
+                                           "unary_launch({})",
+                                           "binary_launch({})",
+                                           "copy_launch({})",
+                                           "lrn_launch({})",
+                                           "softmax_launch({})"};
     return "cuda::" + fmt::format(fmt::runtime(families[k.params.index()]), constant(l));
   }
 
@@ -343,17 +297,6 @@ private:
              "netc/cuda/launch.hpp: regenerate\");",
              geometry_call(l), launch_literal(l.geometry), launch_label(list_, plan_, l));
     w.line();
-  }
-
-  static int64_t out_channels(const Kernel &k) {
-    if (const auto *c = std::get_if<ConvParams>(&k.params))
-      return c->out.c;
-    return std::get<LinearParams>(k.params).out.c;
-  }
-  static int64_t per_channel(const Kernel &k) {
-    if (const auto *c = std::get_if<ConvParams>(&k.params))
-      return int64_t(c->in.c / c->groups) * c->kernel_h * c->kernel_w;
-    return std::get<LinearParams>(k.params).in.c;
   }
 
   std::string template_of(const CudaLaunch &l) const {
@@ -382,9 +325,11 @@ private:
     w.open("try {{");
     w.line("int device = 0, major = 0, minor = 0;");
     w.line("cuda::check(cudaGetDevice(&device), \"{}: cudaGetDevice\");", list_.network);
-    w.line("cuda::check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device),");
+    w.line(
+        "cuda::check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device),");
     w.line("            \"{}: cudaDeviceGetAttribute\");", list_.network);
-    w.line("cuda::check(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device),");
+    w.line(
+        "cuda::check(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device),");
     w.line("            \"{}: cudaDeviceGetAttribute\");", list_.network);
     w.line("if (major * 10 + minor < {})", options_.arch);
     w.line("  throw Error(\"{}: generated for sm_{} or newer; CUDA device \" + "
@@ -402,8 +347,8 @@ private:
         const WeightRecipe &r = *k.weights;
         int slot = slots_.at(i);
         w.line("fold_weights(file, {{{}, {}, {}, {:.17g}, {:.17g}}}, {}, {}, weight, bias);",
-               quoted(r.weight), quoted(r.bias), quoted(r.batch_norm), r.eps, r.scale,
-               out_channels(k), per_channel(k));
+               quoted_or_null(r.weight), quoted_or_null(r.bias), quoted_or_null(r.batch_norm),
+               r.eps, r.scale, weighted_out_channels(k), weights_per_out_channel(k));
         if (k.kind == KernelKind::Linear) {
           const Flatten &f = plan_.flatten[i];
           w.line("offsets_[{}] = blob.add(cuda::pack_linear_weights(k{}, kPrecision, "
@@ -595,8 +540,8 @@ private:
              "cudaMemcpyHostToDevice, stream_),",
              plan_.input_staging[i], name, *list_.values[v.value].type.num_elements());
       w.line("            \"{}: copying {} to the device\");", list_.network, v.name);
-      device_args += fmt::format("{}arena_ + {}", device_args.empty() ? "" : ", ",
-                                 plan_.input_staging[i]);
+      device_args +=
+          fmt::format("{}arena_ + {}", device_args.empty() ? "" : ", ", plan_.input_staging[i]);
     }
     for (size_t i = 0; i < list_.outputs.size(); ++i)
       device_args += fmt::format(", arena_ + {}", plan_.output_staging[i]);
