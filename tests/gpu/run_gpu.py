@@ -87,21 +87,6 @@ def build(args, case, precision, graph, arch, work):
     return binary
 
 
-def relative_l2(outputs, expected):
-    worst = 0.0
-    for got_path, want_path in zip(outputs, expected):
-        got = np.load(got_path).astype(np.float64)
-        want = np.load(want_path).astype(np.float64).ravel()
-        if got.shape != want.shape:
-            raise RuntimeError("output has {} elements, expected {}".format(got.size, want.size))
-        if not np.isfinite(got).all():
-            bad = np.flatnonzero(~np.isfinite(got))
-            raise RuntimeError("{} output elements not finite (first at {}): unwritten or "
-                               "overflowed".format(bad.size, bad[0]))
-        worst = max(worst, float(np.linalg.norm(got - want) / max(np.linalg.norm(want), 1e-30)))
-    return worst
-
-
 def correctness(args, arch, work_root):
     cases = [c for c in cb.MODELS if not cb.embedded(c)]
     if args.models:
@@ -124,7 +109,7 @@ def correctness(args, arch, work_root):
                 build_s = time.time() - start
                 outputs = [os.path.join(tag, "output{}.npy".format(i)) for i in range(len(expected))]
                 cb.run([binary, weights] + inputs + outputs)
-                err = relative_l2(outputs, expected)
+                err = cb.worst_relative_l2(outputs, expected)
             except RuntimeError as e:
                 failures.append("{} {}".format(label, precision))
                 rows.append((label, precision, "error"))
