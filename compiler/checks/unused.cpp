@@ -31,8 +31,9 @@ void collect_reads(const Chain &chain, std::set<std::string> &reads) {
 struct BodyFacts {
   std::map<std::string, std::set<std::string>> inputs_of; // variable -> names its values read
   std::map<std::string, llvm::SMRange> first_assignment;
-  std::set<std::string> live_roots; // read by a return or a condition
-  std::set<std::string> all_reads;  // read anywhere, `expect` included
+  std::set<std::string> live_roots;   // read by a return or a condition
+  std::set<std::string> all_reads;    // read anywhere, `expect` included
+  std::set<std::string> expect_reads; // read by an `expect`
 };
 
 void gather(const std::vector<Stmt> &body, BodyFacts &facts) {
@@ -53,6 +54,7 @@ void gather(const std::vector<Stmt> &body, BodyFacts &facts) {
       collect_reads(*s.subject, reads);
       for (const auto &dim : s.dims)
         collect_reads(*dim, reads);
+      facts.expect_reads.insert(reads.begin(), reads.end());
       break;
     case StmtKind::If:
       collect_reads(*s.condition, reads);
@@ -135,7 +137,7 @@ void check_definition(const Definition &def, DiagnosticEngine &diags) {
     }
     warn(diags, rules::kUnusedValue, range,
          fmt::format("'{}' is computed but never used{}", name,
-                     facts.all_reads.count(name) ? " (only checked by 'expect')" : ""),
+                     facts.expect_reads.count(name) ? " (only checked by 'expect')" : ""),
          std::move(notes));
   }
 }
