@@ -41,7 +41,8 @@ void gather(const std::vector<Stmt> &body, BodyFacts &facts) {
     std::set<std::string> reads;
     switch (s.kind) {
     case StmtKind::Assign:
-      collect_reads(s.chains[0], reads);
+      for (const Chain &chain : s.chains) // none when the statement failed to parse
+        collect_reads(chain, reads);
       facts.inputs_of[s.target].insert(reads.begin(), reads.end());
       facts.first_assignment.try_emplace(s.target, s.target_range);
       break;
@@ -83,6 +84,9 @@ void warn(DiagnosticEngine &diags, std::string_view rule, llvm::SMRange range,
 }
 
 void check_definition(const Definition &def, DiagnosticEngine &diags) {
+  // What a statement that failed to parse reads is unknown: any warning could be wrong.
+  if (def.has_syntax_error)
+    return;
   BodyFacts facts;
   gather(def.body, facts);
   for (const Param &p : def.params)

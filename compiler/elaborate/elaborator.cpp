@@ -65,7 +65,7 @@ struct StageNamer {
 // included, `sequential` bodies excluded): a variable with more than one is numbered.
 void count_stages(const std::vector<Stmt> &body, std::map<std::string, int> &counts) {
   for (const Stmt &s : body) {
-    if (s.kind == StmtKind::Assign) {
+    if (s.kind == StmtKind::Assign && !s.chains.empty()) {
       for (const Stage &stage : s.chains[0].stages) {
         bool makes_layer =
             stage.expr->kind == ExprKind::Call || stage.expr->kind == ExprKind::Binary;
@@ -141,6 +141,8 @@ private:
       declare_input(input, frame);
     exec_body(network.body, frame);
     if (!frame.returned) {
+      if (network.has_syntax_error)
+        return; // the 'return' may be the statement that failed to parse
       error(rules::kInvalidNetwork, network.name_range, fmt::format("network '{}' has no 'return'", network.name), frame);
       return;
     }
@@ -208,7 +210,10 @@ private:
   void exec(const Stmt &stmt, Frame &frame) {
     switch (stmt.kind) {
     case StmtKind::Assign:
-      frame.vars[stmt.target] = eval_chain(stmt.chains[0], frame, &stmt.target);
+      // Without a chain the statement failed to parse: the name is defined but poisoned.
+      frame.vars[stmt.target] = stmt.chains.empty()
+                                    ? Value::poison(stmt.target_range)
+                                    : eval_chain(stmt.chains[0], frame, &stmt.target);
       return;
     case StmtKind::Return:
       exec_return(stmt, frame);
@@ -985,6 +990,8 @@ private:
     exec_body(def.body, callee);
     call_stack_.pop_back();
 
+    if (!callee.returned && def.has_syntax_error)
+      return Value::poison(call.range); // the 'return' may be what failed to parse
     if (!callee.returned)
       return fail(rules::kInvalidNetwork, def.name_range, fmt::format("block '{}' ends without 'return'", def.name),
                   callee);

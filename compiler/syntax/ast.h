@@ -69,7 +69,8 @@ enum class StmtKind { Assign, Return, Expect, If, Sequential };
 struct Stmt {
   StmtKind kind;
   llvm::SMRange range;
-  // Assign: target = chains[0]. Return: chains. Expect: subject : dims.
+  // Assign: target = chains[0], or no chain when the statement failed to parse after 'target ='
+  // (the name is then defined, its value poisoned). Return: chains. Expect: subject : dims.
   std::string target;
   llvm::SMRange target_range;
   std::vector<Chain> chains;
@@ -105,6 +106,9 @@ struct Definition {
   std::vector<NetworkInput> inputs;
   std::vector<Stmt> body;
   llvm::SMRange range;
+  // A statement of the body failed to parse: what the body reads and returns is not known, so
+  // checks that need all of it (unused values, a missing 'return') stay silent.
+  bool has_syntax_error = false;
 };
 
 struct Import {

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
 
 namespace netc {
 
@@ -26,6 +27,7 @@ public:
   Module parse_file() {
     Module module;
     while (!at(TokenKind::Eof)) {
+      size_t start = pos_;
       try {
         if (at(TokenKind::KwImport))
           module.imports.push_back(parse_import());
@@ -34,7 +36,7 @@ public:
         else
           fail("expected 'block', 'network' or 'import' at top level");
       } catch (SyntaxError) {
-        skip_to_top_level();
+        skip_to_top_level(start);
       }
     }
     return module;
@@ -67,25 +69,36 @@ private:
     return advance();
   }
 
-  [[noreturn]] void fail(const std::string &message) {
+  [[noreturn]] void fail(const std::string &message, std::vector<Note> notes = {}) {
+    report_at_next_token(message, std::move(notes));
+    throw SyntaxError{};
+  }
+
+  // Reports "<message>, found '<next token>'".
+  void report_at_next_token(const std::string &message, std::vector<Note> notes = {}) {
     const Token &t = peek();
     // The lexer already reported its Error tokens; do not pile a second message on them.
     if (!t.is(TokenKind::Error)) {
-      std::string text = message;
+      Diagnostic d;
+      d.loc = t.loc();
+      if (t.range().Start != t.range().End)
+        d.ranges = {t.range()};
+      d.message = message;
       if (t.is(TokenKind::Eof))
-        text += ", found end of file";
+        d.message += ", found end of file";
       else
-        text += ", found '" + t.text.str() + "'";
-      diags_.error(rules::kSyntax, t.range(), text);
+        d.message += ", found '" + t.text.str() + "'";
+      d.notes = std::move(notes);
+      diags_.report(std::move(d));
     }
-    throw SyntaxError{};
   }
 
   llvm::SMRange from(llvm::SMLoc start) const { return {start, last_end_}; }
 
-  // Error recovery: skip to the next definition.
-  void skip_to_top_level() {
-    advance();
+  // Error recovery: skip to the next definition (the failed one's first token at least).
+  void skip_to_top_level(size_t definition_start) {
+    if (pos_ == definition_start)
+      advance();
     while (!at(TokenKind::Eof) &&
            !(peek().starts_line && (at(TokenKind::KwBlock) || at(TokenKind::KwNetwork) ||
                                     at(TokenKind::KwImport))))
@@ -93,10 +106,11 @@ private:
   }
 
   // Error recovery inside a body: skip to the first token of a later line that can start a
-  // statement, or to the '}' that closes the body (brackets opened meanwhile are balanced).
-  void skip_to_statement() {
+  // statement, or to the '}' that closes the body (brackets opened meanwhile are balanced). A
+  // statement cut short by the end of its line (a missing ')') resumes at the next line.
+  void skip_to_statement(size_t statement_start) {
     int depth = 0;
-    bool moved = false;
+    bool moved = pos_ > statement_start;
     while (!at(TokenKind::Eof)) {
       const Token &t = peek();
       if (depth == 0 && moved && t.starts_line && starts_statement())
@@ -109,7 +123,7 @@ private:
           depth > 0)
         --depth;
       if (depth == 0 && t.starts_line && (t.is(TokenKind::KwBlock) || t.is(TokenKind::KwNetwork)))
-        throw SyntaxError{}; // the body was never closed
+        return; // the body was never closed: parse_body says so
       advance();
       moved = true;
     }
@@ -171,7 +185,9 @@ private:
       } while (accept(TokenKind::Comma));
     }
     expect(TokenKind::RParen, def.is_network ? "after the inputs" : "after the parameters");
+    int failed_before = failed_statements_;
     def.body = parse_body();
+    def.has_syntax_error = failed_statements_ != failed_before;
     def.range = from(start);
     return def;
   }
@@ -220,19 +236,42 @@ private:
 
   // body := '{' { statement } '}'
   std::vector<Stmt> parse_body() {
-    expect(TokenKind::LBrace, "to begin a body");
+    const Token &open = expect(TokenKind::LBrace, "to begin a body");
     std::vector<Stmt> body;
     while (!at(TokenKind::RBrace)) {
-      if (at(TokenKind::Eof))
-        fail("expected '}' to end the body");
+      // A definition cannot be inside a body: the '}' is missing. The body is kept as it is.
+      if (at(TokenKind::Eof) ||
+          (peek().starts_line && (at(TokenKind::KwBlock) || at(TokenKind::KwNetwork)))) {
+        report_at_next_token("expected '}' to end the body",
+                             {{open.loc(), "to match this '{'", {open.range()}}});
+        return body;
+      }
+      size_t start = pos_;
       try {
         body.push_back(parse_statement());
       } catch (SyntaxError) {
-        skip_to_statement();
+        ++failed_statements_;
+        if (std::optional<Stmt> damaged = damaged_assignment(start))
+          body.push_back(std::move(*damaged));
+        skip_to_statement(start);
       }
     }
     advance();
     return body;
+  }
+
+  // The statement from token `start` failed to parse; if it began 'name =', the name is still
+  // assigned (to a poisoned value), so later uses of it raise no "unknown name".
+  std::optional<Stmt> damaged_assignment(size_t start) const {
+    if (start + 1 >= tokens_.size() || !tokens_[start].is(TokenKind::Identifier) ||
+        !tokens_[start + 1].is(TokenKind::Assign))
+      return std::nullopt;
+    Stmt stmt;
+    stmt.kind = StmtKind::Assign;
+    stmt.target = tokens_[start].text.str();
+    stmt.target_range = tokens_[start].range();
+    stmt.range = stmt.target_range;
+    return stmt;
   }
 
   // --- statements -------------------------------------------------------------------------------
@@ -580,6 +619,7 @@ private:
   DiagnosticEngine &diags_;
   size_t pos_ = 0;
   int nesting_ = 0;
+  int failed_statements_ = 0; // statements that failed to parse, so far
   llvm::SMLoc last_end_;
 };
 

@@ -114,6 +114,25 @@ network n(a: [1, 2, 2]) { return f(a) }
   CHECK(p.module.definitions.size() == 2);
 }
 
+TEST_CASE("a statement that fails to parse still defines the name it assigns") {
+  Parsed p(R"(block f(x) {
+  y = conv2d(x, 64, 3
+  z = relu(y)
+  return z
+}
+block g(x) { return x }
+)");
+  const Definition &f = p.module.definitions[0];
+  CHECK(f.has_syntax_error);
+  REQUIRE(f.body.size() == 3);
+  CHECK(f.body[0].kind == StmtKind::Assign);
+  CHECK(f.body[0].target == "y");
+  CHECK(f.body[0].chains.empty()); // no value: the elaborator poisons it
+  // The ')' was missing at the end of the line: the next line is read, not skipped.
+  CHECK(f.body[1].target == "z");
+  CHECK_FALSE(p.module.definitions[1].has_syntax_error);
+}
+
 TEST_CASE("the right side of a pipe must be a call") {
   Parsed p("block f(x) { return x |> y }");
   CHECK(p.messages.find("1:26: error: the right side of '|>' must be a call") !=
