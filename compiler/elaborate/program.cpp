@@ -55,13 +55,14 @@ private:
       std::vector<Import> imports = program_.modules.back().imports;
       llvm::StringRef importer = diags_.source_mgr().getMemoryBuffer(id)->getBufferIdentifier();
       for (const Import &import : imports)
-        if (unsigned next = open_import(import, importer))
+        if (unsigned next = open_import(import, importer, diags_.is_library_buffer(id)))
           queue.push_back(next);
     }
   }
 
   // Returns the new buffer's id, or 0 when the import was read before or could not be found.
-  unsigned open_import(const Import &import, llvm::StringRef importer) {
+  // What the DSL library folder gives, or a library file imports, is library.
+  unsigned open_import(const Import &import, llvm::StringRef importer, bool importer_is_library) {
     std::string relative = import.path;
     std::replace(relative.begin(), relative.end(), '.', '/');
     relative += ".netc";
@@ -73,6 +74,7 @@ private:
     dirs.push_back(dsl_library_dir());
 
     for (const std::string &dir : dirs) {
+      bool library = importer_is_library || &dir == &dirs.back();
       llvm::SmallString<256> candidate(dir);
       llvm::sys::path::append(candidate, relative);
       if (!llvm::sys::fs::is_regular_file(candidate))
@@ -88,7 +90,10 @@ private:
                                        "': " + buffer.getError().message());
         return 0;
       }
-      return diags_.source_mgr().AddNewSourceBuffer(std::move(*buffer), import.range.Start);
+      unsigned id = diags_.source_mgr().AddNewSourceBuffer(std::move(*buffer), import.range.Start);
+      if (library)
+        diags_.mark_library_buffer(id);
+      return id;
     }
     diags_.error(rules::kImport, import.range, "cannot find '" + relative + "' for import '" + import.path +
                                    "' (looked in " + llvm::join(dirs, ", ") + ")");

@@ -52,10 +52,13 @@ Note origin_note(const Graph &graph, NodeId id, const Instantiation *from,
   if (common < origin_chain.size()) {
     const Instantiation *call = origin_chain[common];
     // A call that is the origin of the whole value reads best as "this call of 'block'".
+    // The layer's name differs in each instantiation; the same mistake folds without it.
     return {call->call_site.Start,
             fmt::format("{} has shape {}, from this call of '{}' ({}: {})", label, shape,
                         call->block, origin.name, what),
-            {call->call_site}};
+            {call->call_site},
+            fmt::format("{} has shape {}, from this call of '{}' ({})", label, shape,
+                        call->block, what)};
   }
   return {origin.range.Start, fmt::format("{} has shape {}, from this {}", label, shape, what),
           {origin.range}};

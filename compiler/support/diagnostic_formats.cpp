@@ -73,7 +73,7 @@ std::vector<ResolvedDiagnostic> resolve_diagnostics(const DiagnosticEngine &diag
     r.rule = std::string(d.rule);
     r.severity = folded.severity;
     r.message = d.message;
-    if (auto loc = resolve(sm, d.loc, d.ranges))
+    if (auto loc = resolve(sm, folded.loc, folded.ranges))
       r.location = *loc;
     for (const Note &note : folded.all_notes())
       r.notes.push_back({note.message, resolve(sm, note.loc, note.ranges)});

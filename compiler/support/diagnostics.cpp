@@ -29,13 +29,15 @@ llvm::SourceMgr::DiagKind kind_of(Severity severity) {
   return llvm::SourceMgr::DK_Error;
 }
 
-// The text that identifies "the same mistake": where it is and what it says, notes included (a
-// different operand trace is a different mistake).
-std::string fold_key(const Diagnostic &d) {
-  std::string key = fmt::format("{}|{}|{}", static_cast<int>(d.severity),
-                                static_cast<const void *>(d.loc.getPointer()), d.message);
-  for (const Note &note : d.notes)
-    key += fmt::format("|{}|{}", static_cast<const void *>(note.loc.getPointer()), note.message);
+// The text that identifies "the same mistake": where it is shown and what it says, notes
+// included (a different operand trace is a different mistake).
+std::string fold_key(const FoldedDiagnostic &f) {
+  std::string key =
+      fmt::format("{}|{}|{}", static_cast<int>(f.diagnostic->severity),
+                  static_cast<const void *>(f.loc.getPointer()), f.diagnostic->message);
+  for (const Note &note : f.notes)
+    key += fmt::format("|{}|{}", static_cast<const void *>(note.loc.getPointer()),
+                       note.fold_text.empty() ? note.message : note.fold_text);
   return key;
 }
 
@@ -64,6 +66,35 @@ void DiagnosticEngine::error(std::string_view rule, llvm::SMRange range, std::st
   report(std::move(d));
 }
 
+FoldedDiagnostic DiagnosticEngine::present(const Diagnostic &d, Severity severity) const {
+  FoldedDiagnostic f{&d, severity};
+  f.loc = d.loc;
+  f.ranges = d.ranges;
+  f.notes = d.notes;
+  for (const Instantiation *inst = d.instantiation.get(); inst; inst = inst->parent.get())
+    f.backtrace.push_back(inst);
+  auto in_library = [&](llvm::SMLoc loc) {
+    return loc.isValid() && is_library_buffer(source_mgr_.FindBufferContainingLoc(loc));
+  };
+  if (!in_library(d.loc))
+    return f;
+  auto user_call =
+      std::find_if(f.backtrace.begin(), f.backtrace.end(),
+                   [&](const Instantiation *inst) { return !in_library(inst->call_site.Start); });
+  if (user_call == f.backtrace.end())
+    return f;
+  const Instantiation &call = **user_call;
+  f.loc = call.call_site.Start;
+  f.ranges = {call.call_site};
+  f.notes.insert(
+      f.notes.begin(),
+      Note{d.loc, fmt::format("in '{}': {}", f.backtrace.front()->block, d.message), d.ranges});
+  // The call is the headline's place now; a repeat's iteration still deserves its note.
+  if (call.repeat_count == 0)
+    f.backtrace.erase(user_call);
+  return f;
+}
+
 std::vector<FoldedDiagnostic> DiagnosticEngine::fold() const {
   std::vector<FoldedDiagnostic> groups;
   std::map<std::string, size_t> group_of;
@@ -81,9 +112,10 @@ std::vector<FoldedDiagnostic> DiagnosticEngine::fold() const {
         break;
       }
     }
-    auto [it, inserted] = group_of.try_emplace(fold_key(d), groups.size());
+    FoldedDiagnostic folded = present(d, severity);
+    auto [it, inserted] = group_of.try_emplace(fold_key(folded), groups.size());
     if (inserted)
-      groups.push_back({&d, severity, 0});
+      groups.push_back(std::move(folded));
     else
       ++groups[it->second].more_instantiations;
   }
@@ -99,10 +131,8 @@ std::string FoldedDiagnostic::headline() const {
 }
 
 std::vector<Note> FoldedDiagnostic::all_notes() const {
-  std::vector<Note> notes = diagnostic->notes;
-  std::vector<const Instantiation *> chain;
-  for (const Instantiation *inst = diagnostic->instantiation.get(); inst; inst = inst->parent.get())
-    chain.push_back(inst);
+  std::vector<Note> notes = this->notes;
+  const std::vector<const Instantiation *> &chain = backtrace;
   for (size_t i = 0; i < chain.size(); ++i) {
     // Like clang's template backtrace: the innermost and outermost calls, not hundreds.
     if (chain.size() > kMaxBacktrace && i == kBacktraceHead) {
@@ -125,11 +155,10 @@ std::vector<Note> FoldedDiagnostic::all_notes() const {
 DiagnosticCounts DiagnosticEngine::flush(llvm::raw_ostream &os, bool colors) {
   DiagnosticCounts counts;
   for (const FoldedDiagnostic &folded : fold()) {
-    const Diagnostic *d = folded.diagnostic;
     counts.errors += folded.severity == Severity::Error;
     counts.warnings += folded.severity == Severity::Warning;
-    source_mgr_.PrintMessage(os, d->loc, kind_of(folded.severity), folded.headline(), d->ranges,
-                             {}, colors);
+    source_mgr_.PrintMessage(os, folded.loc, kind_of(folded.severity), folded.headline(),
+                             folded.ranges, {}, colors);
     for (const Note &note : folded.all_notes()) {
       if (note.loc.isValid())
         source_mgr_.PrintMessage(os, note.loc, llvm::SourceMgr::DK_Note, note.message,

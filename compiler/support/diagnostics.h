@@ -3,6 +3,10 @@
 // Diagnostics are collected, not printed at once: an error inside a block body is raised once per
 // instantiation of the block, and flush() folds identical ones into a single report that ends
 // "(and N more instantiations)".
+//
+// A mistake found inside a library block (netc's own dsl/, which the user does not edit) is
+// shown at the call in the user's files that led to it, the library line kept as a note: editors
+// and CI annotations point at a line the user can change.
 #pragma once
 
 #include "support/rules.h"
@@ -12,6 +16,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +30,9 @@ struct Note {
   llvm::SMLoc loc;
   std::string message;
   std::vector<llvm::SMRange> ranges;
+  // What makes two notes the same when diagnostics fold, if not the message: a layer name
+  // differs from one instantiation to the next, the mistake does not.
+  std::string fold_text;
 };
 
 struct Diagnostic {
@@ -44,11 +52,18 @@ struct DiagnosticCounts {
 };
 
 // One diagnostic as printed: identical ones from several instantiations folded into it, its
-// severity after the rule configuration.
+// severity after the rule configuration, its place moved out of the library.
 struct FoldedDiagnostic {
   const Diagnostic *diagnostic;
   Severity severity;
-  unsigned more_instantiations;
+  unsigned more_instantiations = 0;
+  // Where it is shown: the diagnostic's own place, or the user's call of the library block.
+  llvm::SMLoc loc;
+  std::vector<llvm::SMRange> ranges;
+  // The diagnostic's own notes, after the library line's note when it was moved.
+  std::vector<Note> notes;
+  // The block calls still to show, innermost first (those in the library, then the user's).
+  std::vector<const Instantiation *> backtrace;
 
   // The message as shown, a warning's flag included.
   std::string headline() const;
@@ -62,6 +77,10 @@ public:
   explicit DiagnosticEngine(llvm::SourceMgr &source_mgr) : source_mgr_(source_mgr) {}
 
   void set_rule_config(RuleConfig config) { config_ = std::move(config); }
+
+  // A buffer of netc's DSL library: mistakes inside it are shown at the user's call.
+  void mark_library_buffer(unsigned buffer_id) { library_buffers_.insert(buffer_id); }
+  bool is_library_buffer(unsigned buffer_id) const { return library_buffers_.count(buffer_id); }
 
   void report(Diagnostic diagnostic);
   void error(std::string_view rule, llvm::SMRange range, std::string message);
@@ -93,7 +112,10 @@ private:
   llvm::SourceMgr &source_mgr_;
   std::vector<Diagnostic> pending_;
   RuleConfig config_;
+  std::set<unsigned> library_buffers_;
   unsigned error_count_ = 0;
+
+  FoldedDiagnostic present(const Diagnostic &d, Severity severity) const;
 };
 
 // Renders "file:line:col" for a location (used in notes that mention a place in text).

@@ -83,3 +83,44 @@ TEST_CASE("rule levels: warnings name their flag, can be turned off or into erro
   CHECK(bad.apply_flag("error=no-such-rule") ==
         std::optional<std::string>("unknown rule 'no-such-rule' (netc rules lists them)"));
 }
+
+TEST_CASE("a mistake inside a library block is shown at the user's call") {
+  llvm::SourceMgr sm;
+  sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy("x = lib_block(y)\n", "user.netc"),
+                        llvm::SMLoc());
+  sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy("bad line\nlib_inner()\n", "lib.netc"),
+                        llvm::SMLoc());
+  const char *user = sm.getMemoryBuffer(1)->getBufferStart();
+  const char *lib = sm.getMemoryBuffer(2)->getBufferStart();
+  auto at = [](const char *p) { return llvm::SMLoc::getFromPointer(p); };
+  DiagnosticEngine diags(sm);
+  diags.mark_library_buffer(2);
+
+  // user.netc calls lib_block, whose body (in lib.netc) calls lib_inner, where the mistake is.
+  auto outer = std::make_shared<Instantiation>();
+  outer->block = "lib_block";
+  outer->call_site = {at(user + 4), at(user + 16)};
+  auto inner = std::make_shared<Instantiation>();
+  inner->block = "lib_inner";
+  inner->call_site = {at(lib + 9), at(lib + 20)};
+  inner->parent = outer;
+  Diagnostic d;
+  d.loc = at(lib);
+  d.ranges = {{at(lib), at(lib + 3)}};
+  d.message = "bad";
+  d.instantiation = inner;
+  diags.report(d);
+
+  std::vector<FoldedDiagnostic> folded = diags.fold();
+  REQUIRE(folded.size() == 1);
+  CHECK(folded[0].loc == at(user + 4));
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  diags.flush(os);
+  os.flush();
+  CHECK(out.find("user.netc:1:5: error: bad\n") != std::string::npos);
+  CHECK(out.find("lib.netc:1:1: note: in 'lib_inner': bad\n") != std::string::npos);
+  CHECK(out.find("lib.netc:2:1: note: in 'lib_inner', called here\n") != std::string::npos);
+  // The user's call is the error's place now, not a note.
+  CHECK(out.find("note: in 'lib_block'") == std::string::npos);
+}
