@@ -692,6 +692,24 @@ private:
       }
       positional.push_back(eval(*arg.value, frame));
     }
+    // "'conv_unit' takes 2 to 3 arguments, 4 given", the piped value counted as the first.
+    auto counts = [&] {
+      size_t required = 0, most = 0;
+      bool variadic = false;
+      for (const ParamInfo &param : params) {
+        required += param.required && !param.variadic;
+        most += !param.variadic;
+        variadic |= param.variadic;
+      }
+      size_t given = positional.size();
+      for (const Arg &arg : call.args)
+        given += !arg.name.empty();
+      std::string takes = variadic            ? fmt::format("at least {}", required)
+                          : required == most ? std::to_string(most)
+                                             : fmt::format("{} to {}", required, most);
+      return fmt::format("'{}' takes {} argument{}, {} given", call.text, takes,
+                         !variadic && most == 1 ? "" : "s", given);
+    };
     size_t p = 0;
     for (Value &v : positional) {
       poisoned |= v.is_poison();
@@ -700,7 +718,7 @@ private:
         continue;
       }
       if (p >= params.size()) {
-        report(v.range, fmt::format("too many arguments: {} takes {}", call.text, signature()));
+        report(v.range, fmt::format("too many arguments: {}: {}", counts(), signature()));
         return std::nullopt;
       }
       b.ranges[p] = v.range;
@@ -730,8 +748,8 @@ private:
     }
     for (size_t i = 0; i < params.size(); ++i) {
       if (params[i].required && !params[i].variadic && !b.values[i]) {
-        report(call.range, fmt::format("missing argument '{}' in call to {}", params[i].name,
-                                       signature()));
+        report(call.range, fmt::format("missing argument '{}': {}: {}", params[i].name,
+                                       counts(), signature()));
         return std::nullopt;
       }
     }

@@ -149,9 +149,11 @@ network net(image: [3, 4, 4]) {
   CHECK(contains(r.diagnostics, "4:27: error: conv2d has no parameter 'strid' (did you mean "
                                 "'stride'?); it takes conv2d(x, filters, kernel, stride, pad, "
                                 "dilation, groups, bias, in_channels)"));
-  CHECK(contains(r.diagnostics, "5:7: error: missing argument 'n' in call to f(x, n)"));
+  CHECK(contains(r.diagnostics,
+                 "5:7: error: missing argument 'n': 'f' takes 2 arguments, 1 given: f(x, n)"));
   CHECK(contains(r.diagnostics, "note: 'f' is defined here"));
-  CHECK(contains(r.diagnostics, "6:19: error: too many arguments: f takes f(x, n)"));
+  CHECK(contains(r.diagnostics,
+                 "6:19: error: too many arguments: 'f' takes 2 arguments, 3 given: f(x, n)"));
   CHECK(contains(r.diagnostics, "7:21: error: argument 'filters' of conv2d must be an int, not "
                                 "a string"));
   CHECK(contains(r.diagnostics, "8:7: error: unknown operation or block 'conv2b'; did you mean "
