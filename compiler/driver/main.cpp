@@ -115,6 +115,10 @@ cl::list<std::string> warning_flags("W",
                                     cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
 cl::opt<bool> werror("werror", cl::desc("Treat every warning as an error"),
                      cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
+cl::opt<unsigned> error_limit("ferror-limit",
+                              cl::desc("Stop after N errors (default 20; 0: no limit)"),
+                              cl::value_desc("N"), cl::init(netc::kDefaultErrorLimit),
+                              cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
 
 cl::opt<std::string> input_sizes(
     "input-sizes", cl::ValueOptional,
@@ -174,6 +178,7 @@ netc::CompileOptions compile_options() {
   options.network = network_name;
   options.pipeline.print_after_all = print_after_all;
   options.pipeline.time_passes = time_passes;
+  options.error_limit = error_limit;
   return options;
 }
 
@@ -242,6 +247,8 @@ int run_check() {
       warnings += d.severity == netc::Severity::Warning;
       report.push_back(std::move(d));
     }
+    if (file.diags->error_limit_reached()) // the report on stdout stays valid JSON or SARIF
+      netc::print_error_limit_reached(llvm::errs(), use_colors());
     file.diags->clear();
   }
   if (format == Format::Json)
