@@ -64,18 +64,20 @@ SourceFile read_source_file(llvm::StringRef path) {
   return {std::move(*buffer), ""};
 }
 
-std::optional<EncodingProblem> find_encoding_problem(llvm::StringRef text) {
+std::optional<TextProblem> find_text_problem(llvm::StringRef text) {
+  if (text.size() > kMaxSourceBytes)
+    return TextProblem{0, too_large(text.size())};
   if (const char *encoding = wide_encoding(text))
-    return EncodingProblem{0, fmt::format("file is {}; netc reads UTF-8", encoding)};
+    return TextProblem{0, fmt::format("file is {}; netc reads UTF-8", encoding)};
   if (size_t nul = text.find('\0'); nul != llvm::StringRef::npos)
-    return EncodingProblem{nul, fmt::format("file is not text: NUL byte at offset {}", nul)};
+    return TextProblem{nul, fmt::format("file is not text: NUL byte at offset {}", nul)};
   const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.begin());
   const auto *end = reinterpret_cast<const llvm::UTF8 *>(text.end());
   const llvm::UTF8 *at = begin + utf8_bom_length(text);
   if (llvm::isLegalUTF8String(&at, end))
     return std::nullopt;
-  return EncodingProblem{static_cast<size_t>(at - begin),
-                         fmt::format("invalid UTF-8 (byte 0x{:02X}); netc reads UTF-8", *at)};
+  return TextProblem{static_cast<size_t>(at - begin),
+                     fmt::format("invalid UTF-8 (byte 0x{:02X}); netc reads UTF-8", *at)};
 }
 
 } // namespace netc

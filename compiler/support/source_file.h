@@ -20,20 +20,21 @@ struct SourceFile {
   std::string error;                          // why not: "not a regular file", ...
 };
 
-// Reads `path` as DSL source, a UTF-8 byte-order mark removed. The encoding is not checked here:
-// find_encoding_problem() reports it with a location.
+// Reads `path` as DSL source, a UTF-8 byte-order mark removed. The text is not checked here:
+// find_text_problem() reports its problems with a location.
 SourceFile read_source_file(llvm::StringRef path);
 
 // 3 if `text` starts with a UTF-8 byte-order mark, else 0.
 size_t utf8_bom_length(llvm::StringRef text);
 
-struct EncodingProblem {
+struct TextProblem {
   size_t offset; // where in the text
   std::string message;
 };
 
-// The first reason `text` is not UTF-8 source, if any: a UTF-16 or UTF-32 encoding (seen by its
-// byte-order mark or by the NUL bytes of its first characters), a NUL byte, invalid UTF-8.
-std::optional<EncodingProblem> find_encoding_problem(llvm::StringRef text);
+// The first reason `text` is not DSL source, if any: over kMaxSourceBytes (an import is read
+// before it is lexed), a UTF-16 or UTF-32 encoding (seen by its byte-order mark or by the NUL
+// bytes of its first characters), a NUL byte, invalid UTF-8.
+std::optional<TextProblem> find_text_problem(llvm::StringRef text);
 
 } // namespace netc

@@ -92,8 +92,9 @@ public:
 
   std::vector<Token> run() {
     std::vector<Token> tokens;
-    // Text that is not UTF-8 (UTF-16, a binary file) gets one error, not one per byte.
-    if (std::optional<EncodingProblem> problem = find_encoding_problem(buf_)) {
+    // Text that is not UTF-8 (UTF-16, a binary file) gets one error, not one per byte; so does
+    // an imported file over the size limit (the main file is refused before it is read).
+    if (std::optional<TextProblem> problem = find_text_problem(buf_)) {
       diags_.error(rules::kSyntax, llvm::SMLoc::getFromPointer(buf_.data() + problem->offset),
                    problem->message);
       pos_ = buf_.size();

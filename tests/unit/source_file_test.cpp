@@ -7,7 +7,7 @@ using namespace netc;
 namespace {
 
 std::string problem_of(llvm::StringRef text) {
-  std::optional<EncodingProblem> p = find_encoding_problem(text);
+  std::optional<TextProblem> p = find_text_problem(text);
   return p ? std::to_string(p->offset) + ": " + p->message : "none";
 }
 
@@ -44,6 +44,13 @@ TEST_CASE("binary bytes and invalid UTF-8 are found where they first are") {
   CHECK(problem_of("ab\xE9 c") == "2: invalid UTF-8 (byte 0xE9); netc reads UTF-8");
   CHECK(problem_of("ab\xC3") == "2: invalid UTF-8 (byte 0xC3); netc reads UTF-8"); // cut short
   CHECK(problem_of("\xEF\xBB\xBF\xFF") == "3: invalid UTF-8 (byte 0xFF); netc reads UTF-8");
+}
+
+TEST_CASE("text over the size limit is refused before its encoding is looked at") {
+  std::string huge(kMaxSourceBytes + 1, '\0');
+  CHECK(problem_of(huge) ==
+        "0: file is 16777217 bytes; netc reads at most 16 MiB (16777216 bytes)");
+  CHECK(problem_of(std::string(kMaxSourceBytes, ' ')) == "none");
 }
 
 TEST_CASE("read_source_file refuses what is not a regular file") {
