@@ -2,6 +2,7 @@
 
 #include "analysis/input_sizes.h"
 #include "checks/unused.h"
+#include "support/source_file.h"
 
 #include <fmt/format.h>
 
@@ -62,12 +63,19 @@ void elaborate_networks(CompiledFile &file, const CompileOptions &options) {
 CompiledFile compile_file(const std::string &path, const CompileOptions &options) {
   CompiledFile file;
   apply_config(file, path, options);
+  file.diags->set_error_limit(options.error_limit);
   file.source_mgr->setIncludeDirs(options.load.include_dirs);
-  file.readable = load_program(path, options.load, *file.diags, file.program);
-  if (file.readable) {
-    check_unused(file.program, *file.diags);
-    elaborate_networks(file, options);
+  // Read here, not by load_program: read_source_file refuses FIFOs, devices and huge files.
+  SourceFile source = read_source_file(path);
+  if (!source.buffer) {
+    llvm::errs() << "netc: error: cannot read '" << path << "': " << source.error << "\n";
+    file.readable = false;
+    return file;
   }
+  load_program_from_buffer(source.buffer->getBuffer(), path, options.load, *file.diags,
+                           file.program);
+  check_unused(file.program, *file.diags);
+  elaborate_networks(file, options);
   return file;
 }
 
@@ -75,6 +83,7 @@ CompiledFile compile_buffer(llvm::StringRef text, llvm::StringRef name,
                             const CompileOptions &options) {
   CompiledFile file;
   file.diags->set_rule_config(options.rules);
+  file.diags->set_error_limit(options.error_limit);
   load_program_from_buffer(text, name, options.load, *file.diags, file.program);
   check_unused(file.program, *file.diags);
   elaborate_networks(file, options);

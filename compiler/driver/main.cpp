@@ -22,6 +22,7 @@
 #include <llvm/Support/Path.h>
 #include <llvm/Support/Program.h>
 #include <llvm/Support/InitLLVM.h>
+#include <llvm/Support/Signals.h>
 #include <llvm/Support/WithColor.h>
 #include <llvm/Support/raw_ostream.h>
 
@@ -114,6 +115,10 @@ cl::list<std::string> warning_flags("W",
                                     cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
 cl::opt<bool> werror("werror", cl::desc("Treat every warning as an error"),
                      cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
+cl::opt<unsigned> error_limit("ferror-limit",
+                              cl::desc("Stop after N errors (default 20; 0: no limit)"),
+                              cl::value_desc("N"), cl::init(netc::kDefaultErrorLimit),
+                              cl::sub(*cl::AllSubCommands), cl::cat(netc_category));
 
 cl::opt<std::string> input_sizes(
     "input-sizes", cl::ValueOptional,
@@ -173,6 +178,7 @@ netc::CompileOptions compile_options() {
   options.network = network_name;
   options.pipeline.print_after_all = print_after_all;
   options.pipeline.time_passes = time_passes;
+  options.error_limit = error_limit;
   return options;
 }
 
@@ -241,6 +247,8 @@ int run_check() {
       warnings += d.severity == netc::Severity::Warning;
       report.push_back(std::move(d));
     }
+    if (file.diags->error_limit_reached()) // the report on stdout stays valid JSON or SARIF
+      netc::print_error_limit_reached(llvm::errs(), use_colors());
     file.diags->clear();
   }
   if (format == Format::Json)
@@ -492,16 +500,51 @@ int run_network() {
   return kExitErrors;
 }
 
+// When the reader of stdout goes away (`netc lower x.netc | head`), netc stops quietly with
+// success, as `git log | head` does; LLVM's default would exit 74 and fail a `set -o pipefail`
+// script. SIGPIPE ends netc here; where SIGPIPE is ignored, writes fail with EPIPE instead and
+// main() or the fatal error handler (for exits inside LLVM, as after --help) sees that.
+[[noreturn]] void exit_on_closed_pipe() { std::_Exit(kExitClean); }
+
+bool is_closed_pipe(std::error_code ec) { return ec == std::errc::broken_pipe; }
+
 void fatal_error_handler(void *, const char *reason, bool) {
+  std::string closed_pipe = "IO failure on output stream: " +
+                            std::make_error_code(std::errc::broken_pipe).message();
+  if (reason == closed_pipe)
+    exit_on_closed_pipe();
   llvm::errs() << "netc: internal error: " << reason << "\n";
   std::_Exit(kExitUsage);
 }
+
+// The exit status once stdout is flushed: `rc`, unless stdout could not be written.
+int finish_stdout(int rc) {
+  llvm::raw_fd_ostream &out = llvm::outs();
+  out.flush();
+  if (!out.has_error())
+    return rc;
+  std::error_code ec = out.error();
+  out.clear_error();
+  if (is_closed_pipe(ec))
+    return rc;
+  llvm::errs() << "netc: error: cannot write to standard output: " << ec.message() << "\n";
+  return rc == kExitClean ? kExitErrors : rc;
+}
+
+int run_netc(int argc, char **argv);
 
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  llvm::sys::SetOneShotPipeSignalFunction(exit_on_closed_pipe);
   llvm::install_fatal_error_handler(fatal_error_handler);
+  return finish_stdout(run_netc(argc, argv));
+}
+
+namespace {
+
+int run_netc(int argc, char **argv) {
   cl::HideUnrelatedOptions({&netc_category, &netc::codegen_option_category()});
   cl::SetVersionPrinter([](llvm::raw_ostream &os) { os << "netc 0.1.0 (front end)\n"; });
   std::string usage_errors;
@@ -567,3 +610,5 @@ int main(int argc, char **argv) {
   llvm::errs() << "netc: error: no command given; try 'netc check FILE' or 'netc --help'\n";
   return kExitUsage;
 }
+
+} // namespace

@@ -1,6 +1,9 @@
 #include "support/diagnostics.h"
 
 #include "ir/instantiation.h"
+#include "support/source_excerpt.h"
+
+#include <llvm/Support/WithColor.h>
 
 #include <fmt/format.h>
 
@@ -46,7 +49,27 @@ std::string fold_key(const FoldedDiagnostic &f) {
 void DiagnosticEngine::report(Diagnostic diagnostic) {
   if (diagnostic.severity == Severity::Error)
     ++error_count_;
+  if (limit_reached_)
+    return;
+  // Errors as they will be printed: after the rule configuration, identical ones folded.
+  if (error_limit_ != 0 && diagnostic.severity != Severity::Note &&
+      config_.level_of(diagnostic.rule) == RuleLevel::Error) {
+    std::string key = fold_key(present(diagnostic, Severity::Error));
+    if (!kept_errors_.count(key)) {
+      if (kept_errors_.size() >= error_limit_) {
+        limit_reached_ = true;
+        return;
+      }
+      kept_errors_.insert(std::move(key));
+    }
+  }
   pending_.push_back(std::move(diagnostic));
+}
+
+void DiagnosticEngine::clear() {
+  pending_.clear();
+  kept_errors_.clear();
+  limit_reached_ = false;
 }
 
 void DiagnosticEngine::sort_since(size_t mark) {
@@ -157,18 +180,26 @@ DiagnosticCounts DiagnosticEngine::flush(llvm::raw_ostream &os, bool colors) {
   for (const FoldedDiagnostic &folded : fold()) {
     counts.errors += folded.severity == Severity::Error;
     counts.warnings += folded.severity == Severity::Warning;
-    source_mgr_.PrintMessage(os, folded.loc, kind_of(folded.severity), folded.headline(),
-                             folded.ranges, {}, colors);
+    print_source_message(source_mgr_, os, folded.loc, kind_of(folded.severity), folded.headline(),
+                         folded.ranges, colors);
     for (const Note &note : folded.all_notes()) {
       if (note.loc.isValid())
-        source_mgr_.PrintMessage(os, note.loc, llvm::SourceMgr::DK_Note, note.message,
-                                 note.ranges, {}, colors);
+        print_source_message(source_mgr_, os, note.loc, llvm::SourceMgr::DK_Note, note.message,
+                             note.ranges, colors);
       else
-        os << "note: " << note.message << "\n";
+        os << "note: " << without_control_characters(note.message) << "\n";
     }
   }
-  pending_.clear();
+  if (limit_reached_)
+    print_error_limit_reached(os, colors);
+  clear();
   return counts;
+}
+
+void print_error_limit_reached(llvm::raw_ostream &os, bool colors) {
+  llvm::ColorMode mode = colors ? llvm::ColorMode::Auto : llvm::ColorMode::Disable;
+  llvm::WithColor(os, llvm::raw_ostream::RED, /*Bold=*/true, /*BG=*/false, mode) << "fatal error: ";
+  os << "too many errors emitted, stopping now [-ferror-limit=]\n";
 }
 
 std::string describe_instantiation(const Instantiation &inst) {

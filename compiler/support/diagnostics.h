@@ -72,11 +72,20 @@ struct FoldedDiagnostic {
   std::vector<Note> all_notes() const;
 };
 
+// Errors shown before "too many errors emitted, stopping now", as clang's -ferror-limit.
+inline constexpr unsigned kDefaultErrorLimit = 20;
+
 class DiagnosticEngine {
 public:
   explicit DiagnosticEngine(llvm::SourceMgr &source_mgr) : source_mgr_(source_mgr) {}
 
   void set_rule_config(RuleConfig config) { config_ = std::move(config); }
+  // At most `limit` different errors are kept (0: no limit); once one more is reported, every
+  // later diagnostic is dropped, so random bytes cannot fill memory with errors.
+  void set_error_limit(unsigned limit) { error_limit_ = limit; }
+  // True once an error beyond the limit was dropped: the lexer stops then, and flush() ends
+  // with the "too many errors" line.
+  bool error_limit_reached() const { return limit_reached_; }
 
   // A buffer of netc's DSL library: mistakes inside it are shown at the user's call.
   void mark_library_buffer(unsigned buffer_id) { library_buffers_.insert(buffer_id); }
@@ -100,9 +109,10 @@ public:
   // The collected diagnostics in the order first raised, identical ones folded, rules applied
   // (diagnostics of rules turned off left out). Valid until flush() or clear().
   std::vector<FoldedDiagnostic> fold() const;
-  // Prints fold() clang-style and forgets the diagnostics. Returns what was printed.
+  // Prints fold() clang-style and forgets the diagnostics. Returns what was printed. Source lines
+  // are shown safely: control characters as '?', long lines cut to a window around the caret.
   DiagnosticCounts flush(llvm::raw_ostream &os, bool colors = false);
-  void clear() { pending_.clear(); }
+  void clear();
   // What was reported and not yet flushed, unfolded (`netc graph` marks failed nodes with it).
   const std::vector<Diagnostic> &pending() const { return pending_; }
 
@@ -114,9 +124,15 @@ private:
   RuleConfig config_;
   std::set<unsigned> library_buffers_;
   unsigned error_count_ = 0;
+  unsigned error_limit_ = 0;
+  std::set<std::string> kept_errors_; // fold keys of the errors kept, for the limit
+  bool limit_reached_ = false;
 
   FoldedDiagnostic present(const Diagnostic &d, Severity severity) const;
 };
+
+// "fatal error: too many errors emitted, stopping now [-ferror-limit=]", clang's words.
+void print_error_limit_reached(llvm::raw_ostream &os, bool colors = false);
 
 // Renders "file:line:col" for a location (used in notes that mention a place in text).
 std::string describe_location(const llvm::SourceMgr &source_mgr, llvm::SMLoc loc);

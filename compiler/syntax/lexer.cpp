@@ -1,7 +1,10 @@
 #include "syntax/lexer.h"
 
+#include "support/source_file.h"
+
 #include <llvm/ADT/StringSwitch.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace netc {
@@ -89,9 +92,18 @@ public:
 
   std::vector<Token> run() {
     std::vector<Token> tokens;
+    // Text that is not UTF-8 (UTF-16, a binary file) gets one error, not one per byte; so does
+    // an imported file over the size limit (the main file is refused before it is read).
+    if (std::optional<TextProblem> problem = find_text_problem(buf_)) {
+      diags_.error(rules::kSyntax, llvm::SMLoc::getFromPointer(buf_.data() + problem->offset),
+                   problem->message);
+      pos_ = buf_.size();
+    }
+    pos_ = std::max(pos_, utf8_bom_length(buf_));
     for (;;) {
       skip_space_and_comments();
-      if (pos_ >= buf_.size()) {
+      // Past the error limit nothing more is reported: the rest is not worth the memory.
+      if (pos_ >= buf_.size() || diags_.error_limit_reached()) {
         tokens.push_back({TokenKind::Eof, buf_.substr(buf_.size(), 0)});
         return tokens;
       }

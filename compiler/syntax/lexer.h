@@ -9,7 +9,9 @@
 
 namespace netc {
 
-// Lexes the whole buffer. Unreadable characters become Error tokens, reported once each.
+// Lexes the whole buffer. Unreadable characters become Error tokens, reported once each. A
+// buffer that is not UTF-8 text gets one error and no tokens; a UTF-8 byte-order mark is skipped.
+// Lexing stops once the engine's error limit is reached.
 std::vector<Token> lex(llvm::StringRef buffer, DiagnosticEngine &diags);
 
 } // namespace netc
