@@ -165,7 +165,7 @@ int main(int argc, char **argv) {
 
   w2[4] = std::numeric_limits<float>::quiet_NaN();
   std::string nan = write("nan.safetensors", {});
-  expect_error("NaN weight", "tensor 'conv2d_1.weight' holds NaN at element 4",
+  expect_error("NaN weight", "<weights in memory>: tensor 'conv2d_1.weight' holds NaN at element 4",
                [&] { netc::Robust net(nan.data(), nan.size()); });
   std::printf("%d failure(s)\n", failures);
   return failures != 0;
