@@ -14,7 +14,7 @@ std::string shape_list(const TensorType &t) {
 }
 
 std::string quoted_or_null(const std::string &s) {
-  return s.empty() ? "nullptr" : "\"" + s + "\"";
+  return s.empty() ? "nullptr" : cpp_string_literal(s);
 }
 
 void write_shape_constants(CodeWriter &w, const KernelList &list) {
@@ -22,10 +22,11 @@ void write_shape_constants(CodeWriter &w, const KernelList &list) {
   auto shape_constant = [&](const std::string &name, const TensorType &t) {
     w.line("static constexpr std::array<std::int64_t, {}> {}{{{}}};", t.rank, name, shape_list(t));
   };
-  for (const NamedValue &in : list.inputs)
-    shape_constant("k" + class_name(in.name) + "Shape", list.values[in.value].type);
-  for (const NamedValue &out : list.outputs)
-    shape_constant("k" + class_name(out.name) + "Shape", list.values[out.value].type);
+  CppNames names = cpp_names(list);
+  for (size_t i = 0; i < list.inputs.size(); ++i)
+    shape_constant(names.input_shapes[i], list.values[list.inputs[i].value].type);
+  for (size_t i = 0; i < list.outputs.size(); ++i)
+    shape_constant(names.output_shapes[i], list.values[list.outputs[i].value].type);
   if (list.inputs.size() == 1)
     shape_constant("kInputShape", list.values[list.inputs[0].value].type);
   if (list.outputs.size() == 1)
@@ -54,7 +55,7 @@ void write_tensor_table(CodeWriter &w, const KernelList &list) {
     std::string dims;
     for (int64_t d : t.shape)
       dims += (dims.empty() ? "" : ", ") + std::to_string(d);
-    w.line("{{\"{}\", {}, {{{}}}}},", t.name, t.shape.size(), dims);
+    w.line("{{{}, {}, {{{}}}}},", cpp_string_literal(t.name), t.shape.size(), dims);
   }
   w.close("};");
   w.line();

@@ -13,7 +13,7 @@ namespace netc {
 // "1, 3, 299, 299": a shape as the body of a braced list.
 std::string shape_list(const TensorType &t);
 
-// A C++ string literal of a tensor name, or nullptr for none.
+// A C++ string literal of a tensor name (escaped), or nullptr for none.
 std::string quoted_or_null(const std::string &s);
 
 // The public constants every generated class has: kBatch, k<Name>Shape per input and output,

@@ -25,12 +25,13 @@ std::string launch_literal(const cuda::Launch &g) {
 class CudaEmitter {
 public:
   CudaEmitter(const KernelList &list, const CudaEmitOptions &options)
-      : list_(list), options_(options), class_(class_name(list.network)),
+      : list_(list), options_(options), class_(cpp_names(list).class_name),
         detail_(list.network + "_kernels"), plan_(plan_cuda_launches(list, options.precision)) {
-    for (const NamedValue &in : list.inputs)
-      io_names_[in.value] = parameter_name(in.name);
-    for (const NamedValue &out : list.outputs)
-      io_names_[out.value] = parameter_name(out.name);
+    CppNames names = cpp_names(list);
+    for (size_t i = 0; i < list.inputs.size(); ++i)
+      io_names_[list.inputs[i].value] = names.inputs[i];
+    for (size_t i = 0; i < list.outputs.size(); ++i)
+      io_names_[list.outputs[i].value] = names.outputs[i];
     for (const LayoutConversion &c : plan_.conversions)
       scratch_[c.value] = c.scratch;
     int slot = 0;

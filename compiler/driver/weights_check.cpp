@@ -20,6 +20,18 @@ void check_network_weights(const SafetensorsFile &file, const Graph &graph) {
       specs.push_back(spec);
     }
   check_tensors(file, specs.data(), specs.size());
+  // read_f32 refuses a NaN or an infinity, so embedded weights are refused when emitting, as
+  // the generated class would refuse them when loading.
+  std::vector<float> values;
+  for (const TensorSpec &spec : specs) {
+    const TensorInfo &t = *file.find(spec.name);
+    values.resize(t.size_bytes / sizeof(float));
+    try {
+      read_f32(t, values.data());
+    } catch (const Error &e) {
+      throw Error(file.label() + ": " + e.what());
+    }
+  }
 }
 
 } // namespace netc

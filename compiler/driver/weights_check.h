@@ -8,7 +8,8 @@
 
 namespace netc {
 
-// Throws netc::Error listing every missing, extra or mis-shaped tensor (check_tensors).
+// Throws netc::Error listing every missing, extra or mis-shaped tensor (check_tensors), or
+// naming a non-finite weight (read_f32).
 void check_network_weights(const SafetensorsFile &file, const Graph &graph);
 
 } // namespace netc

@@ -1,5 +1,6 @@
 #include "support/json_writer.h"
 
+#include <llvm/Support/ConvertUTF.h>
 #include <llvm/Support/Format.h>
 
 #include <cassert>
@@ -61,9 +62,23 @@ void JsonWriter::value(bool flag) {
   os_ << (flag ? "true" : "false");
 }
 
+// JSON must be UTF-8: a byte that starts no well-formed sequence (a name in Latin-1, a cut
+// sequence) is written as U+FFFD, the replacement character, and the text goes on after it.
 void JsonWriter::write_string(std::string_view text) {
   os_ << '"';
-  for (unsigned char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      auto *p = reinterpret_cast<const llvm::UTF8 *>(text.data() + i);
+      size_t n = llvm::getNumBytesForUTF8(c);
+      if (i + n <= text.size() && llvm::isLegalUTF8Sequence(p, p + n)) {
+        os_ << text.substr(i, n);
+        i += n - 1;
+      } else {
+        os_ << "\\ufffd";
+      }
+      continue;
+    }
     switch (c) {
     case '"': os_ << "\\\""; break;
     case '\\': os_ << "\\\\"; break;

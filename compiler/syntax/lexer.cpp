@@ -2,7 +2,9 @@
 
 #include "support/source_file.h"
 
+#include <fmt/format.h>
 #include <llvm/ADT/StringSwitch.h>
+#include <llvm/Support/ConvertUTF.h>
 
 #include <algorithm>
 #include <cctype>
@@ -230,17 +232,33 @@ private:
     return make(is_float ? TokenKind::Float : TokenKind::Integer, start);
   }
 
-  // STRING := '"' { any character but '"' and newline } '"'
+  // STRING := '"' { any UTF-8 character but '"' and control characters } '"'
+  // (strings become layer names, which go into JSON, generated code and weights files).
   Token string(size_t start) {
     ++pos_;
-    while (pos_ < buf_.size() && buf_[pos_] != '"' && buf_[pos_] != '\n')
-      ++pos_;
+    while (pos_ < buf_.size() && buf_[pos_] != '"' && buf_[pos_] != '\n') {
+      auto c = static_cast<unsigned char>(buf_[pos_]);
+      size_t n = c < 0x80 ? 1 : llvm::getNumBytesForUTF8(c);
+      auto *p = reinterpret_cast<const llvm::UTF8 *>(buf_.data() + pos_);
+      const char *problem = c < 0x20 || c == 0x7f ? "a control character"
+                            : c >= 0x80 && (pos_ + n > buf_.size() ||
+                                            !llvm::isLegalUTF8Sequence(p, p + n))
+                                ? "invalid UTF-8"
+                                : nullptr;
+      if (problem) {
+        diags_.error(rules::kSyntax, llvm::SMLoc::getFromPointer(buf_.data() + pos_),
+                     fmt::format("{} (byte 0x{:02x}) in a string", problem, c));
+        n = 1;
+      }
+      pos_ += n;
+    }
     if (pos_ >= buf_.size() || buf_[pos_] != '"') {
       Token bad = make(TokenKind::Error, start);
       diags_.error(rules::kSyntax, bad.loc(), "unterminated string");
       return bad;
     }
     ++pos_;
+    // Still a string (the error is reported), so the parse goes on without follow-on errors.
     return make(TokenKind::String, start);
   }
 

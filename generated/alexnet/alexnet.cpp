@@ -93,7 +93,9 @@ Alexnet::Alexnet(const std::string &weights_path) : Alexnet(SafetensorsFile::ope
 Alexnet::Alexnet(const void *weights, std::size_t size)
     : Alexnet(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Alexnet::Alexnet(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Alexnet::Alexnet(const SafetensorsFile &file)
+    : arena_(kArenaFloats, "alexnet: the activation arena"),
+      weights_(kWeightFloats, "alexnet: the packed weights") {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, k0, 64, 363, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -585,7 +585,9 @@ Googlenet::Googlenet(const std::string &weights_path) : Googlenet(SafetensorsFil
 Googlenet::Googlenet(const void *weights, std::size_t size)
     : Googlenet(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Googlenet::Googlenet(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Googlenet::Googlenet(const SafetensorsFile &file)
+    : arena_(kArenaFloats, "googlenet: the activation arena"),
+      weights_(kWeightFloats, "googlenet: the packed weights") {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.conv.weight", nullptr, "conv1.bn", 0.001, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

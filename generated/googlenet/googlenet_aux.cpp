@@ -631,7 +631,9 @@ GooglenetAux::GooglenetAux(const std::string &weights_path) : GooglenetAux(Safet
 GooglenetAux::GooglenetAux(const void *weights, std::size_t size)
     : GooglenetAux(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-GooglenetAux::GooglenetAux(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+GooglenetAux::GooglenetAux(const SafetensorsFile &file)
+    : arena_(kArenaFloats, "googlenet_aux: the activation arena"),
+      weights_(kWeightFloats, "googlenet_aux: the packed weights") {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.conv.weight", nullptr, "conv1.bn", 0.001, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

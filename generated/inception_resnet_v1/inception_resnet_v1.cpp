@@ -1135,7 +1135,9 @@ InceptionResnetV1::InceptionResnetV1(const std::string &weights_path) : Inceptio
 InceptionResnetV1::InceptionResnetV1(const void *weights, std::size_t size)
     : InceptionResnetV1(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-InceptionResnetV1::InceptionResnetV1(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+InceptionResnetV1::InceptionResnetV1(const SafetensorsFile &file)
+    : arena_(kArenaFloats, "inception_resnet_v1: the activation arena"),
+      weights_(kWeightFloats, "inception_resnet_v1: the packed weights") {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"stem.conv2d_1a.conv.weight", nullptr, "stem.conv2d_1a.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -2132,7 +2132,9 @@ InceptionResnetV2::InceptionResnetV2(const std::string &weights_path) : Inceptio
 InceptionResnetV2::InceptionResnetV2(const void *weights, std::size_t size)
     : InceptionResnetV2(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-InceptionResnetV2::InceptionResnetV2(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+InceptionResnetV2::InceptionResnetV2(const SafetensorsFile &file)
+    : arena_(kArenaFloats, "inception_resnet_v2: the activation arena"),
+      weights_(kWeightFloats, "inception_resnet_v2: the packed weights") {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv2d_1a.conv.weight", nullptr, "conv2d_1a.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -946,7 +946,9 @@ InceptionV3Aux::InceptionV3Aux(const std::string &weights_path) : InceptionV3Aux
 InceptionV3Aux::InceptionV3Aux(const void *weights, std::size_t size)
     : InceptionV3Aux(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-InceptionV3Aux::InceptionV3Aux(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+InceptionV3Aux::InceptionV3Aux(const SafetensorsFile &file)
+    : arena_(kArenaFloats, "inception_v3_aux: the activation arena"),
+      weights_(kWeightFloats, "inception_v3_aux: the packed weights") {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"Conv2d_1a_3x3.conv.weight", nullptr, "Conv2d_1a_3x3.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

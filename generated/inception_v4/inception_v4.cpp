@@ -1423,7 +1423,9 @@ InceptionV4::InceptionV4(const std::string &weights_path) : InceptionV4(Safetens
 InceptionV4::InceptionV4(const void *weights, std::size_t size)
     : InceptionV4(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-InceptionV4::InceptionV4(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+InceptionV4::InceptionV4(const SafetensorsFile &file)
+    : arena_(kArenaFloats, "inception_v4: the activation arena"),
+      weights_(kWeightFloats, "inception_v4: the packed weights") {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.conv.weight", nullptr, "features.0.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

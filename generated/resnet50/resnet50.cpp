@@ -525,7 +525,9 @@ Resnet50::Resnet50(const std::string &weights_path) : Resnet50(SafetensorsFile::
 Resnet50::Resnet50(const void *weights, std::size_t size)
     : Resnet50(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Resnet50::Resnet50(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Resnet50::Resnet50(const SafetensorsFile &file)
+    : arena_(kArenaFloats, "resnet50: the activation arena"),
+      weights_(kWeightFloats, "resnet50: the packed weights") {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -526,7 +526,9 @@ Resnext50_32x4d::Resnext50_32x4d(const std::string &weights_path) : Resnext50_32
 Resnext50_32x4d::Resnext50_32x4d(const void *weights, std::size_t size)
     : Resnext50_32x4d(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Resnext50_32x4d::Resnext50_32x4d(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Resnext50_32x4d::Resnext50_32x4d(const SafetensorsFile &file)
+    : arena_(kArenaFloats, "resnext50_32x4d: the activation arena"),
+      weights_(kWeightFloats, "resnext50_32x4d: the packed weights") {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

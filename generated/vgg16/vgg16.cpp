@@ -145,7 +145,9 @@ Vgg16::Vgg16(const std::string &weights_path) : Vgg16(SafetensorsFile::open(weig
 Vgg16::Vgg16(const void *weights, std::size_t size)
     : Vgg16(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Vgg16::Vgg16(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Vgg16::Vgg16(const SafetensorsFile &file)
+    : arena_(kArenaFloats, "vgg16: the activation arena"),
+      weights_(kWeightFloats, "vgg16: the packed weights") {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, k0, 64, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

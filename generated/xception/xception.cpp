@@ -608,7 +608,9 @@ Xception::Xception(const std::string &weights_path) : Xception(SafetensorsFile::
 Xception::Xception(const void *weights, std::size_t size)
     : Xception(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Xception::Xception(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Xception::Xception(const SafetensorsFile &file)
+    : arena_(kArenaFloats, "xception: the activation arena"),
+      weights_(kWeightFloats, "xception: the packed weights") {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -2,9 +2,13 @@
 // generated network is constructed: the activation arena and the packed parameters.
 #pragma once
 
+#include "netc/error.hpp"
+
 #include <cstddef>
 #include <cstdlib>
+#include <limits>
 #include <new>
+#include <string>
 
 namespace netc {
 
@@ -13,11 +17,21 @@ constexpr std::size_t padded_floats(std::size_t floats) { return (floats + 15) /
 
 class AlignedBuffer {
 public:
-  explicit AlignedBuffer(std::size_t floats) : size_(floats) {
+  // `what` names the buffer ("resnet50: the activation arena") in the netc::Error thrown when it
+  // cannot be had, rather than a bare std::bad_alloc: a --batch too large for this machine.
+  explicit AlignedBuffer(std::size_t floats, const char *what = "buffer") : size_(floats) {
     if (floats == 0)
       return;
-    data_ = static_cast<float *>(::operator new[](padded_floats(floats) * sizeof(float),
-                                                  std::align_val_t(64)));
+    constexpr std::size_t kMaxFloats = std::numeric_limits<std::size_t>::max() / sizeof(float) - 15;
+    if (floats > kMaxFloats)
+      throw Error(std::string(what) + ": " + std::to_string(floats) +
+                  " floats do not fit in the address space");
+    std::size_t bytes = padded_floats(floats) * sizeof(float);
+    try {
+      data_ = static_cast<float *>(::operator new[](bytes, std::align_val_t(64)));
+    } catch (const std::bad_alloc &) {
+      throw Error(std::string(what) + ": cannot allocate " + std::to_string(bytes) + " bytes");
+    }
   }
   ~AlignedBuffer() {
     if (data_)

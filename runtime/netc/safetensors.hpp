@@ -73,8 +73,18 @@ inline constexpr std::uint64_t kMaxHeaderBytes = 100000000;
 struct DtypeInfo {
   std::string_view name;
   std::size_t size;
-  bool floating; // check_tensors ignores stray integer and bool tensors, not floating ones
+  bool floating;
 };
+
+// PyTorch's integer buffers that netc does not model: check_tensors lets them be, under their
+// own name only (an unexpected integer tensor elsewhere is refused like any other).
+inline bool is_skipped_buffer(std::string_view name, const DtypeInfo *dtype) {
+  constexpr std::string_view kSuffix = "num_batches_tracked";
+  if (dtype == nullptr || dtype->floating || name.size() < kSuffix.size() ||
+      name.substr(name.size() - kSuffix.size()) != kSuffix)
+    return false;
+  return name.size() == kSuffix.size() || name[name.size() - kSuffix.size() - 1] == '.';
+}
 
 inline const DtypeInfo *find_dtype(std::string_view name) {
   static constexpr DtypeInfo kDtypes[] = {
@@ -650,6 +660,8 @@ public:
   }
 
   static SafetensorsFile view(const void *data, std::size_t size, std::string label) {
+    if (data == nullptr && size != 0)
+      throw Error(label + ": null pointer given for " + detail::byte_count(size) + " of weights");
     SafetensorsFile file;
     file.label_ = std::move(label);
     file.parse(static_cast<const unsigned char *>(data), size);
@@ -837,8 +849,7 @@ inline void check_tensors(const SafetensorsFile &file, const TensorSpec *specs, 
   for (const TensorInfo &t : file.tensors()) {
     if (expected.count(t.name) != 0)
       continue;
-    const detail::DtypeInfo *dtype = detail::find_dtype(t.dtype);
-    if (dtype != nullptr && dtype->floating) // integers: PyTorch's num_batches_tracked
+    if (!detail::is_skipped_buffer(t.name, detail::find_dtype(t.dtype)))
       problems.push_back("  unexpected tensor " + detail::quote(t.name) + " " +
                          detail::format_dims(t.shape));
   }
@@ -853,12 +864,35 @@ inline void check_tensors(const SafetensorsFile &file, const TensorSpec *specs, 
   throw Error(message);
 }
 
+// Copies an F32 tensor out. Weights must be finite: a NaN or an infinity would spread through
+// every output it touches (and batch-norm folding would hide where it came from), so one is
+// refused here, where the generated classes and `netc run` both read their weights, naming the
+// tensor and the element.
 inline void read_f32(const TensorInfo &tensor, float *dst) {
   if (tensor.dtype != "F32")
     throw Error("tensor " + detail::quote(tensor.name) + " has dtype " + tensor.dtype +
                 ", read_f32 needs F32");
-  if (tensor.size_bytes != 0)
-    std::memcpy(dst, tensor.data, tensor.size_bytes);
+  if (tensor.size_bytes == 0)
+    return;
+  std::memcpy(dst, tensor.data, tensor.size_bytes);
+  std::size_t count = tensor.size_bytes / sizeof(float);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::uint32_t bits;
+    std::memcpy(&bits, dst + i, sizeof bits);
+    if ((bits & 0x7f800000u) != 0x7f800000u)
+      continue;
+    std::vector<std::int64_t> index(tensor.shape.size());
+    std::size_t rest = i;
+    for (std::size_t d = index.size(); d-- > 0;) {
+      auto dim = static_cast<std::size_t>(tensor.shape[d]);
+      index[d] = static_cast<std::int64_t>(rest % dim);
+      rest /= dim;
+    }
+    const char *what = (bits & 0x007fffffu) != 0 ? "NaN" : (bits >> 31) != 0 ? "-inf" : "inf";
+    throw Error("tensor " + detail::quote(tensor.name) + " holds " + what + " at element " +
+                std::to_string(i) + " (index " + detail::format_dims(index) +
+                "); weights must be finite");
+  }
 }
 
 namespace detail {

@@ -30,7 +30,11 @@ inline std::vector<double> read_tensor_f64(const SafetensorsFile &file, const st
   if (!t || t->size_bytes != expected * sizeof(float))
     throw Error(file.label() + ": tensor '" + name + "' is missing or has the wrong size");
   std::vector<float> f(expected);
-  read_f32(*t, f.data());
+  try {
+    read_f32(*t, f.data()); // refuses NaN and infinities
+  } catch (const Error &e) {
+    throw Error(file.label() + ": " + e.what());
+  }
   return std::vector<double>(f.begin(), f.end());
 }
 

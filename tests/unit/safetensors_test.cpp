@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -247,11 +248,58 @@ TEST_CASE("safetensors: check_tensors refuses other float dtypes") {
   CHECK(check_error(bytes, {{"fc.bias", 1, {2}}}) ==
         "w.st: weights do not match the network:\n"
         "  tensor 'fc.bias' has dtype F16, expected F32\n"
-        "  unexpected tensor 'head.weight' [1]");
+        "  unexpected tensor 'head.weight' [1]\n"
+        "  unexpected tensor 'mask' [2]");
   SafetensorsFile file = SafetensorsFile::view(bytes.data(), bytes.size(), "w.st");
   float dst[2];
   CHECK_THROWS_WITH_AS(read_f32(*file.find("fc.bias"), dst),
                        "tensor 'fc.bias' has dtype F16, read_f32 needs F32", Error);
+}
+
+TEST_CASE("safetensors: only num_batches_tracked is skipped among integer tensors") {
+  std::string bytes = st_file("{" + entry("num_batches_tracked", "I64", "[]", 0, 8) + "," +
+                                  entry("bn.num_batches_tracked", "I64", "[]", 8, 16) + "," +
+                                  entry("layer.step", "I64", "[]", 16, 24) + "," +
+                                  entry("bn.my_num_batches_tracked", "I32", "[]", 24, 28) + "," +
+                                  entry("fc.num_batches_tracked", "F32", "[]", 28, 32) + "}",
+                              le64(1) + le64(2) + le64(3) + std::string(8, '\0'));
+  CHECK(check_error(bytes, {}) == "w.st: weights do not match the network:\n"
+                                  "  unexpected tensor 'layer.step' []\n"
+                                  "  unexpected tensor 'bn.my_num_batches_tracked' []\n"
+                                  "  unexpected tensor 'fc.num_batches_tracked' []");
+}
+
+TEST_CASE("safetensors: read_f32 refuses non-finite weights, naming the element") {
+  float nan = std::numeric_limits<float>::quiet_NaN();
+  float inf = std::numeric_limits<float>::infinity();
+  std::string bytes = st_file(
+      "{" + entry("ok", "F32", "[2]", 0, 8) + "," + entry("w", "F32", "[2,3]", 8, 32) + "," +
+          entry("b", "F32", "[2]", 32, 40) + "," + entry("s", "F32", "[]", 40, 44) + "}",
+      f32_bytes({1e38f, -0.0f}) + f32_bytes({0, 1, 2, 3, nan, 5}) + f32_bytes({1, -inf}) +
+          f32_bytes({inf}));
+  SafetensorsFile file = SafetensorsFile::view(bytes.data(), bytes.size(), "w.st");
+  float dst[6];
+  read_f32(*file.find("ok"), dst);
+  CHECK(dst[0] == 1e38f);
+  CHECK_THROWS_WITH_AS(read_f32(*file.find("w"), dst),
+                       "tensor 'w' holds NaN at element 4 (index [1, 1]); weights must be finite",
+                       Error);
+  CHECK_THROWS_WITH_AS(read_f32(*file.find("b"), dst),
+                       "tensor 'b' holds -inf at element 1 (index [1]); weights must be finite",
+                       Error);
+  CHECK_THROWS_WITH_AS(read_f32(*file.find("s"), dst),
+                       "tensor 's' holds inf at element 0 (index []); weights must be finite",
+                       Error);
+}
+
+TEST_CASE("safetensors: view refuses a null pointer, a short or a cut buffer") {
+  CHECK_THROWS_WITH_AS(SafetensorsFile::view(nullptr, 100, "mem"),
+                       "mem: null pointer given for 100 bytes of weights", Error);
+  CHECK_THROWS_WITH_AS(SafetensorsFile::view(nullptr, 0, "mem"), "mem: empty file (0 bytes)",
+                       Error);
+  std::string bytes = st_file("{" + entry("b", "F32", "[2]", 0, 8) + "}", f32_bytes({1, 2}));
+  CHECK_THROWS_AS(SafetensorsFile::view(bytes.data(), 4, "mem"), Error);
+  CHECK_THROWS_AS(SafetensorsFile::view(bytes.data(), bytes.size() - 1, "mem"), Error);
 }
 
 TEST_CASE("safetensors: check_tensors caps its list at 20 lines") {

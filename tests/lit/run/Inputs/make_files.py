@@ -62,6 +62,10 @@ def main():
     write_safetensors(os.path.join(out, "weights.safetensors"), WEIGHTS)
     lacking = {k: v for k, v in WEIGHTS.items() if k != "fc.bias"}
     write_safetensors(os.path.join(out, "lacking.safetensors"), lacking)
+    fc_weight = list(WEIGHTS["fc.weight"][1])
+    fc_weight[7] = float("nan")
+    write_safetensors(os.path.join(out, "nan.safetensors"),
+                      dict(WEIGHTS, **{"fc.weight": ([4, 3], fc_weight)}))
     write_npy(os.path.join(out, "x.npy"), [2, 2, 2, 2], INPUT)
     write_npy(os.path.join(out, "x64.npy"), [2, 2, 2, 2], INPUT, "<f8")
     write_npy(os.path.join(out, "x_one.npy"), [1, 2, 2, 2], INPUT[8:])
