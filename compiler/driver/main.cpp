@@ -24,6 +24,7 @@
 #include <llvm/Support/InitLLVM.h>
 #include <llvm/Support/Signals.h>
 #include <llvm/Support/WithColor.h>
+#include <llvm/Support/thread.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <fmt/format.h>
@@ -539,7 +540,15 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::sys::SetOneShotPipeSignalFunction(exit_on_closed_pipe);
   llvm::install_fatal_error_handler(fatal_error_handler);
-  return finish_stdout(run_netc(argc, argv));
+  // Deep but valid input recurses as deep as the parser's and elaborator's limits allow, and
+  // sanitizer builds take far more stack per frame: run on a stack of our own, whatever the
+  // user's `ulimit -s`.
+  constexpr unsigned kStackBytes = 128u << 20;
+  int rc = kExitUsage;
+  llvm::thread worker(llvm::Optional<unsigned>(kStackBytes),
+                      [&] { rc = finish_stdout(run_netc(argc, argv)); });
+  worker.join();
+  return rc;
 }
 
 namespace {
