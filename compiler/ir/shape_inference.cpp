@@ -15,9 +15,19 @@ namespace {
 // Larger dimensions are refused: they can only be mistakes, and they would overflow counts.
 constexpr int64_t kMaxDim = std::numeric_limits<int32_t>::max();
 
-// A tensor of more than 2^31 elements (8 GiB of float32, for one layer of one sample batch) is
-// almost surely a typo, like a channel count of 2^30: warn before anyone tries to allocate it.
+// A tensor of more than 2^31 elements per sample (8 GiB of float32) is almost surely a typo,
+// like a channel count of 2^30: warn before anyone tries to allocate it. The batch is left out,
+// so the warning is about the architecture, not about --batch.
 constexpr int64_t kHugeElements = int64_t{1} << 31;
+
+// The number of elements of `dims`, or nullopt past 2^63.
+std::optional<int64_t> element_count(llvm::ArrayRef<int64_t> dims) {
+  std::optional<int64_t> elements = 1;
+  for (int64_t d : dims)
+    if (elements)
+      elements = checked_mul(*elements, d);
+  return elements;
+}
 
 bool is_huge(std::optional<int64_t> elements) {
   return !elements || *elements > kHugeElements;
@@ -43,17 +53,16 @@ void warn_huge(const Node &node, llvm::ArrayRef<TensorType> inputs, DiagnosticEn
     d.instantiation = node.instantiation;
     diags.report(std::move(d));
   };
-  bool input_huge = std::any_of(inputs.begin(), inputs.end(),
-                                [](const TensorType &t) { return is_huge(t.num_elements()); });
-  std::optional<int64_t> out = node.type.num_elements();
+  bool input_huge = std::any_of(inputs.begin(), inputs.end(), [](const TensorType &t) {
+    return is_huge(element_count(t.sample_shape()));
+  });
+  std::optional<int64_t> out = element_count(node.type.sample_shape());
   if (is_huge(out) && !input_huge)
-    warn(fmt::format("{}: its output {} has {}; more than 2^31 is almost surely a mistake",
-                     node.op->name(), format_shape(node.type.shape()), describe_size(out)));
+    warn(fmt::format("{}: its output {} has {} per sample; more than 2^31 is almost surely a "
+                     "mistake",
+                     node.op->name(), format_sample_shape(node.type), describe_size(out)));
   for (const ParamSpec &p : node.params) {
-    std::optional<int64_t> elements = 1;
-    for (int64_t d : p.shape)
-      if (elements)
-        elements = checked_mul(*elements, d);
+    std::optional<int64_t> elements = element_count(p.shape);
     if (is_huge(elements))
       warn(fmt::format("{}: its {} {} has {}; more than 2^31 is almost surely a mistake",
                        node.op->name(), p.name, format_shape(p.shape), describe_size(elements)));

@@ -39,7 +39,7 @@ const std::vector<Rule> &all_rules() {
       {kDroppedPixels, RuleLevel::Warning,
        "a window or stride that never reads the last rows or columns of its input"},
       {kHugeTensor, RuleLevel::Warning,
-       "a tensor or weight of more than 2^31 elements, too large to ever allocate"},
+       "a tensor (per sample) or weight of more than 2^31 elements: surely a typo"},
       {kRepeatShapeChange, RuleLevel::Warning,
        "a repeated block whose output shape differs from its input, so iterations differ"},
   };
