@@ -563,8 +563,9 @@ int main(int argc, char **argv) {
   llvm::install_fatal_error_handler(fatal_error_handler);
   // Deep but valid input recurses as deep as the parser's and elaborator's limits allow, and
   // sanitizer builds take far more stack per frame: run on a stack of our own, whatever the
-  // user's `ulimit -s`.
-  constexpr unsigned kStackBytes = 128u << 20;
+  // user's `ulimit -s`. Under 64 MiB, where AddressSanitizer stops unpoisoning stacks on
+  // throw and exit and warns about it.
+  constexpr unsigned kStackBytes = 60u << 20;
   int rc = kExitUsage;
   llvm::thread worker(llvm::Optional<unsigned>(kStackBytes),
                       [&] { rc = finish_stdout(run_netc(argc, argv)); });
