@@ -67,6 +67,9 @@ Summary group_by_depth(const Summary &summary, int depth) {
 }
 
 std::string with_commas(int64_t value) {
+  // A count that saturated (2^30-channel layers) is no number to print.
+  if (is_saturated(value))
+    return "overflow";
   std::string digits = std::to_string(value < 0 ? -value : value);
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
@@ -110,6 +113,12 @@ void print_summary_text(const Summary &s, llvm::raw_ostream &os) {
 
 void print_summary_json(const Summary &s, llvm::raw_ostream &os) {
   JsonWriter j(os);
+  auto count = [&](int64_t value) {
+    if (is_saturated(value))
+      j.value("overflow");
+    else
+      j.value(value);
+  };
   auto shape = [&](const TensorType &t) {
     j.begin_array();
     for (int64_t d : t.shape())
@@ -120,13 +129,13 @@ void print_summary_json(const Summary &s, llvm::raw_ostream &os) {
   j.key("network");
   j.value(s.network);
   j.key("params");
-  j.value(s.params);
+  count(s.params);
   j.key("macs");
-  j.value(s.macs);
+  count(s.macs);
   j.key("buffers");
-  j.value(s.buffers);
+  count(s.buffers);
   j.key("activation_bytes");
-  j.value(s.activation_bytes);
+  count(s.activation_bytes);
   j.key("outputs");
   j.begin_array();
   for (const auto &[name, type] : s.outputs) {
@@ -149,9 +158,9 @@ void print_summary_json(const Summary &s, llvm::raw_ostream &os) {
     j.key("shape");
     shape(row.type);
     j.key("params");
-    j.value(row.params);
+    count(row.params);
     j.key("macs");
-    j.value(row.macs);
+    count(row.macs);
     j.end_object();
   }
   j.end_array();

@@ -8,6 +8,7 @@
 //   netc run FILE --weights W --input X.npy   the network run by the reference executor
 #include "analysis/graph_dot.h"
 #include "analysis/input_sizes.h"
+#include "analysis/reference_memory.h"
 #include "analysis/summary.h"
 #include "driver/codegen_commands.h"
 #include "driver/compile.h"
@@ -24,6 +25,7 @@
 #include <llvm/Support/InitLLVM.h>
 #include <llvm/Support/Signals.h>
 #include <llvm/Support/WithColor.h>
+#include <llvm/Support/thread.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <fmt/format.h>
@@ -87,6 +89,12 @@ cl::list<std::string> run_outputs("output",
                                            "output (default: a summary of the only output)"),
                                   cl::value_desc("file"), cl::ZeroOrMore, cl::sub(run_cmd),
                                   cl::cat(netc_category));
+
+cl::opt<std::string> run_max_memory(
+    "max-memory",
+    cl::desc("Refuse to run a network whose float64 activations need more than this much memory "
+             "at once: bytes or with K, M, G, T (default 8G)"),
+    cl::value_desc("size"), cl::init("8G"), cl::sub(run_cmd), cl::cat(netc_category));
 
 cl::list<std::string> include_dirs("I", cl::desc("Add a folder to search for imports"),
                                    cl::value_desc("dir"), cl::Prefix, cl::ZeroOrMore,
@@ -445,6 +453,20 @@ int run_network_or_throw() {
   const netc::Graph &graph = file.graphs.front();
 
   // Everything the user can get wrong is checked before the weights are read.
+  std::optional<int64_t> max_memory = netc::parse_byte_size(run_max_memory);
+  if (!max_memory) {
+    llvm::errs() << fmt::format("netc: error: --max-memory must be a size like 512M or 8G, got "
+                                "'{}'\n",
+                                run_max_memory.getValue());
+    return kExitUsage;
+  }
+  if (int64_t need = netc::reference_peak_bytes(graph); need > *max_memory) {
+    llvm::errs() << fmt::format("netc: error: network '{}' needs {} of activations at once; the "
+                                "limit is {} (--max-memory)\n",
+                                graph.name, netc::format_bytes(need),
+                                netc::format_bytes(*max_memory));
+    return kExitErrors;
+  }
   std::vector<std::string> input_names, output_names;
   for (netc::NodeId id : graph.inputs)
     input_names.push_back(graph.node(id).name);
@@ -539,7 +561,16 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::sys::SetOneShotPipeSignalFunction(exit_on_closed_pipe);
   llvm::install_fatal_error_handler(fatal_error_handler);
-  return finish_stdout(run_netc(argc, argv));
+  // Deep but valid input recurses as deep as the parser's and elaborator's limits allow, and
+  // sanitizer builds take far more stack per frame: run on a stack of our own, whatever the
+  // user's `ulimit -s`. Under 64 MiB, where AddressSanitizer stops unpoisoning stacks on
+  // throw and exit and warns about it.
+  constexpr unsigned kStackBytes = 60u << 20;
+  int rc = kExitUsage;
+  llvm::thread worker(llvm::Optional<unsigned>(kStackBytes),
+                      [&] { rc = finish_stdout(run_netc(argc, argv)); });
+  worker.join();
+  return rc;
 }
 
 namespace {

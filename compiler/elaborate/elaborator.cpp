@@ -34,6 +34,9 @@ constexpr size_t kMaxNodes = 200'000;
 constexpr int64_t kMaxCalls = 1'000'000;
 constexpr int64_t kMaxRepeat = 100'000;
 constexpr size_t kMaxCallDepth = 256; // nested block calls; deeper would risk the stack
+// Expressions, bodies and calls the evaluator is inside at once. The parser bounds one body's
+// nesting, but nested calls add theirs up: this bounds the recursion as a whole.
+constexpr int kMaxEvalDepth = 2000;
 
 // Thrown after a limit was hit and reported: elaboration stops.
 struct Abort {};
@@ -131,6 +134,27 @@ private:
     return Value::poison(range);
   }
 
+  // Held by each recursive step of evaluation; refuses to go deeper than kMaxEvalDepth.
+  class DepthGuard {
+  public:
+    DepthGuard(Elaborator &e, llvm::SMRange range, const Frame &frame) : e_(e) {
+      if (++e_.eval_depth_ > kMaxEvalDepth) {
+        e_.error(rules::kLimit, range,
+                 fmt::format("nesting too deep (more than {} levels of expressions, statements "
+                             "and block calls)",
+                             kMaxEvalDepth),
+                 frame);
+        throw Abort{};
+      }
+    }
+    ~DepthGuard() { --e_.eval_depth_; }
+    DepthGuard(const DepthGuard &) = delete;
+    DepthGuard &operator=(const DepthGuard &) = delete;
+
+  private:
+    Elaborator &e_;
+  };
+
   // --- networks, blocks and statements -----------------------------------------------------------
 
   void run_network(const Definition &network) {
@@ -208,6 +232,7 @@ private:
   }
 
   void exec(const Stmt &stmt, Frame &frame) {
+    DepthGuard guard(*this, stmt.range, frame);
     switch (stmt.kind) {
     case StmtKind::Assign:
       // Without a chain the statement failed to parse: the name is defined but poisoned.
@@ -425,6 +450,7 @@ private:
   // --- expressions ----------------------------------------------------------------------------------
 
   Value eval(const Expr &expr, Frame &frame, const StageNamer *namer = nullptr) {
+    DepthGuard guard(*this, expr.range, frame);
     switch (expr.kind) {
     case ExprKind::Integer:
       return Value::integer(expr.int_value, expr.range);
@@ -1025,6 +1051,7 @@ private:
   std::map<std::string, llvm::SMRange, std::less<>> used_names_;
   std::vector<const Definition *> call_stack_;
   int64_t calls_ = 0;
+  int eval_depth_ = 0; // see DepthGuard
   // Set while a repeat's call binds its arguments: where to record its first input's type.
   std::optional<TensorType> *first_input_ = nullptr;
 };

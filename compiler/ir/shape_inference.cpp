@@ -1,5 +1,7 @@
 #include "ir/shape_inference.h"
 
+#include "support/checked_math.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -12,6 +14,60 @@ namespace {
 
 // Larger dimensions are refused: they can only be mistakes, and they would overflow counts.
 constexpr int64_t kMaxDim = std::numeric_limits<int32_t>::max();
+
+// A tensor of more than 2^31 elements per sample (8 GiB of float32) is almost surely a typo,
+// like a channel count of 2^30: warn before anyone tries to allocate it. The batch is left out,
+// so the warning is about the architecture, not about --batch.
+constexpr int64_t kHugeElements = int64_t{1} << 31;
+
+// The number of elements of `dims`, or nullopt past 2^63.
+std::optional<int64_t> element_count(llvm::ArrayRef<int64_t> dims) {
+  std::optional<int64_t> elements = 1;
+  for (int64_t d : dims)
+    if (elements)
+      elements = checked_mul(*elements, d);
+  return elements;
+}
+
+bool is_huge(std::optional<int64_t> elements) {
+  return !elements || *elements > kHugeElements;
+}
+
+std::string describe_size(std::optional<int64_t> elements) {
+  if (!elements)
+    return "more than 2^63 elements";
+  return fmt::format("{} elements ({} GiB of float32)", *elements,
+                     (*elements / (int64_t{1} << 28)));
+}
+
+// Warns about the node that first makes a huge tensor (not every node after it) and about
+// each huge parameter.
+void warn_huge(const Node &node, llvm::ArrayRef<TensorType> inputs, DiagnosticEngine &diags) {
+  auto warn = [&](std::string message) {
+    Diagnostic d;
+    d.severity = Severity::Warning;
+    d.rule = rules::kHugeTensor;
+    d.loc = node.range.Start;
+    d.ranges = {node.range};
+    d.message = std::move(message);
+    d.instantiation = node.instantiation;
+    diags.report(std::move(d));
+  };
+  bool input_huge = std::any_of(inputs.begin(), inputs.end(), [](const TensorType &t) {
+    return is_huge(element_count(t.sample_shape()));
+  });
+  std::optional<int64_t> out = element_count(node.type.sample_shape());
+  if (is_huge(out) && !input_huge)
+    warn(fmt::format("{}: its output {} has {} per sample; more than 2^31 is almost surely a "
+                     "mistake",
+                     node.op->name(), format_sample_shape(node.type), describe_size(out)));
+  for (const ParamSpec &p : node.params) {
+    std::optional<int64_t> elements = element_count(p.shape);
+    if (is_huge(elements))
+      warn(fmt::format("{}: its {} {} has {}; more than 2^31 is almost surely a mistake",
+                       node.op->name(), p.name, format_shape(p.shape), describe_size(elements)));
+  }
+}
 
 std::vector<const Instantiation *> chain_from_root(const Instantiation *inst) {
   std::vector<const Instantiation *> chain;
@@ -89,8 +145,10 @@ bool infer_node(Graph &graph, NodeId id, DiagnosticEngine &diags) {
   }
   node.type = result.type;
   node.params.clear();
-  if (!node.type.is_poison())
+  if (!node.type.is_poison()) {
     node.params = node.op->params(node.attrs, inputs);
+    warn_huge(node, inputs, diags);
+  }
   if (!result.error)
     return true;
 

@@ -36,7 +36,13 @@ public:
                                       format_hw(first.h(), first.w()), i + 1,
                                       format_hw(t.h(), t.w())),
                           "", {0, i}};
-      channels = saturating_add(channels, t.c());
+      std::optional<int64_t> sum = checked_add(channels, t.c());
+      if (!sum)
+        return ShapeError{rules::kSizeOverflow,
+                          "concat: size overflow: the channels add up past 2^63",
+                          "",
+                          {0, i}};
+      channels = *sum;
     }
     TensorType out = first;
     out.dims[1] = channels;

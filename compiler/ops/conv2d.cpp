@@ -61,9 +61,11 @@ public:
     WindowOutput ow = window_output(x.w(), {k[1], s[1], d[1], pad[2], pad[3]});
     for (auto [axis, out] : {std::pair{"height", &oh}, std::pair{"width", &ow}})
       if (!out->error.empty())
-        return ShapeError{rules::kWindowTooLarge, fmt::format("conv2d: {} along the {} (input {})", out->error, axis,
+        return ShapeError{out->overflow ? rules::kSizeOverflow : rules::kWindowTooLarge,
+                          fmt::format("conv2d: {} along the {} (input {})", out->error, axis,
                                       format_sample_shape(x)),
-                          "kernel", {0}};
+                          out->overflow ? "" : "kernel",
+                          {0}};
     return TensorType::nchw(x.n(), filters, oh.size, ow.size);
   }
 
@@ -81,7 +83,8 @@ public:
   int64_t macs(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs,
                const TensorType &output) const override {
     const auto &k = attrs.get_ints("kernel");
-    int64_t per_output = saturating_mul(inputs[0].c() / attrs.get_int("groups"), k[0] * k[1]);
+    int64_t per_output =
+        saturating_mul(inputs[0].c() / attrs.get_int("groups"), saturating_mul(k[0], k[1]));
     return saturating_mul(output.num_elements().value_or(0), per_output);
   }
 

@@ -3,6 +3,7 @@
 // input's channels are known, so later stages see one convolution op.
 #include "ops/common.h"
 #include "ops/registry.h"
+#include "support/checked_math.h"
 
 namespace netc {
 
@@ -29,8 +30,11 @@ public:
     const TensorType &x = inputs[0];
     if (!x.is_spatial() || attrs.get_int("multiplier") <= 0)
       return this; // infer() explains what is wrong
+    std::optional<int64_t> filters = checked_mul(x.c(), attrs.get_int("multiplier"));
+    if (!filters)
+      return this;
     Attrs conv;
-    conv.set("filters", x.c() * attrs.get_int("multiplier"));
+    conv.set("filters", *filters);
     conv.set("kernel", attrs.get_ints("kernel"));
     conv.set("stride", attrs.get_ints("stride"));
     conv.set("pad", *attrs.find("pad"));
@@ -46,6 +50,11 @@ public:
       return *e;
     if (auto e = require_positive(attrs, "multiplier"))
       return *e;
+    if (!checked_mul(inputs[0].c(), attrs.get_int("multiplier")))
+      return ShapeError{rules::kSizeOverflow,
+                        "depthwise_conv2d: size overflow: channels times multiplier exceed 2^63",
+                        "multiplier",
+                        {0}};
     return ShapeError{rules::kInvalidAttribute, "depthwise_conv2d: internal error: not rewritten to conv2d"};
   }
 };

@@ -1,6 +1,7 @@
 // flatten(x): [C, H, W] to [C*H*W], in NCHW order as torch.flatten(x, 1).
 #include "ops/common.h"
 #include "ops/registry.h"
+#include "support/checked_math.h"
 
 namespace netc {
 
@@ -19,7 +20,16 @@ public:
     const TensorType &x = inputs[0];
     if (!x.is_spatial())
       return x;
-    return TensorType::nf(x.n(), x.c() * x.h() * x.w());
+    std::optional<int64_t> features;
+    if (auto hw = checked_mul(x.h(), x.w()))
+      features = checked_mul(x.c(), *hw);
+    if (!features)
+      return ShapeError{rules::kSizeOverflow,
+                        fmt::format("flatten: size overflow: {} has more than 2^63 features",
+                                    format_sample_shape(x)),
+                        "",
+                        {0}};
+    return TensorType::nf(x.n(), *features);
   }
 };
 

@@ -30,9 +30,11 @@ ShapeResult Pool2d::infer(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs)
   WindowOutput ow = window_output(x.w(), {k[1], s[1], d[1], pad[2], pad[3], ceil_mode});
   for (auto [axis, out] : {std::pair{"height", &oh}, std::pair{"width", &ow}})
     if (!out->error.empty())
-      return ShapeError{rules::kWindowTooLarge, fmt::format("{}: {} along the {} (input {})", op, out->error, axis,
+      return ShapeError{out->overflow ? rules::kSizeOverflow : rules::kWindowTooLarge,
+                        fmt::format("{}: {} along the {} (input {})", op, out->error, axis,
                                     format_sample_shape(x)),
-                        "kernel", {0}};
+                        out->overflow ? "" : "kernel",
+                        {0}};
   return TensorType::nchw(x.n(), x.c(), oh.size, ow.size);
 }
 

@@ -3,24 +3,46 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace netc {
 
+namespace {
+
+// Window arithmetic is done in 128 bits, where sums and products of a few int64_t values cannot
+// overflow; only the results must fit back into int64_t.
+using Wide = __int128;
+constexpr Wide kMaxSize = std::numeric_limits<int64_t>::max();
+
+int64_t clamp_to_int64(Wide v) {
+  return static_cast<int64_t>(std::min(v, kMaxSize));
+}
+
+} // namespace
+
 WindowOutput window_output(int64_t input, const Window1d &w) {
-  int64_t extent = w.dilation * (w.kernel - 1) + 1;
-  int64_t padded = input + w.pad_before + w.pad_after;
+  Wide extent = Wide(w.dilation) * (w.kernel - 1) + 1;
+  Wide padded = Wide(input) + w.pad_before + w.pad_after;
+  const char *kernel_name = w.dilation > 1 ? "dilated kernel" : "kernel";
+  if (extent > kMaxSize)
+    return {0, fmt::format("size overflow: the {} spans more than 2^63 pixels", kernel_name), true};
+  if (padded > kMaxSize)
+    return {0,
+            fmt::format("size overflow: the input {} padded by {} and {} exceeds 2^63 pixels",
+                        input, w.pad_before, w.pad_after),
+            true};
   if (extent > padded)
-    return {0, fmt::format("{} {} is larger than the padded input {}", 
-                           w.dilation > 1 ? "dilated kernel" : "kernel", extent, padded)};
-  int64_t span = padded - extent;
-  int64_t out = span / w.stride + 1;
+    return {0, fmt::format("{} {} is larger than the padded input {}", kernel_name,
+                           static_cast<int64_t>(extent), static_cast<int64_t>(padded))};
+  Wide span = padded - extent;
+  Wide out = span / w.stride + 1;
   if (w.ceil_mode) {
     out = (span + w.stride - 1) / w.stride + 1;
     // PyTorch: the last window must start inside the input or its left padding.
-    if ((out - 1) * w.stride >= input + w.pad_before)
+    if ((out - 1) * w.stride >= Wide(input) + w.pad_before)
       --out;
   }
-  return {out, ""};
+  return {static_cast<int64_t>(out), ""}; // out <= padded, which fits
 }
 
 std::array<int64_t, 4> resolve_padding(const AttrValue &pad, int64_t in_h, int64_t in_w,
@@ -31,10 +53,12 @@ std::array<int64_t, 4> resolve_padding(const AttrValue &pad, int64_t in_h, int64
   if (std::get<std::string>(pad) == "valid")
     return {0, 0, 0, 0};
   // TensorFlow's "same": output = ceil(input / stride), the odd pixel of padding at the end.
+  // A padding past 64 bits is clamped: it only comes with a kernel past 64 bits, which
+  // window_output refuses.
   auto same = [](int64_t in, int64_t k, int64_t s, int64_t d) -> std::pair<int64_t, int64_t> {
-    int64_t out = (in + s - 1) / s;
-    int64_t total = std::max<int64_t>((out - 1) * s + d * (k - 1) + 1 - in, 0);
-    return {total / 2, total - total / 2};
+    Wide out = (Wide(in) + s - 1) / s;
+    Wide total = std::max<Wide>((out - 1) * s + Wide(d) * (k - 1) + 1 - in, 0);
+    return {clamp_to_int64(total / 2), clamp_to_int64(total - total / 2)};
   };
   auto [top, bottom] = same(in_h, kh, sh, dh);
   auto [left, right] = same(in_w, kw, sw, dw);

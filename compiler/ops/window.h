@@ -23,10 +23,12 @@ struct Window1d {
 
 struct WindowOutput {
   int64_t size = 0;
-  std::string error; // non-empty when the window does not fit
+  std::string error;     // non-empty when the window does not fit
+  bool overflow = false; // the error is a size past 64 bits, not a window too large
 };
 
-// Output length along one axis of `input` elements.
+// Output length along one axis of `input` elements. Sizes that do not fit in 64 bits (a padding
+// of 2^62) are an error, not undefined behaviour.
 WindowOutput window_output(int64_t input, const Window1d &w);
 
 // Resolves a padding attribute ([top, bottom, left, right], "same" or "valid") for an input of

@@ -1,6 +1,7 @@
 // zeropad(x, pad): pads with zeros; pad = int, [h, w] or [top, bottom, left, right].
 #include "ops/common.h"
 #include "ops/registry.h"
+#include "support/checked_math.h"
 
 namespace netc {
 
@@ -30,7 +31,18 @@ public:
       if (p < 0)
         return ShapeError{rules::kInvalidAttribute, fmt::format("zeropad: padding must not be negative, got {}", p), "pad"};
     const auto &p = *pads;
-    return TensorType::nchw(x.n(), x.c(), x.h() + p[0] + p[1], x.w() + p[2] + p[3]);
+    std::optional<int64_t> h, w;
+    if (auto top = checked_add(x.h(), p[0]))
+      h = checked_add(*top, p[1]);
+    if (auto left = checked_add(x.w(), p[2]))
+      w = checked_add(*left, p[3]);
+    for (auto [axis, size] : {std::pair{"height", &h}, std::pair{"width", &w}})
+      if (!*size)
+        return ShapeError{
+            rules::kSizeOverflow,
+            fmt::format("zeropad: size overflow: the padded {} does not fit in 64 bits", axis),
+            "pad"};
+    return TensorType::nchw(x.n(), x.c(), *h, *w);
   }
 };
 

@@ -44,6 +44,7 @@ struct Expr {
   llvm::SMRange text_range; // the callee name or member name
   std::vector<std::unique_ptr<Expr>> operands;
   std::vector<Arg> args;
+  int depth = 0; // operators, calls and lists nested in this node (0 for a leaf); bounded
 };
 
 // A layer name given with `as`, or the name of a `sequential`.

@@ -4,6 +4,9 @@
 
 #include <llvm/ADT/StringExtras.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <optional>
@@ -15,8 +18,12 @@ namespace {
 // Thrown after a syntax error has been reported; caught where parsing can resume.
 struct SyntaxError {};
 
-// Deeper nesting than this is refused rather than risking the stack on hostile input.
+// Deeper nesting than this is refused rather than risking the stack on hostile input: brackets,
+// calls, 'not'/'-', bodies and 'else if' chains, which the parser itself recurses into.
 constexpr int kMaxNesting = 200;
+// Operator chains are parsed by loops, but they build a tree as deep as the chain is long, which
+// every later walk (checks, elaboration, the destructor) recurses into: bound it too.
+constexpr int kMaxExprDepth = 1000;
 
 class Parser {
 public:
@@ -67,6 +74,11 @@ private:
     if (!at(kind))
       fail(("expected " + spelling(kind) + " " + context).str());
     return advance();
+  }
+
+  [[noreturn]] void fail_at(llvm::SMRange range, const std::string &message) {
+    diags_.error(rules::kSyntax, range, message);
+    throw SyntaxError{};
   }
 
   [[noreturn]] void fail(const std::string &message, std::vector<Note> notes = {}) {
@@ -147,7 +159,8 @@ private:
     Parser &p;
     explicit NestingGuard(Parser &parser) : p(parser) {
       if (++p.nesting_ > kMaxNesting)
-        p.fail("expression nested too deeply");
+        p.fail_at(p.peek().range(),
+                  fmt::format("nesting too deep (more than {} levels)", kMaxNesting));
     }
     ~NestingGuard() { --p.nesting_; }
   };
@@ -236,6 +249,7 @@ private:
 
   // body := '{' { statement } '}'
   std::vector<Stmt> parse_body() {
+    NestingGuard guard(*this);
     const Token &open = expect(TokenKind::LBrace, "to begin a body");
     std::vector<Stmt> body;
     while (!at(TokenKind::RBrace)) {
@@ -334,10 +348,12 @@ private:
     stmt.condition = parse_expr();
     stmt.then_body = parse_body();
     if (accept(TokenKind::KwElse)) {
-      if (at(TokenKind::KwIf))
+      if (at(TokenKind::KwIf)) {
+        NestingGuard guard(*this); // an 'else if' chain recurses with no body in between
         stmt.else_body.push_back(parse_if());
-      else
+      } else {
         stmt.else_body = parse_body();
+      }
     }
     stmt.range = from(start);
     return stmt;
@@ -408,14 +424,28 @@ private:
 
   // --- expressions ------------------------------------------------------------------------------
 
-  std::unique_ptr<Expr> make_binary(std::string op, std::unique_ptr<Expr> lhs,
+  // Gives the compound `e` its depth; refuses one deeper than kMaxExprDepth, reported at `where`.
+  void set_depth(Expr &e, llvm::SMRange where) {
+    int below = 0;
+    for (const auto &operand : e.operands)
+      below = std::max(below, operand->depth);
+    for (const Arg &arg : e.args)
+      below = std::max(below, arg.value->depth);
+    e.depth = below + 1;
+    if (e.depth > kMaxExprDepth)
+      fail_at(where,
+              fmt::format("expression too deep (more than {} nested operators)", kMaxExprDepth));
+  }
+
+  std::unique_ptr<Expr> make_binary(const Token &op, std::unique_ptr<Expr> lhs,
                                     std::unique_ptr<Expr> rhs) {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::Binary;
-    e->text = std::move(op);
+    e->text = op.text.str();
     e->range = {lhs->range.Start, rhs->range.End};
     e->operands.push_back(std::move(lhs));
     e->operands.push_back(std::move(rhs));
+    set_depth(*e, op.range());
     return e;
   }
 
@@ -423,16 +453,20 @@ private:
   std::unique_ptr<Expr> parse_expr() {
     NestingGuard guard(*this);
     auto lhs = parse_and();
-    while (accept(TokenKind::KwOr))
-      lhs = make_binary("or", std::move(lhs), parse_and());
+    while (at(TokenKind::KwOr)) {
+      const Token &op = advance();
+      lhs = make_binary(op, std::move(lhs), parse_and());
+    }
     return lhs;
   }
 
   // and_expr := not_expr { 'and' not_expr }
   std::unique_ptr<Expr> parse_and() {
     auto lhs = parse_not();
-    while (accept(TokenKind::KwAnd))
-      lhs = make_binary("and", std::move(lhs), parse_not());
+    while (at(TokenKind::KwAnd)) {
+      const Token &op = advance();
+      lhs = make_binary(op, std::move(lhs), parse_not());
+    }
     return lhs;
   }
 
@@ -446,6 +480,7 @@ private:
       e->text = "not";
       e->operands.push_back(parse_not());
       e->range = {start, e->operands[0]->range.End};
+      set_depth(*e, e->range);
       return e;
     }
     return parse_comparison();
@@ -461,7 +496,7 @@ private:
     case TokenKind::LessEqual:
     case TokenKind::Greater:
     case TokenKind::GreaterEqual: {
-      std::string op = advance().text.str();
+      const Token &op = advance();
       return make_binary(op, std::move(lhs), parse_sum());
     }
     default:
@@ -473,7 +508,7 @@ private:
   std::unique_ptr<Expr> parse_sum() {
     auto lhs = parse_product();
     while (at(TokenKind::Plus) || at(TokenKind::Minus)) {
-      std::string op = advance().text.str();
+      const Token &op = advance();
       lhs = make_binary(op, std::move(lhs), parse_product());
     }
     return lhs;
@@ -484,7 +519,7 @@ private:
     auto lhs = parse_unary();
     while (at(TokenKind::Star) || at(TokenKind::Slash) || at(TokenKind::SlashSlash) ||
            at(TokenKind::Percent)) {
-      std::string op = advance().text.str();
+      const Token &op = advance();
       lhs = make_binary(op, std::move(lhs), parse_unary());
     }
     return lhs;
@@ -500,6 +535,7 @@ private:
       e->text = "-";
       e->operands.push_back(parse_unary());
       e->range = {start, e->operands[0]->range.End};
+      set_depth(*e, e->range);
       return e;
     }
     return parse_postfix();
@@ -518,6 +554,7 @@ private:
       member->text_range = field.range();
       member->range = {e->range.Start, field.end()};
       member->operands.push_back(std::move(e));
+      set_depth(*member, field.range());
       e = std::move(member);
     }
     return e;
@@ -592,6 +629,8 @@ private:
       fail("expected an expression");
     }
     e->range = from(start);
+    if (e->kind == ExprKind::List || e->kind == ExprKind::Call)
+      set_depth(*e, e->range);
     return e;
   }
 

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <set>
 
 using namespace netc;
@@ -240,6 +241,44 @@ TEST_CASE("window arithmetic") {
   CHECK(window_output(7, {3, 2, 1, 0, 0, true}).size == 3);
   auto same = resolve_padding(AttrValue(std::string("same")), 224, 224, 7, 7, 2, 2, 1, 1);
   CHECK(same == std::array<int64_t, 4>{2, 3, 2, 3});
+}
+
+// Sizes near 2^63 are refused as overflow; computing them would be undefined behaviour.
+TEST_CASE("window arithmetic refuses sizes past 64 bits") {
+  const int64_t huge = int64_t{1} << 62;
+  WindowOutput padded = window_output(224, {3, 1, 1, huge, huge});
+  CHECK(padded.overflow);
+  CHECK(padded.error ==
+        "size overflow: the input 224 padded by 4611686018427387904 and 4611686018427387904 "
+        "exceeds 2^63 pixels");
+  WindowOutput dilated = window_output(224, {huge, 1, huge, 0, 0});
+  CHECK(dilated.overflow);
+  CHECK(dilated.error == "size overflow: the dilated kernel spans more than 2^63 pixels");
+  // One pad of 2^62 fits: the output is as long as the padded input allows.
+  CHECK(window_output(8, {1, huge, 1, huge, 0}).size == 2);
+  auto same = resolve_padding(AttrValue(std::string("same")), 8, 8, huge, huge, 1, 1, huge, huge);
+  CHECK(same[0] == std::numeric_limits<int64_t>::max()); // clamped; window_output refuses it
+}
+
+TEST_CASE("zeropad, flatten and concat refuse sizes past 64 bits") {
+  Call pad("zeropad");
+  pad.set("pad", IntVec{int64_t{1} << 62, int64_t{1} << 62, 0, 0});
+  ShapeResult padded = pad.infer({chw(3, 224, 224)});
+  REQUIRE(padded.error);
+  CHECK(padded.error->rule == rules::kSizeOverflow);
+  CHECK(padded.error->message ==
+        "zeropad: size overflow: the padded height does not fit in 64 bits");
+
+  Call flatten("flatten");
+  ShapeResult flat = flatten.infer({chw(int64_t{1} << 31, int64_t{1} << 31, int64_t{1} << 31)});
+  REQUIRE(flat.error);
+  CHECK(flat.error->rule == rules::kSizeOverflow);
+
+  Call concat("concat");
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  ShapeResult joined = concat.infer({chw(max, 2, 2), chw(max, 2, 2)});
+  REQUIRE(joined.error);
+  CHECK(joined.error->rule == rules::kSizeOverflow);
 }
 
 TEST_CASE("every registered op has a unique name and a tensor first parameter") {

@@ -143,7 +143,49 @@ TEST_CASE("hostile nesting is refused, not a stack overflow") {
   std::string deep = "block f(x) { return " + std::string(100000, '(') + "x" +
                      std::string(100000, ')') + " }";
   Parsed p(deep.c_str());
-  CHECK(p.messages.find("expression nested too deeply") != std::string::npos);
+  CHECK(p.messages.find("1:220: error: nesting too deep (more than 200 levels)") !=
+        std::string::npos);
+}
+
+// Operator chains are parsed by loops, but the tree they build is as deep as the chain is long.
+TEST_CASE("a hostile operator chain is refused at the operator past the limit") {
+  std::string chain = "block f(x) { return 1";
+  for (int i = 0; i < 50000; ++i)
+    chain += " + 1";
+  chain += " }";
+  Parsed p(chain.c_str());
+  // "block f(x) { return 1" is 21 columns; each " + 1" adds 4, the 1001st '+' is the culprit.
+  CHECK(p.messages.find("1:" + std::to_string(21 + 1000 * 4 + 2) +
+                        ": error: expression too deep (more than 1000 nested operators)") !=
+        std::string::npos);
+  REQUIRE(p.module.definitions.size() == 1);
+}
+
+TEST_CASE("a short chain keeps its depth, bounded by its longest operand") {
+  Parsed p("block f(x) { return (1 + 2 + 3) * -x.C }");
+  CHECK(p.messages.empty());
+  REQUIRE(p.module.definitions.size() == 1);
+  const Expr &product = *p.module.definitions[0].body[0].chains[0].stages[0].expr;
+  CHECK(product.depth == 3); // '*' over the outer '+' over the inner one
+}
+
+TEST_CASE("hostile statement nesting is refused, not a stack overflow") {
+  std::string ifs = "block f(x) {\n";
+  for (int i = 0; i < 10000; ++i)
+    ifs += "if true {\n";
+  ifs += "return x\n";
+  for (int i = 0; i < 10000; ++i)
+    ifs += "}\n";
+  ifs += "}\n";
+  Parsed p(ifs.c_str());
+  CHECK(p.messages.find("nesting too deep (more than 200 levels)") != std::string::npos);
+
+  std::string sequentials = "block g(x) {";
+  for (int i = 0; i < 20000; ++i)
+    sequentials += " sequential {";
+  sequentials += " return x" + std::string(20000, '}') + " }";
+  Parsed q(sequentials.c_str());
+  CHECK(q.messages.find("nesting too deep (more than 200 levels)") != std::string::npos);
 }
 
 TEST_CASE("unexpected top-level text") {

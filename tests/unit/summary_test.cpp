@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <limits>
+
 using namespace netc;
 
 TEST_CASE("parameters are counted as PyTorch counts them") {
@@ -38,4 +40,5 @@ TEST_CASE("with_commas") {
   CHECK(with_commas(999) == "999");
   CHECK(with_commas(1000) == "1,000");
   CHECK(with_commas(0) == "0");
+  CHECK(with_commas(std::numeric_limits<int64_t>::max()) == "overflow"); // saturated
 }
