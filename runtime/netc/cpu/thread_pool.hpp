@@ -1,0 +1,154 @@
+// A persistent pool of worker threads for one generated network: created with the network,
+// parked on a condition variable between kernels, joined when the network goes.
+//
+// parallel_for(units, schedule, fn) calls fn(unit, thread) once for every unit in [0, units),
+// the calling thread taking part as thread 0 and the workers as threads 1 .. threads() - 1, and
+// returns when every unit is done. It allocates nothing and creates no thread: the job is a
+// pointer to the caller's function object. Static scheduling gives thread t the t-th contiguous
+// share of the units; dynamic scheduling hands units out one at a time from an atomic counter,
+// which balances threads that share a core (3 threads on 2 cores) or wake late.
+//
+// An exception thrown by fn on any thread is caught there, the remaining units are skipped, and
+// the first one is rethrown by parallel_for on the calling thread once every thread has stopped:
+// no exception escapes a worker. One parallel_for at a time (a network runs one call at a time);
+// fn must not call parallel_for on the same pool.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace netc::cpu {
+
+enum class Schedule { static_, dynamic };
+
+class ThreadPool {
+public:
+  // `threads` counts the calling thread: threads - 1 workers are started (none for 1).
+  explicit ThreadPool(int threads) {
+    try {
+      for (int t = 1; t < threads; ++t)
+        workers_.emplace_back([this, t] { work_loop(t); });
+    } catch (...) {
+      stop(); // a thread that could not start: join those that did
+      throw;
+    }
+  }
+  ~ThreadPool() { stop(); }
+  ThreadPool(const ThreadPool &) = delete;
+  ThreadPool &operator=(const ThreadPool &) = delete;
+
+  int threads() const { return int(workers_.size()) + 1; }
+
+  template <class Fn> void parallel_for(std::int64_t units, Schedule schedule, Fn &&fn) {
+    if (units <= 0)
+      return;
+    if (workers_.empty() || units == 1) {
+      for (std::int64_t u = 0; u < units; ++u)
+        fn(u, 0);
+      return;
+    }
+    using F = std::remove_reference_t<Fn>;
+    const Job job{
+        [](void *f, std::int64_t unit, int thread) { (*static_cast<F *>(f))(unit, thread); },
+        const_cast<void *>(static_cast<const void *>(&fn)), units, schedule};
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job_ = job;
+      next_.store(0, std::memory_order_relaxed);
+      failed_.store(false, std::memory_order_relaxed);
+      running_ = int(workers_.size());
+      ++generation_;
+    }
+    wake_.notify_all();
+    do_share(job, 0);
+    std::exception_ptr error;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      finished_.wait(lock, [this] { return running_ == 0; });
+      error = error_;
+      error_ = nullptr;
+    }
+    if (error)
+      std::rethrow_exception(error);
+  }
+
+private:
+  struct Job {
+    void (*call)(void *fn, std::int64_t unit, int thread);
+    void *fn;
+    std::int64_t units;
+    Schedule schedule;
+  };
+
+  // Thread `thread`'s part of a job; an exception stops the job's remaining units.
+  void do_share(const Job &job, int thread) {
+    try {
+      if (job.schedule == Schedule::static_) {
+        const std::int64_t n = threads();
+        const std::int64_t begin = job.units * thread / n, end = job.units * (thread + 1) / n;
+        for (std::int64_t u = begin; u < end && !failed_.load(std::memory_order_relaxed); ++u)
+          job.call(job.fn, u, thread);
+      } else {
+        for (std::int64_t u = next_.fetch_add(1, std::memory_order_relaxed); u < job.units;
+             u = next_.fetch_add(1, std::memory_order_relaxed))
+          job.call(job.fn, u, thread);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!error_)
+        error_ = std::current_exception();
+      failed_.store(true, std::memory_order_relaxed);
+      next_.store(job.units, std::memory_order_relaxed);
+    }
+  }
+
+  void work_loop(int thread) {
+    std::uint64_t seen = 0;
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+        if (stopping_)
+          return;
+        seen = generation_;
+        job = job_;
+      }
+      do_share(job, thread);
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (--running_ == 0)
+        finished_.notify_one();
+    }
+  }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread &t : workers_)
+      t.join();
+    workers_.clear();
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;     // workers: a new job or stop
+  std::condition_variable finished_; // the caller: every worker is done with the job
+  std::uint64_t generation_ = 0;     // jobs started, so a worker sees each job once
+  int running_ = 0;                  // workers not yet done with the current job
+  bool stopping_ = false;
+  Job job_{};
+  std::atomic<std::int64_t> next_{0}; // dynamic: the next unit to hand out
+  std::atomic<bool> failed_{false};   // static: a thread threw, skip the rest
+  std::exception_ptr error_;          // the first exception of the current job
+  std::vector<std::thread> workers_;
+};
+
+} // namespace netc::cpu
