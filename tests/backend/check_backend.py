@@ -5,7 +5,8 @@ For each network: seeded random weights (batch-norm statistics and affine parame
 trivial) and a random input; `netc run` (the reference executor, double accumulation) gives the
 expected output; `netc emit` for each target, built with each compiler under -Wall -Wextra -Werror,
 run by run_model.cpp (outputs poisoned with NaN first), must come within a relative L2 error of
-1e-5 and write every element.
+1e-5 and write every element. For the networks of THREAD_CHECKED the outputs at 1, 2 and 3
+threads (run_model --threads) must be the very same bits.
 
   check_backend.py --netc build/bin/netc --work build/backend [--suite default|full]
                    [--models lenet5,resnet50] [--targets generic,avx2,avx512]
@@ -52,6 +53,10 @@ MODELS = [
     ("resnext50_32x4d", "resnext50_32x4d", 96, 1),
     ("tests/backend/ops.netc", "every_op", None, 2),
 ]
+
+# Networks run again at each of THREAD_COUNTS threads, whose outputs must agree to the bit.
+THREAD_CHECKED = {"every_op", "lenet5", "resnet50"}
+THREAD_COUNTS = [1, 2, 3]
 
 TARGET_FLAGS = {
     "generic": [],
@@ -217,6 +222,23 @@ def check_refusals(binary, weights, inputs, outputs, work):
     check_refused(binary, path, inputs, outputs, "truncated")
 
 
+def check_thread_counts(binary, weights, inputs, count, work):
+    """The outputs at every count of THREAD_COUNTS are the bits of one thread's."""
+    bits = {}
+    for threads in THREAD_COUNTS:
+        outputs = [os.path.join(work, "threads{}-output{}.npy".format(threads, i))
+                   for i in range(count)]
+        run([binary, "--threads={}".format(threads), weights] + inputs + outputs)
+        bits[threads] = [np.load(path).tobytes() for path in outputs]
+    for threads in THREAD_COUNTS[1:]:
+        for i, (got, want) in enumerate(zip(bits[threads], bits[THREAD_COUNTS[0]])):
+            if got != want:
+                diff = np.flatnonzero(np.frombuffer(got, "<u4") != np.frombuffer(want, "<u4"))
+                raise RuntimeError("output {} at {} threads differs from {} thread's in {} "
+                                   "elements (first at {})".format(
+                                       i, threads, THREAD_COUNTS[0], diff.size, diff[0]))
+
+
 def check_refused(binary, path, inputs, outputs, message):
     result = subprocess.run([binary, path] + inputs + outputs, capture_output=True, text=True)
     if result.returncode != 1 or message not in result.stderr:
@@ -242,7 +264,7 @@ def build_and_run(netc, case, target, compiler, work, prepared):
          "-DNETC_MODEL_CLASS=netc::" + class_name] +
         (["-DNETC_MODEL_EMBEDDED"] if embedded(case) else []) +
         [os.path.join(src, network + ".cpp"), os.path.join(ROOT, "tests", "backend", "run_model.cpp"),
-         "-o", binary])
+         "-pthread", "-o", binary])
     compile_s = time.time() - start
     outputs = [os.path.join(work, tag, "output{}.npy".format(i)) for i in range(len(expected))]
     start = time.time()
@@ -250,6 +272,9 @@ def build_and_run(netc, case, target, compiler, work, prepared):
     run_s = time.time() - start
     if case == MODELS[0]:
         check_refusals(binary, weights, inputs, outputs, os.path.join(work, tag))
+    if network in THREAD_CHECKED:
+        check_thread_counts(binary, "-" if embedded(case) else weights, inputs, len(expected),
+                            os.path.join(work, tag))
     return worst_relative_l2(outputs, expected), compile_s, run_s
 
 
