@@ -10,10 +10,11 @@ threads (run_model --threads) must be the very same bits.
 
   check_backend.py --netc build/bin/netc --work build/backend [--suite default|full]
                    [--models lenet5,resnet50] [--targets generic,avx2,avx512]
-                   [--compilers g++,clang++-14] [--jobs 2]
+                   [--compilers g++,clang++-14] [--jobs 2] [--sanitize thread]
 
 The default suite runs the small networks at their declared size and the large ones at a reduced
-valid size; the full suite runs every network at its declared size.
+valid size; the full suite runs every network at its declared size. --sanitize thread builds
+with ThreadSanitizer (-O1) and fails on its first report: the thread pool and the kernels' units.
 """
 import argparse
 import concurrent.futures
@@ -65,6 +66,11 @@ TARGET_FLAGS = {
 }
 TARGET_CPU_FLAGS = {"generic": [], "avx2": ["avx2", "fma"], "avx512": ["avx512f", "avx2", "fma"]}
 
+# Compiler flags of --sanitize (replacing -O2), and the environment that makes a report fatal.
+SANITIZE_FLAGS = {None: ["-O2"], "thread": ["-O1", "-g", "-fsanitize=thread"]}
+SANITIZE_ENV = {"TSAN_OPTIONS": "halt_on_error=1"}
+sanitize = None
+
 print_lock = threading.Lock()
 
 
@@ -74,7 +80,8 @@ def say(text):
 
 
 def run(cmd, **kw):
-    result = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    result = subprocess.run(cmd, capture_output=True, text=True,
+                            env=dict(os.environ, **SANITIZE_ENV), **kw)
     if result.returncode != 0:
         raise RuntimeError("command failed ({}): {}\n{}{}".format(
             result.returncode, " ".join(cmd), result.stdout[-4000:], result.stderr[-4000:]))
@@ -259,7 +266,8 @@ def build_and_run(netc, case, target, compiler, work, prepared):
         class_name = re.search(r"^class (\w+) \{", f.read(), re.M).group(1)
     binary = os.path.join(work, tag, "run_model")
     start = time.time()
-    run([compiler, "-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"] + TARGET_FLAGS[target] +
+    run([compiler, "-std=c++17", "-Wall", "-Wextra", "-Werror"] + SANITIZE_FLAGS[sanitize] +
+        TARGET_FLAGS[target] +
         ["-I", src, '-DNETC_MODEL_HEADER="{}.hpp"'.format(network),
          "-DNETC_MODEL_CLASS=netc::" + class_name] +
         (["-DNETC_MODEL_EMBEDDED"] if embedded(case) else []) +
@@ -307,7 +315,11 @@ def main():
     parser.add_argument("--targets", default="generic,avx2,avx512")
     parser.add_argument("--compilers", default="g++,clang++-14")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--sanitize", choices=["thread"], help="build the generated code with "
+                        "this sanitizer")
     args = parser.parse_args()
+    global sanitize
+    sanitize = args.sanitize
     netc = os.path.abspath(args.netc)
     cases = []
     models = MODELS
