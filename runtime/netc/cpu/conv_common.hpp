@@ -442,7 +442,8 @@ inline std::int64_t conv_work(const ConvParams &p) {
          (p.in.c / p.groups);
 }
 
-// Every unit of a GEMM-blocked convolution, across the threads.
+// Every unit of a GEMM-blocked convolution, across the threads. (A kernel that needs scratch,
+// such as packing for a GEMM, takes ctx.scratch_of(thread): conv_*_scratch_floats floats.)
 template <class Isa>
 inline void run_gemm_conv(const Context &ctx, const ConvParams &p, const float *in,
                           const float *packed, const float *bias, const float *residual,

@@ -32,8 +32,8 @@ inline LaneMask pool_columns(std::int64_t ix0, int stride, int in_w, LaneMask la
 }
 
 // Reduces the window under each output column of vectors in row `oy`: `combine(acc, x)` over
-// the taps, `finish(acc, ox0)` gives the vector stored.
-// Units: output planes (sample x channel), each cut into pieces of rows when there are few.
+// the taps, `finish(acc, ox0)` gives the vector stored. Units: output planes (sample x
+// channel), each cut into pieces of rows when there are too few planes for the threads.
 template <class Isa, class Combine, class Finish>
 inline void pool_rows(const Context &ctx, const PoolParams &p, const float *in, float *out,
                       float fill, Combine combine, Finish finish) {
@@ -51,40 +51,38 @@ inline void pool_rows(const Context &ctx, const PoolParams &p, const float *in, 
     const int n = int(unit / cut.pieces / p.out.c);
     const int y0 = int(unit % cut.pieces * cut.length);
     const int y1 = p.out.h - y0 < cut.length ? p.out.h : int(y0 + cut.length);
-    {
-      const float *src = in + n * p.in.batch_stride + c * in_plane;
-      float *dst = out + n * p.out.batch_stride + c * out_plane;
-      for (int oy = y0; oy < y1; ++oy)
-        for (int ox0 = 0; ox0 < p.out.w; ox0 += width) {
-          const LaneMask lanes = lane_range(0, p.out.w - ox0 < width ? p.out.w - ox0 : width);
-          V acc = fill_v;
-          for (int ky = 0; ky < p.kernel_h; ++ky) {
-            const int iy = oy * p.stride_h + ky * p.dilation_h - p.pad_top;
-            if (iy < 0 || iy >= p.in.h)
+    const float *src = in + n * p.in.batch_stride + c * in_plane;
+    float *dst = out + n * p.out.batch_stride + c * out_plane;
+    for (int oy = y0; oy < y1; ++oy)
+      for (int ox0 = 0; ox0 < p.out.w; ox0 += width) {
+        const LaneMask lanes = lane_range(0, p.out.w - ox0 < width ? p.out.w - ox0 : width);
+        V acc = fill_v;
+        for (int ky = 0; ky < p.kernel_h; ++ky) {
+          const int iy = oy * p.stride_h + ky * p.dilation_h - p.pad_top;
+          if (iy < 0 || iy >= p.in.h)
+            continue;
+          const float *row = src + std::ptrdiff_t(iy) * p.in.w;
+          for (int kx = 0; kx < p.kernel_w; ++kx) {
+            const std::int64_t ix0 =
+                std::int64_t(ox0) * p.stride_w + kx * p.dilation_w - p.pad_left;
+            const LaneMask m = pool_columns<Isa>(ix0, p.stride_w, p.in.w, lanes);
+            if (m == 0)
               continue;
-            const float *row = src + std::ptrdiff_t(iy) * p.in.w;
-            for (int kx = 0; kx < p.kernel_w; ++kx) {
-              const std::int64_t ix0 =
-                  std::int64_t(ox0) * p.stride_w + kx * p.dilation_w - p.pad_left;
-              const LaneMask m = pool_columns<Isa>(ix0, p.stride_w, p.in.w, lanes);
-              if (m == 0)
-                continue;
-              V x;
-              if (p.stride_w == 1)
-                x = m == S::all ? S::load(row + ix0) : S::load_masked(row, ix0, m, fill_v);
-              else
-                x = S::load_strided(row, ix0, p.stride_w, m, fill_v);
-              acc = combine(acc, x);
-            }
+            V x;
+            if (p.stride_w == 1)
+              x = m == S::all ? S::load(row + ix0) : S::load_masked(row, ix0, m, fill_v);
+            else
+              x = S::load_strided(row, ix0, p.stride_w, m, fill_v);
+            acc = combine(acc, x);
           }
-          const V v = finish(acc, oy, ox0);
-          const std::ptrdiff_t o = std::ptrdiff_t(oy) * p.out.w + ox0;
-          if (lanes == S::all)
-            S::store(dst + o, v);
-          else
-            S::store_masked(dst, o, lanes, v);
         }
-    }
+        const V v = finish(acc, oy, ox0);
+        const std::ptrdiff_t o = std::ptrdiff_t(oy) * p.out.w + ox0;
+        if (lanes == S::all)
+          S::store(dst + o, v);
+        else
+          S::store_masked(dst, o, lanes, v);
+      }
   });
 }
 
