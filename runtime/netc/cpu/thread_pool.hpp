@@ -5,12 +5,13 @@
 // the calling thread taking part as thread 0 and the workers as threads 1 .. threads() - 1, and
 // returns when every unit is done. It allocates nothing and creates no thread: the job is a
 // pointer to the caller's function object. Static scheduling gives thread t the t-th contiguous
-// share of the units; dynamic scheduling hands units out one at a time from an atomic counter,
-// which balances threads that share a core (3 threads on 2 cores) or wake late.
+// share of the units (so it waits for every thread to wake); dynamic scheduling hands units out
+// one at a time from an atomic counter, which balances threads that share a core (3 threads on
+// 2 cores), and returns as soon as the units are done, however late a worker wakes.
 //
 // An exception thrown by fn on any thread is caught there, the remaining units are skipped, and
-// the first one is rethrown by parallel_for on the calling thread once every thread has stopped:
-// no exception escapes a worker. One parallel_for at a time (a network runs one call at a time);
+// the first one is rethrown by parallel_for on the calling thread once every unit is done or
+// skipped: no exception escapes a worker. One parallel_for at a time (a network runs one call at a time);
 // fn must not call parallel_for on the same pool.
 #pragma once
 
@@ -48,29 +49,28 @@ public:
   template <class Fn> void parallel_for(std::int64_t units, Schedule schedule, Fn &&fn) {
     if (units <= 0)
       return;
-    if (workers_.empty() || units == 1) {
+    if (workers_.empty() || units == 1 || units > kMaxUnits) {
       for (std::int64_t u = 0; u < units; ++u)
         fn(u, 0);
       return;
     }
     using F = std::remove_reference_t<Fn>;
-    const Job job{
-        [](void *f, std::int64_t unit, int thread) { (*static_cast<F *>(f))(unit, thread); },
-        const_cast<void *>(static_cast<const void *>(&fn)), units, schedule};
+    Job job{[](void *f, std::int64_t unit, int thread) { (*static_cast<F *>(f))(unit, thread); },
+            const_cast<void *>(static_cast<const void *>(&fn)), units, schedule, 0};
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      job.generation = ++generation_;
       job_ = job;
-      next_.store(0, std::memory_order_relaxed);
+      done_.store(0, std::memory_order_relaxed);
       failed_.store(false, std::memory_order_relaxed);
-      running_ = int(workers_.size());
-      ++generation_;
+      next_.store(job.generation << 32, std::memory_order_release);
     }
     wake_.notify_all();
     do_share(job, 0);
     std::exception_ptr error;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      finished_.wait(lock, [this] { return running_ == 0; });
+      finished_.wait(lock, [&] { return done_.load(std::memory_order_acquire) == units; });
       error = error_;
       error_ = nullptr;
     }
@@ -79,32 +79,61 @@ public:
   }
 
 private:
+  // Dynamic scheduling hands out units from one 64-bit word: the job's generation above, the
+  // next unit below, so a worker that wakes after its job is over claims nothing of the next.
+  static constexpr std::int64_t kMaxUnits = std::int64_t(1) << 31;
+
   struct Job {
     void (*call)(void *fn, std::int64_t unit, int thread);
     void *fn;
     std::int64_t units;
     Schedule schedule;
+    std::uint64_t generation;
   };
 
-  // Thread `thread`'s part of a job; an exception stops the job's remaining units.
+  // The next unit of `job`, or -1 when it has none left (or is over).
+  std::int64_t claim(const Job &job) {
+    std::uint64_t word = next_.load(std::memory_order_acquire);
+    for (;;) {
+      if (word >> 32 != (job.generation & 0xffffffffu) ||
+          std::int64_t(word & 0xffffffffu) >= job.units)
+        return -1;
+      if (next_.compare_exchange_weak(word, word + 1, std::memory_order_acq_rel))
+        return std::int64_t(word & 0xffffffffu);
+    }
+  }
+
+  // Thread `thread`'s part of a job. Units are counted done even when skipped after an
+  // exception, and the caller waits for the count, not for each worker: a worker that has not
+  // woken yet holds nobody up under dynamic scheduling.
   void do_share(const Job &job, int thread) {
-    try {
-      if (job.schedule == Schedule::static_) {
-        const std::int64_t n = threads();
-        const std::int64_t begin = job.units * thread / n, end = job.units * (thread + 1) / n;
-        for (std::int64_t u = begin; u < end && !failed_.load(std::memory_order_relaxed); ++u)
-          job.call(job.fn, u, thread);
-      } else {
-        for (std::int64_t u = next_.fetch_add(1, std::memory_order_relaxed); u < job.units;
-             u = next_.fetch_add(1, std::memory_order_relaxed))
-          job.call(job.fn, u, thread);
+    std::int64_t count = 0;
+    auto one = [&](std::int64_t u) {
+      ++count;
+      if (failed_.load(std::memory_order_relaxed))
+        return;
+      try {
+        job.call(job.fn, u, thread);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!error_)
+          error_ = std::current_exception();
+        failed_.store(true, std::memory_order_relaxed);
       }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (!error_)
-        error_ = std::current_exception();
-      failed_.store(true, std::memory_order_relaxed);
-      next_.store(job.units, std::memory_order_relaxed);
+    };
+    if (job.schedule == Schedule::static_) {
+      const std::int64_t n = threads();
+      for (std::int64_t u = job.units * thread / n; u < job.units * (thread + 1) / n; ++u)
+        one(u);
+    } else {
+      for (std::int64_t u = claim(job); u >= 0; u = claim(job))
+        one(u);
+    }
+    if (count == 0)
+      return;
+    if (done_.fetch_add(count, std::memory_order_acq_rel) + count == job.units) {
+      std::lock_guard<std::mutex> lock(mutex_); // the caller checks done_ under it
+      finished_.notify_one();
     }
   }
 
@@ -121,9 +150,6 @@ private:
         job = job_;
       }
       do_share(job, thread);
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--running_ == 0)
-        finished_.notify_one();
     }
   }
 
@@ -140,14 +166,14 @@ private:
 
   std::mutex mutex_;
   std::condition_variable wake_;     // workers: a new job or stop
-  std::condition_variable finished_; // the caller: every worker is done with the job
+  std::condition_variable finished_; // the caller: every unit is done
   std::uint64_t generation_ = 0;     // jobs started, so a worker sees each job once
-  int running_ = 0;                  // workers not yet done with the current job
   bool stopping_ = false;
   Job job_{};
-  std::atomic<std::int64_t> next_{0}; // dynamic: the next unit to hand out
-  std::atomic<bool> failed_{false};   // static: a thread threw, skip the rest
-  std::exception_ptr error_;          // the first exception of the current job
+  std::atomic<std::uint64_t> next_{0}; // dynamic: generation << 32 | the next unit
+  std::atomic<std::int64_t> done_{0};  // units done (or skipped) of the current job
+  std::atomic<bool> failed_{false};    // a unit threw: skip the rest
+  std::exception_ptr error_;           // the first exception of the current job
   std::vector<std::thread> workers_;
 };
 
