@@ -29,9 +29,8 @@ not OpenBLAS or MKL, unless --allow-slow-blas; it warns when other processes use
 the peak measurement or a timed measurement (from /proc), and when an engine beats the peak.
 
 Threads: --threads sets PyTorch (set_num_threads; one inter-op thread), ONNX Runtime (intra-op
-threads, one inter-op thread, sequential execution) and OMP/MKL/OPENBLAS_NUM_THREADS. netc's
-generated code is single-threaded today and runs on one thread whatever --threads says; the
-output says so next to its column. OPENBLAS_CORETYPE is removed from the environment before torch
+threads, one inter-op thread, sequential execution), OMP/MKL/OPENBLAS_NUM_THREADS and netc's
+generated class (its constructor's thread count, through time_generated --threads). OPENBLAS_CORETYPE is removed from the environment before torch
 is imported (a forced Haswell core type halves OpenBLAS's speed on AVX-512 machines).
 """
 import argparse
@@ -344,7 +343,7 @@ def build_driver(args, name, batch, work):
            ["-I", emit_dir, '-DNETC_MODEL_HEADER="{}.hpp"'.format(network),
             "-DNETC_MODEL_CLASS=netc::" + match.group(1),
             os.path.join(BENCH, "time_generated.cpp"), os.path.join(emit_dir, network + ".cpp"),
-            "-o", binary])
+            "-pthread", "-o", binary])
     digest = hashlib.sha256(" ".join(cmd).encode())
     for path in [header, os.path.join(emit_dir, network + ".cpp"),
                  os.path.join(BENCH, "time_generated.cpp")]:
@@ -378,8 +377,9 @@ def export_onnx(model, example, path):
 class NetcEngine:
     """The generated code, driven by time_generated --serve (weights loaded once)."""
 
-    def __init__(self, binary, weights, input_npy):
-        self.process = subprocess.Popen([binary, weights, input_npy, "--serve"],
+    def __init__(self, binary, weights, input_npy, threads):
+        self.process = subprocess.Popen([binary, weights, input_npy, "--threads={}".format(threads),
+                                         "--serve"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def _ask(self, line):
@@ -568,7 +568,7 @@ def bench_model(args, name, work, results):
         export_onnx(model, x, onnx_path)
         with torch.no_grad():
             reference = model64(x.double()).numpy()
-        engines = {"netc": NetcEngine(binary, weights, input_npy),
+        engines = {"netc": NetcEngine(binary, weights, input_npy, args.threads),
                    "pytorch": PyTorchEngine(model, x),
                    "ort": OrtEngine(onnx_path, x.numpy(), args.threads)}
         try:
@@ -612,8 +612,7 @@ def ratio_text(netc_ms, peer_ms):
 
 def table(results, markdown):
     peak = results["peak"]["gflops"]
-    netc_threads = "1 thread" if results["threads"] > 1 else None
-    netc_head = "netc ms" + (" ({})".format(netc_threads) if netc_threads else "")
+    netc_head = "netc ms"
     head = ["model", "batch", netc_head, "PyTorch ms", "ORT ms", "netc vs PyTorch",
             "netc vs ORT", "GFLOP/s netc / PyTorch / ORT",
             "% of peak netc / PyTorch / ORT"]
@@ -663,10 +662,8 @@ def notes(results):
         "{} at {}.".format(m["compiler"], m["python"], m["torch"], m["torchvision"], m["timm"],
                            m["onnxruntime"], m["numpy"], m["netc"], m["netc_source"]),
         "Threads: {} for PyTorch (set_num_threads, 1 inter-op thread) and ONNX Runtime "
-        "(intra-op, 1 inter-op, sequential); OMP/MKL/OPENBLAS_NUM_THREADS={}. {}".format(
-            results["threads"], results["threads"],
-            "netc's generated code is single-threaded: its column is 1 thread."
-            if results["threads"] > 1 else "netc's generated code is single-threaded."),
+        "(intra-op, 1 inter-op, sequential); OMP/MKL/OPENBLAS_NUM_THREADS={0}; {0} for netc's "
+        "generated class (its constructor's thread count).".format(results["threads"]),
         "OPENBLAS_CORETYPE: {}; unset before importing torch. PyTorch's BLAS: {}.".format(
             "was '{}'".format(coretype) if coretype is not None else "was not set",
             blas_text(m["torch_blas"])),
@@ -694,9 +691,6 @@ def notes(results):
         "{} b{} {:.2f} ({:.1%})".format(row["model"], row["batch"], row["cpu_use"]["other_cpus"],
                                         row["cpu_use"]["steal_fraction"])
         for row in results["rows"]) + ".")
-    if "peak_netc_thread" in results:
-        p = results["peak_netc_thread"]
-        lines.append("netc runs on 1 thread, whose peak is {:.1f} GFLOP/s.".format(p["gflops"]))
     return lines
 
 
@@ -770,10 +764,8 @@ def main():
         "was '{}'".format(coretype) if coretype is not None else "was not set",
         "/".join(THREAD_VARIABLES), args.threads))
     say("torch threads {} (inter-op {}); ORT intra-op {}, inter-op 1, sequential; "
-        "netc 1 thread{}".format(
-        torch.get_num_threads(), torch.get_num_interop_threads(), args.threads,
-        " (generated code is single-threaded; --threads does not apply to it)"
-        if args.threads > 1 else ""))
+        "netc {} thread(s)".format(
+        torch.get_num_threads(), torch.get_num_interop_threads(), args.threads, args.threads))
 
     blas = results["machine"]["torch_blas"]
     say("PyTorch's BLAS: " + blas_text(blas))
@@ -795,10 +787,6 @@ def main():
     say("peak: {:.1f} GFLOP/s ({} FMA, {} thread(s); repetitions {}); {}".format(
         report["gflops_best"], peak_isa, args.threads, report["gflops"],
         cpu_use_text(results["peak"]["cpu_use"])))
-    if args.threads > 1:
-        report = measure_peak(args, work, peak_isa, 1)
-        results["peak_netc_thread"] = {"gflops": report["gflops_best"], "report": report}
-        say("peak on netc's 1 thread: {:.1f} GFLOP/s".format(report["gflops_best"]))
 
     for name in args.models:
         bench_model(args, name, work, results)

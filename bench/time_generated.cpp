@@ -1,8 +1,10 @@
 // time_generated: times one network emitted by `netc emit`, for bench/baseline.py.
 //
-//   time_generated WEIGHTS.safetensors INPUT.npy [--output=OUT.npy] [--warmup=W] [--runs=N]
-//   time_generated WEIGHTS.safetensors INPUT.npy --serve
+//   time_generated WEIGHTS.safetensors INPUT.npy [--threads=T] [--output=OUT.npy] [--warmup=W]
+//                  [--runs=N]
+//   time_generated WEIGHTS.safetensors INPUT.npy [--threads=T] --serve
 //
+// T is the network's thread count, the constructor's argument (default 1; 0: the hardware's).
 // Loads the weights and the input (float32 .npy with the network's input element count), runs the
 // network once and writes that run's output to OUT.npy (flat), then runs W untimed warm-up runs
 // and N timed runs, each timed on its own with std::chrono::steady_clock, and prints one JSON
@@ -38,14 +40,13 @@ static_assert(Model::kNumInputs == 1 && Model::kNumOutputs == 1,
               "time_generated drives networks with one input and one output");
 
 class Runner {
- public:
-  Runner(const std::string &weights, const std::string &input_path)
-      : model_(weights), output_(Model::kOutputElements[0]) {
+public:
+  Runner(const std::string &weights, const std::string &input_path, int threads)
+      : model_(weights, threads), output_(Model::kOutputElements[0]) {
     netc::NpyArray in = netc::read_npy(input_path);
     if (in.data.size() != Model::kInputElements[0])
       throw netc::Error("input " + input_path + " has " + std::to_string(in.data.size()) +
-                        " elements, the network takes " +
-                        std::to_string(Model::kInputElements[0]));
+                        " elements, the network takes " + std::to_string(Model::kInputElements[0]));
     input_.assign(in.data.begin(), in.data.end());
   }
 
@@ -73,7 +74,7 @@ class Runner {
     return ms;
   }
 
- private:
+private:
   Model model_;
   std::vector<float> input_, output_;
 };
@@ -126,8 +127,8 @@ bool parse_option(const char *arg, const char *name, std::string &value) {
 
 int usage(const char *argv0) {
   std::fprintf(stderr,
-               "usage: %s WEIGHTS.safetensors INPUT.npy [--output=OUT.npy] [--warmup=W] "
-               "[--runs=N] | --serve\n",
+               "usage: %s WEIGHTS.safetensors INPUT.npy [--threads=T] [--output=OUT.npy] "
+               "[--warmup=W] [--runs=N] | --serve\n",
                argv0);
   return 2;
 }
@@ -138,7 +139,7 @@ int main(int argc, char **argv) {
   if (argc < 3)
     return usage(argv[0]);
   std::string output;
-  int warmup = 5, runs = 20;
+  int warmup = 5, runs = 20, threads = 1;
   bool serving = false;
   for (int i = 3; i < argc; ++i) {
     std::string value;
@@ -148,15 +149,17 @@ int main(int argc, char **argv) {
       warmup = std::atoi(value.c_str());
     else if (parse_option(argv[i], "--runs", value))
       runs = std::atoi(value.c_str());
+    else if (parse_option(argv[i], "--threads", value))
+      threads = std::atoi(value.c_str());
     else if (std::strcmp(argv[i], "--serve") == 0)
       serving = true;
     else
       return usage(argv[0]);
   }
-  if (warmup < 0 || runs < 1)
+  if (warmup < 0 || runs < 1 || threads < 0)
     return usage(argv[0]);
   try {
-    Runner runner(argv[1], argv[2]);
+    Runner runner(argv[1], argv[2], threads);
     if (serving)
       return serve(runner);
     if (!output.empty())

@@ -6,5 +6,8 @@ if(CMAKE_VERSION VERSION_LESS 3.20)
   set(netc_NOT_FOUND_MESSAGE "netc needs CMake 3.20 or later (DEPFILE, cmake_path)")
   return()
 endif()
+# netc::runtime links Threads::Threads: generated networks run on a thread pool.
+include(CMakeFindDependencyMacro)
+find_dependency(Threads)
 include(${CMAKE_CURRENT_LIST_DIR}/netcTargets.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/NetcAddNetwork.cmake)

@@ -96,6 +96,7 @@ private:
     w.line("#pragma once");
     w.line();
     w.line("#include \"netc/aligned_buffer.hpp\"");
+    w.line("#include \"netc/cpu/context.hpp\"");
     w.line();
     w.line("#include <array>");
     w.line("#include <cstddef>");
@@ -109,6 +110,9 @@ private:
     w.line("// {} from {}. Float32 NCHW in, float32 out. run() allocates nothing and is", class_,
            list_.source_file);
     w.line("// deterministic; one object runs one call at a time (it owns one activation arena).");
+    w.line("// `threads` is how many threads run() uses, the calling thread included: 0 (the");
+    w.line("// default) takes std::thread::hardware_concurrency(), 1 runs on the calling thread");
+    w.line("// alone. The pool is started here and kept; outputs are bit-identical for any count.");
     w.open("class {} {{", class_);
     w.label("public:");
     write_shape_constants(w, list_);
@@ -117,12 +121,14 @@ private:
     w.line();
     w.line("// Loads and checks a safetensors file with PyTorch's state_dict() names; throws");
     w.line("// netc::Error naming any tensor that is missing, extra or of the wrong shape.");
-    w.line("explicit {}(const std::string &weights_path);", class_);
+    w.line("explicit {}(const std::string &weights_path, int threads = 0);", class_);
+    w.line("// The same for a C string, so that (\"file\", threads) cannot mean (weights, size).");
+    w.line("explicit {}(const char *weights_path, int threads = 0);", class_);
     w.line("// The same from a safetensors file in memory (copied; the buffer may go after).");
-    w.line("{}(const void *weights, std::size_t size);", class_);
+    w.line("{}(const void *weights, std::size_t size, int threads = 0);", class_);
     if (options_.embedded_weights) {
       w.line("// With the weights embedded in {}.cpp.", list_.network);
-      w.line("{}();", class_);
+      w.line("explicit {}(int threads = 0);", class_);
     }
     w.line();
     w.line("{};", run_signature());
@@ -130,9 +136,10 @@ private:
     w.line("void run(const float *const *inputs, float *const *outputs);");
     w.line();
     w.label("private:");
-    w.line("explicit {}(const SafetensorsFile &file);", class_);
+    w.line("{}(const SafetensorsFile &file, int threads);", class_);
     w.line("AlignedBuffer arena_;");
     w.line("AlignedBuffer weights_;");
+    w.line("cpu::OwnedContext threads_; // the pool and each thread's scratch");
     w.close("};");
     w.line();
     w.code("} // namespace netc");
@@ -175,6 +182,7 @@ private:
     for (const std::string &h : headers)
       w.line("#include \"{}\"", h);
     w.line();
+    w.line("#include <algorithm>");
     w.line("#include <iterator>");
     w.line();
     target_guard(w);
@@ -188,6 +196,7 @@ private:
     kernel_constants(w);
     weight_offsets(w);
     w.line("constexpr std::size_t kArenaFloats = {};", list_.arena_floats);
+    scratch_size(w);
     if (options_.embedded_weights)
       embedded(w);
     w.line();
@@ -248,6 +257,22 @@ private:
     w.line("constexpr std::size_t kWeightFloats = {};", next);
   }
 
+  static bool is_convolution(KernelKind kind) {
+    return kind == KernelKind::ConvDirect || kind == KernelKind::Conv1x1 ||
+           kind == KernelKind::ConvGrouped;
+  }
+
+  // Each thread's scratch: the most any convolution asks for.
+  void scratch_size(CodeWriter &w) {
+    w.line("// Floats of scratch each thread gets: the most any convolution asks for.");
+    w.open("constexpr std::size_t kScratchFloats = std::max<std::size_t>({{");
+    w.line("0,");
+    for (size_t i = 0; i < list_.kernels.size(); ++i)
+      if (is_convolution(list_.kernels[i].kind))
+        w.line("cpu::{}_scratch_floats<Isa>(k{}),", kernel_kind_name(list_.kernels[i].kind), i);
+    w.close("});");
+  }
+
   bool has_weights() const {
     for (const Kernel &k : list_.kernels)
       if (k.weights)
@@ -270,21 +295,27 @@ private:
   }
 
   void constructors(CodeWriter &w) {
-    w.line(
-        "{0}::{0}(const std::string &weights_path) : {0}(SafetensorsFile::open(weights_path)) {{}}",
-        class_);
+    w.line("{0}::{0}(const std::string &weights_path, int threads)\n    : "
+           "{0}(SafetensorsFile::open(weights_path), threads) {{}}",
+           class_);
     w.line();
-    w.line("{0}::{0}(const void *weights, std::size_t size)", class_);
-    w.line("    : {}(SafetensorsFile::view(weights, size, \"<weights in memory>\")) {{}}", class_);
+    w.line("{0}::{0}(const char *weights_path, int threads)", class_);
+    w.line("    : {0}(std::string(weights_path), threads) {{}}", class_);
+    w.line();
+    w.line("{0}::{0}(const void *weights, std::size_t size, int threads)", class_);
+    w.line("    : {}(SafetensorsFile::view(weights, size, \"<weights in memory>\"), threads) {{}}",
+           class_);
     w.line();
     if (options_.embedded_weights) {
-      w.line("{0}::{0}() : {0}(kEmbeddedWeights, sizeof kEmbeddedWeights) {{}}", class_);
+      w.line("{0}::{0}(int threads) : {0}(kEmbeddedWeights, sizeof kEmbeddedWeights, threads) {{}}",
+             class_);
       w.line();
     }
-    w.open(
-        "{0}::{0}(const SafetensorsFile &file)\n    : arena_(kArenaFloats, \"{1}: the activation "
-        "arena\"),\n      weights_(kWeightFloats, \"{1}: the packed weights\") {{",
-        class_, list_.network);
+    w.line("{0}::{0}(const SafetensorsFile &file, int threads)", class_);
+    w.open("    : arena_(kArenaFloats, \"{1}: the activation arena\"),\n"
+           "      weights_(kWeightFloats, \"{1}: the packed weights\"),\n"
+           "      threads_(threads, kScratchFloats) {{",
+           class_, list_.network);
     switch (options_.target) {
     case CpuTarget::Generic:
       break;
@@ -326,15 +357,15 @@ private:
     if (k.weights) {
       std::string residual = k.residual ? pointer(*k.residual) : "nullptr";
       if (k.kind == KernelKind::Linear)
-        return fmt::format("cpu::linear<Isa>(k{0}, {1}, w + kW{0}, w + kB{0}, {2});", i,
+        return fmt::format("cpu::linear<Isa>(ctx, k{0}, {1}, w + kW{0}, w + kB{0}, {2});", i,
                            pointer(k.inputs[0]), out);
-      return fmt::format("cpu::{1}<Isa>(k{0}, {2}, w + kW{0}, w + kB{0}, {3}, {4});", i, name,
+      return fmt::format("cpu::{1}<Isa>(ctx, k{0}, {2}, w + kW{0}, w + kB{0}, {3}, {4});", i, name,
                          pointer(k.inputs[0]), residual, out);
     }
     if (k.kind == KernelKind::Binary)
-      return fmt::format("cpu::binary<Isa>(k{}, {}, {}, {});", i, pointer(k.inputs[0]),
+      return fmt::format("cpu::binary<Isa>(ctx, k{}, {}, {}, {});", i, pointer(k.inputs[0]),
                          pointer(k.inputs[1]), out);
-    return fmt::format("cpu::{}<Isa>(k{}, {}, {});", name, i, pointer(k.inputs[0]), out);
+    return fmt::format("cpu::{}<Isa>(ctx, k{}, {}, {});", name, i, pointer(k.inputs[0]), out);
   }
 
   void run_function(CodeWriter &w) {
@@ -342,6 +373,7 @@ private:
     w.open("{} {}::{} {{", signature.substr(0, 4), class_, signature.substr(5));
     w.line("float *arena = arena_.data();");
     w.line("const float *w = weights_.data();");
+    w.line("const cpu::Context &ctx = threads_.context();");
     bool needs_arena = false;
     for (size_t i = 0; i < list_.kernels.size(); ++i) {
       const Kernel &k = list_.kernels[i];

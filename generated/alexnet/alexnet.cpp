@@ -12,6 +12,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -85,17 +86,29 @@ constexpr std::size_t kW11 = kB10 + padded_floats(4096);
 constexpr std::size_t kB11 = kW11 + padded_floats(cpu::linear_packed_size<Isa>(k11));
 constexpr std::size_t kWeightFloats = kB11 + padded_floats(1000);
 constexpr std::size_t kArenaFloats = 240256;
+// Floats of scratch each thread gets: the most any convolution asks for.
+constexpr std::size_t kScratchFloats = std::max<std::size_t>({
+  0,
+  cpu::conv_direct_scratch_floats<Isa>(k0),
+  cpu::conv_direct_scratch_floats<Isa>(k2),
+  cpu::conv_direct_scratch_floats<Isa>(k4),
+  cpu::conv_direct_scratch_floats<Isa>(k5),
+  cpu::conv_direct_scratch_floats<Isa>(k6),
+});
 
 } // namespace
 
-Alexnet::Alexnet(const std::string &weights_path) : Alexnet(SafetensorsFile::open(weights_path)) {}
+Alexnet::Alexnet(const std::string &weights_path, int threads)
+    : Alexnet(SafetensorsFile::open(weights_path), threads) {}
 
-Alexnet::Alexnet(const void *weights, std::size_t size)
-    : Alexnet(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
+Alexnet::Alexnet(const char *weights_path, int threads)
+    : Alexnet(std::string(weights_path), threads) {}
 
-Alexnet::Alexnet(const SafetensorsFile &file)
-    : arena_(kArenaFloats, "alexnet: the activation arena"),
-      weights_(kWeightFloats, "alexnet: the packed weights") {
+Alexnet::Alexnet(const void *weights, std::size_t size, int threads)
+    : Alexnet(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
+
+Alexnet::Alexnet(const SafetensorsFile &file, int threads)
+    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, k0, 64, 363, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -111,30 +124,31 @@ Alexnet::Alexnet(const SafetensorsFile &file)
 void Alexnet::run(const float *image, float *x) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  const cpu::Context &ctx = threads_.context();
   // features.0: conv_direct 11x11/4 pad 2,2 + relu (dsl/zoo/alexnet.netc:10)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(ctx, k0, image, w + kW0, w + kB0, nullptr, arena + 0);
   // features.2: maxpool 3x3/2 (dsl/zoo/alexnet.netc:10)
-  cpu::maxpool<Isa>(k1, arena + 0, arena + 193600);
+  cpu::maxpool<Isa>(ctx, k1, arena + 0, arena + 193600);
   // features.3: conv_direct 5x5 pad 2,2 + relu (dsl/zoo/alexnet.netc:12)
-  cpu::conv_direct<Isa>(k2, arena + 193600, w + kW2, w + kB2, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(ctx, k2, arena + 193600, w + kW2, w + kB2, nullptr, arena + 0);
   // features.5: maxpool 3x3/2 (dsl/zoo/alexnet.netc:12)
-  cpu::maxpool<Isa>(k3, arena + 0, arena + 139968);
+  cpu::maxpool<Isa>(ctx, k3, arena + 0, arena + 139968);
   // features.6: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/alexnet.netc:14)
-  cpu::conv_direct<Isa>(k4, arena + 139968, w + kW4, w + kB4, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(ctx, k4, arena + 139968, w + kW4, w + kB4, nullptr, arena + 0);
   // features.8: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/alexnet.netc:15)
-  cpu::conv_direct<Isa>(k5, arena + 0, w + kW5, w + kB5, nullptr, arena + 64896);
+  cpu::conv_direct<Isa>(ctx, k5, arena + 0, w + kW5, w + kB5, nullptr, arena + 64896);
   // features.10: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/alexnet.netc:16)
-  cpu::conv_direct<Isa>(k6, arena + 64896, w + kW6, w + kB6, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(ctx, k6, arena + 64896, w + kW6, w + kB6, nullptr, arena + 0);
   // features.12: maxpool 3x3/2 (dsl/zoo/alexnet.netc:16)
-  cpu::maxpool<Isa>(k7, arena + 0, arena + 43264);
+  cpu::maxpool<Isa>(ctx, k7, arena + 0, arena + 43264);
   // avgpool: adaptive_avgpool (dsl/zoo/alexnet.netc:19)
-  cpu::adaptive_avgpool<Isa>(k8, arena + 43264, arena + 0);
+  cpu::adaptive_avgpool<Isa>(ctx, k8, arena + 43264, arena + 0);
   // classifier.1: linear + relu (dsl/zoo/alexnet.netc:22)
-  cpu::linear<Isa>(k9, arena + 0, w + kW9, w + kB9, arena + 9216);
+  cpu::linear<Isa>(ctx, k9, arena + 0, w + kW9, w + kB9, arena + 9216);
   // classifier.4: linear + relu (dsl/zoo/alexnet.netc:23)
-  cpu::linear<Isa>(k10, arena + 9216, w + kW10, w + kB10, arena + 0);
+  cpu::linear<Isa>(ctx, k10, arena + 9216, w + kW10, w + kB10, arena + 0);
   // classifier.6: linear (dsl/zoo/alexnet.netc:24)
-  cpu::linear<Isa>(k11, arena + 0, w + kW11, w + kB11, x);
+  cpu::linear<Isa>(ctx, k11, arena + 0, w + kW11, w + kB11, x);
 }
 
 void Alexnet::run(const float *const *inputs, float *const *outputs) {

@@ -12,6 +12,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -63,17 +64,27 @@ constexpr std::size_t kW6 = kB5 + padded_floats(84);
 constexpr std::size_t kB6 = kW6 + padded_floats(cpu::linear_packed_size<Isa>(k6));
 constexpr std::size_t kWeightFloats = kB6 + padded_floats(10);
 constexpr std::size_t kArenaFloats = 5888;
+// Floats of scratch each thread gets: the most any convolution asks for.
+constexpr std::size_t kScratchFloats = std::max<std::size_t>({
+  0,
+  cpu::conv_direct_scratch_floats<Isa>(k0),
+  cpu::conv_direct_scratch_floats<Isa>(k2),
+  cpu::conv_direct_scratch_floats<Isa>(k4),
+});
 
 } // namespace
 
-Lenet5::Lenet5(const std::string &weights_path) : Lenet5(SafetensorsFile::open(weights_path)) {}
+Lenet5::Lenet5(const std::string &weights_path, int threads)
+    : Lenet5(SafetensorsFile::open(weights_path), threads) {}
 
-Lenet5::Lenet5(const void *weights, std::size_t size)
-    : Lenet5(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
+Lenet5::Lenet5(const char *weights_path, int threads)
+    : Lenet5(std::string(weights_path), threads) {}
 
-Lenet5::Lenet5(const SafetensorsFile &file)
-    : arena_(kArenaFloats, "lenet5: the activation arena"),
-      weights_(kWeightFloats, "lenet5: the packed weights") {
+Lenet5::Lenet5(const void *weights, std::size_t size, int threads)
+    : Lenet5(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
+
+Lenet5::Lenet5(const SafetensorsFile &file, int threads)
+    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"c1.weight", "c1.bias", nullptr, 0, 1}, k0, 6, 25, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -86,20 +97,21 @@ Lenet5::Lenet5(const SafetensorsFile &file)
 void Lenet5::run(const float *image, float *logits) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  const cpu::Context &ctx = threads_.context();
   // c1: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:18)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(ctx, k0, image, w + kW0, w + kB0, nullptr, arena + 0);
   // s2: avgpool 2x2/2 (dsl/zoo/lenet5.netc:20)
-  cpu::avgpool<Isa>(k1, arena + 0, arena + 4704);
+  cpu::avgpool<Isa>(ctx, k1, arena + 0, arena + 4704);
   // c3: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:22)
-  cpu::conv_direct<Isa>(k2, arena + 4704, w + kW2, w + kB2, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(ctx, k2, arena + 4704, w + kW2, w + kB2, nullptr, arena + 0);
   // s4: avgpool 2x2/2 (dsl/zoo/lenet5.netc:24)
-  cpu::avgpool<Isa>(k3, arena + 0, arena + 1600);
+  cpu::avgpool<Isa>(ctx, k3, arena + 0, arena + 1600);
   // c5: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:26)
-  cpu::conv_direct<Isa>(k4, arena + 1600, w + kW4, w + kB4, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(ctx, k4, arena + 1600, w + kW4, w + kB4, nullptr, arena + 0);
   // f6: linear + tanh (dsl/zoo/lenet5.netc:28)
-  cpu::linear<Isa>(k5, arena + 0, w + kW5, w + kB5, arena + 128);
+  cpu::linear<Isa>(ctx, k5, arena + 0, w + kW5, w + kB5, arena + 128);
   // output: linear (dsl/zoo/lenet5.netc:29)
-  cpu::linear<Isa>(k6, arena + 128, w + kW6, w + kB6, logits);
+  cpu::linear<Isa>(ctx, k6, arena + 128, w + kW6, w + kB6, logits);
 }
 
 void Lenet5::run(const float *const *inputs, float *const *outputs) {

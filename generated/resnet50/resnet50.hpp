@@ -4,6 +4,7 @@
 #pragma once
 
 #include "netc/aligned_buffer.hpp"
+#include "netc/cpu/context.hpp"
 
 #include <array>
 #include <cstddef>
@@ -16,6 +17,9 @@ class SafetensorsFile;
 
 // Resnet50 from dsl/zoo/resnet50.netc. Float32 NCHW in, float32 out. run() allocates nothing and is
 // deterministic; one object runs one call at a time (it owns one activation arena).
+// `threads` is how many threads run() uses, the calling thread included: 0 (the
+// default) takes std::thread::hardware_concurrency(), 1 runs on the calling thread
+// alone. The pool is started here and kept; outputs are bit-identical for any count.
 class Resnet50 {
  public:
   static constexpr int kBatch = 1;
@@ -33,18 +37,21 @@ class Resnet50 {
 
   // Loads and checks a safetensors file with PyTorch's state_dict() names; throws
   // netc::Error naming any tensor that is missing, extra or of the wrong shape.
-  explicit Resnet50(const std::string &weights_path);
+  explicit Resnet50(const std::string &weights_path, int threads = 0);
+  // The same for a C string, so that ("file", threads) cannot mean (weights, size).
+  explicit Resnet50(const char *weights_path, int threads = 0);
   // The same from a safetensors file in memory (copied; the buffer may go after).
-  Resnet50(const void *weights, std::size_t size);
+  Resnet50(const void *weights, std::size_t size, int threads = 0);
 
   void run(const float *image, float *logits);
   // The same with the buffers in arrays, in the network's input and output order.
   void run(const float *const *inputs, float *const *outputs);
 
  private:
-  explicit Resnet50(const SafetensorsFile &file);
+  Resnet50(const SafetensorsFile &file, int threads);
   AlignedBuffer arena_;
   AlignedBuffer weights_;
+  cpu::OwnedContext threads_; // the pool and each thread's scratch
 };
 
 } // namespace netc

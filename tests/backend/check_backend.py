@@ -5,14 +5,16 @@ For each network: seeded random weights (batch-norm statistics and affine parame
 trivial) and a random input; `netc run` (the reference executor, double accumulation) gives the
 expected output; `netc emit` for each target, built with each compiler under -Wall -Wextra -Werror,
 run by run_model.cpp (outputs poisoned with NaN first), must come within a relative L2 error of
-1e-5 and write every element.
+1e-5 and write every element. For the networks of THREAD_CHECKED the outputs at 1, 2 and 3
+threads (run_model --threads) must be the very same bits.
 
   check_backend.py --netc build/bin/netc --work build/backend [--suite default|full]
                    [--models lenet5,resnet50] [--targets generic,avx2,avx512]
-                   [--compilers g++,clang++-14] [--jobs 2]
+                   [--compilers g++,clang++-14] [--jobs 2] [--sanitize thread]
 
 The default suite runs the small networks at their declared size and the large ones at a reduced
-valid size; the full suite runs every network at its declared size.
+valid size; the full suite runs every network at its declared size. --sanitize thread builds
+with ThreadSanitizer (-O1) and fails on its first report: the thread pool and the kernels' units.
 """
 import argparse
 import concurrent.futures
@@ -53,12 +55,21 @@ MODELS = [
     ("tests/backend/ops.netc", "every_op", None, 2),
 ]
 
+# Networks run again at each of THREAD_COUNTS threads, whose outputs must agree to the bit.
+THREAD_CHECKED = {"every_op", "lenet5", "resnet50"}
+THREAD_COUNTS = [1, 2, 3]
+
 TARGET_FLAGS = {
     "generic": [],
     "avx2": ["-mavx2", "-mfma"],
     "avx512": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma"],
 }
 TARGET_CPU_FLAGS = {"generic": [], "avx2": ["avx2", "fma"], "avx512": ["avx512f", "avx2", "fma"]}
+
+# Compiler flags of --sanitize (replacing -O2), and the environment that makes a report fatal.
+SANITIZE_FLAGS = {None: ["-O2"], "thread": ["-O1", "-g", "-fsanitize=thread"]}
+SANITIZE_ENV = {"TSAN_OPTIONS": "halt_on_error=1"}
+sanitize = None
 
 print_lock = threading.Lock()
 
@@ -69,7 +80,8 @@ def say(text):
 
 
 def run(cmd, **kw):
-    result = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    result = subprocess.run(cmd, capture_output=True, text=True,
+                            env=dict(os.environ, **SANITIZE_ENV), **kw)
     if result.returncode != 0:
         raise RuntimeError("command failed ({}): {}\n{}{}".format(
             result.returncode, " ".join(cmd), result.stdout[-4000:], result.stderr[-4000:]))
@@ -217,6 +229,23 @@ def check_refusals(binary, weights, inputs, outputs, work):
     check_refused(binary, path, inputs, outputs, "truncated")
 
 
+def check_thread_counts(binary, weights, inputs, count, work):
+    """The outputs at every count of THREAD_COUNTS are the bits of one thread's."""
+    bits = {}
+    for threads in THREAD_COUNTS:
+        outputs = [os.path.join(work, "threads{}-output{}.npy".format(threads, i))
+                   for i in range(count)]
+        run([binary, "--threads={}".format(threads), weights] + inputs + outputs)
+        bits[threads] = [np.load(path).tobytes() for path in outputs]
+    for threads in THREAD_COUNTS[1:]:
+        for i, (got, want) in enumerate(zip(bits[threads], bits[THREAD_COUNTS[0]])):
+            if got != want:
+                diff = np.flatnonzero(np.frombuffer(got, "<u4") != np.frombuffer(want, "<u4"))
+                raise RuntimeError("output {} at {} threads differs from {} thread's in {} "
+                                   "elements (first at {})".format(
+                                       i, threads, THREAD_COUNTS[0], diff.size, diff[0]))
+
+
 def check_refused(binary, path, inputs, outputs, message):
     result = subprocess.run([binary, path] + inputs + outputs, capture_output=True, text=True)
     if result.returncode != 1 or message not in result.stderr:
@@ -237,12 +266,13 @@ def build_and_run(netc, case, target, compiler, work, prepared):
         class_name = re.search(r"^class (\w+) \{", f.read(), re.M).group(1)
     binary = os.path.join(work, tag, "run_model")
     start = time.time()
-    run([compiler, "-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"] + TARGET_FLAGS[target] +
+    run([compiler, "-std=c++17", "-Wall", "-Wextra", "-Werror"] + SANITIZE_FLAGS[sanitize] +
+        TARGET_FLAGS[target] +
         ["-I", src, '-DNETC_MODEL_HEADER="{}.hpp"'.format(network),
          "-DNETC_MODEL_CLASS=netc::" + class_name] +
         (["-DNETC_MODEL_EMBEDDED"] if embedded(case) else []) +
         [os.path.join(src, network + ".cpp"), os.path.join(ROOT, "tests", "backend", "run_model.cpp"),
-         "-o", binary])
+         "-pthread", "-o", binary])
     compile_s = time.time() - start
     outputs = [os.path.join(work, tag, "output{}.npy".format(i)) for i in range(len(expected))]
     start = time.time()
@@ -250,6 +280,9 @@ def build_and_run(netc, case, target, compiler, work, prepared):
     run_s = time.time() - start
     if case == MODELS[0]:
         check_refusals(binary, weights, inputs, outputs, os.path.join(work, tag))
+    if network in THREAD_CHECKED:
+        check_thread_counts(binary, "-" if embedded(case) else weights, inputs, len(expected),
+                            os.path.join(work, tag))
     return worst_relative_l2(outputs, expected), compile_s, run_s
 
 
@@ -282,7 +315,11 @@ def main():
     parser.add_argument("--targets", default="generic,avx2,avx512")
     parser.add_argument("--compilers", default="g++,clang++-14")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--sanitize", choices=["thread"], help="build the generated code with "
+                        "this sanitizer")
     args = parser.parse_args()
+    global sanitize
+    sanitize = args.sanitize
     netc = os.path.abspath(args.netc)
     cases = []
     models = MODELS

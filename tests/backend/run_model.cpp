@@ -3,7 +3,8 @@
 // it promises: the outputs are poisoned with NaN first, so an element the network never writes
 // cannot pass; run() must not allocate (operator new is counted); a second run must give the
 // same bits.
-//   run_model WEIGHTS.safetensors IN.npy... OUT.npy...
+//   run_model [--threads=T] WEIGHTS.safetensors IN.npy... OUT.npy...
+// T is the network's thread count (0, the default: the hardware's).
 // Built with -DNETC_MODEL_HEADER='"lenet5.hpp"' -DNETC_MODEL_CLASS=netc::Lenet5, and with
 // -DNETC_MODEL_EMBEDDED for a network emitted with --embed-weights (WEIGHTS is then "-").
 #include NETC_MODEL_HEADER
@@ -37,14 +38,32 @@ void *operator new(std::size_t size) {
     return p;
   throw std::bad_alloc();
 }
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete(void *p, std::size_t) noexcept { std::free(p); }
+void operator delete(void *p) noexcept {
+  std::free(p);
+}
+void operator delete(void *p, std::size_t) noexcept {
+  std::free(p);
+}
 
 int main(int argc, char **argv) {
   constexpr int kFiles = int(Model::kNumInputs + Model::kNumOutputs);
+  const char *program = argv[0];
+  int threads = 0;
+  if (argc > 1 && std::strncmp(argv[1], "--threads=", 10) == 0) {
+    char *end = nullptr;
+    threads = int(std::strtol(argv[1] + 10, &end, 10));
+    if (*end != '\0' || end == argv[1] + 10) {
+      std::fprintf(stderr, "run_model: --threads takes a number, got '%s'\n", argv[1] + 10);
+      return 2;
+    }
+    --argc;
+    ++argv;
+  }
   if (argc != 2 + kFiles) {
-    std::fprintf(stderr, "usage: %s WEIGHTS.safetensors IN.npy... OUT.npy... (%d .npy files)\n",
-                 argv[0], kFiles);
+    std::fprintf(stderr,
+                 "usage: %s [--threads=T] WEIGHTS.safetensors IN.npy... OUT.npy... (%d .npy "
+                 "files)\n",
+                 program, kFiles);
     return 2;
   }
   try {
@@ -53,9 +72,9 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "run_model: the weights are embedded; pass - for WEIGHTS\n");
       return 2;
     }
-    Model model;
+    Model model(threads);
 #else
-    Model model(argv[1]);
+    Model model(argv[1], threads);
 #endif
     std::vector<std::vector<float>> inputs, outputs;
     for (std::size_t i = 0; i < Model::kNumInputs; ++i) {

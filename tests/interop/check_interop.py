@@ -156,7 +156,7 @@ def check(netc, case, target, work_root):
         ["-I", src, '-DNETC_MODEL_HEADER="{}.hpp"'.format(network),
          "-DNETC_MODEL_CLASS=netc::" + class_name,
          os.path.join(src, network + ".cpp"), os.path.join(ROOT, "tests", "backend", "run_model.cpp"),
-         "-o", binary])
+         "-pthread", "-o", binary])
     build_s = time.time() - start
     outputs = [os.path.join(work, "output{}.npy".format(i)) for i in range(len(want))]
     run([binary, weights, os.path.join(work, "input.npy")] + outputs)

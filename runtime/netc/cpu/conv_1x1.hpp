@@ -16,6 +16,12 @@
 
 namespace netc::cpu {
 
+// Floats of per-thread scratch the kernel needs (none today; the emitter sizes each thread's
+// scratch as the largest of these over the network).
+template <class Isa> constexpr std::size_t conv_1x1_scratch_floats(const ConvParams &) {
+  return 0;
+}
+
 template <class Isa> constexpr std::size_t conv_1x1_packed_size(const ConvParams &p) {
   return detail::packed_conv_size<detail::ConvTile<Isa>::mr>(p, true);
 }
@@ -28,12 +34,12 @@ inline void conv_1x1_pack(const ConvParams &p, const float *weight, float *packe
 }
 
 template <class Isa>
-inline void conv_1x1(const ConvParams &p, const float *in, const float *packed, const float *bias,
-                     const float *residual, float *out) {
+inline void conv_1x1(const Context &ctx, const ConvParams &p, const float *in, const float *packed,
+                     const float *bias, const float *residual, float *out) {
   assert(p.groups == 1 && p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 &&
          p.stride_w == 1 && p.pad_top == 0 && p.pad_left == 0 && p.in.h == p.out.h &&
          p.in.w == p.out.w);
-  detail::run_gemm_conv<Isa>(p, in, packed, bias, residual, out);
+  detail::run_gemm_conv<Isa>(ctx, p, in, packed, bias, residual, out);
 }
 
 } // namespace netc::cpu

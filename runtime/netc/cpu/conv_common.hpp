@@ -16,6 +16,7 @@
 // with few channels per group, depthwise included; weights [tap][in_c/groups][MR]).
 #pragma once
 
+#include "netc/cpu/context.hpp"
 #include "netc/cpu/simd.hpp"
 #include "netc/kernel_params.hpp"
 
@@ -367,15 +368,49 @@ template <int MR> constexpr std::size_t packed_conv_size(const ConvParams &p, bo
          std::size_t(p.kernel_w) * std::size_t(p.in.c / p.groups);
 }
 
-// Input floats one chunk of vectors should read at most, so that it stays in the L2 cache
-// while every block of output channels passes over it.
+// Input floats one chunk of vectors should read at most (see gemm_conv_units).
 constexpr std::int64_t kChunkFloats = 32 * 1024;
 
-// Every tile of a GEMM-blocked convolution: per sample and group, chunks of the plane's vectors,
-// in each chunk every block of MR output channels, then every tile of NR vectors.
+// How a GEMM-blocked convolution is cut into units of work for the threads: per sample and
+// group, chunks of the plane's vectors (a multiple of NR, so tiles start where they would on one
+// thread), and in each chunk one block of MR output channels. Units are numbered chunk-major, so
+// consecutive units share a chunk of input. Every output element belongs to one unit and is
+// summed in the same order however the plane is cut, so any thread count gives the same bits.
+struct ConvUnits {
+  int groups, chunks, blocks; // per sample
+  int chunk;                  // vectors per chunk
+  std::int64_t count;         // units in all: samples x groups x chunks x blocks
+};
+
+template <class Isa> inline ConvUnits gemm_conv_units(const Context &ctx, const ConvParams &p) {
+  constexpr int MR = ConvTile<Isa>::mr, NR = ConvTile<Isa>::nr;
+  const ConvGeometry g = conv_geometry<Isa>(p);
+  const int in_c = p.in.c / p.groups;
+  // A chunk's input should stay in the L2 cache while every block of output channels passes
+  // over it. Input floats a tile reads, roughly: NR vectors of each input channel at each stride.
+  const std::int64_t tile_floats = std::int64_t(in_c) * NR * g.width * p.stride_h * p.stride_w;
+  const std::int64_t tiles = kChunkFloats / tile_floats;
+  ConvUnits u{};
+  u.groups = p.groups;
+  u.blocks = int(ceil_div(p.out.c / p.groups, MR));
+  u.chunk = int(tiles > 1 ? tiles : 1) * NR;
+  if (u.chunk > g.vectors) // one chunk covers the plane: cut from the plane's vectors
+    u.chunk = int(ceil_div(g.vectors, NR)) * NR;
+  // Finer chunks when there are too few units for the threads.
+  const std::int64_t outer = std::int64_t(p.out.n) * u.groups * u.blocks;
+  const std::int64_t pieces = ctx.pieces(outer * ceil_div(g.vectors, u.chunk), u.chunk / NR);
+  if (pieces > 1)
+    u.chunk = int(ceil_div(ceil_div(u.chunk, pieces), NR) * NR);
+  u.chunks = int(ceil_div(g.vectors, u.chunk));
+  u.count = std::int64_t(p.out.n) * u.groups * u.chunks * u.blocks;
+  return u;
+}
+
+// One unit of gemm_conv_units: its block of output channels over its chunk of vectors.
 template <class Isa>
-inline void run_gemm_conv(const ConvParams &p, const float *in, const float *packed,
-                          const float *bias, const float *residual, float *out) {
+inline void gemm_conv_unit(const ConvParams &p, const ConvUnits &u, std::int64_t unit,
+                           const float *in, const float *packed, const float *bias,
+                           const float *residual, float *out) {
   constexpr int MR = ConvTile<Isa>::mr, NR = ConvTile<Isa>::nr;
   const ConvGeometry g = conv_geometry<Isa>(p);
   const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
@@ -383,31 +418,40 @@ inline void run_gemm_conv(const ConvParams &p, const float *in, const float *pac
   const int in_c = p.in.c / p.groups;
   const int per_group = p.out.c / p.groups;
   const std::ptrdiff_t block_floats = std::ptrdiff_t(MR) * p.kernel_h * p.kernel_w * in_c;
-  // Input floats a tile reads, roughly: NR vectors of each input channel at each stride.
-  const std::int64_t tile_floats = std::int64_t(in_c) * NR * g.width * p.stride_h * p.stride_w;
-  const std::int64_t tiles = kChunkFloats / tile_floats;
-  const int chunk = int(tiles > 1 ? tiles : 1) * NR;
-  for (int n = 0; n < p.out.n; ++n) {
-    const float *in_n = in + n * p.in.batch_stride;
-    float *out_n = out + n * p.out.batch_stride;
-    const float *res_n = residual ? residual + n * p.residual_batch_stride : nullptr;
-    for (int gr = 0; gr < p.groups; ++gr) {
-      const float *in_g = in_n + std::ptrdiff_t(gr) * in_c * in_plane;
-      const float *w_g = packed + std::ptrdiff_t(gr) * ceil_div(per_group, MR) * block_floats;
-      for (int v0 = 0; v0 < g.vectors; v0 += chunk) {
-        const int v1 = g.vectors - v0 < chunk ? g.vectors : v0 + chunk;
-        const float *w = w_g;
-        for (int b = 0; b < per_group; b += MR, w += block_floats) {
-          const int o = gr * per_group + b;
-          const int count = per_group - b < MR ? per_group - b : MR;
-          for (int v = v0; v < v1; v += NR)
-            gemm_tile<Isa, MR, NR>(g, v, in_g, in_plane, in_c, w, count, bias + o,
-                                   res_n ? res_n + o * out_plane : nullptr, out_n + o * out_plane,
-                                   out_plane, p.act);
-        }
-      }
-    }
-  }
+  const int block = int(unit % u.blocks);
+  const int chunk = int(unit / u.blocks % u.chunks);
+  const int gr = int(unit / u.blocks / u.chunks % u.groups);
+  const int n = int(unit / u.blocks / u.chunks / u.groups);
+  const float *in_g = in + n * p.in.batch_stride + std::ptrdiff_t(gr) * in_c * in_plane;
+  const float *w = packed + (std::ptrdiff_t(gr) * u.blocks + block) * block_floats;
+  const int b = block * MR;
+  const int o = gr * per_group + b;
+  const int count = per_group - b < MR ? per_group - b : MR;
+  const float *res = residual ? residual + n * p.residual_batch_stride + o * out_plane : nullptr;
+  float *dst = out + n * p.out.batch_stride + o * out_plane;
+  const int v0 = chunk * u.chunk;
+  const int v1 = g.vectors - v0 < u.chunk ? g.vectors : v0 + u.chunk;
+  for (int v = v0; v < v1; v += NR)
+    gemm_tile<Isa, MR, NR>(g, v, in_g, in_plane, in_c, w, count, bias + o, res, dst, out_plane,
+                           p.act);
+}
+
+// Multiply-adds of a convolution, to decide whether it is worth the threads.
+inline std::int64_t conv_work(const ConvParams &p) {
+  return std::int64_t(p.out.n) * p.out.c * p.out.h * p.out.w * p.kernel_h * p.kernel_w *
+         (p.in.c / p.groups);
+}
+
+// Every unit of a GEMM-blocked convolution, across the threads. (A kernel that needs scratch,
+// such as packing for a GEMM, takes ctx.scratch_of(thread): conv_*_scratch_floats floats.)
+template <class Isa>
+inline void run_gemm_conv(const Context &ctx, const ConvParams &p, const float *in,
+                          const float *packed, const float *bias, const float *residual,
+                          float *out) {
+  const ConvUnits u = gemm_conv_units<Isa>(ctx, p);
+  ctx.parallel_for(u.count, conv_work(p), [&](std::int64_t unit, int) {
+    gemm_conv_unit<Isa>(p, u, unit, in, packed, bias, residual, out);
+  });
 }
 
 } // namespace netc::cpu::detail

@@ -18,6 +18,12 @@
 namespace netc::cpu {
 
 // Floats of the packed weights.
+// Floats of per-thread scratch the kernel needs (none today; the emitter sizes each thread's
+// scratch as the largest of these over the network).
+template <class Isa> constexpr std::size_t conv_direct_scratch_floats(const ConvParams &) {
+  return 0;
+}
+
 template <class Isa> constexpr std::size_t conv_direct_packed_size(const ConvParams &p) {
   return detail::packed_conv_size<detail::ConvTile<Isa>::mr>(p, true);
 }
@@ -31,10 +37,10 @@ inline void conv_direct_pack(const ConvParams &p, const float *weight, float *pa
 
 // out = act(conv(in, weight) + bias + residual); residual may be null or out itself.
 template <class Isa>
-inline void conv_direct(const ConvParams &p, const float *in, const float *packed,
-                        const float *bias, const float *residual, float *out) {
+inline void conv_direct(const Context &ctx, const ConvParams &p, const float *in,
+                        const float *packed, const float *bias, const float *residual, float *out) {
   assert(p.groups == 1);
-  detail::run_gemm_conv<Isa>(p, in, packed, bias, residual, out);
+  detail::run_gemm_conv<Isa>(ctx, p, in, packed, bias, residual, out);
 }
 
 } // namespace netc::cpu

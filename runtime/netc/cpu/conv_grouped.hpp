@@ -24,9 +24,12 @@ template <class Isa> constexpr bool grouped_by_channel(const ConvParams &p) {
   return p.out.c / p.groups < ConvTile<Isa>::mr;
 }
 
+// Units of the channel tile: per sample, blocks of MR output channels, each over a chunk of
+// the plane's vectors (a multiple of NR: the whole plane unless the threads need finer units).
 template <class Isa>
-inline void run_channel_conv(const ConvParams &p, const float *in, const float *packed,
-                             const float *bias, const float *residual, float *out) {
+inline void run_channel_conv(const Context &ctx, const ConvParams &p, const float *in,
+                             const float *packed, const float *bias, const float *residual,
+                             float *out) {
   constexpr int MR = ConvTile<Isa>::mr, NR = ConvTile<Isa>::nr;
   const ConvGeometry g = conv_geometry<Isa>(p);
   const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
@@ -34,27 +37,40 @@ inline void run_channel_conv(const ConvParams &p, const float *in, const float *
   const int in_c = p.in.c / p.groups;
   const int per_group = p.out.c / p.groups;
   const std::ptrdiff_t block_floats = std::ptrdiff_t(MR) * p.kernel_h * p.kernel_w * in_c;
-  for (int n = 0; n < p.out.n; ++n) {
+  const int blocks = int(ceil_div(p.out.c, MR));
+  const int tiles = int(ceil_div(g.vectors, NR));
+  const int chunk = int(ceil_div(tiles, ctx.pieces(std::int64_t(p.out.n) * blocks, tiles))) * NR;
+  const int chunks = int(ceil_div(g.vectors, chunk));
+  const std::int64_t units = std::int64_t(p.out.n) * blocks * chunks;
+  ctx.parallel_for(units, conv_work(p), [&](std::int64_t unit, int) {
+    const int v0 = int(unit % chunks) * chunk;
+    const int v1 = g.vectors - v0 < chunk ? g.vectors : v0 + chunk;
+    const int o = int(unit / chunks % blocks) * MR;
+    const int n = int(unit / chunks / blocks);
     const float *in_n = in + n * p.in.batch_stride;
     float *out_n = out + n * p.out.batch_stride;
     const float *res_n = residual ? residual + n * p.residual_batch_stride : nullptr;
-    const float *w = packed;
-    for (int o = 0; o < p.out.c; o += MR, w += block_floats) {
-      const int count = p.out.c - o < MR ? p.out.c - o : MR;
-      // Channels past the end read the last group (their weights are zero).
-      const float *src[MR];
-      for (int r = 0; r < MR; ++r)
-        src[r] =
-            in_n + std::ptrdiff_t((r < count ? o + r : p.out.c - 1) / per_group) * in_c * in_plane;
-      for (int v = 0; v < g.vectors; v += NR)
-        channel_tile<Isa, MR, NR>(g, v, src, in_plane, in_c, w, count, bias + o,
-                                  res_n ? res_n + o * out_plane : nullptr, out_n + o * out_plane,
-                                  out_plane, p.act);
-    }
-  }
+    const float *w = packed + std::ptrdiff_t(o / MR) * block_floats;
+    const int count = p.out.c - o < MR ? p.out.c - o : MR;
+    // Channels past the end read the last group (their weights are zero).
+    const float *src[MR];
+    for (int r = 0; r < MR; ++r)
+      src[r] =
+          in_n + std::ptrdiff_t((r < count ? o + r : p.out.c - 1) / per_group) * in_c * in_plane;
+    for (int v = v0; v < v1; v += NR)
+      channel_tile<Isa, MR, NR>(g, v, src, in_plane, in_c, w, count, bias + o,
+                                res_n ? res_n + o * out_plane : nullptr, out_n + o * out_plane,
+                                out_plane, p.act);
+  });
 }
 
 } // namespace detail
+
+// Floats of per-thread scratch the kernel needs (none today; the emitter sizes each thread's
+// scratch as the largest of these over the network).
+template <class Isa> constexpr std::size_t conv_grouped_scratch_floats(const ConvParams &) {
+  return 0;
+}
 
 template <class Isa> constexpr std::size_t conv_grouped_packed_size(const ConvParams &p) {
   return detail::packed_conv_size<detail::ConvTile<Isa>::mr>(p,
@@ -69,13 +85,14 @@ inline void conv_grouped_pack(const ConvParams &p, const float *weight, float *p
 }
 
 template <class Isa>
-inline void conv_grouped(const ConvParams &p, const float *in, const float *packed,
-                         const float *bias, const float *residual, float *out) {
+inline void conv_grouped(const Context &ctx, const ConvParams &p, const float *in,
+                         const float *packed, const float *bias, const float *residual,
+                         float *out) {
   assert(p.groups >= 1 && p.in.c % p.groups == 0 && p.out.c % p.groups == 0);
   if (detail::grouped_by_channel<Isa>(p))
-    detail::run_channel_conv<Isa>(p, in, packed, bias, residual, out);
+    detail::run_channel_conv<Isa>(ctx, p, in, packed, bias, residual, out);
   else
-    detail::run_gemm_conv<Isa>(p, in, packed, bias, residual, out);
+    detail::run_gemm_conv<Isa>(ctx, p, in, packed, bias, residual, out);
 }
 
 } // namespace netc::cpu

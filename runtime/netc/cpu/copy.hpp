@@ -5,6 +5,7 @@
 // output row is zeros, the input row, zeros. Vector loops with masked tails.
 #pragma once
 
+#include "netc/cpu/context.hpp"
 #include "netc/cpu/simd.hpp"
 #include "netc/kernel_params.hpp"
 
@@ -38,19 +39,30 @@ template <class Isa> inline void zero_run(float *dst, std::ptrdiff_t count) {
 
 } // namespace detail
 
-template <class Isa> inline void copy(const CopyParams &p, const float *in, float *out) {
+// Units: per sample, pieces of its run, or with padding groups of output planes.
+template <class Isa>
+inline void copy(const Context &ctx, const CopyParams &p, const float *in, float *out) {
   const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
   const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
   const bool padded = p.in.h != p.out.h || p.in.w != p.out.w;
-  for (int n = 0; n < p.out.n; ++n) {
+  const std::ptrdiff_t count = std::ptrdiff_t(p.out.c) * out_plane;
+  const RangeCut cut = padded ? cut_range(ctx, p.out.n, p.out.c, 1)
+                              : cut_range(ctx, p.out.n, count, Simd<Isa>::width);
+  ctx.parallel_for(p.out.n * cut.pieces, p.out.n * count, [&](std::int64_t unit, int) {
+    const int n = int(unit / cut.pieces);
+    const std::ptrdiff_t begin = unit % cut.pieces * cut.length;
     const float *src = in + n * p.in.batch_stride;
     float *dst = out + n * p.out.batch_stride;
     if (!padded) {
-      detail::copy_run<Isa>(src, dst, std::ptrdiff_t(p.out.c) * out_plane);
-      continue;
+      const std::ptrdiff_t end = count - begin < cut.length ? count : begin + cut.length;
+      detail::copy_run<Isa>(src + begin, dst + begin, end - begin);
+      return;
     }
     const int right = p.out.w - p.in.w - p.pad_left;
-    for (int c = 0; c < p.out.c; ++c, src += in_plane, dst += out_plane)
+    const int c1 = p.out.c - begin < cut.length ? p.out.c : int(begin + cut.length);
+    src += begin * in_plane;
+    dst += begin * out_plane;
+    for (int c = int(begin); c < c1; ++c, src += in_plane, dst += out_plane)
       for (int y = 0; y < p.out.h; ++y) {
         float *row = dst + std::ptrdiff_t(y) * p.out.w;
         const int iy = y - p.pad_top;
@@ -62,7 +74,7 @@ template <class Isa> inline void copy(const CopyParams &p, const float *in, floa
         detail::copy_run<Isa>(src + std::ptrdiff_t(iy) * p.in.w, row + p.pad_left, p.in.w);
         detail::zero_run<Isa>(row + p.pad_left + p.in.w, right);
       }
-  }
+  });
 }
 
 } // namespace netc::cpu

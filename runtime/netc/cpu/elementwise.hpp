@@ -5,6 +5,7 @@
 // before it is written, so out may be an input (in place).
 #pragma once
 
+#include "netc/cpu/context.hpp"
 #include "netc/cpu/simd.hpp"
 #include "netc/kernel_params.hpp"
 
@@ -12,45 +13,56 @@
 
 namespace netc::cpu {
 
-template <class Isa> inline void unary(const UnaryParams &p, const float *in, float *out) {
+// Units: per sample, pieces of its run (whole vectors, so no result depends on the cut).
+template <class Isa>
+inline void unary(const Context &ctx, const UnaryParams &p, const float *in, float *out) {
   using S = Simd<Isa>;
   constexpr int width = S::width;
   const std::ptrdiff_t count = std::ptrdiff_t(p.out.c) * p.out.h * p.out.w;
   const typename S::Vec scale = S::set1(p.scale);
-  for (int n = 0; n < p.out.n; ++n) {
+  const RangeCut cut = cut_range(ctx, p.out.n, count, width);
+  ctx.parallel_for(p.out.n * cut.pieces, p.out.n * count, [&](std::int64_t unit, int) {
+    const int n = int(unit / cut.pieces);
+    const std::ptrdiff_t begin = unit % cut.pieces * cut.length;
+    const std::ptrdiff_t end = count - begin < cut.length ? count : begin + cut.length;
     const float *src = in + n * p.in.batch_stride;
     float *dst = out + n * p.out.batch_stride;
-    std::ptrdiff_t i = 0;
-    for (; i + width <= count; i += width)
+    std::ptrdiff_t i = begin;
+    for (; i + width <= end; i += width)
       S::store(dst + i, activate_vec<Isa>(p.act, S::mul(scale, S::load(src + i))));
-    if (i < count) {
-      const LaneMask m = lane_range(0, int(count - i));
+    if (i < end) {
+      const LaneMask m = lane_range(0, int(end - i));
       S::store_masked(
           dst, i, m, activate_vec<Isa>(p.act, S::mul(scale, S::load_masked(src, i, m, S::zero()))));
     }
-  }
+  });
 }
 
 template <class Isa>
-inline void binary(const BinaryParams &p, const float *a, const float *b, float *out) {
+inline void binary(const Context &ctx, const BinaryParams &p, const float *a, const float *b,
+                   float *out) {
   using S = Simd<Isa>;
   constexpr int width = S::width;
   const std::ptrdiff_t count = std::ptrdiff_t(p.out.c) * p.out.h * p.out.w;
   const typename S::Vec scale = S::set1(p.b_scale);
-  for (int n = 0; n < p.out.n; ++n) {
+  const RangeCut cut = cut_range(ctx, p.out.n, count, width);
+  ctx.parallel_for(p.out.n * cut.pieces, p.out.n * count, [&](std::int64_t unit, int) {
+    const int n = int(unit / cut.pieces);
+    const std::ptrdiff_t begin = unit % cut.pieces * cut.length;
+    const std::ptrdiff_t end = count - begin < cut.length ? count : begin + cut.length;
     const float *pa = a + n * p.a.batch_stride;
     const float *pb = b + n * p.b.batch_stride;
     float *dst = out + n * p.out.batch_stride;
-    std::ptrdiff_t i = 0;
-    for (; i + width <= count; i += width)
+    std::ptrdiff_t i = begin;
+    for (; i + width <= end; i += width)
       S::store(dst + i, activate_vec<Isa>(p.act, S::fma(scale, S::load(pb + i), S::load(pa + i))));
-    if (i < count) {
-      const LaneMask m = lane_range(0, int(count - i));
+    if (i < end) {
+      const LaneMask m = lane_range(0, int(end - i));
       const typename S::Vec va = S::load_masked(pa, i, m, S::zero());
       const typename S::Vec vb = S::load_masked(pb, i, m, S::zero());
       S::store_masked(dst, i, m, activate_vec<Isa>(p.act, S::fma(scale, vb, va)));
     }
-  }
+  });
 }
 
 } // namespace netc::cpu

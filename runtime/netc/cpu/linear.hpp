@@ -7,6 +7,7 @@
 // block's end are zero weights and are not stored.
 #pragma once
 
+#include "netc/cpu/context.hpp"
 #include "netc/cpu/conv_common.hpp"
 #include "netc/cpu/simd.hpp"
 #include "netc/kernel_params.hpp"
@@ -99,16 +100,20 @@ inline void linear_pack(const LinearParams &p, const float *weight, float *packe
         *packed++ = o0 + r < p.out.c ? weight[std::ptrdiff_t(o0 + r) * p.in.c + i] : 0.0f;
 }
 
+// Units: blocks of output features, each over every sample.
 template <class Isa>
-inline void linear(const LinearParams &p, const float *in, const float *packed, const float *bias,
-                   float *out) {
+inline void linear(const Context &ctx, const LinearParams &p, const float *in, const float *packed,
+                   const float *bias, float *out) {
   constexpr int block = detail::linear_block<Isa>();
   constexpr int NB = detail::LinearTile<Isa>::nb;
-  const float *w = packed;
-  for (int o0 = 0; o0 < p.out.c; o0 += block, w += std::ptrdiff_t(block) * p.in.c) {
+  const std::int64_t blocks = detail::ceil_div(p.out.c, block);
+  const std::int64_t work = std::int64_t(p.out.n) * p.out.c * p.in.c;
+  ctx.parallel_for(blocks, work, [&](std::int64_t unit, int) {
+    const int o0 = int(unit) * block;
+    const float *w = packed + std::ptrdiff_t(unit) * block * p.in.c;
     const int count = p.out.c - o0 < block ? p.out.c - o0 : block;
     detail::linear_rows<Isa, NB>(p, 0, p.out.n, o0, count, in, w, bias, out);
-  }
+  });
 }
 
 } // namespace netc::cpu

@@ -7,6 +7,7 @@
 // its neighbours. The power is the exact std::pow, lane by lane.
 #pragma once
 
+#include "netc/cpu/context.hpp"
 #include "netc/cpu/simd.hpp"
 #include "netc/kernel_params.hpp"
 
@@ -15,7 +16,9 @@
 
 namespace netc::cpu {
 
-template <class Isa> inline void lrn(const LrnParams &p, const float *in, float *out) {
+// Units: per sample, pieces of the plane's vectors.
+template <class Isa>
+inline void lrn(const Context &ctx, const LrnParams &p, const float *in, float *out) {
   using S = Simd<Isa>;
   using V = typename S::Vec;
   constexpr int width = S::width;
@@ -24,10 +27,15 @@ template <class Isa> inline void lrn(const LrnParams &p, const float *in, float 
   const V alpha = S::set1(p.alpha / float(p.size));
   const float beta = p.beta;
   const int before = p.size / 2, after = (p.size - 1) / 2;
-  for (int n = 0; n < p.out.n; ++n) {
+  const RangeCut cut = cut_range(ctx, p.out.n, plane, width);
+  const std::int64_t work = std::int64_t(p.out.n) * p.out.c * plane * p.size;
+  ctx.parallel_for(p.out.n * cut.pieces, work, [&](std::int64_t unit, int) {
+    const int n = int(unit / cut.pieces);
+    const std::ptrdiff_t begin = unit % cut.pieces * cut.length;
+    const std::ptrdiff_t end = plane - begin < cut.length ? plane : begin + cut.length;
     const float *src = in + n * p.in.batch_stride;
     float *dst = out + n * p.out.batch_stride;
-    for (std::ptrdiff_t i = 0; i < plane; i += width) {
+    for (std::ptrdiff_t i = begin; i < end; i += width) {
       const LaneMask m = lane_range(0, int(plane - i < width ? plane - i : width));
       for (int c = 0; c < p.out.c; ++c) {
         const int c0 = c - before < 0 ? 0 : c - before;
@@ -43,7 +51,7 @@ template <class Isa> inline void lrn(const LrnParams &p, const float *in, float 
         S::store_masked(dst + c * plane, i, m, S::div(x, div));
       }
     }
-  }
+  });
 }
 
 } // namespace netc::cpu

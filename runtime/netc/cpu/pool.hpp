@@ -7,6 +7,7 @@
 // Adaptive pooling sums each cell's rows with masked vectors (whole rows as one flat run).
 #pragma once
 
+#include "netc/cpu/context.hpp"
 #include "netc/cpu/simd.hpp"
 #include "netc/kernel_params.hpp"
 
@@ -31,51 +32,58 @@ inline LaneMask pool_columns(std::int64_t ix0, int stride, int in_w, LaneMask la
 }
 
 // Reduces the window under each output column of vectors in row `oy`: `combine(acc, x)` over
-// the taps, `finish(acc, ox0)` gives the vector stored.
+// the taps, `finish(acc, ox0)` gives the vector stored. Units: output planes (sample x
+// channel), each cut into pieces of rows when there are too few planes for the threads.
 template <class Isa, class Combine, class Finish>
-inline void pool_rows(const PoolParams &p, const float *in, float *out, float fill, Combine combine,
-                      Finish finish) {
+inline void pool_rows(const Context &ctx, const PoolParams &p, const float *in, float *out,
+                      float fill, Combine combine, Finish finish) {
   using S = Simd<Isa>;
   using V = typename S::Vec;
   constexpr int width = S::width;
   const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
   const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
   const V fill_v = S::set1(fill);
-  for (int n = 0; n < p.out.n; ++n)
-    for (int c = 0; c < p.out.c; ++c) {
-      const float *src = in + n * p.in.batch_stride + c * in_plane;
-      float *dst = out + n * p.out.batch_stride + c * out_plane;
-      for (int oy = 0; oy < p.out.h; ++oy)
-        for (int ox0 = 0; ox0 < p.out.w; ox0 += width) {
-          const LaneMask lanes = lane_range(0, p.out.w - ox0 < width ? p.out.w - ox0 : width);
-          V acc = fill_v;
-          for (int ky = 0; ky < p.kernel_h; ++ky) {
-            const int iy = oy * p.stride_h + ky * p.dilation_h - p.pad_top;
-            if (iy < 0 || iy >= p.in.h)
+  const std::int64_t planes = std::int64_t(p.out.n) * p.out.c;
+  const RangeCut cut = cut_range(ctx, planes, p.out.h, 1);
+  const std::int64_t work = planes * out_plane * p.kernel_h * p.kernel_w;
+  ctx.parallel_for(planes * cut.pieces, work, [&](std::int64_t unit, int) {
+    const int c = int(unit / cut.pieces % p.out.c);
+    const int n = int(unit / cut.pieces / p.out.c);
+    const int y0 = int(unit % cut.pieces * cut.length);
+    const int y1 = p.out.h - y0 < cut.length ? p.out.h : int(y0 + cut.length);
+    const float *src = in + n * p.in.batch_stride + c * in_plane;
+    float *dst = out + n * p.out.batch_stride + c * out_plane;
+    for (int oy = y0; oy < y1; ++oy)
+      for (int ox0 = 0; ox0 < p.out.w; ox0 += width) {
+        const LaneMask lanes = lane_range(0, p.out.w - ox0 < width ? p.out.w - ox0 : width);
+        V acc = fill_v;
+        for (int ky = 0; ky < p.kernel_h; ++ky) {
+          const int iy = oy * p.stride_h + ky * p.dilation_h - p.pad_top;
+          if (iy < 0 || iy >= p.in.h)
+            continue;
+          const float *row = src + std::ptrdiff_t(iy) * p.in.w;
+          for (int kx = 0; kx < p.kernel_w; ++kx) {
+            const std::int64_t ix0 =
+                std::int64_t(ox0) * p.stride_w + kx * p.dilation_w - p.pad_left;
+            const LaneMask m = pool_columns<Isa>(ix0, p.stride_w, p.in.w, lanes);
+            if (m == 0)
               continue;
-            const float *row = src + std::ptrdiff_t(iy) * p.in.w;
-            for (int kx = 0; kx < p.kernel_w; ++kx) {
-              const std::int64_t ix0 =
-                  std::int64_t(ox0) * p.stride_w + kx * p.dilation_w - p.pad_left;
-              const LaneMask m = pool_columns<Isa>(ix0, p.stride_w, p.in.w, lanes);
-              if (m == 0)
-                continue;
-              V x;
-              if (p.stride_w == 1)
-                x = m == S::all ? S::load(row + ix0) : S::load_masked(row, ix0, m, fill_v);
-              else
-                x = S::load_strided(row, ix0, p.stride_w, m, fill_v);
-              acc = combine(acc, x);
-            }
+            V x;
+            if (p.stride_w == 1)
+              x = m == S::all ? S::load(row + ix0) : S::load_masked(row, ix0, m, fill_v);
+            else
+              x = S::load_strided(row, ix0, p.stride_w, m, fill_v);
+            acc = combine(acc, x);
           }
-          const V v = finish(acc, oy, ox0);
-          const std::ptrdiff_t o = std::ptrdiff_t(oy) * p.out.w + ox0;
-          if (lanes == S::all)
-            S::store(dst + o, v);
-          else
-            S::store_masked(dst, o, lanes, v);
         }
-    }
+        const V v = finish(acc, oy, ox0);
+        const std::ptrdiff_t o = std::ptrdiff_t(oy) * p.out.w + ox0;
+        if (lanes == S::all)
+          S::store(dst + o, v);
+        else
+          S::store_masked(dst, o, lanes, v);
+      }
+  });
 }
 
 // Elements of an average window along one axis: [start, start + kernel) clipped to the padded
@@ -105,23 +113,25 @@ template <class Isa> inline float sum_run(const float *p, std::ptrdiff_t n) {
 
 } // namespace detail
 
-template <class Isa> inline void maxpool(const PoolParams &p, const float *in, float *out) {
+template <class Isa>
+inline void maxpool(const Context &ctx, const PoolParams &p, const float *in, float *out) {
   using S = Simd<Isa>;
   detail::pool_rows<Isa>(
-      p, in, out, -std::numeric_limits<float>::infinity(),
+      ctx, p, in, out, -std::numeric_limits<float>::infinity(),
       [](typename S::Vec acc, typename S::Vec x) { return S::max(acc, x); },
       [](typename S::Vec acc, int, int) { return acc; });
 }
 
 // With count_include_pad the divisor is the window clipped to the padded input, as PyTorch
 // clips a ceil-mode window that hangs past the bottom or right padding.
-template <class Isa> inline void avgpool(const PoolParams &p, const float *in, float *out) {
+template <class Isa>
+inline void avgpool(const Context &ctx, const PoolParams &p, const float *in, float *out) {
   using S = Simd<Isa>;
   constexpr int width = S::width;
   const int pad_bottom = p.pad_bottom;
   const int pad_right = p.pad_right;
   detail::pool_rows<Isa>(
-      p, in, out, 0.0f, [](typename S::Vec acc, typename S::Vec x) { return S::add(acc, x); },
+      ctx, p, in, out, 0.0f, [](typename S::Vec acc, typename S::Vec x) { return S::add(acc, x); },
       [&](typename S::Vec acc, int oy, int ox0) {
         const int rows = detail::pool_extent(oy * p.stride_h - p.pad_top, p.kernel_h, p.in.h,
                                              p.pad_top, pad_bottom, p.count_include_pad);
@@ -138,11 +148,18 @@ template <class Isa> inline void avgpool(const PoolParams &p, const float *in, f
 
 // Output cell (i, j) averages rows [floor(i*H/oh), ceil((i+1)*H/oh)) and the same for columns.
 template <class Isa>
-inline void adaptive_avgpool(const AdaptivePoolParams &p, const float *in, float *out) {
+inline void adaptive_avgpool(const Context &ctx, const AdaptivePoolParams &p, const float *in,
+                             float *out) {
   const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
   const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
-  for (int n = 0; n < p.out.n; ++n)
-    for (int c = 0; c < p.out.c; ++c) {
+  // Units: runs of output planes (sample x channel).
+  const std::int64_t planes = std::int64_t(p.out.n) * p.out.c;
+  const RangeCut cut = cut_range(ctx, 1, planes, 1);
+  ctx.parallel_for(cut.pieces, planes * in_plane, [&](std::int64_t unit, int) {
+    const std::int64_t end =
+        planes - unit * cut.length < cut.length ? planes : (unit + 1) * cut.length;
+    for (std::int64_t plane = unit * cut.length; plane < end; ++plane) {
+      const int c = int(plane % p.out.c), n = int(plane / p.out.c);
       const float *src = in + n * p.in.batch_stride + c * in_plane;
       float *dst = out + n * p.out.batch_stride + c * out_plane;
       for (int i = 0; i < p.out.h; ++i) {
@@ -163,6 +180,7 @@ inline void adaptive_avgpool(const AdaptivePoolParams &p, const float *in, float
         }
       }
     }
+  });
 }
 
 } // namespace netc::cpu

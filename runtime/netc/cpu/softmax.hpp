@@ -5,6 +5,7 @@
 // and summed, division). exp is the exact std::exp; sums run in a fixed order.
 #pragma once
 
+#include "netc/cpu/context.hpp"
 #include "netc/cpu/simd.hpp"
 #include "netc/kernel_params.hpp"
 
@@ -13,13 +14,20 @@
 
 namespace netc::cpu {
 
-template <class Isa> inline void softmax(const SoftmaxParams &p, const float *in, float *out) {
+// Units: per sample, pieces of the plane's vectors (a whole sample when it is one pixel).
+template <class Isa>
+inline void softmax(const Context &ctx, const SoftmaxParams &p, const float *in, float *out) {
   using S = Simd<Isa>;
   using V = typename S::Vec;
   constexpr int width = S::width;
   const std::ptrdiff_t plane = std::ptrdiff_t(p.in.h) * p.in.w;
   const int channels = p.in.c;
-  for (int n = 0; n < p.out.n; ++n) {
+  const RangeCut cut = cut_range(ctx, p.out.n, plane, width);
+  const std::int64_t work = std::int64_t(p.out.n) * channels * plane;
+  ctx.parallel_for(p.out.n * cut.pieces, work, [&](std::int64_t unit, int) {
+    const int n = int(unit / cut.pieces);
+    const std::ptrdiff_t begin = unit % cut.pieces * cut.length;
+    const std::ptrdiff_t end = plane - begin < cut.length ? plane : begin + cut.length;
     const float *src = in + n * p.in.batch_stride;
     float *dst = out + n * p.out.batch_stride;
     if (plane == 1) {
@@ -34,9 +42,9 @@ template <class Isa> inline void softmax(const SoftmaxParams &p, const float *in
       }
       for (int c = 0; c < channels; ++c)
         dst[c] /= sum;
-      continue;
+      return;
     }
-    for (std::ptrdiff_t i = 0; i < plane; i += width) {
+    for (std::ptrdiff_t i = begin; i < end; i += width) {
       const LaneMask m = lane_range(0, int(plane - i < width ? plane - i : width));
       V top = S::load_masked(src, i, m, S::zero());
       for (int c = 1; c < channels; ++c)
@@ -52,7 +60,7 @@ template <class Isa> inline void softmax(const SoftmaxParams &p, const float *in
         S::store_masked(dst + c * plane, i, m,
                         S::div(S::load_masked(dst + c * plane, i, m, S::zero()), sum));
     }
-  }
+  });
 }
 
 } // namespace netc::cpu

@@ -20,7 +20,8 @@ void run_zeropad(const std::string &input, const std::string &pad) {
     const auto &p = k.attrs.get_ints("pad");
     Slice in = input_slice(c.inputs[0], c.net.input_of(k).type, 1, 2);
     Slice out = output_slice(k.type, 2, 1);
-    cpu::copy<Isa>(CopyParams{in.dims(), out.dims(), int(p[0]), int(p[2])}, in.data(), out.data());
+    cpu::copy<Isa>(threaded_context(), CopyParams{in.dims(), out.dims(), int(p[0]), int(p[2])},
+                   in.data(), out.data());
     check_close(out, c.expected[0], {0, 0}, "zeropad output");
     in.check_guards("zeropad input");
   }
@@ -49,7 +50,7 @@ TEST_CASE("copy: values into their channel slices of a concat") {
       // The output's channels [channel, channel + C): the same batch stride, shifted start.
       Dims slice = out.dims();
       slice.c = int(t.c());
-      cpu::copy<Isa>(CopyParams{in.dims(), slice, 0, 0}, in.data(),
+      cpu::copy<Isa>(threaded_context(), CopyParams{in.dims(), slice, 0, 0}, in.data(),
                      out.data() + std::int64_t(channel) * t.h() * t.w());
       channel += int(t.c());
       in.check_guards("concat input");

@@ -32,10 +32,12 @@ void run_unary(const std::string &input, float scale, const std::string &act) {
       Slice out = output_slice(type, 1, 3);
       if (in_place) {
         out.set(c.inputs[0]);
-        cpu::unary<Isa>(UnaryParams{out.dims(), out.dims(), s, activation_named(act)}, out.data(),
+        cpu::unary<Isa>(threaded_context(),
+                        UnaryParams{out.dims(), out.dims(), s, activation_named(act)}, out.data(),
                         out.data());
       } else {
-        cpu::unary<Isa>(UnaryParams{in.dims(), out.dims(), s, activation_named(act)}, in.data(),
+        cpu::unary<Isa>(threaded_context(),
+                        UnaryParams{in.dims(), out.dims(), s, activation_named(act)}, in.data(),
                         out.data());
       }
       check_close(out, c.expected[0], {}, "unary output");
@@ -75,7 +77,8 @@ void run_binary(const std::string &input, float scale, const std::string &act) {
         pb = out.data();
         db = out.dims();
       }
-      cpu::binary<Isa>(BinaryParams{da, db, out.dims(), s, activation_named(act)}, pa, pb,
+      cpu::binary<Isa>(threaded_context(),
+                       BinaryParams{da, db, out.dims(), s, activation_named(act)}, pa, pb,
                        out.data());
       check_close(out, c.expected[0], {}, "binary output");
       a.check_guards("binary input a");

@@ -10,6 +10,7 @@
 #include "reference/reference_executor.h"
 
 #include <netc/aligned_buffer.hpp>
+#include <netc/cpu/context.hpp>
 #include <netc/cpu/simd.hpp>
 #include <netc/kernel_params.hpp>
 
@@ -31,6 +32,26 @@
 namespace netc::kernel_test {
 
 using Isa = netc::cpu::NETC_TEST_ISA;
+
+// ---- Threads -------------------------------------------------------------------------------
+
+// Three threads with no minimum of work, so that even a test's small tensors are cut into units
+// and shared (three threads also share two cores unevenly). Kernels run under it by default;
+// serial_context() is one thread.
+inline const cpu::Context &threaded_context() {
+  static cpu::ThreadPool pool(3);
+  static const cpu::Context ctx = [] {
+    cpu::Context c(&pool, nullptr, 0);
+    c.min_parallel_work = 0;
+    return c;
+  }();
+  return ctx;
+}
+
+inline const cpu::Context &serial_context() {
+  static const cpu::Context ctx;
+  return ctx;
+}
 
 // ---- Networks ------------------------------------------------------------------------------
 
@@ -348,8 +369,8 @@ inline std::vector<float> bias_of(const WeightMap &weights, const Node &node, st
 struct ConvKernel {
   std::size_t (*packed_size)(const ConvParams &);
   void (*pack)(const ConvParams &, const float *, float *);
-  void (*run)(const ConvParams &, const float *, const float *, const float *, const float *,
-              float *);
+  void (*run)(const cpu::Context &, const ConvParams &, const float *, const float *, const float *,
+              const float *, float *);
 };
 
 // One convolution and what its epilogue absorbs: `op(x, args) as c`, then an optional residual
@@ -436,11 +457,25 @@ inline void run_conv_case(const ConvKernel &kernel, const ConvSpec &spec,
   kernel.pack(p, weight.data(), packed.data());
   check_packed(packed, "packed weights");
   const std::vector<float> bias = bias_of(weights, c, c.type.c());
-  kernel.run(p, in.data(), packed.data(), bias.data(), res, out.data());
+  kernel.run(serial_context(), p, in.data(), packed.data(), bias.data(), res, out.data());
   check_close(out, expected, tol, "conv output");
   in.check_guards("conv input");
   if (spec.residual && !layout.in_place_residual)
     residual.check_guards("residual");
+
+  // On three threads: the very same bits, guards untouched.
+  Slice threaded = output_slice(c.type, layout.out_before, layout.out_after);
+  if (spec.residual && layout.in_place_residual) {
+    threaded.set(inputs[1]);
+    res = threaded.data();
+  }
+  kernel.run(threaded_context(), p, in.data(), packed.data(), bias.data(), res, threaded.data());
+  threaded.check_guards("conv output on 3 threads");
+  for (std::int64_t i = 0; i < out.size(); ++i) {
+    const float a = out.at(i), b = threaded.at(i);
+    if (std::memcmp(&a, &b, sizeof a) != 0)
+      FAIL("3 threads give other bits at " << out.index(i) << ": " << b << ", 1 thread " << a);
+  }
 }
 
 // The layouts every case runs with: contiguous, slices of larger tensors, batch 1.

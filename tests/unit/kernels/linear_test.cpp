@@ -32,7 +32,7 @@ void run_linear(const std::string &input, const std::string &args, const std::st
       cpu::linear_pack<Isa>(p, weight.data(), packed.data());
       check_packed(packed, "packed weights");
       const std::vector<float> bias = bias_of(c.weights, k, k.type.c());
-      cpu::linear<Isa>(p, in.data(), packed.data(), bias.data(), out.data());
+      cpu::linear<Isa>(threaded_context(), p, in.data(), packed.data(), bias.data(), out.data());
       check_close(out, c.expected[0], {2e-5, 2e-5}, "linear output");
       in.check_guards("linear input");
     }

@@ -24,7 +24,7 @@ void run_lrn(const std::string &input, const std::string &args) {
                       float(k.attrs.get_float("alpha")),
                       float(k.attrs.get_float("beta")),
                       float(k.attrs.get_float("k"))};
-    cpu::lrn<Isa>(p, in.data(), out.data());
+    cpu::lrn<Isa>(threaded_context(), p, in.data(), out.data());
     check_close(out, c.expected[0], {1e-6, 1e-5}, "lrn output");
     in.check_guards("lrn input");
   }

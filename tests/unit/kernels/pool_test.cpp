@@ -25,11 +25,14 @@ void run_pool(const std::string &input, const std::string &op, const std::string
     Slice in = input_slice(c.inputs[0], c.net.input_of(k).type, layout.in_before, layout.in_after);
     Slice out = output_slice(k.type, layout.out_before, layout.out_after);
     if (op == "maxpool")
-      cpu::maxpool<Isa>(pool_params(c.net, k, in.dims(), out.dims()), in.data(), out.data());
+      cpu::maxpool<Isa>(threaded_context(), pool_params(c.net, k, in.dims(), out.dims()), in.data(),
+                        out.data());
     else if (op == "avgpool")
-      cpu::avgpool<Isa>(pool_params(c.net, k, in.dims(), out.dims()), in.data(), out.data());
+      cpu::avgpool<Isa>(threaded_context(), pool_params(c.net, k, in.dims(), out.dims()), in.data(),
+                        out.data());
     else
-      cpu::adaptive_avgpool<Isa>(AdaptivePoolParams{in.dims(), out.dims()}, in.data(), out.data());
+      cpu::adaptive_avgpool<Isa>(threaded_context(), AdaptivePoolParams{in.dims(), out.dims()},
+                                 in.data(), out.data());
     check_close(out, c.expected[0], {}, op + " output");
     in.check_guards(op + " input");
   }

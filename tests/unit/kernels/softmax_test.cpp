@@ -24,9 +24,11 @@ void run_softmax(const std::string &input, float range) {
       Slice out = output_slice(k.type, 3, 1);
       if (in_place) {
         out.set(c.inputs[0]);
-        cpu::softmax<Isa>(SoftmaxParams{out.dims(), out.dims()}, out.data(), out.data());
+        cpu::softmax<Isa>(threaded_context(), SoftmaxParams{out.dims(), out.dims()}, out.data(),
+                          out.data());
       } else {
-        cpu::softmax<Isa>(SoftmaxParams{in.dims(), out.dims()}, in.data(), out.data());
+        cpu::softmax<Isa>(threaded_context(), SoftmaxParams{in.dims(), out.dims()}, in.data(),
+                          out.data());
       }
       check_close(out, c.expected[0], {1e-7, 1e-5}, "softmax output");
       in.check_guards("softmax input");

@@ -1,0 +1,180 @@
+// A persistent pool of worker threads for one generated network: created with the network,
+// parked on a condition variable between kernels, joined when the network goes.
+//
+// parallel_for(units, schedule, fn) calls fn(unit, thread) once for every unit in [0, units),
+// the calling thread taking part as thread 0 and the workers as threads 1 .. threads() - 1, and
+// returns when every unit is done. It allocates nothing and creates no thread: the job is a
+// pointer to the caller's function object. Static scheduling gives thread t the t-th contiguous
+// share of the units (so it waits for every thread to wake); dynamic scheduling hands units out
+// one at a time from an atomic counter, which balances threads that share a core (3 threads on
+// 2 cores), and returns as soon as the units are done, however late a worker wakes.
+//
+// An exception thrown by fn on any thread is caught there, the remaining units are skipped, and
+// the first one is rethrown by parallel_for on the calling thread once every unit is done or
+// skipped: no exception escapes a worker. One parallel_for at a time (a network runs one call at a time);
+// fn must not call parallel_for on the same pool.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace netc::cpu {
+
+enum class Schedule { static_, dynamic };
+
+class ThreadPool {
+public:
+  // `threads` counts the calling thread: threads - 1 workers are started (none for 1).
+  explicit ThreadPool(int threads) {
+    try {
+      for (int t = 1; t < threads; ++t)
+        workers_.emplace_back([this, t] { work_loop(t); });
+    } catch (...) {
+      stop(); // a thread that could not start: join those that did
+      throw;
+    }
+  }
+  ~ThreadPool() { stop(); }
+  ThreadPool(const ThreadPool &) = delete;
+  ThreadPool &operator=(const ThreadPool &) = delete;
+
+  int threads() const { return int(workers_.size()) + 1; }
+
+  template <class Fn> void parallel_for(std::int64_t units, Schedule schedule, Fn &&fn) {
+    if (units <= 0)
+      return;
+    if (workers_.empty() || units == 1 || units > kMaxUnits) {
+      for (std::int64_t u = 0; u < units; ++u)
+        fn(u, 0);
+      return;
+    }
+    using F = std::remove_reference_t<Fn>;
+    Job job{[](void *f, std::int64_t unit, int thread) { (*static_cast<F *>(f))(unit, thread); },
+            const_cast<void *>(static_cast<const void *>(&fn)), units, schedule, 0};
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job.generation = ++generation_;
+      job_ = job;
+      done_.store(0, std::memory_order_relaxed);
+      failed_.store(false, std::memory_order_relaxed);
+      next_.store(job.generation << 32, std::memory_order_release);
+    }
+    wake_.notify_all();
+    do_share(job, 0);
+    std::exception_ptr error;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      finished_.wait(lock, [&] { return done_.load(std::memory_order_acquire) == units; });
+      error = error_;
+      error_ = nullptr;
+    }
+    if (error)
+      std::rethrow_exception(error);
+  }
+
+private:
+  // Dynamic scheduling hands out units from one 64-bit word: the job's generation above, the
+  // next unit below, so a worker that wakes after its job is over claims nothing of the next.
+  static constexpr std::int64_t kMaxUnits = std::int64_t(1) << 31;
+
+  struct Job {
+    void (*call)(void *fn, std::int64_t unit, int thread);
+    void *fn;
+    std::int64_t units;
+    Schedule schedule;
+    std::uint64_t generation;
+  };
+
+  // The next unit of `job`, or -1 when it has none left (or is over).
+  std::int64_t claim(const Job &job) {
+    std::uint64_t word = next_.load(std::memory_order_acquire);
+    for (;;) {
+      if (word >> 32 != (job.generation & 0xffffffffu) ||
+          std::int64_t(word & 0xffffffffu) >= job.units)
+        return -1;
+      if (next_.compare_exchange_weak(word, word + 1, std::memory_order_acq_rel))
+        return std::int64_t(word & 0xffffffffu);
+    }
+  }
+
+  // Thread `thread`'s part of a job. Units are counted done even when skipped after an
+  // exception, and the caller waits for the count, not for each worker: a worker that has not
+  // woken yet holds nobody up under dynamic scheduling.
+  void do_share(const Job &job, int thread) {
+    std::int64_t count = 0;
+    auto one = [&](std::int64_t u) {
+      ++count;
+      if (failed_.load(std::memory_order_relaxed))
+        return;
+      try {
+        job.call(job.fn, u, thread);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!error_)
+          error_ = std::current_exception();
+        failed_.store(true, std::memory_order_relaxed);
+      }
+    };
+    if (job.schedule == Schedule::static_) {
+      const std::int64_t n = threads();
+      for (std::int64_t u = job.units * thread / n; u < job.units * (thread + 1) / n; ++u)
+        one(u);
+    } else {
+      for (std::int64_t u = claim(job); u >= 0; u = claim(job))
+        one(u);
+    }
+    if (count == 0)
+      return;
+    if (done_.fetch_add(count, std::memory_order_acq_rel) + count == job.units) {
+      std::lock_guard<std::mutex> lock(mutex_); // the caller checks done_ under it
+      finished_.notify_one();
+    }
+  }
+
+  void work_loop(int thread) {
+    std::uint64_t seen = 0;
+    for (;;) {
+      Job job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+        if (stopping_)
+          return;
+        seen = generation_;
+        job = job_;
+      }
+      do_share(job, thread);
+    }
+  }
+
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread &t : workers_)
+      t.join();
+    workers_.clear();
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;     // workers: a new job or stop
+  std::condition_variable finished_; // the caller: every unit is done
+  std::uint64_t generation_ = 0;     // jobs started, so a worker sees each job once
+  bool stopping_ = false;
+  Job job_{};
+  std::atomic<std::uint64_t> next_{0}; // dynamic: generation << 32 | the next unit
+  std::atomic<std::int64_t> done_{0};  // units done (or skipped) of the current job
+  std::atomic<bool> failed_{false};    // a unit threw: skip the rest
+  std::exception_ptr error_;           // the first exception of the current job
+  std::vector<std::thread> workers_;
+};
+
+} // namespace netc::cpu
