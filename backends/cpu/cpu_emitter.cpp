@@ -45,6 +45,12 @@ const char *header_of(KernelKind kind) {
   return "";
 }
 
+// The kernels that take run()'s scratch buffer (conv_gemm.hpp's input panels).
+bool takes_scratch(KernelKind kind) {
+  return kind == KernelKind::ConvDirect || kind == KernelKind::Conv1x1 ||
+         kind == KernelKind::ConvGrouped;
+}
+
 const char *isa_name(CpuTarget target) {
   switch (target) {
   case CpuTarget::Generic:
@@ -133,6 +139,7 @@ private:
     w.line("explicit {}(const SafetensorsFile &file);", class_);
     w.line("AlignedBuffer arena_;");
     w.line("AlignedBuffer weights_;");
+    w.line("AlignedBuffer scratch_; // the convolutions' packed input panels");
     w.close("};");
     w.line();
     w.code("} // namespace netc");
@@ -175,6 +182,7 @@ private:
     for (const std::string &h : headers)
       w.line("#include \"{}\"", h);
     w.line();
+    w.line("#include <algorithm>");
     w.line("#include <iterator>");
     w.line();
     target_guard(w);
@@ -188,6 +196,7 @@ private:
     kernel_constants(w);
     weight_offsets(w);
     w.line("constexpr std::size_t kArenaFloats = {};", list_.arena_floats);
+    scratch_size(w);
     if (options_.embedded_weights)
       embedded(w);
     w.line();
@@ -248,6 +257,28 @@ private:
     w.line("constexpr std::size_t kWeightFloats = {};", next);
   }
 
+  // The scratch every kernel that takes it shares: as large as the largest asks.
+  void scratch_size(CodeWriter &w) {
+    std::string sizes;
+    for (size_t i = 0; i < list_.kernels.size(); ++i) {
+      const Kernel &k = list_.kernels[i];
+      if (takes_scratch(k.kind))
+        sizes += fmt::format(", cpu::{}_scratch_floats<Isa>(k{})", kernel_kind_name(k.kind), i);
+    }
+    w.line("// Scratch floats of run(), the most any convolution needs.");
+    if (sizes.empty())
+      w.line("constexpr std::size_t kScratchFloats = 0;");
+    else
+      w.line("constexpr std::size_t kScratchFloats = std::max({{std::size_t{{0}}{}}});", sizes);
+  }
+
+  bool has_scratch() const {
+    for (const Kernel &k : list_.kernels)
+      if (takes_scratch(k.kind))
+        return true;
+    return false;
+  }
+
   bool has_weights() const {
     for (const Kernel &k : list_.kernels)
       if (k.weights)
@@ -281,9 +312,10 @@ private:
       w.line("{0}::{0}() : {0}(kEmbeddedWeights, sizeof kEmbeddedWeights) {{}}", class_);
       w.line();
     }
-    w.open(
-        "{0}::{0}(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {{",
-        class_);
+    w.open("{0}::{0}(const SafetensorsFile &file)\n    : arena_(kArenaFloats), "
+           "weights_(kWeightFloats), "
+           "scratch_(kScratchFloats) {{",
+           class_);
     switch (options_.target) {
     case CpuTarget::Generic:
       break;
@@ -327,8 +359,9 @@ private:
       if (k.kind == KernelKind::Linear)
         return fmt::format("cpu::linear<Isa>(k{0}, {1}, w + kW{0}, w + kB{0}, {2});", i,
                            pointer(k.inputs[0]), out);
-      return fmt::format("cpu::{1}<Isa>(k{0}, {2}, w + kW{0}, w + kB{0}, {3}, {4});", i, name,
-                         pointer(k.inputs[0]), residual, out);
+      return fmt::format("cpu::{1}<Isa>(k{0}, {2}, w + kW{0}, w + kB{0}, {3}, {4}{5});", i, name,
+                         pointer(k.inputs[0]), residual, out,
+                         takes_scratch(k.kind) ? ", scratch" : "");
     }
     if (k.kind == KernelKind::Binary)
       return fmt::format("cpu::binary<Isa>(k{}, {}, {}, {});", i, pointer(k.inputs[0]),
@@ -341,6 +374,8 @@ private:
     w.open("{} {}::{} {{", signature.substr(0, 4), class_, signature.substr(5));
     w.line("float *arena = arena_.data();");
     w.line("const float *w = weights_.data();");
+    if (has_scratch())
+      w.line("float *scratch = scratch_.data();");
     bool needs_arena = false;
     for (size_t i = 0; i < list_.kernels.size(); ++i) {
       const Kernel &k = list_.kernels[i];
