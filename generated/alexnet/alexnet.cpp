@@ -12,6 +12,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -85,6 +86,8 @@ constexpr std::size_t kW11 = kB10 + padded_floats(4096);
 constexpr std::size_t kB11 = kW11 + padded_floats(cpu::linear_packed_size<Isa>(k11));
 constexpr std::size_t kWeightFloats = kB11 + padded_floats(1000);
 constexpr std::size_t kArenaFloats = 240256;
+// Scratch floats of run(), the most any convolution needs.
+constexpr std::size_t kScratchFloats = std::max({std::size_t{0}, cpu::conv_direct_scratch_floats<Isa>(k0), cpu::conv_direct_scratch_floats<Isa>(k2), cpu::conv_direct_scratch_floats<Isa>(k4), cpu::conv_direct_scratch_floats<Isa>(k5), cpu::conv_direct_scratch_floats<Isa>(k6)});
 
 } // namespace
 
@@ -93,7 +96,8 @@ Alexnet::Alexnet(const std::string &weights_path) : Alexnet(SafetensorsFile::ope
 Alexnet::Alexnet(const void *weights, std::size_t size)
     : Alexnet(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Alexnet::Alexnet(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Alexnet::Alexnet(const SafetensorsFile &file)
+    : arena_(kArenaFloats), weights_(kWeightFloats), scratch_(kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, k0, 64, 363, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -109,20 +113,21 @@ Alexnet::Alexnet(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(k
 void Alexnet::run(const float *image, float *x) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  float *scratch = scratch_.data();
   // features.0: conv_direct 11x11/4 pad 2,2 + relu (dsl/zoo/alexnet.netc:10)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0, scratch);
   // features.2: maxpool 3x3/2 (dsl/zoo/alexnet.netc:10)
   cpu::maxpool<Isa>(k1, arena + 0, arena + 193600);
   // features.3: conv_direct 5x5 pad 2,2 + relu (dsl/zoo/alexnet.netc:12)
-  cpu::conv_direct<Isa>(k2, arena + 193600, w + kW2, w + kB2, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k2, arena + 193600, w + kW2, w + kB2, nullptr, arena + 0, scratch);
   // features.5: maxpool 3x3/2 (dsl/zoo/alexnet.netc:12)
   cpu::maxpool<Isa>(k3, arena + 0, arena + 139968);
   // features.6: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/alexnet.netc:14)
-  cpu::conv_direct<Isa>(k4, arena + 139968, w + kW4, w + kB4, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k4, arena + 139968, w + kW4, w + kB4, nullptr, arena + 0, scratch);
   // features.8: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/alexnet.netc:15)
-  cpu::conv_direct<Isa>(k5, arena + 0, w + kW5, w + kB5, nullptr, arena + 64896);
+  cpu::conv_direct<Isa>(k5, arena + 0, w + kW5, w + kB5, nullptr, arena + 64896, scratch);
   // features.10: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/alexnet.netc:16)
-  cpu::conv_direct<Isa>(k6, arena + 64896, w + kW6, w + kB6, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k6, arena + 64896, w + kW6, w + kB6, nullptr, arena + 0, scratch);
   // features.12: maxpool 3x3/2 (dsl/zoo/alexnet.netc:16)
   cpu::maxpool<Isa>(k7, arena + 0, arena + 43264);
   // avgpool: adaptive_avgpool (dsl/zoo/alexnet.netc:19)

@@ -45,6 +45,7 @@ class Alexnet {
   explicit Alexnet(const SafetensorsFile &file);
   AlignedBuffer arena_;
   AlignedBuffer weights_;
+  AlignedBuffer scratch_; // the convolutions' packed input panels
 };
 
 } // namespace netc

@@ -13,6 +13,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -577,6 +578,8 @@ constexpr std::size_t kW71 = kB69 + padded_floats(128);
 constexpr std::size_t kB71 = kW71 + padded_floats(cpu::linear_packed_size<Isa>(k71));
 constexpr std::size_t kWeightFloats = kB71 + padded_floats(1000);
 constexpr std::size_t kArenaFloats = 1003520;
+// Scratch floats of run(), the most any convolution needs.
+constexpr std::size_t kScratchFloats = std::max({std::size_t{0}, cpu::conv_direct_scratch_floats<Isa>(k0), cpu::conv_1x1_scratch_floats<Isa>(k2), cpu::conv_direct_scratch_floats<Isa>(k3), cpu::conv_1x1_scratch_floats<Isa>(k5), cpu::conv_1x1_scratch_floats<Isa>(k6), cpu::conv_direct_scratch_floats<Isa>(k7), cpu::conv_1x1_scratch_floats<Isa>(k8), cpu::conv_direct_scratch_floats<Isa>(k9), cpu::conv_1x1_scratch_floats<Isa>(k11), cpu::conv_1x1_scratch_floats<Isa>(k12), cpu::conv_1x1_scratch_floats<Isa>(k13), cpu::conv_direct_scratch_floats<Isa>(k14), cpu::conv_1x1_scratch_floats<Isa>(k15), cpu::conv_direct_scratch_floats<Isa>(k16), cpu::conv_1x1_scratch_floats<Isa>(k18), cpu::conv_1x1_scratch_floats<Isa>(k20), cpu::conv_1x1_scratch_floats<Isa>(k21), cpu::conv_direct_scratch_floats<Isa>(k22), cpu::conv_1x1_scratch_floats<Isa>(k23), cpu::conv_direct_scratch_floats<Isa>(k24), cpu::conv_1x1_scratch_floats<Isa>(k26), cpu::conv_1x1_scratch_floats<Isa>(k27), cpu::conv_1x1_scratch_floats<Isa>(k28), cpu::conv_direct_scratch_floats<Isa>(k29), cpu::conv_1x1_scratch_floats<Isa>(k30), cpu::conv_direct_scratch_floats<Isa>(k31), cpu::conv_1x1_scratch_floats<Isa>(k33), cpu::conv_1x1_scratch_floats<Isa>(k34), cpu::conv_1x1_scratch_floats<Isa>(k35), cpu::conv_direct_scratch_floats<Isa>(k36), cpu::conv_1x1_scratch_floats<Isa>(k37), cpu::conv_direct_scratch_floats<Isa>(k38), cpu::conv_1x1_scratch_floats<Isa>(k40), cpu::conv_1x1_scratch_floats<Isa>(k41), cpu::conv_1x1_scratch_floats<Isa>(k42), cpu::conv_direct_scratch_floats<Isa>(k43), cpu::conv_1x1_scratch_floats<Isa>(k44), cpu::conv_direct_scratch_floats<Isa>(k45), cpu::conv_1x1_scratch_floats<Isa>(k47), cpu::conv_1x1_scratch_floats<Isa>(k48), cpu::conv_1x1_scratch_floats<Isa>(k49), cpu::conv_direct_scratch_floats<Isa>(k50), cpu::conv_1x1_scratch_floats<Isa>(k51), cpu::conv_direct_scratch_floats<Isa>(k52), cpu::conv_1x1_scratch_floats<Isa>(k54), cpu::conv_1x1_scratch_floats<Isa>(k56), cpu::conv_1x1_scratch_floats<Isa>(k57), cpu::conv_direct_scratch_floats<Isa>(k58), cpu::conv_1x1_scratch_floats<Isa>(k59), cpu::conv_direct_scratch_floats<Isa>(k60), cpu::conv_1x1_scratch_floats<Isa>(k62), cpu::conv_1x1_scratch_floats<Isa>(k63), cpu::conv_1x1_scratch_floats<Isa>(k64), cpu::conv_direct_scratch_floats<Isa>(k65), cpu::conv_1x1_scratch_floats<Isa>(k66), cpu::conv_direct_scratch_floats<Isa>(k67), cpu::conv_1x1_scratch_floats<Isa>(k69)});
 
 } // namespace
 
@@ -585,7 +588,8 @@ Googlenet::Googlenet(const std::string &weights_path) : Googlenet(SafetensorsFil
 Googlenet::Googlenet(const void *weights, std::size_t size)
     : Googlenet(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Googlenet::Googlenet(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Googlenet::Googlenet(const SafetensorsFile &file)
+    : arena_(kArenaFloats), weights_(kWeightFloats), scratch_(kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.conv.weight", nullptr, "conv1.bn", 0.001, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -651,146 +655,147 @@ Googlenet::Googlenet(const SafetensorsFile &file) : arena_(kArenaFloats), weight
 void Googlenet::run(const float *image, float *logits) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  float *scratch = scratch_.data();
   // conv1.conv: conv_direct 7x7/2 pad 3,3 + batchnorm + relu (dsl/zoo/googlenet.netc:39)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0, scratch);
   // maxpool1: maxpool 3x3/2 (dsl/zoo/googlenet.netc:40)
   cpu::maxpool<Isa>(k1, arena + 0, arena + 802816);
   // conv2.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:41)
-  cpu::conv_1x1<Isa>(k2, arena + 802816, w + kW2, w + kB2, nullptr, arena + 602112);
+  cpu::conv_1x1<Isa>(k2, arena + 802816, w + kW2, w + kB2, nullptr, arena + 602112, scratch);
   // conv3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:42)
-  cpu::conv_direct<Isa>(k3, arena + 602112, w + kW3, w + kB3, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k3, arena + 602112, w + kW3, w + kB3, nullptr, arena + 0, scratch);
   // maxpool2: maxpool 3x3/2 (dsl/zoo/googlenet.netc:43)
   cpu::maxpool<Isa>(k4, arena + 0, arena + 602112);
   // inception3a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-  cpu::conv_1x1<Isa>(k5, arena + 602112, w + kW5, w + kB5, nullptr, arena + 376320);
+  cpu::conv_1x1<Isa>(k5, arena + 602112, w + kW5, w + kB5, nullptr, arena + 376320, scratch);
   // inception3a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_1x1<Isa>(k6, arena + 602112, w + kW6, w + kB6, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k6, arena + 602112, w + kW6, w + kB6, nullptr, arena + 0, scratch);
   // inception3a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_direct<Isa>(k7, arena + 0, w + kW7, w + kB7, nullptr, arena + 426496);
+  cpu::conv_direct<Isa>(k7, arena + 0, w + kW7, w + kB7, nullptr, arena + 426496, scratch);
   // inception3a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_1x1<Isa>(k8, arena + 602112, w + kW8, w + kB8, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k8, arena + 602112, w + kW8, w + kB8, nullptr, arena + 0, scratch);
   // inception3a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_direct<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 526848);
+  cpu::conv_direct<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 526848, scratch);
   // inception3a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
   cpu::maxpool<Isa>(k10, arena + 602112, arena + 0);
   // inception3a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-  cpu::conv_1x1<Isa>(k11, arena + 0, w + kW11, w + kB11, nullptr, arena + 551936);
+  cpu::conv_1x1<Isa>(k11, arena + 0, w + kW11, w + kB11, nullptr, arena + 551936, scratch);
   // inception3b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-  cpu::conv_1x1<Isa>(k12, arena + 376320, w + kW12, w + kB12, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k12, arena + 376320, w + kW12, w + kB12, nullptr, arena + 0, scratch);
   // inception3b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_1x1<Isa>(k13, arena + 376320, w + kW13, w + kB13, nullptr, arena + 577024);
+  cpu::conv_1x1<Isa>(k13, arena + 376320, w + kW13, w + kB13, nullptr, arena + 577024, scratch);
   // inception3b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_direct<Isa>(k14, arena + 577024, w + kW14, w + kB14, nullptr, arena + 100352);
+  cpu::conv_direct<Isa>(k14, arena + 577024, w + kW14, w + kB14, nullptr, arena + 100352, scratch);
   // inception3b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_1x1<Isa>(k15, arena + 376320, w + kW15, w + kB15, nullptr, arena + 577024);
+  cpu::conv_1x1<Isa>(k15, arena + 376320, w + kW15, w + kB15, nullptr, arena + 577024, scratch);
   // inception3b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_direct<Isa>(k16, arena + 577024, w + kW16, w + kB16, nullptr, arena + 250880);
+  cpu::conv_direct<Isa>(k16, arena + 577024, w + kW16, w + kB16, nullptr, arena + 250880, scratch);
   // inception3b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
   cpu::maxpool<Isa>(k17, arena + 376320, arena + 577024);
   // inception3b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-  cpu::conv_1x1<Isa>(k18, arena + 577024, w + kW18, w + kB18, nullptr, arena + 326144);
+  cpu::conv_1x1<Isa>(k18, arena + 577024, w + kW18, w + kB18, nullptr, arena + 326144, scratch);
   // maxpool3: maxpool 3x3/2 (dsl/zoo/googlenet.netc:50)
   cpu::maxpool<Isa>(k19, arena + 0, arena + 376320);
   // inception4a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-  cpu::conv_1x1<Isa>(k20, arena + 376320, w + kW20, w + kB20, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k20, arena + 376320, w + kW20, w + kB20, nullptr, arena + 0, scratch);
   // inception4a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_1x1<Isa>(k21, arena + 376320, w + kW21, w + kB21, nullptr, arena + 100352);
+  cpu::conv_1x1<Isa>(k21, arena + 376320, w + kW21, w + kB21, nullptr, arena + 100352, scratch);
   // inception4a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_direct<Isa>(k22, arena + 100352, w + kW22, w + kB22, nullptr, arena + 37632);
+  cpu::conv_direct<Isa>(k22, arena + 100352, w + kW22, w + kB22, nullptr, arena + 37632, scratch);
   // inception4a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_1x1<Isa>(k23, arena + 376320, w + kW23, w + kB23, nullptr, arena + 100352);
+  cpu::conv_1x1<Isa>(k23, arena + 376320, w + kW23, w + kB23, nullptr, arena + 100352, scratch);
   // inception4a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_direct<Isa>(k24, arena + 100352, w + kW24, w + kB24, nullptr, arena + 78400);
+  cpu::conv_direct<Isa>(k24, arena + 100352, w + kW24, w + kB24, nullptr, arena + 78400, scratch);
   // inception4a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
   cpu::maxpool<Isa>(k25, arena + 376320, arena + 100352);
   // inception4a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-  cpu::conv_1x1<Isa>(k26, arena + 100352, w + kW26, w + kB26, nullptr, arena + 87808);
+  cpu::conv_1x1<Isa>(k26, arena + 100352, w + kW26, w + kB26, nullptr, arena + 87808, scratch);
   // inception4b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-  cpu::conv_1x1<Isa>(k27, arena + 0, w + kW27, w + kB27, nullptr, arena + 100352);
+  cpu::conv_1x1<Isa>(k27, arena + 0, w + kW27, w + kB27, nullptr, arena + 100352, scratch);
   // inception4b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_1x1<Isa>(k28, arena + 0, w + kW28, w + kB28, nullptr, arena + 200704);
+  cpu::conv_1x1<Isa>(k28, arena + 0, w + kW28, w + kB28, nullptr, arena + 200704, scratch);
   // inception4b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_direct<Isa>(k29, arena + 200704, w + kW29, w + kB29, nullptr, arena + 131712);
+  cpu::conv_direct<Isa>(k29, arena + 200704, w + kW29, w + kB29, nullptr, arena + 131712, scratch);
   // inception4b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_1x1<Isa>(k30, arena + 0, w + kW30, w + kB30, nullptr, arena + 200704);
+  cpu::conv_1x1<Isa>(k30, arena + 0, w + kW30, w + kB30, nullptr, arena + 200704, scratch);
   // inception4b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_direct<Isa>(k31, arena + 200704, w + kW31, w + kB31, nullptr, arena + 175616);
+  cpu::conv_direct<Isa>(k31, arena + 200704, w + kW31, w + kB31, nullptr, arena + 175616, scratch);
   // inception4b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
   cpu::maxpool<Isa>(k32, arena + 0, arena + 200704);
   // inception4b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-  cpu::conv_1x1<Isa>(k33, arena + 200704, w + kW33, w + kB33, nullptr, arena + 188160);
+  cpu::conv_1x1<Isa>(k33, arena + 200704, w + kW33, w + kB33, nullptr, arena + 188160, scratch);
   // inception4c.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-  cpu::conv_1x1<Isa>(k34, arena + 100352, w + kW34, w + kB34, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k34, arena + 100352, w + kW34, w + kB34, nullptr, arena + 0, scratch);
   // inception4c.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_1x1<Isa>(k35, arena + 100352, w + kW35, w + kB35, nullptr, arena + 200704);
+  cpu::conv_1x1<Isa>(k35, arena + 100352, w + kW35, w + kB35, nullptr, arena + 200704, scratch);
   // inception4c.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_direct<Isa>(k36, arena + 200704, w + kW36, w + kB36, nullptr, arena + 25088);
+  cpu::conv_direct<Isa>(k36, arena + 200704, w + kW36, w + kB36, nullptr, arena + 25088, scratch);
   // inception4c.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_1x1<Isa>(k37, arena + 100352, w + kW37, w + kB37, nullptr, arena + 200704);
+  cpu::conv_1x1<Isa>(k37, arena + 100352, w + kW37, w + kB37, nullptr, arena + 200704, scratch);
   // inception4c.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_direct<Isa>(k38, arena + 200704, w + kW38, w + kB38, nullptr, arena + 75264);
+  cpu::conv_direct<Isa>(k38, arena + 200704, w + kW38, w + kB38, nullptr, arena + 75264, scratch);
   // inception4c.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
   cpu::maxpool<Isa>(k39, arena + 100352, arena + 200704);
   // inception4c.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-  cpu::conv_1x1<Isa>(k40, arena + 200704, w + kW40, w + kB40, nullptr, arena + 87808);
+  cpu::conv_1x1<Isa>(k40, arena + 200704, w + kW40, w + kB40, nullptr, arena + 87808, scratch);
   // inception4d.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-  cpu::conv_1x1<Isa>(k41, arena + 0, w + kW41, w + kB41, nullptr, arena + 163072);
+  cpu::conv_1x1<Isa>(k41, arena + 0, w + kW41, w + kB41, nullptr, arena + 163072, scratch);
   // inception4d.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_1x1<Isa>(k42, arena + 0, w + kW42, w + kB42, nullptr, arena + 100352);
+  cpu::conv_1x1<Isa>(k42, arena + 0, w + kW42, w + kB42, nullptr, arena + 100352, scratch);
   // inception4d.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_direct<Isa>(k43, arena + 100352, w + kW43, w + kB43, nullptr, arena + 185024);
+  cpu::conv_direct<Isa>(k43, arena + 100352, w + kW43, w + kB43, nullptr, arena + 185024, scratch);
   // inception4d.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_1x1<Isa>(k44, arena + 0, w + kW44, w + kB44, nullptr, arena + 100352);
+  cpu::conv_1x1<Isa>(k44, arena + 0, w + kW44, w + kB44, nullptr, arena + 100352, scratch);
   // inception4d.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_direct<Isa>(k45, arena + 100352, w + kW45, w + kB45, nullptr, arena + 241472);
+  cpu::conv_direct<Isa>(k45, arena + 100352, w + kW45, w + kB45, nullptr, arena + 241472, scratch);
   // inception4d.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
   cpu::maxpool<Isa>(k46, arena + 0, arena + 266560);
   // inception4d.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-  cpu::conv_1x1<Isa>(k47, arena + 266560, w + kW47, w + kB47, nullptr, arena + 254016);
+  cpu::conv_1x1<Isa>(k47, arena + 266560, w + kW47, w + kB47, nullptr, arena + 254016, scratch);
   // inception4e.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-  cpu::conv_1x1<Isa>(k48, arena + 163072, w + kW48, w + kB48, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k48, arena + 163072, w + kW48, w + kB48, nullptr, arena + 0, scratch);
   // inception4e.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_1x1<Isa>(k49, arena + 163072, w + kW49, w + kB49, nullptr, arena + 266560);
+  cpu::conv_1x1<Isa>(k49, arena + 163072, w + kW49, w + kB49, nullptr, arena + 266560, scratch);
   // inception4e.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_direct<Isa>(k50, arena + 266560, w + kW50, w + kB50, nullptr, arena + 50176);
+  cpu::conv_direct<Isa>(k50, arena + 266560, w + kW50, w + kB50, nullptr, arena + 50176, scratch);
   // inception4e.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_1x1<Isa>(k51, arena + 163072, w + kW51, w + kB51, nullptr, arena + 266560);
+  cpu::conv_1x1<Isa>(k51, arena + 163072, w + kW51, w + kB51, nullptr, arena + 266560, scratch);
   // inception4e.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_direct<Isa>(k52, arena + 266560, w + kW52, w + kB52, nullptr, arena + 112896);
+  cpu::conv_direct<Isa>(k52, arena + 266560, w + kW52, w + kB52, nullptr, arena + 112896, scratch);
   // inception4e.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
   cpu::maxpool<Isa>(k53, arena + 163072, arena + 266560);
   // inception4e.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-  cpu::conv_1x1<Isa>(k54, arena + 266560, w + kW54, w + kB54, nullptr, arena + 137984);
+  cpu::conv_1x1<Isa>(k54, arena + 266560, w + kW54, w + kB54, nullptr, arena + 137984, scratch);
   // maxpool4: maxpool 2x2/2 (dsl/zoo/googlenet.netc:66)
   cpu::maxpool<Isa>(k55, arena + 0, arena + 163072);
   // inception5a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-  cpu::conv_1x1<Isa>(k56, arena + 163072, w + kW56, w + kB56, nullptr, arena + 50176);
+  cpu::conv_1x1<Isa>(k56, arena + 163072, w + kW56, w + kB56, nullptr, arena + 50176, scratch);
   // inception5a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_1x1<Isa>(k57, arena + 163072, w + kW57, w + kB57, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k57, arena + 163072, w + kW57, w + kB57, nullptr, arena + 0, scratch);
   // inception5a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_direct<Isa>(k58, arena + 0, w + kW58, w + kB58, nullptr, arena + 62720);
+  cpu::conv_direct<Isa>(k58, arena + 0, w + kW58, w + kB58, nullptr, arena + 62720, scratch);
   // inception5a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_1x1<Isa>(k59, arena + 163072, w + kW59, w + kB59, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k59, arena + 163072, w + kW59, w + kB59, nullptr, arena + 0, scratch);
   // inception5a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_direct<Isa>(k60, arena + 0, w + kW60, w + kB60, nullptr, arena + 78400);
+  cpu::conv_direct<Isa>(k60, arena + 0, w + kW60, w + kB60, nullptr, arena + 78400, scratch);
   // inception5a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
   cpu::maxpool<Isa>(k61, arena + 163072, arena + 0);
   // inception5a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-  cpu::conv_1x1<Isa>(k62, arena + 0, w + kW62, w + kB62, nullptr, arena + 84672);
+  cpu::conv_1x1<Isa>(k62, arena + 0, w + kW62, w + kB62, nullptr, arena + 84672, scratch);
   // inception5b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-  cpu::conv_1x1<Isa>(k63, arena + 50176, w + kW63, w + kB63, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k63, arena + 50176, w + kW63, w + kB63, nullptr, arena + 0, scratch);
   // inception5b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_1x1<Isa>(k64, arena + 50176, w + kW64, w + kB64, nullptr, arena + 90944);
+  cpu::conv_1x1<Isa>(k64, arena + 50176, w + kW64, w + kB64, nullptr, arena + 90944, scratch);
   // inception5b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-  cpu::conv_direct<Isa>(k65, arena + 90944, w + kW65, w + kB65, nullptr, arena + 18816);
+  cpu::conv_direct<Isa>(k65, arena + 90944, w + kW65, w + kB65, nullptr, arena + 18816, scratch);
   // inception5b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_1x1<Isa>(k66, arena + 50176, w + kW66, w + kB66, nullptr, arena + 90944);
+  cpu::conv_1x1<Isa>(k66, arena + 50176, w + kW66, w + kB66, nullptr, arena + 90944, scratch);
   // inception5b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-  cpu::conv_direct<Isa>(k67, arena + 90944, w + kW67, w + kB67, nullptr, arena + 37632);
+  cpu::conv_direct<Isa>(k67, arena + 90944, w + kW67, w + kB67, nullptr, arena + 37632, scratch);
   // inception5b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
   cpu::maxpool<Isa>(k68, arena + 50176, arena + 90944);
   // inception5b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-  cpu::conv_1x1<Isa>(k69, arena + 90944, w + kW69, w + kB69, nullptr, arena + 43904);
+  cpu::conv_1x1<Isa>(k69, arena + 90944, w + kW69, w + kB69, nullptr, arena + 43904, scratch);
   // avgpool: adaptive_avgpool (dsl/zoo/googlenet.netc:71)
   cpu::adaptive_avgpool<Isa>(k70, arena + 0, arena + 50176);
   // fc: linear (dsl/zoo/googlenet.netc:74)

@@ -46,6 +46,7 @@ class GooglenetAux {
   explicit GooglenetAux(const SafetensorsFile &file);
   AlignedBuffer arena_;
   AlignedBuffer weights_;
+  AlignedBuffer scratch_; // the convolutions' packed input panels
 };
 
 } // namespace netc

@@ -13,6 +13,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -1127,6 +1128,8 @@ constexpr std::size_t kW131 = kB129 + padded_floats(1792);
 constexpr std::size_t kB131 = kW131 + padded_floats(cpu::linear_packed_size<Isa>(k131));
 constexpr std::size_t kWeightFloats = kB131 + padded_floats(1000);
 constexpr std::size_t kArenaFloats = 2074464;
+// Scratch floats of run(), the most any convolution needs.
+constexpr std::size_t kScratchFloats = std::max({std::size_t{0}, cpu::conv_direct_scratch_floats<Isa>(k0), cpu::conv_direct_scratch_floats<Isa>(k1), cpu::conv_direct_scratch_floats<Isa>(k2), cpu::conv_1x1_scratch_floats<Isa>(k4), cpu::conv_direct_scratch_floats<Isa>(k5), cpu::conv_direct_scratch_floats<Isa>(k6), cpu::conv_1x1_scratch_floats<Isa>(k7), cpu::conv_1x1_scratch_floats<Isa>(k8), cpu::conv_direct_scratch_floats<Isa>(k9), cpu::conv_1x1_scratch_floats<Isa>(k10), cpu::conv_direct_scratch_floats<Isa>(k11), cpu::conv_direct_scratch_floats<Isa>(k12), cpu::conv_1x1_scratch_floats<Isa>(k13), cpu::conv_1x1_scratch_floats<Isa>(k14), cpu::conv_1x1_scratch_floats<Isa>(k15), cpu::conv_direct_scratch_floats<Isa>(k16), cpu::conv_1x1_scratch_floats<Isa>(k17), cpu::conv_direct_scratch_floats<Isa>(k18), cpu::conv_direct_scratch_floats<Isa>(k19), cpu::conv_1x1_scratch_floats<Isa>(k20), cpu::conv_1x1_scratch_floats<Isa>(k21), cpu::conv_1x1_scratch_floats<Isa>(k22), cpu::conv_direct_scratch_floats<Isa>(k23), cpu::conv_1x1_scratch_floats<Isa>(k24), cpu::conv_direct_scratch_floats<Isa>(k25), cpu::conv_direct_scratch_floats<Isa>(k26), cpu::conv_1x1_scratch_floats<Isa>(k27), cpu::conv_1x1_scratch_floats<Isa>(k28), cpu::conv_1x1_scratch_floats<Isa>(k29), cpu::conv_direct_scratch_floats<Isa>(k30), cpu::conv_1x1_scratch_floats<Isa>(k31), cpu::conv_direct_scratch_floats<Isa>(k32), cpu::conv_direct_scratch_floats<Isa>(k33), cpu::conv_1x1_scratch_floats<Isa>(k34), cpu::conv_1x1_scratch_floats<Isa>(k35), cpu::conv_1x1_scratch_floats<Isa>(k36), cpu::conv_direct_scratch_floats<Isa>(k37), cpu::conv_1x1_scratch_floats<Isa>(k38), cpu::conv_direct_scratch_floats<Isa>(k39), cpu::conv_direct_scratch_floats<Isa>(k40), cpu::conv_1x1_scratch_floats<Isa>(k41), cpu::conv_direct_scratch_floats<Isa>(k42), cpu::conv_1x1_scratch_floats<Isa>(k43), cpu::conv_direct_scratch_floats<Isa>(k44), cpu::conv_direct_scratch_floats<Isa>(k45), cpu::conv_1x1_scratch_floats<Isa>(k47), cpu::conv_1x1_scratch_floats<Isa>(k48), cpu::conv_direct_scratch_floats<Isa>(k49), cpu::conv_direct_scratch_floats<Isa>(k50), cpu::conv_1x1_scratch_floats<Isa>(k51), cpu::conv_1x1_scratch_floats<Isa>(k52), cpu::conv_1x1_scratch_floats<Isa>(k53), cpu::conv_direct_scratch_floats<Isa>(k54), cpu::conv_direct_scratch_floats<Isa>(k55), cpu::conv_1x1_scratch_floats<Isa>(k56), cpu::conv_1x1_scratch_floats<Isa>(k57), cpu::conv_1x1_scratch_floats<Isa>(k58), cpu::conv_direct_scratch_floats<Isa>(k59), cpu::conv_direct_scratch_floats<Isa>(k60), cpu::conv_1x1_scratch_floats<Isa>(k61), cpu::conv_1x1_scratch_floats<Isa>(k62), cpu::conv_1x1_scratch_floats<Isa>(k63), cpu::conv_direct_scratch_floats<Isa>(k64), cpu::conv_direct_scratch_floats<Isa>(k65), cpu::conv_1x1_scratch_floats<Isa>(k66), cpu::conv_1x1_scratch_floats<Isa>(k67), cpu::conv_1x1_scratch_floats<Isa>(k68), cpu::conv_direct_scratch_floats<Isa>(k69), cpu::conv_direct_scratch_floats<Isa>(k70), cpu::conv_1x1_scratch_floats<Isa>(k71), cpu::conv_1x1_scratch_floats<Isa>(k72), cpu::conv_1x1_scratch_floats<Isa>(k73), cpu::conv_direct_scratch_floats<Isa>(k74), cpu::conv_direct_scratch_floats<Isa>(k75), cpu::conv_1x1_scratch_floats<Isa>(k76), cpu::conv_1x1_scratch_floats<Isa>(k77), cpu::conv_1x1_scratch_floats<Isa>(k78), cpu::conv_direct_scratch_floats<Isa>(k79), cpu::conv_direct_scratch_floats<Isa>(k80), cpu::conv_1x1_scratch_floats<Isa>(k81), cpu::conv_1x1_scratch_floats<Isa>(k82), cpu::conv_1x1_scratch_floats<Isa>(k83), cpu::conv_direct_scratch_floats<Isa>(k84), cpu::conv_direct_scratch_floats<Isa>(k85), cpu::conv_1x1_scratch_floats<Isa>(k86), cpu::conv_1x1_scratch_floats<Isa>(k87), cpu::conv_1x1_scratch_floats<Isa>(k88), cpu::conv_direct_scratch_floats<Isa>(k89), cpu::conv_direct_scratch_floats<Isa>(k90), cpu::conv_1x1_scratch_floats<Isa>(k91), cpu::conv_1x1_scratch_floats<Isa>(k92), cpu::conv_1x1_scratch_floats<Isa>(k93), cpu::conv_direct_scratch_floats<Isa>(k94), cpu::conv_direct_scratch_floats<Isa>(k95), cpu::conv_1x1_scratch_floats<Isa>(k96), cpu::conv_1x1_scratch_floats<Isa>(k97), cpu::conv_direct_scratch_floats<Isa>(k98), cpu::conv_1x1_scratch_floats<Isa>(k99), cpu::conv_direct_scratch_floats<Isa>(k100), cpu::conv_1x1_scratch_floats<Isa>(k101), cpu::conv_direct_scratch_floats<Isa>(k102), cpu::conv_direct_scratch_floats<Isa>(k103), cpu::conv_1x1_scratch_floats<Isa>(k105), cpu::conv_1x1_scratch_floats<Isa>(k106), cpu::conv_direct_scratch_floats<Isa>(k107), cpu::conv_direct_scratch_floats<Isa>(k108), cpu::conv_1x1_scratch_floats<Isa>(k109), cpu::conv_1x1_scratch_floats<Isa>(k110), cpu::conv_1x1_scratch_floats<Isa>(k111), cpu::conv_direct_scratch_floats<Isa>(k112), cpu::conv_direct_scratch_floats<Isa>(k113), cpu::conv_1x1_scratch_floats<Isa>(k114), cpu::conv_1x1_scratch_floats<Isa>(k115), cpu::conv_1x1_scratch_floats<Isa>(k116), cpu::conv_direct_scratch_floats<Isa>(k117), cpu::conv_direct_scratch_floats<Isa>(k118), cpu::conv_1x1_scratch_floats<Isa>(k119), cpu::conv_1x1_scratch_floats<Isa>(k120), cpu::conv_1x1_scratch_floats<Isa>(k121), cpu::conv_direct_scratch_floats<Isa>(k122), cpu::conv_direct_scratch_floats<Isa>(k123), cpu::conv_1x1_scratch_floats<Isa>(k124), cpu::conv_1x1_scratch_floats<Isa>(k125), cpu::conv_1x1_scratch_floats<Isa>(k126), cpu::conv_direct_scratch_floats<Isa>(k127), cpu::conv_direct_scratch_floats<Isa>(k128), cpu::conv_1x1_scratch_floats<Isa>(k129)});
 
 } // namespace
 
@@ -1135,7 +1138,8 @@ InceptionResnetV1::InceptionResnetV1(const std::string &weights_path) : Inceptio
 InceptionResnetV1::InceptionResnetV1(const void *weights, std::size_t size)
     : InceptionResnetV1(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-InceptionResnetV1::InceptionResnetV1(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+InceptionResnetV1::InceptionResnetV1(const SafetensorsFile &file)
+    : arena_(kArenaFloats), weights_(kWeightFloats), scratch_(kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"stem.conv2d_1a.conv.weight", nullptr, "stem.conv2d_1a.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -1271,266 +1275,267 @@ InceptionResnetV1::InceptionResnetV1(const SafetensorsFile &file) : arena_(kAren
 void InceptionResnetV1::run(const float *image, float *logits) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  float *scratch = scratch_.data();
   // stem.conv2d_1a.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:26)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0, scratch);
   // stem.conv2d_2a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:27)
-  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 1382976);
+  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 1382976, scratch);
   // stem.conv2d_2b.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:28)
-  cpu::conv_direct<Isa>(k2, arena + 1382976, w + kW2, w + kB2, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k2, arena + 1382976, w + kW2, w + kB2, nullptr, arena + 0, scratch);
   // stem.maxpool_3a: maxpool 3x3/2 (dsl/zoo/inception_resnet_v1.netc:29)
   cpu::maxpool<Isa>(k3, arena + 0, arena + 1394192);
   // stem.conv2d_3b.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:30)
-  cpu::conv_1x1<Isa>(k4, arena + 1394192, w + kW4, w + kB4, nullptr, arena + 967872);
+  cpu::conv_1x1<Isa>(k4, arena + 1394192, w + kW4, w + kB4, nullptr, arena + 967872, scratch);
   // stem.conv2d_4a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:31)
-  cpu::conv_direct<Isa>(k5, arena + 967872, w + kW5, w + kB5, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k5, arena + 967872, w + kW5, w + kB5, nullptr, arena + 0, scratch);
   // stem.conv2d_4b.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:32)
-  cpu::conv_direct<Isa>(k6, arena + 0, w + kW6, w + kB6, nullptr, arena + 967872);
+  cpu::conv_direct<Isa>(k6, arena + 0, w + kW6, w + kB6, nullptr, arena + 967872, scratch);
   // repeat.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38)
-  cpu::conv_1x1<Isa>(k7, arena + 967872, w + kW7, w + kB7, nullptr, arena + 313600);
+  cpu::conv_1x1<Isa>(k7, arena + 967872, w + kW7, w + kB7, nullptr, arena + 313600, scratch);
   // repeat.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-  cpu::conv_1x1<Isa>(k8, arena + 967872, w + kW8, w + kB8, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k8, arena + 967872, w + kW8, w + kB8, nullptr, arena + 0, scratch);
   // repeat.0.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-  cpu::conv_direct<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 352800);
+  cpu::conv_direct<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 352800, scratch);
   // repeat.0.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_1x1<Isa>(k10, arena + 967872, w + kW10, w + kB10, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k10, arena + 967872, w + kW10, w + kB10, nullptr, arena + 0, scratch);
   // repeat.0.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_direct<Isa>(k11, arena + 0, w + kW11, w + kB11, nullptr, arena + 39200);
+  cpu::conv_direct<Isa>(k11, arena + 0, w + kW11, w + kB11, nullptr, arena + 39200, scratch);
   // repeat.0.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_direct<Isa>(k12, arena + 39200, w + kW12, w + kB12, nullptr, arena + 392000);
+  cpu::conv_direct<Isa>(k12, arena + 39200, w + kW12, w + kB12, nullptr, arena + 392000, scratch);
   // repeat.0.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41)
-  cpu::conv_1x1<Isa>(k13, arena + 313600, w + kW13, w + kB13, arena + 967872, arena + 0);
+  cpu::conv_1x1<Isa>(k13, arena + 313600, w + kW13, w + kB13, arena + 967872, arena + 0, scratch);
   // repeat.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38)
-  cpu::conv_1x1<Isa>(k14, arena + 0, w + kW14, w + kB14, nullptr, arena + 627200);
+  cpu::conv_1x1<Isa>(k14, arena + 0, w + kW14, w + kB14, nullptr, arena + 627200, scratch);
   // repeat.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-  cpu::conv_1x1<Isa>(k15, arena + 0, w + kW15, w + kB15, nullptr, arena + 313600);
+  cpu::conv_1x1<Isa>(k15, arena + 0, w + kW15, w + kB15, nullptr, arena + 313600, scratch);
   // repeat.1.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-  cpu::conv_direct<Isa>(k16, arena + 313600, w + kW16, w + kB16, nullptr, arena + 666400);
+  cpu::conv_direct<Isa>(k16, arena + 313600, w + kW16, w + kB16, nullptr, arena + 666400, scratch);
   // repeat.1.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_1x1<Isa>(k17, arena + 0, w + kW17, w + kB17, nullptr, arena + 313600);
+  cpu::conv_1x1<Isa>(k17, arena + 0, w + kW17, w + kB17, nullptr, arena + 313600, scratch);
   // repeat.1.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_direct<Isa>(k18, arena + 313600, w + kW18, w + kB18, nullptr, arena + 352800);
+  cpu::conv_direct<Isa>(k18, arena + 313600, w + kW18, w + kB18, nullptr, arena + 352800, scratch);
   // repeat.1.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_direct<Isa>(k19, arena + 352800, w + kW19, w + kB19, nullptr, arena + 705600);
+  cpu::conv_direct<Isa>(k19, arena + 352800, w + kW19, w + kB19, nullptr, arena + 705600, scratch);
   // repeat.1.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41)
-  cpu::conv_1x1<Isa>(k20, arena + 627200, w + kW20, w + kB20, arena + 0, arena + 313600);
+  cpu::conv_1x1<Isa>(k20, arena + 627200, w + kW20, w + kB20, arena + 0, arena + 313600, scratch);
   // repeat.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38)
-  cpu::conv_1x1<Isa>(k21, arena + 313600, w + kW21, w + kB21, nullptr, arena + 627200);
+  cpu::conv_1x1<Isa>(k21, arena + 313600, w + kW21, w + kB21, nullptr, arena + 627200, scratch);
   // repeat.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-  cpu::conv_1x1<Isa>(k22, arena + 313600, w + kW22, w + kB22, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k22, arena + 313600, w + kW22, w + kB22, nullptr, arena + 0, scratch);
   // repeat.2.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-  cpu::conv_direct<Isa>(k23, arena + 0, w + kW23, w + kB23, nullptr, arena + 666400);
+  cpu::conv_direct<Isa>(k23, arena + 0, w + kW23, w + kB23, nullptr, arena + 666400, scratch);
   // repeat.2.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_1x1<Isa>(k24, arena + 313600, w + kW24, w + kB24, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k24, arena + 313600, w + kW24, w + kB24, nullptr, arena + 0, scratch);
   // repeat.2.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_direct<Isa>(k25, arena + 0, w + kW25, w + kB25, nullptr, arena + 39200);
+  cpu::conv_direct<Isa>(k25, arena + 0, w + kW25, w + kB25, nullptr, arena + 39200, scratch);
   // repeat.2.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_direct<Isa>(k26, arena + 39200, w + kW26, w + kB26, nullptr, arena + 705600);
+  cpu::conv_direct<Isa>(k26, arena + 39200, w + kW26, w + kB26, nullptr, arena + 705600, scratch);
   // repeat.2.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41)
-  cpu::conv_1x1<Isa>(k27, arena + 627200, w + kW27, w + kB27, arena + 313600, arena + 0);
+  cpu::conv_1x1<Isa>(k27, arena + 627200, w + kW27, w + kB27, arena + 313600, arena + 0, scratch);
   // repeat.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38)
-  cpu::conv_1x1<Isa>(k28, arena + 0, w + kW28, w + kB28, nullptr, arena + 627200);
+  cpu::conv_1x1<Isa>(k28, arena + 0, w + kW28, w + kB28, nullptr, arena + 627200, scratch);
   // repeat.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-  cpu::conv_1x1<Isa>(k29, arena + 0, w + kW29, w + kB29, nullptr, arena + 313600);
+  cpu::conv_1x1<Isa>(k29, arena + 0, w + kW29, w + kB29, nullptr, arena + 313600, scratch);
   // repeat.3.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-  cpu::conv_direct<Isa>(k30, arena + 313600, w + kW30, w + kB30, nullptr, arena + 666400);
+  cpu::conv_direct<Isa>(k30, arena + 313600, w + kW30, w + kB30, nullptr, arena + 666400, scratch);
   // repeat.3.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_1x1<Isa>(k31, arena + 0, w + kW31, w + kB31, nullptr, arena + 313600);
+  cpu::conv_1x1<Isa>(k31, arena + 0, w + kW31, w + kB31, nullptr, arena + 313600, scratch);
   // repeat.3.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_direct<Isa>(k32, arena + 313600, w + kW32, w + kB32, nullptr, arena + 352800);
+  cpu::conv_direct<Isa>(k32, arena + 313600, w + kW32, w + kB32, nullptr, arena + 352800, scratch);
   // repeat.3.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_direct<Isa>(k33, arena + 352800, w + kW33, w + kB33, nullptr, arena + 705600);
+  cpu::conv_direct<Isa>(k33, arena + 352800, w + kW33, w + kB33, nullptr, arena + 705600, scratch);
   // repeat.3.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41)
-  cpu::conv_1x1<Isa>(k34, arena + 627200, w + kW34, w + kB34, arena + 0, arena + 313600);
+  cpu::conv_1x1<Isa>(k34, arena + 627200, w + kW34, w + kB34, arena + 0, arena + 313600, scratch);
   // repeat.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38)
-  cpu::conv_1x1<Isa>(k35, arena + 313600, w + kW35, w + kB35, nullptr, arena + 627200);
+  cpu::conv_1x1<Isa>(k35, arena + 313600, w + kW35, w + kB35, nullptr, arena + 627200, scratch);
   // repeat.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-  cpu::conv_1x1<Isa>(k36, arena + 313600, w + kW36, w + kB36, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k36, arena + 313600, w + kW36, w + kB36, nullptr, arena + 0, scratch);
   // repeat.4.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-  cpu::conv_direct<Isa>(k37, arena + 0, w + kW37, w + kB37, nullptr, arena + 666400);
+  cpu::conv_direct<Isa>(k37, arena + 0, w + kW37, w + kB37, nullptr, arena + 666400, scratch);
   // repeat.4.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_1x1<Isa>(k38, arena + 313600, w + kW38, w + kB38, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k38, arena + 313600, w + kW38, w + kB38, nullptr, arena + 0, scratch);
   // repeat.4.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_direct<Isa>(k39, arena + 0, w + kW39, w + kB39, nullptr, arena + 39200);
+  cpu::conv_direct<Isa>(k39, arena + 0, w + kW39, w + kB39, nullptr, arena + 39200, scratch);
   // repeat.4.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-  cpu::conv_direct<Isa>(k40, arena + 39200, w + kW40, w + kB40, nullptr, arena + 705600);
+  cpu::conv_direct<Isa>(k40, arena + 39200, w + kW40, w + kB40, nullptr, arena + 705600, scratch);
   // repeat.4.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41)
-  cpu::conv_1x1<Isa>(k41, arena + 627200, w + kW41, w + kB41, arena + 313600, arena + 0);
+  cpu::conv_1x1<Isa>(k41, arena + 627200, w + kW41, w + kB41, arena + 313600, arena + 0, scratch);
   // mixed_6a.branch0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:47)
-  cpu::conv_direct<Isa>(k42, arena + 0, w + kW42, w + kB42, nullptr, arena + 313600);
+  cpu::conv_direct<Isa>(k42, arena + 0, w + kW42, w + kB42, nullptr, arena + 313600, scratch);
   // mixed_6a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:48)
-  cpu::conv_1x1<Isa>(k43, arena + 0, w + kW43, w + kB43, nullptr, arena + 572544);
+  cpu::conv_1x1<Isa>(k43, arena + 0, w + kW43, w + kB43, nullptr, arena + 572544, scratch);
   // mixed_6a.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:48)
-  cpu::conv_direct<Isa>(k44, arena + 572544, w + kW44, w + kB44, nullptr, arena + 807744);
+  cpu::conv_direct<Isa>(k44, arena + 572544, w + kW44, w + kB44, nullptr, arena + 807744, scratch);
   // mixed_6a.branch1.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:48)
-  cpu::conv_direct<Isa>(k45, arena + 807744, w + kW45, w + kB45, nullptr, arena + 424576);
+  cpu::conv_direct<Isa>(k45, arena + 807744, w + kW45, w + kB45, nullptr, arena + 424576, scratch);
   // mixed_6a.branch2: maxpool 3x3/2 (dsl/zoo/inception_resnet_v1.netc:49)
   cpu::maxpool<Isa>(k46, arena + 0, arena + 498560);
   // repeat_1.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-  cpu::conv_1x1<Isa>(k47, arena + 313600, w + kW47, w + kB47, nullptr, arena + 572544);
+  cpu::conv_1x1<Isa>(k47, arena + 313600, w + kW47, w + kB47, nullptr, arena + 572544, scratch);
   // repeat_1.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_1x1<Isa>(k48, arena + 313600, w + kW48, w + kB48, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k48, arena + 313600, w + kW48, w + kB48, nullptr, arena + 0, scratch);
   // repeat_1.0.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k49, arena + 0, w + kW49, w + kB49, nullptr, arena + 36992);
+  cpu::conv_direct<Isa>(k49, arena + 0, w + kW49, w + kB49, nullptr, arena + 36992, scratch);
   // repeat_1.0.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k50, arena + 36992, w + kW50, w + kB50, nullptr, arena + 609536);
+  cpu::conv_direct<Isa>(k50, arena + 36992, w + kW50, w + kB50, nullptr, arena + 609536, scratch);
   // repeat_1.0.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-  cpu::conv_1x1<Isa>(k51, arena + 572544, w + kW51, w + kB51, arena + 313600, arena + 0);
+  cpu::conv_1x1<Isa>(k51, arena + 572544, w + kW51, w + kB51, arena + 313600, arena + 0, scratch);
   // repeat_1.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-  cpu::conv_1x1<Isa>(k52, arena + 0, w + kW52, w + kB52, nullptr, arena + 517888);
+  cpu::conv_1x1<Isa>(k52, arena + 0, w + kW52, w + kB52, nullptr, arena + 517888, scratch);
   // repeat_1.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_1x1<Isa>(k53, arena + 0, w + kW53, w + kB53, nullptr, arena + 258944);
+  cpu::conv_1x1<Isa>(k53, arena + 0, w + kW53, w + kB53, nullptr, arena + 258944, scratch);
   // repeat_1.1.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k54, arena + 258944, w + kW54, w + kB54, nullptr, arena + 295936);
+  cpu::conv_direct<Isa>(k54, arena + 258944, w + kW54, w + kB54, nullptr, arena + 295936, scratch);
   // repeat_1.1.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k55, arena + 295936, w + kW55, w + kB55, nullptr, arena + 554880);
+  cpu::conv_direct<Isa>(k55, arena + 295936, w + kW55, w + kB55, nullptr, arena + 554880, scratch);
   // repeat_1.1.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-  cpu::conv_1x1<Isa>(k56, arena + 517888, w + kW56, w + kB56, arena + 0, arena + 258944);
+  cpu::conv_1x1<Isa>(k56, arena + 517888, w + kW56, w + kB56, arena + 0, arena + 258944, scratch);
   // repeat_1.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-  cpu::conv_1x1<Isa>(k57, arena + 258944, w + kW57, w + kB57, nullptr, arena + 517888);
+  cpu::conv_1x1<Isa>(k57, arena + 258944, w + kW57, w + kB57, nullptr, arena + 517888, scratch);
   // repeat_1.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_1x1<Isa>(k58, arena + 258944, w + kW58, w + kB58, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k58, arena + 258944, w + kW58, w + kB58, nullptr, arena + 0, scratch);
   // repeat_1.2.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k59, arena + 0, w + kW59, w + kB59, nullptr, arena + 36992);
+  cpu::conv_direct<Isa>(k59, arena + 0, w + kW59, w + kB59, nullptr, arena + 36992, scratch);
   // repeat_1.2.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k60, arena + 36992, w + kW60, w + kB60, nullptr, arena + 554880);
+  cpu::conv_direct<Isa>(k60, arena + 36992, w + kW60, w + kB60, nullptr, arena + 554880, scratch);
   // repeat_1.2.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-  cpu::conv_1x1<Isa>(k61, arena + 517888, w + kW61, w + kB61, arena + 258944, arena + 0);
+  cpu::conv_1x1<Isa>(k61, arena + 517888, w + kW61, w + kB61, arena + 258944, arena + 0, scratch);
   // repeat_1.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-  cpu::conv_1x1<Isa>(k62, arena + 0, w + kW62, w + kB62, nullptr, arena + 517888);
+  cpu::conv_1x1<Isa>(k62, arena + 0, w + kW62, w + kB62, nullptr, arena + 517888, scratch);
   // repeat_1.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_1x1<Isa>(k63, arena + 0, w + kW63, w + kB63, nullptr, arena + 258944);
+  cpu::conv_1x1<Isa>(k63, arena + 0, w + kW63, w + kB63, nullptr, arena + 258944, scratch);
   // repeat_1.3.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k64, arena + 258944, w + kW64, w + kB64, nullptr, arena + 295936);
+  cpu::conv_direct<Isa>(k64, arena + 258944, w + kW64, w + kB64, nullptr, arena + 295936, scratch);
   // repeat_1.3.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k65, arena + 295936, w + kW65, w + kB65, nullptr, arena + 554880);
+  cpu::conv_direct<Isa>(k65, arena + 295936, w + kW65, w + kB65, nullptr, arena + 554880, scratch);
   // repeat_1.3.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-  cpu::conv_1x1<Isa>(k66, arena + 517888, w + kW66, w + kB66, arena + 0, arena + 258944);
+  cpu::conv_1x1<Isa>(k66, arena + 517888, w + kW66, w + kB66, arena + 0, arena + 258944, scratch);
   // repeat_1.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-  cpu::conv_1x1<Isa>(k67, arena + 258944, w + kW67, w + kB67, nullptr, arena + 517888);
+  cpu::conv_1x1<Isa>(k67, arena + 258944, w + kW67, w + kB67, nullptr, arena + 517888, scratch);
   // repeat_1.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_1x1<Isa>(k68, arena + 258944, w + kW68, w + kB68, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k68, arena + 258944, w + kW68, w + kB68, nullptr, arena + 0, scratch);
   // repeat_1.4.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k69, arena + 0, w + kW69, w + kB69, nullptr, arena + 36992);
+  cpu::conv_direct<Isa>(k69, arena + 0, w + kW69, w + kB69, nullptr, arena + 36992, scratch);
   // repeat_1.4.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k70, arena + 36992, w + kW70, w + kB70, nullptr, arena + 554880);
+  cpu::conv_direct<Isa>(k70, arena + 36992, w + kW70, w + kB70, nullptr, arena + 554880, scratch);
   // repeat_1.4.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-  cpu::conv_1x1<Isa>(k71, arena + 517888, w + kW71, w + kB71, arena + 258944, arena + 0);
+  cpu::conv_1x1<Isa>(k71, arena + 517888, w + kW71, w + kB71, arena + 258944, arena + 0, scratch);
   // repeat_1.5.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-  cpu::conv_1x1<Isa>(k72, arena + 0, w + kW72, w + kB72, nullptr, arena + 517888);
+  cpu::conv_1x1<Isa>(k72, arena + 0, w + kW72, w + kB72, nullptr, arena + 517888, scratch);
   // repeat_1.5.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_1x1<Isa>(k73, arena + 0, w + kW73, w + kB73, nullptr, arena + 258944);
+  cpu::conv_1x1<Isa>(k73, arena + 0, w + kW73, w + kB73, nullptr, arena + 258944, scratch);
   // repeat_1.5.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k74, arena + 258944, w + kW74, w + kB74, nullptr, arena + 295936);
+  cpu::conv_direct<Isa>(k74, arena + 258944, w + kW74, w + kB74, nullptr, arena + 295936, scratch);
   // repeat_1.5.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k75, arena + 295936, w + kW75, w + kB75, nullptr, arena + 554880);
+  cpu::conv_direct<Isa>(k75, arena + 295936, w + kW75, w + kB75, nullptr, arena + 554880, scratch);
   // repeat_1.5.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-  cpu::conv_1x1<Isa>(k76, arena + 517888, w + kW76, w + kB76, arena + 0, arena + 258944);
+  cpu::conv_1x1<Isa>(k76, arena + 517888, w + kW76, w + kB76, arena + 0, arena + 258944, scratch);
   // repeat_1.6.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-  cpu::conv_1x1<Isa>(k77, arena + 258944, w + kW77, w + kB77, nullptr, arena + 517888);
+  cpu::conv_1x1<Isa>(k77, arena + 258944, w + kW77, w + kB77, nullptr, arena + 517888, scratch);
   // repeat_1.6.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_1x1<Isa>(k78, arena + 258944, w + kW78, w + kB78, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k78, arena + 258944, w + kW78, w + kB78, nullptr, arena + 0, scratch);
   // repeat_1.6.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k79, arena + 0, w + kW79, w + kB79, nullptr, arena + 36992);
+  cpu::conv_direct<Isa>(k79, arena + 0, w + kW79, w + kB79, nullptr, arena + 36992, scratch);
   // repeat_1.6.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k80, arena + 36992, w + kW80, w + kB80, nullptr, arena + 554880);
+  cpu::conv_direct<Isa>(k80, arena + 36992, w + kW80, w + kB80, nullptr, arena + 554880, scratch);
   // repeat_1.6.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-  cpu::conv_1x1<Isa>(k81, arena + 517888, w + kW81, w + kB81, arena + 258944, arena + 0);
+  cpu::conv_1x1<Isa>(k81, arena + 517888, w + kW81, w + kB81, arena + 258944, arena + 0, scratch);
   // repeat_1.7.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-  cpu::conv_1x1<Isa>(k82, arena + 0, w + kW82, w + kB82, nullptr, arena + 517888);
+  cpu::conv_1x1<Isa>(k82, arena + 0, w + kW82, w + kB82, nullptr, arena + 517888, scratch);
   // repeat_1.7.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_1x1<Isa>(k83, arena + 0, w + kW83, w + kB83, nullptr, arena + 258944);
+  cpu::conv_1x1<Isa>(k83, arena + 0, w + kW83, w + kB83, nullptr, arena + 258944, scratch);
   // repeat_1.7.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k84, arena + 258944, w + kW84, w + kB84, nullptr, arena + 295936);
+  cpu::conv_direct<Isa>(k84, arena + 258944, w + kW84, w + kB84, nullptr, arena + 295936, scratch);
   // repeat_1.7.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k85, arena + 295936, w + kW85, w + kB85, nullptr, arena + 554880);
+  cpu::conv_direct<Isa>(k85, arena + 295936, w + kW85, w + kB85, nullptr, arena + 554880, scratch);
   // repeat_1.7.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-  cpu::conv_1x1<Isa>(k86, arena + 517888, w + kW86, w + kB86, arena + 0, arena + 258944);
+  cpu::conv_1x1<Isa>(k86, arena + 517888, w + kW86, w + kB86, arena + 0, arena + 258944, scratch);
   // repeat_1.8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-  cpu::conv_1x1<Isa>(k87, arena + 258944, w + kW87, w + kB87, nullptr, arena + 517888);
+  cpu::conv_1x1<Isa>(k87, arena + 258944, w + kW87, w + kB87, nullptr, arena + 517888, scratch);
   // repeat_1.8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_1x1<Isa>(k88, arena + 258944, w + kW88, w + kB88, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k88, arena + 258944, w + kW88, w + kB88, nullptr, arena + 0, scratch);
   // repeat_1.8.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k89, arena + 0, w + kW89, w + kB89, nullptr, arena + 36992);
+  cpu::conv_direct<Isa>(k89, arena + 0, w + kW89, w + kB89, nullptr, arena + 36992, scratch);
   // repeat_1.8.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k90, arena + 36992, w + kW90, w + kB90, nullptr, arena + 554880);
+  cpu::conv_direct<Isa>(k90, arena + 36992, w + kW90, w + kB90, nullptr, arena + 554880, scratch);
   // repeat_1.8.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-  cpu::conv_1x1<Isa>(k91, arena + 517888, w + kW91, w + kB91, arena + 258944, arena + 0);
+  cpu::conv_1x1<Isa>(k91, arena + 517888, w + kW91, w + kB91, arena + 258944, arena + 0, scratch);
   // repeat_1.9.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-  cpu::conv_1x1<Isa>(k92, arena + 0, w + kW92, w + kB92, nullptr, arena + 517888);
+  cpu::conv_1x1<Isa>(k92, arena + 0, w + kW92, w + kB92, nullptr, arena + 517888, scratch);
   // repeat_1.9.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_1x1<Isa>(k93, arena + 0, w + kW93, w + kB93, nullptr, arena + 258944);
+  cpu::conv_1x1<Isa>(k93, arena + 0, w + kW93, w + kB93, nullptr, arena + 258944, scratch);
   // repeat_1.9.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k94, arena + 258944, w + kW94, w + kB94, nullptr, arena + 295936);
+  cpu::conv_direct<Isa>(k94, arena + 258944, w + kW94, w + kB94, nullptr, arena + 295936, scratch);
   // repeat_1.9.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-  cpu::conv_direct<Isa>(k95, arena + 295936, w + kW95, w + kB95, nullptr, arena + 554880);
+  cpu::conv_direct<Isa>(k95, arena + 295936, w + kW95, w + kB95, nullptr, arena + 554880, scratch);
   // repeat_1.9.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-  cpu::conv_1x1<Isa>(k96, arena + 517888, w + kW96, w + kB96, arena + 0, arena + 258944);
+  cpu::conv_1x1<Isa>(k96, arena + 517888, w + kW96, w + kB96, arena + 0, arena + 258944, scratch);
   // mixed_7a.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:63)
-  cpu::conv_1x1<Isa>(k97, arena + 258944, w + kW97, w + kB97, nullptr, arena + 114688);
+  cpu::conv_1x1<Isa>(k97, arena + 258944, w + kW97, w + kB97, nullptr, arena + 114688, scratch);
   // mixed_7a.branch0.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:63)
-  cpu::conv_direct<Isa>(k98, arena + 114688, w + kW98, w + kB98, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k98, arena + 114688, w + kW98, w + kB98, nullptr, arena + 0, scratch);
   // mixed_7a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:64)
-  cpu::conv_1x1<Isa>(k99, arena + 258944, w + kW99, w + kB99, nullptr, arena + 114688);
+  cpu::conv_1x1<Isa>(k99, arena + 258944, w + kW99, w + kB99, nullptr, arena + 114688, scratch);
   // mixed_7a.branch1.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:64)
-  cpu::conv_direct<Isa>(k100, arena + 114688, w + kW100, w + kB100, nullptr, arena + 24576);
+  cpu::conv_direct<Isa>(k100, arena + 114688, w + kW100, w + kB100, nullptr, arena + 24576, scratch);
   // mixed_7a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:65)
-  cpu::conv_1x1<Isa>(k101, arena + 258944, w + kW101, w + kB101, nullptr, arena + 114688);
+  cpu::conv_1x1<Isa>(k101, arena + 258944, w + kW101, w + kB101, nullptr, arena + 114688, scratch);
   // mixed_7a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:65)
-  cpu::conv_direct<Isa>(k102, arena + 114688, w + kW102, w + kB102, nullptr, arena + 517888);
+  cpu::conv_direct<Isa>(k102, arena + 114688, w + kW102, w + kB102, nullptr, arena + 517888, scratch);
   // mixed_7a.branch2.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:65)
-  cpu::conv_direct<Isa>(k103, arena + 517888, w + kW103, w + kB103, nullptr, arena + 40960);
+  cpu::conv_direct<Isa>(k103, arena + 517888, w + kW103, w + kB103, nullptr, arena + 40960, scratch);
   // mixed_7a.branch3: maxpool 3x3/2 (dsl/zoo/inception_resnet_v1.netc:66)
   cpu::maxpool<Isa>(k104, arena + 258944, arena + 57344);
   // repeat_2.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72)
-  cpu::conv_1x1<Isa>(k105, arena + 0, w + kW105, w + kB105, nullptr, arena + 229376);
+  cpu::conv_1x1<Isa>(k105, arena + 0, w + kW105, w + kB105, nullptr, arena + 229376, scratch);
   // repeat_2.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_1x1<Isa>(k106, arena + 0, w + kW106, w + kB106, nullptr, arena + 114688);
+  cpu::conv_1x1<Isa>(k106, arena + 0, w + kW106, w + kB106, nullptr, arena + 114688, scratch);
   // repeat_2.0.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_direct<Isa>(k107, arena + 114688, w + kW107, w + kB107, nullptr, arena + 126976);
+  cpu::conv_direct<Isa>(k107, arena + 114688, w + kW107, w + kB107, nullptr, arena + 126976, scratch);
   // repeat_2.0.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_direct<Isa>(k108, arena + 126976, w + kW108, w + kB108, nullptr, arena + 241664);
+  cpu::conv_direct<Isa>(k108, arena + 126976, w + kW108, w + kB108, nullptr, arena + 241664, scratch);
   // repeat_2.0.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v1.netc:74)
-  cpu::conv_1x1<Isa>(k109, arena + 229376, w + kW109, w + kB109, arena + 0, arena + 114688);
+  cpu::conv_1x1<Isa>(k109, arena + 229376, w + kW109, w + kB109, arena + 0, arena + 114688, scratch);
   // repeat_2.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72)
-  cpu::conv_1x1<Isa>(k110, arena + 114688, w + kW110, w + kB110, nullptr, arena + 229376);
+  cpu::conv_1x1<Isa>(k110, arena + 114688, w + kW110, w + kB110, nullptr, arena + 229376, scratch);
   // repeat_2.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_1x1<Isa>(k111, arena + 114688, w + kW111, w + kB111, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k111, arena + 114688, w + kW111, w + kB111, nullptr, arena + 0, scratch);
   // repeat_2.1.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_direct<Isa>(k112, arena + 0, w + kW112, w + kB112, nullptr, arena + 12288);
+  cpu::conv_direct<Isa>(k112, arena + 0, w + kW112, w + kB112, nullptr, arena + 12288, scratch);
   // repeat_2.1.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_direct<Isa>(k113, arena + 12288, w + kW113, w + kB113, nullptr, arena + 241664);
+  cpu::conv_direct<Isa>(k113, arena + 12288, w + kW113, w + kB113, nullptr, arena + 241664, scratch);
   // repeat_2.1.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v1.netc:74)
-  cpu::conv_1x1<Isa>(k114, arena + 229376, w + kW114, w + kB114, arena + 114688, arena + 0);
+  cpu::conv_1x1<Isa>(k114, arena + 229376, w + kW114, w + kB114, arena + 114688, arena + 0, scratch);
   // repeat_2.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72)
-  cpu::conv_1x1<Isa>(k115, arena + 0, w + kW115, w + kB115, nullptr, arena + 229376);
+  cpu::conv_1x1<Isa>(k115, arena + 0, w + kW115, w + kB115, nullptr, arena + 229376, scratch);
   // repeat_2.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_1x1<Isa>(k116, arena + 0, w + kW116, w + kB116, nullptr, arena + 114688);
+  cpu::conv_1x1<Isa>(k116, arena + 0, w + kW116, w + kB116, nullptr, arena + 114688, scratch);
   // repeat_2.2.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_direct<Isa>(k117, arena + 114688, w + kW117, w + kB117, nullptr, arena + 126976);
+  cpu::conv_direct<Isa>(k117, arena + 114688, w + kW117, w + kB117, nullptr, arena + 126976, scratch);
   // repeat_2.2.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_direct<Isa>(k118, arena + 126976, w + kW118, w + kB118, nullptr, arena + 241664);
+  cpu::conv_direct<Isa>(k118, arena + 126976, w + kW118, w + kB118, nullptr, arena + 241664, scratch);
   // repeat_2.2.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v1.netc:74)
-  cpu::conv_1x1<Isa>(k119, arena + 229376, w + kW119, w + kB119, arena + 0, arena + 114688);
+  cpu::conv_1x1<Isa>(k119, arena + 229376, w + kW119, w + kB119, arena + 0, arena + 114688, scratch);
   // repeat_2.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72)
-  cpu::conv_1x1<Isa>(k120, arena + 114688, w + kW120, w + kB120, nullptr, arena + 229376);
+  cpu::conv_1x1<Isa>(k120, arena + 114688, w + kW120, w + kB120, nullptr, arena + 229376, scratch);
   // repeat_2.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_1x1<Isa>(k121, arena + 114688, w + kW121, w + kB121, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k121, arena + 114688, w + kW121, w + kB121, nullptr, arena + 0, scratch);
   // repeat_2.3.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_direct<Isa>(k122, arena + 0, w + kW122, w + kB122, nullptr, arena + 12288);
+  cpu::conv_direct<Isa>(k122, arena + 0, w + kW122, w + kB122, nullptr, arena + 12288, scratch);
   // repeat_2.3.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_direct<Isa>(k123, arena + 12288, w + kW123, w + kB123, nullptr, arena + 241664);
+  cpu::conv_direct<Isa>(k123, arena + 12288, w + kW123, w + kB123, nullptr, arena + 241664, scratch);
   // repeat_2.3.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v1.netc:74)
-  cpu::conv_1x1<Isa>(k124, arena + 229376, w + kW124, w + kB124, arena + 114688, arena + 0);
+  cpu::conv_1x1<Isa>(k124, arena + 229376, w + kW124, w + kB124, arena + 114688, arena + 0, scratch);
   // repeat_2.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72)
-  cpu::conv_1x1<Isa>(k125, arena + 0, w + kW125, w + kB125, nullptr, arena + 229376);
+  cpu::conv_1x1<Isa>(k125, arena + 0, w + kW125, w + kB125, nullptr, arena + 229376, scratch);
   // repeat_2.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_1x1<Isa>(k126, arena + 0, w + kW126, w + kB126, nullptr, arena + 114688);
+  cpu::conv_1x1<Isa>(k126, arena + 0, w + kW126, w + kB126, nullptr, arena + 114688, scratch);
   // repeat_2.4.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_direct<Isa>(k127, arena + 114688, w + kW127, w + kB127, nullptr, arena + 126976);
+  cpu::conv_direct<Isa>(k127, arena + 114688, w + kW127, w + kB127, nullptr, arena + 126976, scratch);
   // repeat_2.4.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-  cpu::conv_direct<Isa>(k128, arena + 126976, w + kW128, w + kB128, nullptr, arena + 241664);
+  cpu::conv_direct<Isa>(k128, arena + 126976, w + kW128, w + kB128, nullptr, arena + 241664, scratch);
   // repeat_2.4.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v1.netc:74)
-  cpu::conv_1x1<Isa>(k129, arena + 229376, w + kW129, w + kB129, arena + 0, arena + 114688);
+  cpu::conv_1x1<Isa>(k129, arena + 229376, w + kW129, w + kB129, arena + 0, arena + 114688, scratch);
   // global_pool.pool: adaptive_avgpool (dsl/zoo/inception_resnet_v1.netc:87)
   cpu::adaptive_avgpool<Isa>(k130, arena + 114688, arena + 0);
   // classif: linear (dsl/zoo/inception_resnet_v1.netc:89)

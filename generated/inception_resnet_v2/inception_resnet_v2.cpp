@@ -13,6 +13,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -2124,6 +2125,8 @@ constexpr std::size_t kW250 = kB248 + padded_floats(1536);
 constexpr std::size_t kB250 = kW250 + padded_floats(cpu::linear_packed_size<Isa>(k250));
 constexpr std::size_t kWeightFloats = kB250 + padded_floats(1000);
 constexpr std::size_t kArenaFloats = 2074464;
+// Scratch floats of run(), the most any convolution needs.
+constexpr std::size_t kScratchFloats = std::max({std::size_t{0}, cpu::conv_direct_scratch_floats<Isa>(k0), cpu::conv_direct_scratch_floats<Isa>(k1), cpu::conv_direct_scratch_floats<Isa>(k2), cpu::conv_1x1_scratch_floats<Isa>(k4), cpu::conv_direct_scratch_floats<Isa>(k5), cpu::conv_1x1_scratch_floats<Isa>(k7), cpu::conv_1x1_scratch_floats<Isa>(k8), cpu::conv_direct_scratch_floats<Isa>(k9), cpu::conv_1x1_scratch_floats<Isa>(k10), cpu::conv_direct_scratch_floats<Isa>(k11), cpu::conv_direct_scratch_floats<Isa>(k12), cpu::conv_1x1_scratch_floats<Isa>(k14), cpu::conv_1x1_scratch_floats<Isa>(k15), cpu::conv_1x1_scratch_floats<Isa>(k16), cpu::conv_direct_scratch_floats<Isa>(k17), cpu::conv_1x1_scratch_floats<Isa>(k18), cpu::conv_direct_scratch_floats<Isa>(k19), cpu::conv_direct_scratch_floats<Isa>(k20), cpu::conv_1x1_scratch_floats<Isa>(k21), cpu::conv_1x1_scratch_floats<Isa>(k22), cpu::conv_1x1_scratch_floats<Isa>(k23), cpu::conv_direct_scratch_floats<Isa>(k24), cpu::conv_1x1_scratch_floats<Isa>(k25), cpu::conv_direct_scratch_floats<Isa>(k26), cpu::conv_direct_scratch_floats<Isa>(k27), cpu::conv_1x1_scratch_floats<Isa>(k28), cpu::conv_1x1_scratch_floats<Isa>(k29), cpu::conv_1x1_scratch_floats<Isa>(k30), cpu::conv_direct_scratch_floats<Isa>(k31), cpu::conv_1x1_scratch_floats<Isa>(k32), cpu::conv_direct_scratch_floats<Isa>(k33), cpu::conv_direct_scratch_floats<Isa>(k34), cpu::conv_1x1_scratch_floats<Isa>(k35), cpu::conv_1x1_scratch_floats<Isa>(k36), cpu::conv_1x1_scratch_floats<Isa>(k37), cpu::conv_direct_scratch_floats<Isa>(k38), cpu::conv_1x1_scratch_floats<Isa>(k39), cpu::conv_direct_scratch_floats<Isa>(k40), cpu::conv_direct_scratch_floats<Isa>(k41), cpu::conv_1x1_scratch_floats<Isa>(k42), cpu::conv_1x1_scratch_floats<Isa>(k43), cpu::conv_1x1_scratch_floats<Isa>(k44), cpu::conv_direct_scratch_floats<Isa>(k45), cpu::conv_1x1_scratch_floats<Isa>(k46), cpu::conv_direct_scratch_floats<Isa>(k47), cpu::conv_direct_scratch_floats<Isa>(k48), cpu::conv_1x1_scratch_floats<Isa>(k49), cpu::conv_1x1_scratch_floats<Isa>(k50), cpu::conv_1x1_scratch_floats<Isa>(k51), cpu::conv_direct_scratch_floats<Isa>(k52), cpu::conv_1x1_scratch_floats<Isa>(k53), cpu::conv_direct_scratch_floats<Isa>(k54), cpu::conv_direct_scratch_floats<Isa>(k55), cpu::conv_1x1_scratch_floats<Isa>(k56), cpu::conv_1x1_scratch_floats<Isa>(k57), cpu::conv_1x1_scratch_floats<Isa>(k58), cpu::conv_direct_scratch_floats<Isa>(k59), cpu::conv_1x1_scratch_floats<Isa>(k60), cpu::conv_direct_scratch_floats<Isa>(k61), cpu::conv_direct_scratch_floats<Isa>(k62), cpu::conv_1x1_scratch_floats<Isa>(k63), cpu::conv_1x1_scratch_floats<Isa>(k64), cpu::conv_1x1_scratch_floats<Isa>(k65), cpu::conv_direct_scratch_floats<Isa>(k66), cpu::conv_1x1_scratch_floats<Isa>(k67), cpu::conv_direct_scratch_floats<Isa>(k68), cpu::conv_direct_scratch_floats<Isa>(k69), cpu::conv_1x1_scratch_floats<Isa>(k70), cpu::conv_1x1_scratch_floats<Isa>(k71), cpu::conv_1x1_scratch_floats<Isa>(k72), cpu::conv_direct_scratch_floats<Isa>(k73), cpu::conv_1x1_scratch_floats<Isa>(k74), cpu::conv_direct_scratch_floats<Isa>(k75), cpu::conv_direct_scratch_floats<Isa>(k76), cpu::conv_1x1_scratch_floats<Isa>(k77), cpu::conv_1x1_scratch_floats<Isa>(k78), cpu::conv_1x1_scratch_floats<Isa>(k79), cpu::conv_direct_scratch_floats<Isa>(k80), cpu::conv_1x1_scratch_floats<Isa>(k81), cpu::conv_direct_scratch_floats<Isa>(k82), cpu::conv_direct_scratch_floats<Isa>(k83), cpu::conv_1x1_scratch_floats<Isa>(k84), cpu::conv_direct_scratch_floats<Isa>(k85), cpu::conv_1x1_scratch_floats<Isa>(k86), cpu::conv_direct_scratch_floats<Isa>(k87), cpu::conv_direct_scratch_floats<Isa>(k88), cpu::conv_1x1_scratch_floats<Isa>(k90), cpu::conv_1x1_scratch_floats<Isa>(k91), cpu::conv_direct_scratch_floats<Isa>(k92), cpu::conv_direct_scratch_floats<Isa>(k93), cpu::conv_1x1_scratch_floats<Isa>(k94), cpu::conv_1x1_scratch_floats<Isa>(k95), cpu::conv_1x1_scratch_floats<Isa>(k96), cpu::conv_direct_scratch_floats<Isa>(k97), cpu::conv_direct_scratch_floats<Isa>(k98), cpu::conv_1x1_scratch_floats<Isa>(k99), cpu::conv_1x1_scratch_floats<Isa>(k100), cpu::conv_1x1_scratch_floats<Isa>(k101), cpu::conv_direct_scratch_floats<Isa>(k102), cpu::conv_direct_scratch_floats<Isa>(k103), cpu::conv_1x1_scratch_floats<Isa>(k104), cpu::conv_1x1_scratch_floats<Isa>(k105), cpu::conv_1x1_scratch_floats<Isa>(k106), cpu::conv_direct_scratch_floats<Isa>(k107), cpu::conv_direct_scratch_floats<Isa>(k108), cpu::conv_1x1_scratch_floats<Isa>(k109), cpu::conv_1x1_scratch_floats<Isa>(k110), cpu::conv_1x1_scratch_floats<Isa>(k111), cpu::conv_direct_scratch_floats<Isa>(k112), cpu::conv_direct_scratch_floats<Isa>(k113), cpu::conv_1x1_scratch_floats<Isa>(k114), cpu::conv_1x1_scratch_floats<Isa>(k115), cpu::conv_1x1_scratch_floats<Isa>(k116), cpu::conv_direct_scratch_floats<Isa>(k117), cpu::conv_direct_scratch_floats<Isa>(k118), cpu::conv_1x1_scratch_floats<Isa>(k119), cpu::conv_1x1_scratch_floats<Isa>(k120), cpu::conv_1x1_scratch_floats<Isa>(k121), cpu::conv_direct_scratch_floats<Isa>(k122), cpu::conv_direct_scratch_floats<Isa>(k123), cpu::conv_1x1_scratch_floats<Isa>(k124), cpu::conv_1x1_scratch_floats<Isa>(k125), cpu::conv_1x1_scratch_floats<Isa>(k126), cpu::conv_direct_scratch_floats<Isa>(k127), cpu::conv_direct_scratch_floats<Isa>(k128), cpu::conv_1x1_scratch_floats<Isa>(k129), cpu::conv_1x1_scratch_floats<Isa>(k130), cpu::conv_1x1_scratch_floats<Isa>(k131), cpu::conv_direct_scratch_floats<Isa>(k132), cpu::conv_direct_scratch_floats<Isa>(k133), cpu::conv_1x1_scratch_floats<Isa>(k134), cpu::conv_1x1_scratch_floats<Isa>(k135), cpu::conv_1x1_scratch_floats<Isa>(k136), cpu::conv_direct_scratch_floats<Isa>(k137), cpu::conv_direct_scratch_floats<Isa>(k138), cpu::conv_1x1_scratch_floats<Isa>(k139), cpu::conv_1x1_scratch_floats<Isa>(k140), cpu::conv_1x1_scratch_floats<Isa>(k141), cpu::conv_direct_scratch_floats<Isa>(k142), cpu::conv_direct_scratch_floats<Isa>(k143), cpu::conv_1x1_scratch_floats<Isa>(k144), cpu::conv_1x1_scratch_floats<Isa>(k145), cpu::conv_1x1_scratch_floats<Isa>(k146), cpu::conv_direct_scratch_floats<Isa>(k147), cpu::conv_direct_scratch_floats<Isa>(k148), cpu::conv_1x1_scratch_floats<Isa>(k149), cpu::conv_1x1_scratch_floats<Isa>(k150), cpu::conv_1x1_scratch_floats<Isa>(k151), cpu::conv_direct_scratch_floats<Isa>(k152), cpu::conv_direct_scratch_floats<Isa>(k153), cpu::conv_1x1_scratch_floats<Isa>(k154), cpu::conv_1x1_scratch_floats<Isa>(k155), cpu::conv_1x1_scratch_floats<Isa>(k156), cpu::conv_direct_scratch_floats<Isa>(k157), cpu::conv_direct_scratch_floats<Isa>(k158), cpu::conv_1x1_scratch_floats<Isa>(k159), cpu::conv_1x1_scratch_floats<Isa>(k160), cpu::conv_1x1_scratch_floats<Isa>(k161), cpu::conv_direct_scratch_floats<Isa>(k162), cpu::conv_direct_scratch_floats<Isa>(k163), cpu::conv_1x1_scratch_floats<Isa>(k164), cpu::conv_1x1_scratch_floats<Isa>(k165), cpu::conv_1x1_scratch_floats<Isa>(k166), cpu::conv_direct_scratch_floats<Isa>(k167), cpu::conv_direct_scratch_floats<Isa>(k168), cpu::conv_1x1_scratch_floats<Isa>(k169), cpu::conv_1x1_scratch_floats<Isa>(k170), cpu::conv_1x1_scratch_floats<Isa>(k171), cpu::conv_direct_scratch_floats<Isa>(k172), cpu::conv_direct_scratch_floats<Isa>(k173), cpu::conv_1x1_scratch_floats<Isa>(k174), cpu::conv_1x1_scratch_floats<Isa>(k175), cpu::conv_1x1_scratch_floats<Isa>(k176), cpu::conv_direct_scratch_floats<Isa>(k177), cpu::conv_direct_scratch_floats<Isa>(k178), cpu::conv_1x1_scratch_floats<Isa>(k179), cpu::conv_1x1_scratch_floats<Isa>(k180), cpu::conv_1x1_scratch_floats<Isa>(k181), cpu::conv_direct_scratch_floats<Isa>(k182), cpu::conv_direct_scratch_floats<Isa>(k183), cpu::conv_1x1_scratch_floats<Isa>(k184), cpu::conv_1x1_scratch_floats<Isa>(k185), cpu::conv_1x1_scratch_floats<Isa>(k186), cpu::conv_direct_scratch_floats<Isa>(k187), cpu::conv_direct_scratch_floats<Isa>(k188), cpu::conv_1x1_scratch_floats<Isa>(k189), cpu::conv_1x1_scratch_floats<Isa>(k190), cpu::conv_direct_scratch_floats<Isa>(k191), cpu::conv_1x1_scratch_floats<Isa>(k192), cpu::conv_direct_scratch_floats<Isa>(k193), cpu::conv_1x1_scratch_floats<Isa>(k194), cpu::conv_direct_scratch_floats<Isa>(k195), cpu::conv_direct_scratch_floats<Isa>(k196), cpu::conv_1x1_scratch_floats<Isa>(k198), cpu::conv_1x1_scratch_floats<Isa>(k199), cpu::conv_direct_scratch_floats<Isa>(k200), cpu::conv_direct_scratch_floats<Isa>(k201), cpu::conv_1x1_scratch_floats<Isa>(k202), cpu::conv_1x1_scratch_floats<Isa>(k203), cpu::conv_1x1_scratch_floats<Isa>(k204), cpu::conv_direct_scratch_floats<Isa>(k205), cpu::conv_direct_scratch_floats<Isa>(k206), cpu::conv_1x1_scratch_floats<Isa>(k207), cpu::conv_1x1_scratch_floats<Isa>(k208), cpu::conv_1x1_scratch_floats<Isa>(k209), cpu::conv_direct_scratch_floats<Isa>(k210), cpu::conv_direct_scratch_floats<Isa>(k211), cpu::conv_1x1_scratch_floats<Isa>(k212), cpu::conv_1x1_scratch_floats<Isa>(k213), cpu::conv_1x1_scratch_floats<Isa>(k214), cpu::conv_direct_scratch_floats<Isa>(k215), cpu::conv_direct_scratch_floats<Isa>(k216), cpu::conv_1x1_scratch_floats<Isa>(k217), cpu::conv_1x1_scratch_floats<Isa>(k218), cpu::conv_1x1_scratch_floats<Isa>(k219), cpu::conv_direct_scratch_floats<Isa>(k220), cpu::conv_direct_scratch_floats<Isa>(k221), cpu::conv_1x1_scratch_floats<Isa>(k222), cpu::conv_1x1_scratch_floats<Isa>(k223), cpu::conv_1x1_scratch_floats<Isa>(k224), cpu::conv_direct_scratch_floats<Isa>(k225), cpu::conv_direct_scratch_floats<Isa>(k226), cpu::conv_1x1_scratch_floats<Isa>(k227), cpu::conv_1x1_scratch_floats<Isa>(k228), cpu::conv_1x1_scratch_floats<Isa>(k229), cpu::conv_direct_scratch_floats<Isa>(k230), cpu::conv_direct_scratch_floats<Isa>(k231), cpu::conv_1x1_scratch_floats<Isa>(k232), cpu::conv_1x1_scratch_floats<Isa>(k233), cpu::conv_1x1_scratch_floats<Isa>(k234), cpu::conv_direct_scratch_floats<Isa>(k235), cpu::conv_direct_scratch_floats<Isa>(k236), cpu::conv_1x1_scratch_floats<Isa>(k237), cpu::conv_1x1_scratch_floats<Isa>(k238), cpu::conv_1x1_scratch_floats<Isa>(k239), cpu::conv_direct_scratch_floats<Isa>(k240), cpu::conv_direct_scratch_floats<Isa>(k241), cpu::conv_1x1_scratch_floats<Isa>(k242), cpu::conv_1x1_scratch_floats<Isa>(k243), cpu::conv_1x1_scratch_floats<Isa>(k244), cpu::conv_direct_scratch_floats<Isa>(k245), cpu::conv_direct_scratch_floats<Isa>(k246), cpu::conv_1x1_scratch_floats<Isa>(k247), cpu::conv_1x1_scratch_floats<Isa>(k248)});
 
 } // namespace
 
@@ -2132,7 +2135,8 @@ InceptionResnetV2::InceptionResnetV2(const std::string &weights_path) : Inceptio
 InceptionResnetV2::InceptionResnetV2(const void *weights, std::size_t size)
     : InceptionResnetV2(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-InceptionResnetV2::InceptionResnetV2(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+InceptionResnetV2::InceptionResnetV2(const SafetensorsFile &file)
+    : arena_(kArenaFloats), weights_(kWeightFloats), scratch_(kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv2d_1a.conv.weight", nullptr, "conv2d_1a.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -2385,504 +2389,505 @@ InceptionResnetV2::InceptionResnetV2(const SafetensorsFile &file) : arena_(kAren
 void InceptionResnetV2::run(const float *image, float *logits) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  float *scratch = scratch_.data();
   // conv2d_1a.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:73)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0, scratch);
   // conv2d_2a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:74)
-  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 1382976);
+  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 1382976, scratch);
   // conv2d_2b.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:75)
-  cpu::conv_direct<Isa>(k2, arena + 1382976, w + kW2, w + kB2, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k2, arena + 1382976, w + kW2, w + kB2, nullptr, arena + 0, scratch);
   // maxpool_3a: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:76)
   cpu::maxpool<Isa>(k3, arena + 0, arena + 1394192);
   // conv2d_3b.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:77)
-  cpu::conv_1x1<Isa>(k4, arena + 1394192, w + kW4, w + kB4, nullptr, arena + 967872);
+  cpu::conv_1x1<Isa>(k4, arena + 1394192, w + kW4, w + kB4, nullptr, arena + 967872, scratch);
   // conv2d_4a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:78)
-  cpu::conv_direct<Isa>(k5, arena + 967872, w + kW5, w + kB5, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k5, arena + 967872, w + kW5, w + kB5, nullptr, arena + 0, scratch);
   // maxpool_5a: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:79)
   cpu::maxpool<Isa>(k6, arena + 0, arena + 967872);
   // mixed_5b.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:18)
-  cpu::conv_1x1<Isa>(k7, arena + 967872, w + kW7, w + kB7, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k7, arena + 967872, w + kW7, w + kB7, nullptr, arena + 0, scratch);
   // mixed_5b.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:19)
-  cpu::conv_1x1<Isa>(k8, arena + 967872, w + kW8, w + kB8, nullptr, arena + 392000);
+  cpu::conv_1x1<Isa>(k8, arena + 967872, w + kW8, w + kB8, nullptr, arena + 392000, scratch);
   // mixed_5b.branch1.1.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:19)
-  cpu::conv_direct<Isa>(k9, arena + 392000, w + kW9, w + kB9, nullptr, arena + 117600);
+  cpu::conv_direct<Isa>(k9, arena + 392000, w + kW9, w + kB9, nullptr, arena + 117600, scratch);
   // mixed_5b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:20)
-  cpu::conv_1x1<Isa>(k10, arena + 967872, w + kW10, w + kB10, nullptr, arena + 509600);
+  cpu::conv_1x1<Isa>(k10, arena + 967872, w + kW10, w + kB10, nullptr, arena + 509600, scratch);
   // mixed_5b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:20)
-  cpu::conv_direct<Isa>(k11, arena + 509600, w + kW11, w + kB11, nullptr, arena + 392000);
+  cpu::conv_direct<Isa>(k11, arena + 509600, w + kW11, w + kB11, nullptr, arena + 392000, scratch);
   // mixed_5b.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:20)
-  cpu::conv_direct<Isa>(k12, arena + 392000, w + kW12, w + kB12, nullptr, arena + 196000);
+  cpu::conv_direct<Isa>(k12, arena + 392000, w + kW12, w + kB12, nullptr, arena + 196000, scratch);
   // mixed_5b.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_resnet_v2.netc:21)
   cpu::avgpool<Isa>(k13, arena + 967872, arena + 392000);
   // mixed_5b.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:21)
-  cpu::conv_1x1<Isa>(k14, arena + 392000, w + kW14, w + kB14, nullptr, arena + 313600);
+  cpu::conv_1x1<Isa>(k14, arena + 392000, w + kW14, w + kB14, nullptr, arena + 313600, scratch);
   // repeat.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-  cpu::conv_1x1<Isa>(k15, arena + 0, w + kW15, w + kB15, nullptr, arena + 784000);
+  cpu::conv_1x1<Isa>(k15, arena + 0, w + kW15, w + kB15, nullptr, arena + 784000, scratch);
   // repeat.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_1x1<Isa>(k16, arena + 0, w + kW16, w + kB16, nullptr, arena + 392000);
+  cpu::conv_1x1<Isa>(k16, arena + 0, w + kW16, w + kB16, nullptr, arena + 392000, scratch);
   // repeat.0.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_direct<Isa>(k17, arena + 392000, w + kW17, w + kB17, nullptr, arena + 823200);
+  cpu::conv_direct<Isa>(k17, arena + 392000, w + kW17, w + kB17, nullptr, arena + 823200, scratch);
   // repeat.0.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_1x1<Isa>(k18, arena + 0, w + kW18, w + kB18, nullptr, arena + 450800);
+  cpu::conv_1x1<Isa>(k18, arena + 0, w + kW18, w + kB18, nullptr, arena + 450800, scratch);
   // repeat.0.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k19, arena + 450800, w + kW19, w + kB19, nullptr, arena + 392000);
+  cpu::conv_direct<Isa>(k19, arena + 450800, w + kW19, w + kB19, nullptr, arena + 392000, scratch);
   // repeat.0.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k20, arena + 392000, w + kW20, w + kB20, nullptr, arena + 862400);
+  cpu::conv_direct<Isa>(k20, arena + 392000, w + kW20, w + kB20, nullptr, arena + 862400, scratch);
   // repeat.0.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-  cpu::conv_1x1<Isa>(k21, arena + 784000, w + kW21, w + kB21, arena + 0, arena + 392000);
+  cpu::conv_1x1<Isa>(k21, arena + 784000, w + kW21, w + kB21, arena + 0, arena + 392000, scratch);
   // repeat.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-  cpu::conv_1x1<Isa>(k22, arena + 392000, w + kW22, w + kB22, nullptr, arena + 784000);
+  cpu::conv_1x1<Isa>(k22, arena + 392000, w + kW22, w + kB22, nullptr, arena + 784000, scratch);
   // repeat.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_1x1<Isa>(k23, arena + 392000, w + kW23, w + kB23, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k23, arena + 392000, w + kW23, w + kB23, nullptr, arena + 0, scratch);
   // repeat.1.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_direct<Isa>(k24, arena + 0, w + kW24, w + kB24, nullptr, arena + 823200);
+  cpu::conv_direct<Isa>(k24, arena + 0, w + kW24, w + kB24, nullptr, arena + 823200, scratch);
   // repeat.1.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_1x1<Isa>(k25, arena + 392000, w + kW25, w + kB25, nullptr, arena + 58800);
+  cpu::conv_1x1<Isa>(k25, arena + 392000, w + kW25, w + kB25, nullptr, arena + 58800, scratch);
   // repeat.1.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k26, arena + 58800, w + kW26, w + kB26, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k26, arena + 58800, w + kW26, w + kB26, nullptr, arena + 0, scratch);
   // repeat.1.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k27, arena + 0, w + kW27, w + kB27, nullptr, arena + 862400);
+  cpu::conv_direct<Isa>(k27, arena + 0, w + kW27, w + kB27, nullptr, arena + 862400, scratch);
   // repeat.1.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-  cpu::conv_1x1<Isa>(k28, arena + 784000, w + kW28, w + kB28, arena + 392000, arena + 0);
+  cpu::conv_1x1<Isa>(k28, arena + 784000, w + kW28, w + kB28, arena + 392000, arena + 0, scratch);
   // repeat.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-  cpu::conv_1x1<Isa>(k29, arena + 0, w + kW29, w + kB29, nullptr, arena + 784000);
+  cpu::conv_1x1<Isa>(k29, arena + 0, w + kW29, w + kB29, nullptr, arena + 784000, scratch);
   // repeat.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_1x1<Isa>(k30, arena + 0, w + kW30, w + kB30, nullptr, arena + 392000);
+  cpu::conv_1x1<Isa>(k30, arena + 0, w + kW30, w + kB30, nullptr, arena + 392000, scratch);
   // repeat.2.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_direct<Isa>(k31, arena + 392000, w + kW31, w + kB31, nullptr, arena + 823200);
+  cpu::conv_direct<Isa>(k31, arena + 392000, w + kW31, w + kB31, nullptr, arena + 823200, scratch);
   // repeat.2.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_1x1<Isa>(k32, arena + 0, w + kW32, w + kB32, nullptr, arena + 450800);
+  cpu::conv_1x1<Isa>(k32, arena + 0, w + kW32, w + kB32, nullptr, arena + 450800, scratch);
   // repeat.2.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k33, arena + 450800, w + kW33, w + kB33, nullptr, arena + 392000);
+  cpu::conv_direct<Isa>(k33, arena + 450800, w + kW33, w + kB33, nullptr, arena + 392000, scratch);
   // repeat.2.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k34, arena + 392000, w + kW34, w + kB34, nullptr, arena + 862400);
+  cpu::conv_direct<Isa>(k34, arena + 392000, w + kW34, w + kB34, nullptr, arena + 862400, scratch);
   // repeat.2.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-  cpu::conv_1x1<Isa>(k35, arena + 784000, w + kW35, w + kB35, arena + 0, arena + 392000);
+  cpu::conv_1x1<Isa>(k35, arena + 784000, w + kW35, w + kB35, arena + 0, arena + 392000, scratch);
   // repeat.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-  cpu::conv_1x1<Isa>(k36, arena + 392000, w + kW36, w + kB36, nullptr, arena + 784000);
+  cpu::conv_1x1<Isa>(k36, arena + 392000, w + kW36, w + kB36, nullptr, arena + 784000, scratch);
   // repeat.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_1x1<Isa>(k37, arena + 392000, w + kW37, w + kB37, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k37, arena + 392000, w + kW37, w + kB37, nullptr, arena + 0, scratch);
   // repeat.3.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_direct<Isa>(k38, arena + 0, w + kW38, w + kB38, nullptr, arena + 823200);
+  cpu::conv_direct<Isa>(k38, arena + 0, w + kW38, w + kB38, nullptr, arena + 823200, scratch);
   // repeat.3.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_1x1<Isa>(k39, arena + 392000, w + kW39, w + kB39, nullptr, arena + 58800);
+  cpu::conv_1x1<Isa>(k39, arena + 392000, w + kW39, w + kB39, nullptr, arena + 58800, scratch);
   // repeat.3.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k40, arena + 58800, w + kW40, w + kB40, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k40, arena + 58800, w + kW40, w + kB40, nullptr, arena + 0, scratch);
   // repeat.3.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k41, arena + 0, w + kW41, w + kB41, nullptr, arena + 862400);
+  cpu::conv_direct<Isa>(k41, arena + 0, w + kW41, w + kB41, nullptr, arena + 862400, scratch);
   // repeat.3.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-  cpu::conv_1x1<Isa>(k42, arena + 784000, w + kW42, w + kB42, arena + 392000, arena + 0);
+  cpu::conv_1x1<Isa>(k42, arena + 784000, w + kW42, w + kB42, arena + 392000, arena + 0, scratch);
   // repeat.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-  cpu::conv_1x1<Isa>(k43, arena + 0, w + kW43, w + kB43, nullptr, arena + 784000);
+  cpu::conv_1x1<Isa>(k43, arena + 0, w + kW43, w + kB43, nullptr, arena + 784000, scratch);
   // repeat.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_1x1<Isa>(k44, arena + 0, w + kW44, w + kB44, nullptr, arena + 392000);
+  cpu::conv_1x1<Isa>(k44, arena + 0, w + kW44, w + kB44, nullptr, arena + 392000, scratch);
   // repeat.4.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_direct<Isa>(k45, arena + 392000, w + kW45, w + kB45, nullptr, arena + 823200);
+  cpu::conv_direct<Isa>(k45, arena + 392000, w + kW45, w + kB45, nullptr, arena + 823200, scratch);
   // repeat.4.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_1x1<Isa>(k46, arena + 0, w + kW46, w + kB46, nullptr, arena + 450800);
+  cpu::conv_1x1<Isa>(k46, arena + 0, w + kW46, w + kB46, nullptr, arena + 450800, scratch);
   // repeat.4.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k47, arena + 450800, w + kW47, w + kB47, nullptr, arena + 392000);
+  cpu::conv_direct<Isa>(k47, arena + 450800, w + kW47, w + kB47, nullptr, arena + 392000, scratch);
   // repeat.4.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k48, arena + 392000, w + kW48, w + kB48, nullptr, arena + 862400);
+  cpu::conv_direct<Isa>(k48, arena + 392000, w + kW48, w + kB48, nullptr, arena + 862400, scratch);
   // repeat.4.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-  cpu::conv_1x1<Isa>(k49, arena + 784000, w + kW49, w + kB49, arena + 0, arena + 392000);
+  cpu::conv_1x1<Isa>(k49, arena + 784000, w + kW49, w + kB49, arena + 0, arena + 392000, scratch);
   // repeat.5.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-  cpu::conv_1x1<Isa>(k50, arena + 392000, w + kW50, w + kB50, nullptr, arena + 784000);
+  cpu::conv_1x1<Isa>(k50, arena + 392000, w + kW50, w + kB50, nullptr, arena + 784000, scratch);
   // repeat.5.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_1x1<Isa>(k51, arena + 392000, w + kW51, w + kB51, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k51, arena + 392000, w + kW51, w + kB51, nullptr, arena + 0, scratch);
   // repeat.5.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_direct<Isa>(k52, arena + 0, w + kW52, w + kB52, nullptr, arena + 823200);
+  cpu::conv_direct<Isa>(k52, arena + 0, w + kW52, w + kB52, nullptr, arena + 823200, scratch);
   // repeat.5.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_1x1<Isa>(k53, arena + 392000, w + kW53, w + kB53, nullptr, arena + 58800);
+  cpu::conv_1x1<Isa>(k53, arena + 392000, w + kW53, w + kB53, nullptr, arena + 58800, scratch);
   // repeat.5.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k54, arena + 58800, w + kW54, w + kB54, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k54, arena + 58800, w + kW54, w + kB54, nullptr, arena + 0, scratch);
   // repeat.5.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k55, arena + 0, w + kW55, w + kB55, nullptr, arena + 862400);
+  cpu::conv_direct<Isa>(k55, arena + 0, w + kW55, w + kB55, nullptr, arena + 862400, scratch);
   // repeat.5.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-  cpu::conv_1x1<Isa>(k56, arena + 784000, w + kW56, w + kB56, arena + 392000, arena + 0);
+  cpu::conv_1x1<Isa>(k56, arena + 784000, w + kW56, w + kB56, arena + 392000, arena + 0, scratch);
   // repeat.6.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-  cpu::conv_1x1<Isa>(k57, arena + 0, w + kW57, w + kB57, nullptr, arena + 784000);
+  cpu::conv_1x1<Isa>(k57, arena + 0, w + kW57, w + kB57, nullptr, arena + 784000, scratch);
   // repeat.6.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_1x1<Isa>(k58, arena + 0, w + kW58, w + kB58, nullptr, arena + 392000);
+  cpu::conv_1x1<Isa>(k58, arena + 0, w + kW58, w + kB58, nullptr, arena + 392000, scratch);
   // repeat.6.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_direct<Isa>(k59, arena + 392000, w + kW59, w + kB59, nullptr, arena + 823200);
+  cpu::conv_direct<Isa>(k59, arena + 392000, w + kW59, w + kB59, nullptr, arena + 823200, scratch);
   // repeat.6.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_1x1<Isa>(k60, arena + 0, w + kW60, w + kB60, nullptr, arena + 450800);
+  cpu::conv_1x1<Isa>(k60, arena + 0, w + kW60, w + kB60, nullptr, arena + 450800, scratch);
   // repeat.6.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k61, arena + 450800, w + kW61, w + kB61, nullptr, arena + 392000);
+  cpu::conv_direct<Isa>(k61, arena + 450800, w + kW61, w + kB61, nullptr, arena + 392000, scratch);
   // repeat.6.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k62, arena + 392000, w + kW62, w + kB62, nullptr, arena + 862400);
+  cpu::conv_direct<Isa>(k62, arena + 392000, w + kW62, w + kB62, nullptr, arena + 862400, scratch);
   // repeat.6.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-  cpu::conv_1x1<Isa>(k63, arena + 784000, w + kW63, w + kB63, arena + 0, arena + 392000);
+  cpu::conv_1x1<Isa>(k63, arena + 784000, w + kW63, w + kB63, arena + 0, arena + 392000, scratch);
   // repeat.7.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-  cpu::conv_1x1<Isa>(k64, arena + 392000, w + kW64, w + kB64, nullptr, arena + 784000);
+  cpu::conv_1x1<Isa>(k64, arena + 392000, w + kW64, w + kB64, nullptr, arena + 784000, scratch);
   // repeat.7.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_1x1<Isa>(k65, arena + 392000, w + kW65, w + kB65, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k65, arena + 392000, w + kW65, w + kB65, nullptr, arena + 0, scratch);
   // repeat.7.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_direct<Isa>(k66, arena + 0, w + kW66, w + kB66, nullptr, arena + 823200);
+  cpu::conv_direct<Isa>(k66, arena + 0, w + kW66, w + kB66, nullptr, arena + 823200, scratch);
   // repeat.7.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_1x1<Isa>(k67, arena + 392000, w + kW67, w + kB67, nullptr, arena + 58800);
+  cpu::conv_1x1<Isa>(k67, arena + 392000, w + kW67, w + kB67, nullptr, arena + 58800, scratch);
   // repeat.7.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k68, arena + 58800, w + kW68, w + kB68, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k68, arena + 58800, w + kW68, w + kB68, nullptr, arena + 0, scratch);
   // repeat.7.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k69, arena + 0, w + kW69, w + kB69, nullptr, arena + 862400);
+  cpu::conv_direct<Isa>(k69, arena + 0, w + kW69, w + kB69, nullptr, arena + 862400, scratch);
   // repeat.7.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-  cpu::conv_1x1<Isa>(k70, arena + 784000, w + kW70, w + kB70, arena + 392000, arena + 0);
+  cpu::conv_1x1<Isa>(k70, arena + 784000, w + kW70, w + kB70, arena + 392000, arena + 0, scratch);
   // repeat.8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-  cpu::conv_1x1<Isa>(k71, arena + 0, w + kW71, w + kB71, nullptr, arena + 784000);
+  cpu::conv_1x1<Isa>(k71, arena + 0, w + kW71, w + kB71, nullptr, arena + 784000, scratch);
   // repeat.8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_1x1<Isa>(k72, arena + 0, w + kW72, w + kB72, nullptr, arena + 392000);
+  cpu::conv_1x1<Isa>(k72, arena + 0, w + kW72, w + kB72, nullptr, arena + 392000, scratch);
   // repeat.8.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_direct<Isa>(k73, arena + 392000, w + kW73, w + kB73, nullptr, arena + 823200);
+  cpu::conv_direct<Isa>(k73, arena + 392000, w + kW73, w + kB73, nullptr, arena + 823200, scratch);
   // repeat.8.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_1x1<Isa>(k74, arena + 0, w + kW74, w + kB74, nullptr, arena + 450800);
+  cpu::conv_1x1<Isa>(k74, arena + 0, w + kW74, w + kB74, nullptr, arena + 450800, scratch);
   // repeat.8.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k75, arena + 450800, w + kW75, w + kB75, nullptr, arena + 392000);
+  cpu::conv_direct<Isa>(k75, arena + 450800, w + kW75, w + kB75, nullptr, arena + 392000, scratch);
   // repeat.8.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k76, arena + 392000, w + kW76, w + kB76, nullptr, arena + 862400);
+  cpu::conv_direct<Isa>(k76, arena + 392000, w + kW76, w + kB76, nullptr, arena + 862400, scratch);
   // repeat.8.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-  cpu::conv_1x1<Isa>(k77, arena + 784000, w + kW77, w + kB77, arena + 0, arena + 392000);
+  cpu::conv_1x1<Isa>(k77, arena + 784000, w + kW77, w + kB77, arena + 0, arena + 392000, scratch);
   // repeat.9.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-  cpu::conv_1x1<Isa>(k78, arena + 392000, w + kW78, w + kB78, nullptr, arena + 784000);
+  cpu::conv_1x1<Isa>(k78, arena + 392000, w + kW78, w + kB78, nullptr, arena + 784000, scratch);
   // repeat.9.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_1x1<Isa>(k79, arena + 392000, w + kW79, w + kB79, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k79, arena + 392000, w + kW79, w + kB79, nullptr, arena + 0, scratch);
   // repeat.9.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-  cpu::conv_direct<Isa>(k80, arena + 0, w + kW80, w + kB80, nullptr, arena + 823200);
+  cpu::conv_direct<Isa>(k80, arena + 0, w + kW80, w + kB80, nullptr, arena + 823200, scratch);
   // repeat.9.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_1x1<Isa>(k81, arena + 392000, w + kW81, w + kB81, nullptr, arena + 58800);
+  cpu::conv_1x1<Isa>(k81, arena + 392000, w + kW81, w + kB81, nullptr, arena + 58800, scratch);
   // repeat.9.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k82, arena + 58800, w + kW82, w + kB82, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k82, arena + 58800, w + kW82, w + kB82, nullptr, arena + 0, scratch);
   // repeat.9.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-  cpu::conv_direct<Isa>(k83, arena + 0, w + kW83, w + kB83, nullptr, arena + 862400);
+  cpu::conv_direct<Isa>(k83, arena + 0, w + kW83, w + kB83, nullptr, arena + 862400, scratch);
   // repeat.9.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-  cpu::conv_1x1<Isa>(k84, arena + 784000, w + kW84, w + kB84, arena + 392000, arena + 0);
+  cpu::conv_1x1<Isa>(k84, arena + 784000, w + kW84, w + kB84, arena + 392000, arena + 0, scratch);
   // mixed_6a.branch0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:36)
-  cpu::conv_direct<Isa>(k85, arena + 0, w + kW85, w + kB85, nullptr, arena + 392000);
+  cpu::conv_direct<Isa>(k85, arena + 0, w + kW85, w + kB85, nullptr, arena + 392000, scratch);
   // mixed_6a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:37)
-  cpu::conv_1x1<Isa>(k86, arena + 0, w + kW86, w + kB86, nullptr, arena + 706432);
+  cpu::conv_1x1<Isa>(k86, arena + 0, w + kW86, w + kB86, nullptr, arena + 706432, scratch);
   // mixed_6a.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:37)
-  cpu::conv_direct<Isa>(k87, arena + 706432, w + kW87, w + kB87, nullptr, arena + 1020032);
+  cpu::conv_direct<Isa>(k87, arena + 706432, w + kW87, w + kB87, nullptr, arena + 1020032, scratch);
   // mixed_6a.branch1.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:37)
-  cpu::conv_direct<Isa>(k88, arena + 1020032, w + kW88, w + kB88, nullptr, arena + 502976);
+  cpu::conv_direct<Isa>(k88, arena + 1020032, w + kW88, w + kB88, nullptr, arena + 502976, scratch);
   // mixed_6a.branch2: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:38)
   cpu::maxpool<Isa>(k89, arena + 0, arena + 613952);
   // repeat_1.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k90, arena + 392000, w + kW90, w + kB90, nullptr, arena + 706432);
+  cpu::conv_1x1<Isa>(k90, arena + 392000, w + kW90, w + kB90, nullptr, arena + 706432, scratch);
   // repeat_1.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k91, arena + 392000, w + kW91, w + kB91, nullptr, arena + 46240);
+  cpu::conv_1x1<Isa>(k91, arena + 392000, w + kW91, w + kB91, nullptr, arena + 46240, scratch);
   // repeat_1.0.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k92, arena + 46240, w + kW92, w + kB92, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k92, arena + 46240, w + kW92, w + kB92, nullptr, arena + 0, scratch);
   // repeat_1.0.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k93, arena + 0, w + kW93, w + kB93, nullptr, arena + 761920);
+  cpu::conv_direct<Isa>(k93, arena + 0, w + kW93, w + kB93, nullptr, arena + 761920, scratch);
   // repeat_1.0.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k94, arena + 706432, w + kW94, w + kB94, arena + 392000, arena + 0);
+  cpu::conv_1x1<Isa>(k94, arena + 706432, w + kW94, w + kB94, arena + 392000, arena + 0, scratch);
   // repeat_1.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k95, arena + 0, w + kW95, w + kB95, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k95, arena + 0, w + kW95, w + kB95, nullptr, arena + 628864, scratch);
   // repeat_1.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k96, arena + 0, w + kW96, w + kB96, nullptr, arena + 360672);
+  cpu::conv_1x1<Isa>(k96, arena + 0, w + kW96, w + kB96, nullptr, arena + 360672, scratch);
   // repeat_1.1.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k97, arena + 360672, w + kW97, w + kB97, nullptr, arena + 314432);
+  cpu::conv_direct<Isa>(k97, arena + 360672, w + kW97, w + kB97, nullptr, arena + 314432, scratch);
   // repeat_1.1.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k98, arena + 314432, w + kW98, w + kB98, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k98, arena + 314432, w + kW98, w + kB98, nullptr, arena + 684352, scratch);
   // repeat_1.1.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k99, arena + 628864, w + kW99, w + kB99, arena + 0, arena + 314432);
+  cpu::conv_1x1<Isa>(k99, arena + 628864, w + kW99, w + kB99, arena + 0, arena + 314432, scratch);
   // repeat_1.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k100, arena + 314432, w + kW100, w + kB100, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k100, arena + 314432, w + kW100, w + kB100, nullptr, arena + 628864, scratch);
   // repeat_1.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k101, arena + 314432, w + kW101, w + kB101, nullptr, arena + 46240);
+  cpu::conv_1x1<Isa>(k101, arena + 314432, w + kW101, w + kB101, nullptr, arena + 46240, scratch);
   // repeat_1.2.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k102, arena + 46240, w + kW102, w + kB102, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k102, arena + 46240, w + kW102, w + kB102, nullptr, arena + 0, scratch);
   // repeat_1.2.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k103, arena + 0, w + kW103, w + kB103, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k103, arena + 0, w + kW103, w + kB103, nullptr, arena + 684352, scratch);
   // repeat_1.2.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k104, arena + 628864, w + kW104, w + kB104, arena + 314432, arena + 0);
+  cpu::conv_1x1<Isa>(k104, arena + 628864, w + kW104, w + kB104, arena + 314432, arena + 0, scratch);
   // repeat_1.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k105, arena + 0, w + kW105, w + kB105, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k105, arena + 0, w + kW105, w + kB105, nullptr, arena + 628864, scratch);
   // repeat_1.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k106, arena + 0, w + kW106, w + kB106, nullptr, arena + 360672);
+  cpu::conv_1x1<Isa>(k106, arena + 0, w + kW106, w + kB106, nullptr, arena + 360672, scratch);
   // repeat_1.3.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k107, arena + 360672, w + kW107, w + kB107, nullptr, arena + 314432);
+  cpu::conv_direct<Isa>(k107, arena + 360672, w + kW107, w + kB107, nullptr, arena + 314432, scratch);
   // repeat_1.3.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k108, arena + 314432, w + kW108, w + kB108, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k108, arena + 314432, w + kW108, w + kB108, nullptr, arena + 684352, scratch);
   // repeat_1.3.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k109, arena + 628864, w + kW109, w + kB109, arena + 0, arena + 314432);
+  cpu::conv_1x1<Isa>(k109, arena + 628864, w + kW109, w + kB109, arena + 0, arena + 314432, scratch);
   // repeat_1.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k110, arena + 314432, w + kW110, w + kB110, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k110, arena + 314432, w + kW110, w + kB110, nullptr, arena + 628864, scratch);
   // repeat_1.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k111, arena + 314432, w + kW111, w + kB111, nullptr, arena + 46240);
+  cpu::conv_1x1<Isa>(k111, arena + 314432, w + kW111, w + kB111, nullptr, arena + 46240, scratch);
   // repeat_1.4.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k112, arena + 46240, w + kW112, w + kB112, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k112, arena + 46240, w + kW112, w + kB112, nullptr, arena + 0, scratch);
   // repeat_1.4.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k113, arena + 0, w + kW113, w + kB113, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k113, arena + 0, w + kW113, w + kB113, nullptr, arena + 684352, scratch);
   // repeat_1.4.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k114, arena + 628864, w + kW114, w + kB114, arena + 314432, arena + 0);
+  cpu::conv_1x1<Isa>(k114, arena + 628864, w + kW114, w + kB114, arena + 314432, arena + 0, scratch);
   // repeat_1.5.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k115, arena + 0, w + kW115, w + kB115, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k115, arena + 0, w + kW115, w + kB115, nullptr, arena + 628864, scratch);
   // repeat_1.5.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k116, arena + 0, w + kW116, w + kB116, nullptr, arena + 360672);
+  cpu::conv_1x1<Isa>(k116, arena + 0, w + kW116, w + kB116, nullptr, arena + 360672, scratch);
   // repeat_1.5.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k117, arena + 360672, w + kW117, w + kB117, nullptr, arena + 314432);
+  cpu::conv_direct<Isa>(k117, arena + 360672, w + kW117, w + kB117, nullptr, arena + 314432, scratch);
   // repeat_1.5.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k118, arena + 314432, w + kW118, w + kB118, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k118, arena + 314432, w + kW118, w + kB118, nullptr, arena + 684352, scratch);
   // repeat_1.5.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k119, arena + 628864, w + kW119, w + kB119, arena + 0, arena + 314432);
+  cpu::conv_1x1<Isa>(k119, arena + 628864, w + kW119, w + kB119, arena + 0, arena + 314432, scratch);
   // repeat_1.6.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k120, arena + 314432, w + kW120, w + kB120, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k120, arena + 314432, w + kW120, w + kB120, nullptr, arena + 628864, scratch);
   // repeat_1.6.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k121, arena + 314432, w + kW121, w + kB121, nullptr, arena + 46240);
+  cpu::conv_1x1<Isa>(k121, arena + 314432, w + kW121, w + kB121, nullptr, arena + 46240, scratch);
   // repeat_1.6.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k122, arena + 46240, w + kW122, w + kB122, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k122, arena + 46240, w + kW122, w + kB122, nullptr, arena + 0, scratch);
   // repeat_1.6.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k123, arena + 0, w + kW123, w + kB123, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k123, arena + 0, w + kW123, w + kB123, nullptr, arena + 684352, scratch);
   // repeat_1.6.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k124, arena + 628864, w + kW124, w + kB124, arena + 314432, arena + 0);
+  cpu::conv_1x1<Isa>(k124, arena + 628864, w + kW124, w + kB124, arena + 314432, arena + 0, scratch);
   // repeat_1.7.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k125, arena + 0, w + kW125, w + kB125, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k125, arena + 0, w + kW125, w + kB125, nullptr, arena + 628864, scratch);
   // repeat_1.7.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k126, arena + 0, w + kW126, w + kB126, nullptr, arena + 360672);
+  cpu::conv_1x1<Isa>(k126, arena + 0, w + kW126, w + kB126, nullptr, arena + 360672, scratch);
   // repeat_1.7.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k127, arena + 360672, w + kW127, w + kB127, nullptr, arena + 314432);
+  cpu::conv_direct<Isa>(k127, arena + 360672, w + kW127, w + kB127, nullptr, arena + 314432, scratch);
   // repeat_1.7.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k128, arena + 314432, w + kW128, w + kB128, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k128, arena + 314432, w + kW128, w + kB128, nullptr, arena + 684352, scratch);
   // repeat_1.7.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k129, arena + 628864, w + kW129, w + kB129, arena + 0, arena + 314432);
+  cpu::conv_1x1<Isa>(k129, arena + 628864, w + kW129, w + kB129, arena + 0, arena + 314432, scratch);
   // repeat_1.8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k130, arena + 314432, w + kW130, w + kB130, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k130, arena + 314432, w + kW130, w + kB130, nullptr, arena + 628864, scratch);
   // repeat_1.8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k131, arena + 314432, w + kW131, w + kB131, nullptr, arena + 46240);
+  cpu::conv_1x1<Isa>(k131, arena + 314432, w + kW131, w + kB131, nullptr, arena + 46240, scratch);
   // repeat_1.8.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k132, arena + 46240, w + kW132, w + kB132, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k132, arena + 46240, w + kW132, w + kB132, nullptr, arena + 0, scratch);
   // repeat_1.8.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k133, arena + 0, w + kW133, w + kB133, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k133, arena + 0, w + kW133, w + kB133, nullptr, arena + 684352, scratch);
   // repeat_1.8.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k134, arena + 628864, w + kW134, w + kB134, arena + 314432, arena + 0);
+  cpu::conv_1x1<Isa>(k134, arena + 628864, w + kW134, w + kB134, arena + 314432, arena + 0, scratch);
   // repeat_1.9.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k135, arena + 0, w + kW135, w + kB135, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k135, arena + 0, w + kW135, w + kB135, nullptr, arena + 628864, scratch);
   // repeat_1.9.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k136, arena + 0, w + kW136, w + kB136, nullptr, arena + 360672);
+  cpu::conv_1x1<Isa>(k136, arena + 0, w + kW136, w + kB136, nullptr, arena + 360672, scratch);
   // repeat_1.9.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k137, arena + 360672, w + kW137, w + kB137, nullptr, arena + 314432);
+  cpu::conv_direct<Isa>(k137, arena + 360672, w + kW137, w + kB137, nullptr, arena + 314432, scratch);
   // repeat_1.9.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k138, arena + 314432, w + kW138, w + kB138, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k138, arena + 314432, w + kW138, w + kB138, nullptr, arena + 684352, scratch);
   // repeat_1.9.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k139, arena + 628864, w + kW139, w + kB139, arena + 0, arena + 314432);
+  cpu::conv_1x1<Isa>(k139, arena + 628864, w + kW139, w + kB139, arena + 0, arena + 314432, scratch);
   // repeat_1.10.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k140, arena + 314432, w + kW140, w + kB140, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k140, arena + 314432, w + kW140, w + kB140, nullptr, arena + 628864, scratch);
   // repeat_1.10.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k141, arena + 314432, w + kW141, w + kB141, nullptr, arena + 46240);
+  cpu::conv_1x1<Isa>(k141, arena + 314432, w + kW141, w + kB141, nullptr, arena + 46240, scratch);
   // repeat_1.10.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k142, arena + 46240, w + kW142, w + kB142, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k142, arena + 46240, w + kW142, w + kB142, nullptr, arena + 0, scratch);
   // repeat_1.10.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k143, arena + 0, w + kW143, w + kB143, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k143, arena + 0, w + kW143, w + kB143, nullptr, arena + 684352, scratch);
   // repeat_1.10.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k144, arena + 628864, w + kW144, w + kB144, arena + 314432, arena + 0);
+  cpu::conv_1x1<Isa>(k144, arena + 628864, w + kW144, w + kB144, arena + 314432, arena + 0, scratch);
   // repeat_1.11.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k145, arena + 0, w + kW145, w + kB145, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k145, arena + 0, w + kW145, w + kB145, nullptr, arena + 628864, scratch);
   // repeat_1.11.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k146, arena + 0, w + kW146, w + kB146, nullptr, arena + 360672);
+  cpu::conv_1x1<Isa>(k146, arena + 0, w + kW146, w + kB146, nullptr, arena + 360672, scratch);
   // repeat_1.11.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k147, arena + 360672, w + kW147, w + kB147, nullptr, arena + 314432);
+  cpu::conv_direct<Isa>(k147, arena + 360672, w + kW147, w + kB147, nullptr, arena + 314432, scratch);
   // repeat_1.11.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k148, arena + 314432, w + kW148, w + kB148, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k148, arena + 314432, w + kW148, w + kB148, nullptr, arena + 684352, scratch);
   // repeat_1.11.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k149, arena + 628864, w + kW149, w + kB149, arena + 0, arena + 314432);
+  cpu::conv_1x1<Isa>(k149, arena + 628864, w + kW149, w + kB149, arena + 0, arena + 314432, scratch);
   // repeat_1.12.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k150, arena + 314432, w + kW150, w + kB150, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k150, arena + 314432, w + kW150, w + kB150, nullptr, arena + 628864, scratch);
   // repeat_1.12.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k151, arena + 314432, w + kW151, w + kB151, nullptr, arena + 46240);
+  cpu::conv_1x1<Isa>(k151, arena + 314432, w + kW151, w + kB151, nullptr, arena + 46240, scratch);
   // repeat_1.12.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k152, arena + 46240, w + kW152, w + kB152, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k152, arena + 46240, w + kW152, w + kB152, nullptr, arena + 0, scratch);
   // repeat_1.12.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k153, arena + 0, w + kW153, w + kB153, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k153, arena + 0, w + kW153, w + kB153, nullptr, arena + 684352, scratch);
   // repeat_1.12.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k154, arena + 628864, w + kW154, w + kB154, arena + 314432, arena + 0);
+  cpu::conv_1x1<Isa>(k154, arena + 628864, w + kW154, w + kB154, arena + 314432, arena + 0, scratch);
   // repeat_1.13.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k155, arena + 0, w + kW155, w + kB155, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k155, arena + 0, w + kW155, w + kB155, nullptr, arena + 628864, scratch);
   // repeat_1.13.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k156, arena + 0, w + kW156, w + kB156, nullptr, arena + 360672);
+  cpu::conv_1x1<Isa>(k156, arena + 0, w + kW156, w + kB156, nullptr, arena + 360672, scratch);
   // repeat_1.13.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k157, arena + 360672, w + kW157, w + kB157, nullptr, arena + 314432);
+  cpu::conv_direct<Isa>(k157, arena + 360672, w + kW157, w + kB157, nullptr, arena + 314432, scratch);
   // repeat_1.13.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k158, arena + 314432, w + kW158, w + kB158, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k158, arena + 314432, w + kW158, w + kB158, nullptr, arena + 684352, scratch);
   // repeat_1.13.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k159, arena + 628864, w + kW159, w + kB159, arena + 0, arena + 314432);
+  cpu::conv_1x1<Isa>(k159, arena + 628864, w + kW159, w + kB159, arena + 0, arena + 314432, scratch);
   // repeat_1.14.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k160, arena + 314432, w + kW160, w + kB160, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k160, arena + 314432, w + kW160, w + kB160, nullptr, arena + 628864, scratch);
   // repeat_1.14.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k161, arena + 314432, w + kW161, w + kB161, nullptr, arena + 46240);
+  cpu::conv_1x1<Isa>(k161, arena + 314432, w + kW161, w + kB161, nullptr, arena + 46240, scratch);
   // repeat_1.14.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k162, arena + 46240, w + kW162, w + kB162, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k162, arena + 46240, w + kW162, w + kB162, nullptr, arena + 0, scratch);
   // repeat_1.14.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k163, arena + 0, w + kW163, w + kB163, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k163, arena + 0, w + kW163, w + kB163, nullptr, arena + 684352, scratch);
   // repeat_1.14.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k164, arena + 628864, w + kW164, w + kB164, arena + 314432, arena + 0);
+  cpu::conv_1x1<Isa>(k164, arena + 628864, w + kW164, w + kB164, arena + 314432, arena + 0, scratch);
   // repeat_1.15.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k165, arena + 0, w + kW165, w + kB165, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k165, arena + 0, w + kW165, w + kB165, nullptr, arena + 628864, scratch);
   // repeat_1.15.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k166, arena + 0, w + kW166, w + kB166, nullptr, arena + 360672);
+  cpu::conv_1x1<Isa>(k166, arena + 0, w + kW166, w + kB166, nullptr, arena + 360672, scratch);
   // repeat_1.15.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k167, arena + 360672, w + kW167, w + kB167, nullptr, arena + 314432);
+  cpu::conv_direct<Isa>(k167, arena + 360672, w + kW167, w + kB167, nullptr, arena + 314432, scratch);
   // repeat_1.15.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k168, arena + 314432, w + kW168, w + kB168, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k168, arena + 314432, w + kW168, w + kB168, nullptr, arena + 684352, scratch);
   // repeat_1.15.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k169, arena + 628864, w + kW169, w + kB169, arena + 0, arena + 314432);
+  cpu::conv_1x1<Isa>(k169, arena + 628864, w + kW169, w + kB169, arena + 0, arena + 314432, scratch);
   // repeat_1.16.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k170, arena + 314432, w + kW170, w + kB170, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k170, arena + 314432, w + kW170, w + kB170, nullptr, arena + 628864, scratch);
   // repeat_1.16.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k171, arena + 314432, w + kW171, w + kB171, nullptr, arena + 46240);
+  cpu::conv_1x1<Isa>(k171, arena + 314432, w + kW171, w + kB171, nullptr, arena + 46240, scratch);
   // repeat_1.16.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k172, arena + 46240, w + kW172, w + kB172, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k172, arena + 46240, w + kW172, w + kB172, nullptr, arena + 0, scratch);
   // repeat_1.16.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k173, arena + 0, w + kW173, w + kB173, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k173, arena + 0, w + kW173, w + kB173, nullptr, arena + 684352, scratch);
   // repeat_1.16.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k174, arena + 628864, w + kW174, w + kB174, arena + 314432, arena + 0);
+  cpu::conv_1x1<Isa>(k174, arena + 628864, w + kW174, w + kB174, arena + 314432, arena + 0, scratch);
   // repeat_1.17.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k175, arena + 0, w + kW175, w + kB175, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k175, arena + 0, w + kW175, w + kB175, nullptr, arena + 628864, scratch);
   // repeat_1.17.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k176, arena + 0, w + kW176, w + kB176, nullptr, arena + 360672);
+  cpu::conv_1x1<Isa>(k176, arena + 0, w + kW176, w + kB176, nullptr, arena + 360672, scratch);
   // repeat_1.17.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k177, arena + 360672, w + kW177, w + kB177, nullptr, arena + 314432);
+  cpu::conv_direct<Isa>(k177, arena + 360672, w + kW177, w + kB177, nullptr, arena + 314432, scratch);
   // repeat_1.17.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k178, arena + 314432, w + kW178, w + kB178, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k178, arena + 314432, w + kW178, w + kB178, nullptr, arena + 684352, scratch);
   // repeat_1.17.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k179, arena + 628864, w + kW179, w + kB179, arena + 0, arena + 314432);
+  cpu::conv_1x1<Isa>(k179, arena + 628864, w + kW179, w + kB179, arena + 0, arena + 314432, scratch);
   // repeat_1.18.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k180, arena + 314432, w + kW180, w + kB180, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k180, arena + 314432, w + kW180, w + kB180, nullptr, arena + 628864, scratch);
   // repeat_1.18.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k181, arena + 314432, w + kW181, w + kB181, nullptr, arena + 46240);
+  cpu::conv_1x1<Isa>(k181, arena + 314432, w + kW181, w + kB181, nullptr, arena + 46240, scratch);
   // repeat_1.18.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k182, arena + 46240, w + kW182, w + kB182, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k182, arena + 46240, w + kW182, w + kB182, nullptr, arena + 0, scratch);
   // repeat_1.18.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k183, arena + 0, w + kW183, w + kB183, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k183, arena + 0, w + kW183, w + kB183, nullptr, arena + 684352, scratch);
   // repeat_1.18.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k184, arena + 628864, w + kW184, w + kB184, arena + 314432, arena + 0);
+  cpu::conv_1x1<Isa>(k184, arena + 628864, w + kW184, w + kB184, arena + 314432, arena + 0, scratch);
   // repeat_1.19.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-  cpu::conv_1x1<Isa>(k185, arena + 0, w + kW185, w + kB185, nullptr, arena + 628864);
+  cpu::conv_1x1<Isa>(k185, arena + 0, w + kW185, w + kB185, nullptr, arena + 628864, scratch);
   // repeat_1.19.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_1x1<Isa>(k186, arena + 0, w + kW186, w + kB186, nullptr, arena + 360672);
+  cpu::conv_1x1<Isa>(k186, arena + 0, w + kW186, w + kB186, nullptr, arena + 360672, scratch);
   // repeat_1.19.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k187, arena + 360672, w + kW187, w + kB187, nullptr, arena + 314432);
+  cpu::conv_direct<Isa>(k187, arena + 360672, w + kW187, w + kB187, nullptr, arena + 314432, scratch);
   // repeat_1.19.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-  cpu::conv_direct<Isa>(k188, arena + 314432, w + kW188, w + kB188, nullptr, arena + 684352);
+  cpu::conv_direct<Isa>(k188, arena + 314432, w + kW188, w + kB188, nullptr, arena + 684352, scratch);
   // repeat_1.19.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-  cpu::conv_1x1<Isa>(k189, arena + 628864, w + kW189, w + kB189, arena + 0, arena + 314432);
+  cpu::conv_1x1<Isa>(k189, arena + 628864, w + kW189, w + kB189, arena + 0, arena + 314432, scratch);
   // mixed_7a.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:52)
-  cpu::conv_1x1<Isa>(k190, arena + 314432, w + kW190, w + kB190, nullptr, arena + 133120);
+  cpu::conv_1x1<Isa>(k190, arena + 314432, w + kW190, w + kB190, nullptr, arena + 133120, scratch);
   // mixed_7a.branch0.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:52)
-  cpu::conv_direct<Isa>(k191, arena + 133120, w + kW191, w + kB191, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k191, arena + 133120, w + kW191, w + kB191, nullptr, arena + 0, scratch);
   // mixed_7a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:53)
-  cpu::conv_1x1<Isa>(k192, arena + 314432, w + kW192, w + kB192, nullptr, arena + 133120);
+  cpu::conv_1x1<Isa>(k192, arena + 314432, w + kW192, w + kB192, nullptr, arena + 133120, scratch);
   // mixed_7a.branch1.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:53)
-  cpu::conv_direct<Isa>(k193, arena + 133120, w + kW193, w + kB193, nullptr, arena + 24576);
+  cpu::conv_direct<Isa>(k193, arena + 133120, w + kW193, w + kB193, nullptr, arena + 24576, scratch);
   // mixed_7a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:54)
-  cpu::conv_1x1<Isa>(k194, arena + 314432, w + kW194, w + kB194, nullptr, arena + 216352);
+  cpu::conv_1x1<Isa>(k194, arena + 314432, w + kW194, w + kB194, nullptr, arena + 216352, scratch);
   // mixed_7a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:54)
-  cpu::conv_direct<Isa>(k195, arena + 216352, w + kW195, w + kB195, nullptr, arena + 133120);
+  cpu::conv_direct<Isa>(k195, arena + 216352, w + kW195, w + kB195, nullptr, arena + 133120, scratch);
   // mixed_7a.branch2.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:54)
-  cpu::conv_direct<Isa>(k196, arena + 133120, w + kW196, w + kB196, nullptr, arena + 43008);
+  cpu::conv_direct<Isa>(k196, arena + 133120, w + kW196, w + kB196, nullptr, arena + 43008, scratch);
   // mixed_7a.branch3: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:55)
   cpu::maxpool<Isa>(k197, arena + 314432, arena + 63488);
   // repeat_2.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-  cpu::conv_1x1<Isa>(k198, arena + 0, w + kW198, w + kB198, nullptr, arena + 266240);
+  cpu::conv_1x1<Isa>(k198, arena + 0, w + kW198, w + kB198, nullptr, arena + 266240, scratch);
   // repeat_2.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_1x1<Isa>(k199, arena + 0, w + kW199, w + kB199, nullptr, arena + 147456);
+  cpu::conv_1x1<Isa>(k199, arena + 0, w + kW199, w + kB199, nullptr, arena + 147456, scratch);
   // repeat_2.0.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k200, arena + 147456, w + kW200, w + kB200, nullptr, arena + 133120);
+  cpu::conv_direct<Isa>(k200, arena + 147456, w + kW200, w + kB200, nullptr, arena + 133120, scratch);
   // repeat_2.0.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k201, arena + 133120, w + kW201, w + kB201, nullptr, arena + 278528);
+  cpu::conv_direct<Isa>(k201, arena + 133120, w + kW201, w + kB201, nullptr, arena + 278528, scratch);
   // repeat_2.0.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-  cpu::conv_1x1<Isa>(k202, arena + 266240, w + kW202, w + kB202, arena + 0, arena + 133120);
+  cpu::conv_1x1<Isa>(k202, arena + 266240, w + kW202, w + kB202, arena + 0, arena + 133120, scratch);
   // repeat_2.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-  cpu::conv_1x1<Isa>(k203, arena + 133120, w + kW203, w + kB203, nullptr, arena + 266240);
+  cpu::conv_1x1<Isa>(k203, arena + 133120, w + kW203, w + kB203, nullptr, arena + 266240, scratch);
   // repeat_2.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_1x1<Isa>(k204, arena + 133120, w + kW204, w + kB204, nullptr, arena + 14336);
+  cpu::conv_1x1<Isa>(k204, arena + 133120, w + kW204, w + kB204, nullptr, arena + 14336, scratch);
   // repeat_2.1.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k205, arena + 14336, w + kW205, w + kB205, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k205, arena + 14336, w + kW205, w + kB205, nullptr, arena + 0, scratch);
   // repeat_2.1.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k206, arena + 0, w + kW206, w + kB206, nullptr, arena + 278528);
+  cpu::conv_direct<Isa>(k206, arena + 0, w + kW206, w + kB206, nullptr, arena + 278528, scratch);
   // repeat_2.1.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-  cpu::conv_1x1<Isa>(k207, arena + 266240, w + kW207, w + kB207, arena + 133120, arena + 0);
+  cpu::conv_1x1<Isa>(k207, arena + 266240, w + kW207, w + kB207, arena + 133120, arena + 0, scratch);
   // repeat_2.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-  cpu::conv_1x1<Isa>(k208, arena + 0, w + kW208, w + kB208, nullptr, arena + 266240);
+  cpu::conv_1x1<Isa>(k208, arena + 0, w + kW208, w + kB208, nullptr, arena + 266240, scratch);
   // repeat_2.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_1x1<Isa>(k209, arena + 0, w + kW209, w + kB209, nullptr, arena + 147456);
+  cpu::conv_1x1<Isa>(k209, arena + 0, w + kW209, w + kB209, nullptr, arena + 147456, scratch);
   // repeat_2.2.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k210, arena + 147456, w + kW210, w + kB210, nullptr, arena + 133120);
+  cpu::conv_direct<Isa>(k210, arena + 147456, w + kW210, w + kB210, nullptr, arena + 133120, scratch);
   // repeat_2.2.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k211, arena + 133120, w + kW211, w + kB211, nullptr, arena + 278528);
+  cpu::conv_direct<Isa>(k211, arena + 133120, w + kW211, w + kB211, nullptr, arena + 278528, scratch);
   // repeat_2.2.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-  cpu::conv_1x1<Isa>(k212, arena + 266240, w + kW212, w + kB212, arena + 0, arena + 133120);
+  cpu::conv_1x1<Isa>(k212, arena + 266240, w + kW212, w + kB212, arena + 0, arena + 133120, scratch);
   // repeat_2.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-  cpu::conv_1x1<Isa>(k213, arena + 133120, w + kW213, w + kB213, nullptr, arena + 266240);
+  cpu::conv_1x1<Isa>(k213, arena + 133120, w + kW213, w + kB213, nullptr, arena + 266240, scratch);
   // repeat_2.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_1x1<Isa>(k214, arena + 133120, w + kW214, w + kB214, nullptr, arena + 14336);
+  cpu::conv_1x1<Isa>(k214, arena + 133120, w + kW214, w + kB214, nullptr, arena + 14336, scratch);
   // repeat_2.3.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k215, arena + 14336, w + kW215, w + kB215, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k215, arena + 14336, w + kW215, w + kB215, nullptr, arena + 0, scratch);
   // repeat_2.3.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k216, arena + 0, w + kW216, w + kB216, nullptr, arena + 278528);
+  cpu::conv_direct<Isa>(k216, arena + 0, w + kW216, w + kB216, nullptr, arena + 278528, scratch);
   // repeat_2.3.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-  cpu::conv_1x1<Isa>(k217, arena + 266240, w + kW217, w + kB217, arena + 133120, arena + 0);
+  cpu::conv_1x1<Isa>(k217, arena + 266240, w + kW217, w + kB217, arena + 133120, arena + 0, scratch);
   // repeat_2.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-  cpu::conv_1x1<Isa>(k218, arena + 0, w + kW218, w + kB218, nullptr, arena + 266240);
+  cpu::conv_1x1<Isa>(k218, arena + 0, w + kW218, w + kB218, nullptr, arena + 266240, scratch);
   // repeat_2.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_1x1<Isa>(k219, arena + 0, w + kW219, w + kB219, nullptr, arena + 147456);
+  cpu::conv_1x1<Isa>(k219, arena + 0, w + kW219, w + kB219, nullptr, arena + 147456, scratch);
   // repeat_2.4.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k220, arena + 147456, w + kW220, w + kB220, nullptr, arena + 133120);
+  cpu::conv_direct<Isa>(k220, arena + 147456, w + kW220, w + kB220, nullptr, arena + 133120, scratch);
   // repeat_2.4.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k221, arena + 133120, w + kW221, w + kB221, nullptr, arena + 278528);
+  cpu::conv_direct<Isa>(k221, arena + 133120, w + kW221, w + kB221, nullptr, arena + 278528, scratch);
   // repeat_2.4.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-  cpu::conv_1x1<Isa>(k222, arena + 266240, w + kW222, w + kB222, arena + 0, arena + 133120);
+  cpu::conv_1x1<Isa>(k222, arena + 266240, w + kW222, w + kB222, arena + 0, arena + 133120, scratch);
   // repeat_2.5.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-  cpu::conv_1x1<Isa>(k223, arena + 133120, w + kW223, w + kB223, nullptr, arena + 266240);
+  cpu::conv_1x1<Isa>(k223, arena + 133120, w + kW223, w + kB223, nullptr, arena + 266240, scratch);
   // repeat_2.5.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_1x1<Isa>(k224, arena + 133120, w + kW224, w + kB224, nullptr, arena + 14336);
+  cpu::conv_1x1<Isa>(k224, arena + 133120, w + kW224, w + kB224, nullptr, arena + 14336, scratch);
   // repeat_2.5.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k225, arena + 14336, w + kW225, w + kB225, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k225, arena + 14336, w + kW225, w + kB225, nullptr, arena + 0, scratch);
   // repeat_2.5.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k226, arena + 0, w + kW226, w + kB226, nullptr, arena + 278528);
+  cpu::conv_direct<Isa>(k226, arena + 0, w + kW226, w + kB226, nullptr, arena + 278528, scratch);
   // repeat_2.5.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-  cpu::conv_1x1<Isa>(k227, arena + 266240, w + kW227, w + kB227, arena + 133120, arena + 0);
+  cpu::conv_1x1<Isa>(k227, arena + 266240, w + kW227, w + kB227, arena + 133120, arena + 0, scratch);
   // repeat_2.6.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-  cpu::conv_1x1<Isa>(k228, arena + 0, w + kW228, w + kB228, nullptr, arena + 266240);
+  cpu::conv_1x1<Isa>(k228, arena + 0, w + kW228, w + kB228, nullptr, arena + 266240, scratch);
   // repeat_2.6.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_1x1<Isa>(k229, arena + 0, w + kW229, w + kB229, nullptr, arena + 147456);
+  cpu::conv_1x1<Isa>(k229, arena + 0, w + kW229, w + kB229, nullptr, arena + 147456, scratch);
   // repeat_2.6.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k230, arena + 147456, w + kW230, w + kB230, nullptr, arena + 133120);
+  cpu::conv_direct<Isa>(k230, arena + 147456, w + kW230, w + kB230, nullptr, arena + 133120, scratch);
   // repeat_2.6.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k231, arena + 133120, w + kW231, w + kB231, nullptr, arena + 278528);
+  cpu::conv_direct<Isa>(k231, arena + 133120, w + kW231, w + kB231, nullptr, arena + 278528, scratch);
   // repeat_2.6.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-  cpu::conv_1x1<Isa>(k232, arena + 266240, w + kW232, w + kB232, arena + 0, arena + 133120);
+  cpu::conv_1x1<Isa>(k232, arena + 266240, w + kW232, w + kB232, arena + 0, arena + 133120, scratch);
   // repeat_2.7.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-  cpu::conv_1x1<Isa>(k233, arena + 133120, w + kW233, w + kB233, nullptr, arena + 266240);
+  cpu::conv_1x1<Isa>(k233, arena + 133120, w + kW233, w + kB233, nullptr, arena + 266240, scratch);
   // repeat_2.7.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_1x1<Isa>(k234, arena + 133120, w + kW234, w + kB234, nullptr, arena + 14336);
+  cpu::conv_1x1<Isa>(k234, arena + 133120, w + kW234, w + kB234, nullptr, arena + 14336, scratch);
   // repeat_2.7.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k235, arena + 14336, w + kW235, w + kB235, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k235, arena + 14336, w + kW235, w + kB235, nullptr, arena + 0, scratch);
   // repeat_2.7.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k236, arena + 0, w + kW236, w + kB236, nullptr, arena + 278528);
+  cpu::conv_direct<Isa>(k236, arena + 0, w + kW236, w + kB236, nullptr, arena + 278528, scratch);
   // repeat_2.7.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-  cpu::conv_1x1<Isa>(k237, arena + 266240, w + kW237, w + kB237, arena + 133120, arena + 0);
+  cpu::conv_1x1<Isa>(k237, arena + 266240, w + kW237, w + kB237, arena + 133120, arena + 0, scratch);
   // repeat_2.8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-  cpu::conv_1x1<Isa>(k238, arena + 0, w + kW238, w + kB238, nullptr, arena + 266240);
+  cpu::conv_1x1<Isa>(k238, arena + 0, w + kW238, w + kB238, nullptr, arena + 266240, scratch);
   // repeat_2.8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_1x1<Isa>(k239, arena + 0, w + kW239, w + kB239, nullptr, arena + 147456);
+  cpu::conv_1x1<Isa>(k239, arena + 0, w + kW239, w + kB239, nullptr, arena + 147456, scratch);
   // repeat_2.8.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k240, arena + 147456, w + kW240, w + kB240, nullptr, arena + 133120);
+  cpu::conv_direct<Isa>(k240, arena + 147456, w + kW240, w + kB240, nullptr, arena + 133120, scratch);
   // repeat_2.8.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k241, arena + 133120, w + kW241, w + kB241, nullptr, arena + 278528);
+  cpu::conv_direct<Isa>(k241, arena + 133120, w + kW241, w + kB241, nullptr, arena + 278528, scratch);
   // repeat_2.8.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-  cpu::conv_1x1<Isa>(k242, arena + 266240, w + kW242, w + kB242, arena + 0, arena + 133120);
+  cpu::conv_1x1<Isa>(k242, arena + 266240, w + kW242, w + kB242, arena + 0, arena + 133120, scratch);
   // block8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-  cpu::conv_1x1<Isa>(k243, arena + 133120, w + kW243, w + kB243, nullptr, arena + 266240);
+  cpu::conv_1x1<Isa>(k243, arena + 133120, w + kW243, w + kB243, nullptr, arena + 266240, scratch);
   // block8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_1x1<Isa>(k244, arena + 133120, w + kW244, w + kB244, nullptr, arena + 14336);
+  cpu::conv_1x1<Isa>(k244, arena + 133120, w + kW244, w + kB244, nullptr, arena + 14336, scratch);
   // block8.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k245, arena + 14336, w + kW245, w + kB245, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k245, arena + 14336, w + kW245, w + kB245, nullptr, arena + 0, scratch);
   // block8.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-  cpu::conv_direct<Isa>(k246, arena + 0, w + kW246, w + kB246, nullptr, arena + 278528);
+  cpu::conv_direct<Isa>(k246, arena + 0, w + kW246, w + kB246, nullptr, arena + 278528, scratch);
   // block8.conv2d: conv_1x1 1x1 + scale 1 + add (dsl/zoo/inception_resnet_v2.netc:63)
-  cpu::conv_1x1<Isa>(k247, arena + 266240, w + kW247, w + kB247, arena + 133120, arena + 0);
+  cpu::conv_1x1<Isa>(k247, arena + 266240, w + kW247, w + kB247, arena + 133120, arena + 0, scratch);
   // conv2d_7b.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:90)
-  cpu::conv_1x1<Isa>(k248, arena + 0, w + kW248, w + kB248, nullptr, arena + 133120);
+  cpu::conv_1x1<Isa>(k248, arena + 0, w + kW248, w + kB248, nullptr, arena + 133120, scratch);
   // global_pool.pool: adaptive_avgpool (dsl/zoo/inception_resnet_v2.netc:91)
   cpu::adaptive_avgpool<Isa>(k249, arena + 133120, arena + 0);
   // classif: linear (dsl/zoo/inception_resnet_v2.netc:93)

@@ -45,6 +45,7 @@ class InceptionV3 {
   explicit InceptionV3(const SafetensorsFile &file);
   AlignedBuffer arena_;
   AlignedBuffer weights_;
+  AlignedBuffer scratch_; // the convolutions' packed input panels
 };
 
 } // namespace netc

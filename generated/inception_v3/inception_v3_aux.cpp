@@ -13,6 +13,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -938,6 +939,8 @@ constexpr std::size_t kW113 = kB111 + padded_floats(192);
 constexpr std::size_t kB113 = kW113 + padded_floats(cpu::linear_packed_size<Isa>(k113));
 constexpr std::size_t kWeightFloats = kB113 + padded_floats(1000);
 constexpr std::size_t kArenaFloats = 2074464;
+// Scratch floats of run(), the most any convolution needs.
+constexpr std::size_t kScratchFloats = std::max({std::size_t{0}, cpu::conv_direct_scratch_floats<Isa>(k0), cpu::conv_direct_scratch_floats<Isa>(k1), cpu::conv_direct_scratch_floats<Isa>(k2), cpu::conv_1x1_scratch_floats<Isa>(k4), cpu::conv_direct_scratch_floats<Isa>(k5), cpu::conv_1x1_scratch_floats<Isa>(k7), cpu::conv_1x1_scratch_floats<Isa>(k8), cpu::conv_direct_scratch_floats<Isa>(k9), cpu::conv_1x1_scratch_floats<Isa>(k10), cpu::conv_direct_scratch_floats<Isa>(k11), cpu::conv_direct_scratch_floats<Isa>(k12), cpu::conv_1x1_scratch_floats<Isa>(k14), cpu::conv_1x1_scratch_floats<Isa>(k15), cpu::conv_1x1_scratch_floats<Isa>(k16), cpu::conv_direct_scratch_floats<Isa>(k17), cpu::conv_1x1_scratch_floats<Isa>(k18), cpu::conv_direct_scratch_floats<Isa>(k19), cpu::conv_direct_scratch_floats<Isa>(k20), cpu::conv_1x1_scratch_floats<Isa>(k22), cpu::conv_1x1_scratch_floats<Isa>(k23), cpu::conv_1x1_scratch_floats<Isa>(k24), cpu::conv_direct_scratch_floats<Isa>(k25), cpu::conv_1x1_scratch_floats<Isa>(k26), cpu::conv_direct_scratch_floats<Isa>(k27), cpu::conv_direct_scratch_floats<Isa>(k28), cpu::conv_1x1_scratch_floats<Isa>(k30), cpu::conv_direct_scratch_floats<Isa>(k31), cpu::conv_1x1_scratch_floats<Isa>(k32), cpu::conv_direct_scratch_floats<Isa>(k33), cpu::conv_direct_scratch_floats<Isa>(k34), cpu::conv_1x1_scratch_floats<Isa>(k36), cpu::conv_1x1_scratch_floats<Isa>(k37), cpu::conv_direct_scratch_floats<Isa>(k38), cpu::conv_direct_scratch_floats<Isa>(k39), cpu::conv_1x1_scratch_floats<Isa>(k40), cpu::conv_direct_scratch_floats<Isa>(k41), cpu::conv_direct_scratch_floats<Isa>(k42), cpu::conv_direct_scratch_floats<Isa>(k43), cpu::conv_direct_scratch_floats<Isa>(k44), cpu::conv_1x1_scratch_floats<Isa>(k46), cpu::conv_1x1_scratch_floats<Isa>(k47), cpu::conv_1x1_scratch_floats<Isa>(k48), cpu::conv_direct_scratch_floats<Isa>(k49), cpu::conv_direct_scratch_floats<Isa>(k50), cpu::conv_1x1_scratch_floats<Isa>(k51), cpu::conv_direct_scratch_floats<Isa>(k52), cpu::conv_direct_scratch_floats<Isa>(k53), cpu::conv_direct_scratch_floats<Isa>(k54), cpu::conv_direct_scratch_floats<Isa>(k55), cpu::conv_1x1_scratch_floats<Isa>(k57), cpu::conv_1x1_scratch_floats<Isa>(k58), cpu::conv_1x1_scratch_floats<Isa>(k59), cpu::conv_direct_scratch_floats<Isa>(k60), cpu::conv_direct_scratch_floats<Isa>(k61), cpu::conv_1x1_scratch_floats<Isa>(k62), cpu::conv_direct_scratch_floats<Isa>(k63), cpu::conv_direct_scratch_floats<Isa>(k64), cpu::conv_direct_scratch_floats<Isa>(k65), cpu::conv_direct_scratch_floats<Isa>(k66), cpu::conv_1x1_scratch_floats<Isa>(k68), cpu::conv_1x1_scratch_floats<Isa>(k69), cpu::conv_1x1_scratch_floats<Isa>(k70), cpu::conv_direct_scratch_floats<Isa>(k71), cpu::conv_direct_scratch_floats<Isa>(k72), cpu::conv_1x1_scratch_floats<Isa>(k73), cpu::conv_direct_scratch_floats<Isa>(k74), cpu::conv_direct_scratch_floats<Isa>(k75), cpu::conv_direct_scratch_floats<Isa>(k76), cpu::conv_direct_scratch_floats<Isa>(k77), cpu::conv_1x1_scratch_floats<Isa>(k79), cpu::conv_1x1_scratch_floats<Isa>(k81), cpu::conv_direct_scratch_floats<Isa>(k82), cpu::conv_1x1_scratch_floats<Isa>(k85), cpu::conv_direct_scratch_floats<Isa>(k86), cpu::conv_1x1_scratch_floats<Isa>(k87), cpu::conv_direct_scratch_floats<Isa>(k88), cpu::conv_direct_scratch_floats<Isa>(k89), cpu::conv_direct_scratch_floats<Isa>(k90), cpu::conv_1x1_scratch_floats<Isa>(k92), cpu::conv_1x1_scratch_floats<Isa>(k93), cpu::conv_direct_scratch_floats<Isa>(k94), cpu::conv_direct_scratch_floats<Isa>(k95), cpu::conv_1x1_scratch_floats<Isa>(k96), cpu::conv_direct_scratch_floats<Isa>(k97), cpu::conv_direct_scratch_floats<Isa>(k98), cpu::conv_direct_scratch_floats<Isa>(k99), cpu::conv_1x1_scratch_floats<Isa>(k101), cpu::conv_1x1_scratch_floats<Isa>(k102), cpu::conv_1x1_scratch_floats<Isa>(k103), cpu::conv_direct_scratch_floats<Isa>(k104), cpu::conv_direct_scratch_floats<Isa>(k105), cpu::conv_1x1_scratch_floats<Isa>(k106), cpu::conv_direct_scratch_floats<Isa>(k107), cpu::conv_direct_scratch_floats<Isa>(k108), cpu::conv_direct_scratch_floats<Isa>(k109), cpu::conv_1x1_scratch_floats<Isa>(k111)});
 
 } // namespace
 
@@ -946,7 +949,8 @@ InceptionV3Aux::InceptionV3Aux(const std::string &weights_path) : InceptionV3Aux
 InceptionV3Aux::InceptionV3Aux(const void *weights, std::size_t size)
     : InceptionV3Aux(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-InceptionV3Aux::InceptionV3Aux(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+InceptionV3Aux::InceptionV3Aux(const SafetensorsFile &file)
+    : arena_(kArenaFloats), weights_(kWeightFloats), scratch_(kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"Conv2d_1a_3x3.conv.weight", nullptr, "Conv2d_1a_3x3.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -1052,230 +1056,231 @@ InceptionV3Aux::InceptionV3Aux(const SafetensorsFile &file) : arena_(kArenaFloat
 void InceptionV3Aux::run(const float *image, float *logits, float *aux) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  float *scratch = scratch_.data();
   // Conv2d_1a_3x3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:98)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0, scratch);
   // Conv2d_2a_3x3.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v3.netc:99)
-  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 1382976);
+  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 1382976, scratch);
   // Conv2d_2b_3x3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:100)
-  cpu::conv_direct<Isa>(k2, arena + 1382976, w + kW2, w + kB2, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k2, arena + 1382976, w + kW2, w + kB2, nullptr, arena + 0, scratch);
   // maxpool1: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:101)
   cpu::maxpool<Isa>(k3, arena + 0, arena + 1394192);
   // Conv2d_3b_1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:102)
-  cpu::conv_1x1<Isa>(k4, arena + 1394192, w + kW4, w + kB4, nullptr, arena + 967872);
+  cpu::conv_1x1<Isa>(k4, arena + 1394192, w + kW4, w + kB4, nullptr, arena + 967872, scratch);
   // Conv2d_4a_3x3.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v3.netc:103)
-  cpu::conv_direct<Isa>(k5, arena + 967872, w + kW5, w + kB5, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k5, arena + 967872, w + kW5, w + kB5, nullptr, arena + 0, scratch);
   // maxpool2: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:104)
   cpu::maxpool<Isa>(k6, arena + 0, arena + 967872);
   // Mixed_5b.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:16)
-  cpu::conv_1x1<Isa>(k7, arena + 967872, w + kW7, w + kB7, nullptr, arena + 352800);
+  cpu::conv_1x1<Isa>(k7, arena + 967872, w + kW7, w + kB7, nullptr, arena + 352800, scratch);
   // Mixed_5b.branch5x5_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:17)
-  cpu::conv_1x1<Isa>(k8, arena + 967872, w + kW8, w + kB8, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k8, arena + 967872, w + kW8, w + kB8, nullptr, arena + 0, scratch);
   // Mixed_5b.branch5x5_2.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_v3.netc:18)
-  cpu::conv_direct<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 431200);
+  cpu::conv_direct<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 431200, scratch);
   // Mixed_5b.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:19)
-  cpu::conv_1x1<Isa>(k10, arena + 967872, w + kW10, w + kB10, nullptr, arena + 117600);
+  cpu::conv_1x1<Isa>(k10, arena + 967872, w + kW10, w + kB10, nullptr, arena + 117600, scratch);
   // Mixed_5b.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:20)
-  cpu::conv_direct<Isa>(k11, arena + 117600, w + kW11, w + kB11, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k11, arena + 117600, w + kW11, w + kB11, nullptr, arena + 0, scratch);
   // Mixed_5b.branch3x3dbl_3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:21)
-  cpu::conv_direct<Isa>(k12, arena + 0, w + kW12, w + kB12, nullptr, arena + 509600);
+  cpu::conv_direct<Isa>(k12, arena + 0, w + kW12, w + kB12, nullptr, arena + 509600, scratch);
   // Mixed_5b.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:22)
   cpu::avgpool<Isa>(k13, arena + 967872, arena + 0);
   // Mixed_5b.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:23)
-  cpu::conv_1x1<Isa>(k14, arena + 0, w + kW14, w + kB14, nullptr, arena + 627200);
+  cpu::conv_1x1<Isa>(k14, arena + 0, w + kW14, w + kB14, nullptr, arena + 627200, scratch);
   // Mixed_5c.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:16)
-  cpu::conv_1x1<Isa>(k15, arena + 352800, w + kW15, w + kB15, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k15, arena + 352800, w + kW15, w + kB15, nullptr, arena + 0, scratch);
   // Mixed_5c.branch5x5_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:17)
-  cpu::conv_1x1<Isa>(k16, arena + 352800, w + kW16, w + kB16, nullptr, arena + 666400);
+  cpu::conv_1x1<Isa>(k16, arena + 352800, w + kW16, w + kB16, nullptr, arena + 666400, scratch);
   // Mixed_5c.branch5x5_2.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_v3.netc:18)
-  cpu::conv_direct<Isa>(k17, arena + 666400, w + kW17, w + kB17, nullptr, arena + 78400);
+  cpu::conv_direct<Isa>(k17, arena + 666400, w + kW17, w + kB17, nullptr, arena + 78400, scratch);
   // Mixed_5c.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:19)
-  cpu::conv_1x1<Isa>(k18, arena + 352800, w + kW18, w + kB18, nullptr, arena + 784000);
+  cpu::conv_1x1<Isa>(k18, arena + 352800, w + kW18, w + kB18, nullptr, arena + 784000, scratch);
   // Mixed_5c.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:20)
-  cpu::conv_direct<Isa>(k19, arena + 784000, w + kW19, w + kB19, nullptr, arena + 666400);
+  cpu::conv_direct<Isa>(k19, arena + 784000, w + kW19, w + kB19, nullptr, arena + 666400, scratch);
   // Mixed_5c.branch3x3dbl_3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:21)
-  cpu::conv_direct<Isa>(k20, arena + 666400, w + kW20, w + kB20, nullptr, arena + 156800);
+  cpu::conv_direct<Isa>(k20, arena + 666400, w + kW20, w + kB20, nullptr, arena + 156800, scratch);
   // Mixed_5c.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:22)
   cpu::avgpool<Isa>(k21, arena + 352800, arena + 666400);
   // Mixed_5c.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:23)
-  cpu::conv_1x1<Isa>(k22, arena + 666400, w + kW22, w + kB22, nullptr, arena + 274400);
+  cpu::conv_1x1<Isa>(k22, arena + 666400, w + kW22, w + kB22, nullptr, arena + 274400, scratch);
   // Mixed_5d.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:16)
-  cpu::conv_1x1<Isa>(k23, arena + 0, w + kW23, w + kB23, nullptr, arena + 352800);
+  cpu::conv_1x1<Isa>(k23, arena + 0, w + kW23, w + kB23, nullptr, arena + 352800, scratch);
   // Mixed_5d.branch5x5_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:17)
-  cpu::conv_1x1<Isa>(k24, arena + 0, w + kW24, w + kB24, nullptr, arena + 705600);
+  cpu::conv_1x1<Isa>(k24, arena + 0, w + kW24, w + kB24, nullptr, arena + 705600, scratch);
   // Mixed_5d.branch5x5_2.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_v3.netc:18)
-  cpu::conv_direct<Isa>(k25, arena + 705600, w + kW25, w + kB25, nullptr, arena + 431200);
+  cpu::conv_direct<Isa>(k25, arena + 705600, w + kW25, w + kB25, nullptr, arena + 431200, scratch);
   // Mixed_5d.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:19)
-  cpu::conv_1x1<Isa>(k26, arena + 0, w + kW26, w + kB26, nullptr, arena + 823200);
+  cpu::conv_1x1<Isa>(k26, arena + 0, w + kW26, w + kB26, nullptr, arena + 823200, scratch);
   // Mixed_5d.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:20)
-  cpu::conv_direct<Isa>(k27, arena + 823200, w + kW27, w + kB27, nullptr, arena + 705600);
+  cpu::conv_direct<Isa>(k27, arena + 823200, w + kW27, w + kB27, nullptr, arena + 705600, scratch);
   // Mixed_5d.branch3x3dbl_3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:21)
-  cpu::conv_direct<Isa>(k28, arena + 705600, w + kW28, w + kB28, nullptr, arena + 509600);
+  cpu::conv_direct<Isa>(k28, arena + 705600, w + kW28, w + kB28, nullptr, arena + 509600, scratch);
   // Mixed_5d.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:22)
   cpu::avgpool<Isa>(k29, arena + 0, arena + 705600);
   // Mixed_5d.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:23)
-  cpu::conv_1x1<Isa>(k30, arena + 705600, w + kW30, w + kB30, nullptr, arena + 627200);
+  cpu::conv_1x1<Isa>(k30, arena + 705600, w + kW30, w + kB30, nullptr, arena + 627200, scratch);
   // Mixed_6a.branch3x3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:29)
-  cpu::conv_direct<Isa>(k31, arena + 352800, w + kW31, w + kB31, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k31, arena + 352800, w + kW31, w + kB31, nullptr, arena + 0, scratch);
   // Mixed_6a.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:30)
-  cpu::conv_1x1<Isa>(k32, arena + 352800, w + kW32, w + kB32, nullptr, arena + 705600);
+  cpu::conv_1x1<Isa>(k32, arena + 352800, w + kW32, w + kB32, nullptr, arena + 705600, scratch);
   // Mixed_6a.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:31)
-  cpu::conv_direct<Isa>(k33, arena + 705600, w + kW33, w + kB33, nullptr, arena + 221952);
+  cpu::conv_direct<Isa>(k33, arena + 705600, w + kW33, w + kB33, nullptr, arena + 221952, scratch);
   // Mixed_6a.branch3x3dbl_3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:32)
-  cpu::conv_direct<Isa>(k34, arena + 221952, w + kW34, w + kB34, nullptr, arena + 110976);
+  cpu::conv_direct<Isa>(k34, arena + 221952, w + kW34, w + kB34, nullptr, arena + 110976, scratch);
   // Mixed_6a.branch_pool: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:33)
   cpu::maxpool<Isa>(k35, arena + 352800, arena + 138720);
   // Mixed_6b.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40)
-  cpu::conv_1x1<Isa>(k36, arena + 0, w + kW36, w + kB36, nullptr, arena + 221952);
+  cpu::conv_1x1<Isa>(k36, arena + 0, w + kW36, w + kB36, nullptr, arena + 221952, scratch);
   // Mixed_6b.branch7x7_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:41)
-  cpu::conv_1x1<Isa>(k37, arena + 0, w + kW37, w + kB37, nullptr, arena + 443904);
+  cpu::conv_1x1<Isa>(k37, arena + 0, w + kW37, w + kB37, nullptr, arena + 443904, scratch);
   // Mixed_6b.branch7x7_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:42)
-  cpu::conv_direct<Isa>(k38, arena + 443904, w + kW38, w + kB38, nullptr, arena + 480896);
+  cpu::conv_direct<Isa>(k38, arena + 443904, w + kW38, w + kB38, nullptr, arena + 480896, scratch);
   // Mixed_6b.branch7x7_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:43)
-  cpu::conv_direct<Isa>(k39, arena + 480896, w + kW39, w + kB39, nullptr, arena + 277440);
+  cpu::conv_direct<Isa>(k39, arena + 480896, w + kW39, w + kB39, nullptr, arena + 277440, scratch);
   // Mixed_6b.branch7x7dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:44)
-  cpu::conv_1x1<Isa>(k40, arena + 0, w + kW40, w + kB40, nullptr, arena + 443904);
+  cpu::conv_1x1<Isa>(k40, arena + 0, w + kW40, w + kB40, nullptr, arena + 443904, scratch);
   // Mixed_6b.branch7x7dbl_2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:45)
-  cpu::conv_direct<Isa>(k41, arena + 443904, w + kW41, w + kB41, nullptr, arena + 480896);
+  cpu::conv_direct<Isa>(k41, arena + 443904, w + kW41, w + kB41, nullptr, arena + 480896, scratch);
   // Mixed_6b.branch7x7dbl_3.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:46)
-  cpu::conv_direct<Isa>(k42, arena + 480896, w + kW42, w + kB42, nullptr, arena + 443904);
+  cpu::conv_direct<Isa>(k42, arena + 480896, w + kW42, w + kB42, nullptr, arena + 443904, scratch);
   // Mixed_6b.branch7x7dbl_4.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:47)
-  cpu::conv_direct<Isa>(k43, arena + 443904, w + kW43, w + kB43, nullptr, arena + 480896);
+  cpu::conv_direct<Isa>(k43, arena + 443904, w + kW43, w + kB43, nullptr, arena + 480896, scratch);
   // Mixed_6b.branch7x7dbl_5.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:48)
-  cpu::conv_direct<Isa>(k44, arena + 480896, w + kW44, w + kB44, nullptr, arena + 332928);
+  cpu::conv_direct<Isa>(k44, arena + 480896, w + kW44, w + kB44, nullptr, arena + 332928, scratch);
   // Mixed_6b.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:49)
   cpu::avgpool<Isa>(k45, arena + 0, arena + 443904);
   // Mixed_6b.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50)
-  cpu::conv_1x1<Isa>(k46, arena + 443904, w + kW46, w + kB46, nullptr, arena + 388416);
+  cpu::conv_1x1<Isa>(k46, arena + 443904, w + kW46, w + kB46, nullptr, arena + 388416, scratch);
   // Mixed_6c.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40)
-  cpu::conv_1x1<Isa>(k47, arena + 221952, w + kW47, w + kB47, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k47, arena + 221952, w + kW47, w + kB47, nullptr, arena + 0, scratch);
   // Mixed_6c.branch7x7_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:41)
-  cpu::conv_1x1<Isa>(k48, arena + 221952, w + kW48, w + kB48, nullptr, arena + 443904);
+  cpu::conv_1x1<Isa>(k48, arena + 221952, w + kW48, w + kB48, nullptr, arena + 443904, scratch);
   // Mixed_6c.branch7x7_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:42)
-  cpu::conv_direct<Isa>(k49, arena + 443904, w + kW49, w + kB49, nullptr, arena + 490144);
+  cpu::conv_direct<Isa>(k49, arena + 443904, w + kW49, w + kB49, nullptr, arena + 490144, scratch);
   // Mixed_6c.branch7x7_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:43)
-  cpu::conv_direct<Isa>(k50, arena + 490144, w + kW50, w + kB50, nullptr, arena + 55488);
+  cpu::conv_direct<Isa>(k50, arena + 490144, w + kW50, w + kB50, nullptr, arena + 55488, scratch);
   // Mixed_6c.branch7x7dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:44)
-  cpu::conv_1x1<Isa>(k51, arena + 221952, w + kW51, w + kB51, nullptr, arena + 443904);
+  cpu::conv_1x1<Isa>(k51, arena + 221952, w + kW51, w + kB51, nullptr, arena + 443904, scratch);
   // Mixed_6c.branch7x7dbl_2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:45)
-  cpu::conv_direct<Isa>(k52, arena + 443904, w + kW52, w + kB52, nullptr, arena + 490144);
+  cpu::conv_direct<Isa>(k52, arena + 443904, w + kW52, w + kB52, nullptr, arena + 490144, scratch);
   // Mixed_6c.branch7x7dbl_3.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:46)
-  cpu::conv_direct<Isa>(k53, arena + 490144, w + kW53, w + kB53, nullptr, arena + 443904);
+  cpu::conv_direct<Isa>(k53, arena + 490144, w + kW53, w + kB53, nullptr, arena + 443904, scratch);
   // Mixed_6c.branch7x7dbl_4.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:47)
-  cpu::conv_direct<Isa>(k54, arena + 443904, w + kW54, w + kB54, nullptr, arena + 490144);
+  cpu::conv_direct<Isa>(k54, arena + 443904, w + kW54, w + kB54, nullptr, arena + 490144, scratch);
   // Mixed_6c.branch7x7dbl_5.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:48)
-  cpu::conv_direct<Isa>(k55, arena + 490144, w + kW55, w + kB55, nullptr, arena + 110976);
+  cpu::conv_direct<Isa>(k55, arena + 490144, w + kW55, w + kB55, nullptr, arena + 110976, scratch);
   // Mixed_6c.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:49)
   cpu::avgpool<Isa>(k56, arena + 221952, arena + 443904);
   // Mixed_6c.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50)
-  cpu::conv_1x1<Isa>(k57, arena + 443904, w + kW57, w + kB57, nullptr, arena + 166464);
+  cpu::conv_1x1<Isa>(k57, arena + 443904, w + kW57, w + kB57, nullptr, arena + 166464, scratch);
   // Mixed_6d.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40)
-  cpu::conv_1x1<Isa>(k58, arena + 0, w + kW58, w + kB58, nullptr, arena + 221952);
+  cpu::conv_1x1<Isa>(k58, arena + 0, w + kW58, w + kB58, nullptr, arena + 221952, scratch);
   // Mixed_6d.branch7x7_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:41)
-  cpu::conv_1x1<Isa>(k59, arena + 0, w + kW59, w + kB59, nullptr, arena + 443904);
+  cpu::conv_1x1<Isa>(k59, arena + 0, w + kW59, w + kB59, nullptr, arena + 443904, scratch);
   // Mixed_6d.branch7x7_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:42)
-  cpu::conv_direct<Isa>(k60, arena + 443904, w + kW60, w + kB60, nullptr, arena + 490144);
+  cpu::conv_direct<Isa>(k60, arena + 443904, w + kW60, w + kB60, nullptr, arena + 490144, scratch);
   // Mixed_6d.branch7x7_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:43)
-  cpu::conv_direct<Isa>(k61, arena + 490144, w + kW61, w + kB61, nullptr, arena + 277440);
+  cpu::conv_direct<Isa>(k61, arena + 490144, w + kW61, w + kB61, nullptr, arena + 277440, scratch);
   // Mixed_6d.branch7x7dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:44)
-  cpu::conv_1x1<Isa>(k62, arena + 0, w + kW62, w + kB62, nullptr, arena + 443904);
+  cpu::conv_1x1<Isa>(k62, arena + 0, w + kW62, w + kB62, nullptr, arena + 443904, scratch);
   // Mixed_6d.branch7x7dbl_2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:45)
-  cpu::conv_direct<Isa>(k63, arena + 443904, w + kW63, w + kB63, nullptr, arena + 490144);
+  cpu::conv_direct<Isa>(k63, arena + 443904, w + kW63, w + kB63, nullptr, arena + 490144, scratch);
   // Mixed_6d.branch7x7dbl_3.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:46)
-  cpu::conv_direct<Isa>(k64, arena + 490144, w + kW64, w + kB64, nullptr, arena + 443904);
+  cpu::conv_direct<Isa>(k64, arena + 490144, w + kW64, w + kB64, nullptr, arena + 443904, scratch);
   // Mixed_6d.branch7x7dbl_4.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:47)
-  cpu::conv_direct<Isa>(k65, arena + 443904, w + kW65, w + kB65, nullptr, arena + 490144);
+  cpu::conv_direct<Isa>(k65, arena + 443904, w + kW65, w + kB65, nullptr, arena + 490144, scratch);
   // Mixed_6d.branch7x7dbl_5.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:48)
-  cpu::conv_direct<Isa>(k66, arena + 490144, w + kW66, w + kB66, nullptr, arena + 332928);
+  cpu::conv_direct<Isa>(k66, arena + 490144, w + kW66, w + kB66, nullptr, arena + 332928, scratch);
   // Mixed_6d.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:49)
   cpu::avgpool<Isa>(k67, arena + 0, arena + 443904);
   // Mixed_6d.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50)
-  cpu::conv_1x1<Isa>(k68, arena + 443904, w + kW68, w + kB68, nullptr, arena + 388416);
+  cpu::conv_1x1<Isa>(k68, arena + 443904, w + kW68, w + kB68, nullptr, arena + 388416, scratch);
   // Mixed_6e.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40)
-  cpu::conv_1x1<Isa>(k69, arena + 221952, w + kW69, w + kB69, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k69, arena + 221952, w + kW69, w + kB69, nullptr, arena + 0, scratch);
   // Mixed_6e.branch7x7_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:41)
-  cpu::conv_1x1<Isa>(k70, arena + 221952, w + kW70, w + kB70, nullptr, arena + 443904);
+  cpu::conv_1x1<Isa>(k70, arena + 221952, w + kW70, w + kB70, nullptr, arena + 443904, scratch);
   // Mixed_6e.branch7x7_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:42)
-  cpu::conv_direct<Isa>(k71, arena + 443904, w + kW71, w + kB71, nullptr, arena + 499392);
+  cpu::conv_direct<Isa>(k71, arena + 443904, w + kW71, w + kB71, nullptr, arena + 499392, scratch);
   // Mixed_6e.branch7x7_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:43)
-  cpu::conv_direct<Isa>(k72, arena + 499392, w + kW72, w + kB72, nullptr, arena + 55488);
+  cpu::conv_direct<Isa>(k72, arena + 499392, w + kW72, w + kB72, nullptr, arena + 55488, scratch);
   // Mixed_6e.branch7x7dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:44)
-  cpu::conv_1x1<Isa>(k73, arena + 221952, w + kW73, w + kB73, nullptr, arena + 443904);
+  cpu::conv_1x1<Isa>(k73, arena + 221952, w + kW73, w + kB73, nullptr, arena + 443904, scratch);
   // Mixed_6e.branch7x7dbl_2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:45)
-  cpu::conv_direct<Isa>(k74, arena + 443904, w + kW74, w + kB74, nullptr, arena + 499392);
+  cpu::conv_direct<Isa>(k74, arena + 443904, w + kW74, w + kB74, nullptr, arena + 499392, scratch);
   // Mixed_6e.branch7x7dbl_3.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:46)
-  cpu::conv_direct<Isa>(k75, arena + 499392, w + kW75, w + kB75, nullptr, arena + 443904);
+  cpu::conv_direct<Isa>(k75, arena + 499392, w + kW75, w + kB75, nullptr, arena + 443904, scratch);
   // Mixed_6e.branch7x7dbl_4.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:47)
-  cpu::conv_direct<Isa>(k76, arena + 443904, w + kW76, w + kB76, nullptr, arena + 499392);
+  cpu::conv_direct<Isa>(k76, arena + 443904, w + kW76, w + kB76, nullptr, arena + 499392, scratch);
   // Mixed_6e.branch7x7dbl_5.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:48)
-  cpu::conv_direct<Isa>(k77, arena + 499392, w + kW77, w + kB77, nullptr, arena + 110976);
+  cpu::conv_direct<Isa>(k77, arena + 499392, w + kW77, w + kB77, nullptr, arena + 110976, scratch);
   // Mixed_6e.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:49)
   cpu::avgpool<Isa>(k78, arena + 221952, arena + 443904);
   // Mixed_6e.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50)
-  cpu::conv_1x1<Isa>(k79, arena + 443904, w + kW79, w + kB79, nullptr, arena + 166464);
+  cpu::conv_1x1<Isa>(k79, arena + 443904, w + kW79, w + kB79, nullptr, arena + 166464, scratch);
   // AuxLogits.avgpool: avgpool 5x5/3 (dsl/zoo/inception_v3.netc:86)
   cpu::avgpool<Isa>(k80, arena + 0, arena + 221952);
   // AuxLogits.conv0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:87)
-  cpu::conv_1x1<Isa>(k81, arena + 221952, w + kW81, w + kB81, nullptr, arena + 241152);
+  cpu::conv_1x1<Isa>(k81, arena + 221952, w + kW81, w + kB81, nullptr, arena + 241152, scratch);
   // AuxLogits.conv1.conv: conv_direct 5x5 + batchnorm + relu (dsl/zoo/inception_v3.netc:88)
-  cpu::conv_direct<Isa>(k82, arena + 241152, w + kW82, w + kB82, nullptr, arena + 221952);
+  cpu::conv_direct<Isa>(k82, arena + 241152, w + kW82, w + kB82, nullptr, arena + 221952, scratch);
   // AuxLogits.global_avgpool: adaptive_avgpool (dsl/zoo/inception_v3.netc:89)
   cpu::adaptive_avgpool<Isa>(k83, arena + 221952, arena + 222720);
   // AuxLogits.fc: linear (dsl/zoo/inception_v3.netc:91)
   cpu::linear<Isa>(k84, arena + 222720, w + kW84, w + kB84, aux);
   // Mixed_7a.branch3x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:56)
-  cpu::conv_1x1<Isa>(k85, arena + 0, w + kW85, w + kB85, nullptr, arena + 303872);
+  cpu::conv_1x1<Isa>(k85, arena + 0, w + kW85, w + kB85, nullptr, arena + 303872, scratch);
   // Mixed_7a.branch3x3_2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:57)
-  cpu::conv_direct<Isa>(k86, arena + 303872, w + kW86, w + kB86, nullptr, arena + 221952);
+  cpu::conv_direct<Isa>(k86, arena + 303872, w + kW86, w + kB86, nullptr, arena + 221952, scratch);
   // Mixed_7a.branch7x7x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:58)
-  cpu::conv_1x1<Isa>(k87, arena + 0, w + kW87, w + kB87, nullptr, arena + 303872);
+  cpu::conv_1x1<Isa>(k87, arena + 0, w + kW87, w + kB87, nullptr, arena + 303872, scratch);
   // Mixed_7a.branch7x7x3_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:59)
-  cpu::conv_direct<Isa>(k88, arena + 303872, w + kW88, w + kB88, nullptr, arena + 359360);
+  cpu::conv_direct<Isa>(k88, arena + 303872, w + kW88, w + kB88, nullptr, arena + 359360, scratch);
   // Mixed_7a.branch7x7x3_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:60)
-  cpu::conv_direct<Isa>(k89, arena + 359360, w + kW89, w + kB89, nullptr, arena + 303872);
+  cpu::conv_direct<Isa>(k89, arena + 359360, w + kW89, w + kB89, nullptr, arena + 303872, scratch);
   // Mixed_7a.branch7x7x3_4.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:61)
-  cpu::conv_direct<Isa>(k90, arena + 303872, w + kW90, w + kB90, nullptr, arena + 242432);
+  cpu::conv_direct<Isa>(k90, arena + 303872, w + kW90, w + kB90, nullptr, arena + 242432, scratch);
   // Mixed_7a.branch_pool: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:62)
   cpu::maxpool<Isa>(k91, arena + 0, arena + 254720);
   // Mixed_7b.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:70)
-  cpu::conv_1x1<Isa>(k92, arena + 221952, w + kW92, w + kB92, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k92, arena + 221952, w + kW92, w + kB92, nullptr, arena + 0, scratch);
   // Mixed_7b.branch3x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:71)
-  cpu::conv_1x1<Isa>(k93, arena + 221952, w + kW93, w + kB93, nullptr, arena + 131072);
+  cpu::conv_1x1<Isa>(k93, arena + 221952, w + kW93, w + kB93, nullptr, arena + 131072, scratch);
   // Mixed_7b.branch3x3_2a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:72)
-  cpu::conv_direct<Isa>(k94, arena + 131072, w + kW94, w + kB94, nullptr, arena + 20480);
+  cpu::conv_direct<Isa>(k94, arena + 131072, w + kW94, w + kB94, nullptr, arena + 20480, scratch);
   // Mixed_7b.branch3x3_2b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:73)
-  cpu::conv_direct<Isa>(k95, arena + 131072, w + kW95, w + kB95, nullptr, arena + 45056);
+  cpu::conv_direct<Isa>(k95, arena + 131072, w + kW95, w + kB95, nullptr, arena + 45056, scratch);
   // Mixed_7b.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:74)
-  cpu::conv_1x1<Isa>(k96, arena + 221952, w + kW96, w + kB96, nullptr, arena + 131072);
+  cpu::conv_1x1<Isa>(k96, arena + 221952, w + kW96, w + kB96, nullptr, arena + 131072, scratch);
   // Mixed_7b.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:75)
-  cpu::conv_direct<Isa>(k97, arena + 131072, w + kW97, w + kB97, nullptr, arena + 159744);
+  cpu::conv_direct<Isa>(k97, arena + 131072, w + kW97, w + kB97, nullptr, arena + 159744, scratch);
   // Mixed_7b.branch3x3dbl_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:76)
-  cpu::conv_direct<Isa>(k98, arena + 159744, w + kW98, w + kB98, nullptr, arena + 69632);
+  cpu::conv_direct<Isa>(k98, arena + 159744, w + kW98, w + kB98, nullptr, arena + 69632, scratch);
   // Mixed_7b.branch3x3dbl_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:77)
-  cpu::conv_direct<Isa>(k99, arena + 159744, w + kW99, w + kB99, nullptr, arena + 94208);
+  cpu::conv_direct<Isa>(k99, arena + 159744, w + kW99, w + kB99, nullptr, arena + 94208, scratch);
   // Mixed_7b.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:78)
   cpu::avgpool<Isa>(k100, arena + 221952, arena + 131072);
   // Mixed_7b.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:79)
-  cpu::conv_1x1<Isa>(k101, arena + 131072, w + kW101, w + kB101, nullptr, arena + 118784);
+  cpu::conv_1x1<Isa>(k101, arena + 131072, w + kW101, w + kB101, nullptr, arena + 118784, scratch);
   // Mixed_7c.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:70)
-  cpu::conv_1x1<Isa>(k102, arena + 0, w + kW102, w + kB102, nullptr, arena + 131072);
+  cpu::conv_1x1<Isa>(k102, arena + 0, w + kW102, w + kB102, nullptr, arena + 131072, scratch);
   // Mixed_7c.branch3x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:71)
-  cpu::conv_1x1<Isa>(k103, arena + 0, w + kW103, w + kB103, nullptr, arena + 262144);
+  cpu::conv_1x1<Isa>(k103, arena + 0, w + kW103, w + kB103, nullptr, arena + 262144, scratch);
   // Mixed_7c.branch3x3_2a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:72)
-  cpu::conv_direct<Isa>(k104, arena + 262144, w + kW104, w + kB104, nullptr, arena + 151552);
+  cpu::conv_direct<Isa>(k104, arena + 262144, w + kW104, w + kB104, nullptr, arena + 151552, scratch);
   // Mixed_7c.branch3x3_2b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:73)
-  cpu::conv_direct<Isa>(k105, arena + 262144, w + kW105, w + kB105, nullptr, arena + 176128);
+  cpu::conv_direct<Isa>(k105, arena + 262144, w + kW105, w + kB105, nullptr, arena + 176128, scratch);
   // Mixed_7c.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:74)
-  cpu::conv_1x1<Isa>(k106, arena + 0, w + kW106, w + kB106, nullptr, arena + 262144);
+  cpu::conv_1x1<Isa>(k106, arena + 0, w + kW106, w + kB106, nullptr, arena + 262144, scratch);
   // Mixed_7c.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:75)
-  cpu::conv_direct<Isa>(k107, arena + 262144, w + kW107, w + kB107, nullptr, arena + 290816);
+  cpu::conv_direct<Isa>(k107, arena + 262144, w + kW107, w + kB107, nullptr, arena + 290816, scratch);
   // Mixed_7c.branch3x3dbl_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:76)
-  cpu::conv_direct<Isa>(k108, arena + 290816, w + kW108, w + kB108, nullptr, arena + 200704);
+  cpu::conv_direct<Isa>(k108, arena + 290816, w + kW108, w + kB108, nullptr, arena + 200704, scratch);
   // Mixed_7c.branch3x3dbl_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:77)
-  cpu::conv_direct<Isa>(k109, arena + 290816, w + kW109, w + kB109, nullptr, arena + 225280);
+  cpu::conv_direct<Isa>(k109, arena + 290816, w + kW109, w + kB109, nullptr, arena + 225280, scratch);
   // Mixed_7c.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:78)
   cpu::avgpool<Isa>(k110, arena + 0, arena + 262144);
   // Mixed_7c.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:79)
-  cpu::conv_1x1<Isa>(k111, arena + 262144, w + kW111, w + kB111, nullptr, arena + 249856);
+  cpu::conv_1x1<Isa>(k111, arena + 262144, w + kW111, w + kB111, nullptr, arena + 249856, scratch);
   // avgpool: adaptive_avgpool (dsl/zoo/inception_v3.netc:127)
   cpu::adaptive_avgpool<Isa>(k112, arena + 131072, arena + 0);
   // fc: linear (dsl/zoo/inception_v3.netc:130)

@@ -45,6 +45,7 @@ class InceptionV3Aux {
   explicit InceptionV3Aux(const SafetensorsFile &file);
   AlignedBuffer arena_;
   AlignedBuffer weights_;
+  AlignedBuffer scratch_; // the convolutions' packed input panels
 };
 
 } // namespace netc

@@ -13,6 +13,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -1415,6 +1416,8 @@ constexpr std::size_t kW168 = kB166 + padded_floats(256);
 constexpr std::size_t kB168 = kW168 + padded_floats(cpu::linear_packed_size<Isa>(k168));
 constexpr std::size_t kWeightFloats = kB168 + padded_floats(1000);
 constexpr std::size_t kArenaFloats = 2235616;
+// Scratch floats of run(), the most any convolution needs.
+constexpr std::size_t kScratchFloats = std::max({std::size_t{0}, cpu::conv_direct_scratch_floats<Isa>(k0), cpu::conv_direct_scratch_floats<Isa>(k1), cpu::conv_direct_scratch_floats<Isa>(k2), cpu::conv_direct_scratch_floats<Isa>(k4), cpu::conv_1x1_scratch_floats<Isa>(k5), cpu::conv_direct_scratch_floats<Isa>(k6), cpu::conv_1x1_scratch_floats<Isa>(k7), cpu::conv_direct_scratch_floats<Isa>(k8), cpu::conv_direct_scratch_floats<Isa>(k9), cpu::conv_direct_scratch_floats<Isa>(k10), cpu::conv_direct_scratch_floats<Isa>(k11), cpu::conv_1x1_scratch_floats<Isa>(k13), cpu::conv_1x1_scratch_floats<Isa>(k14), cpu::conv_direct_scratch_floats<Isa>(k15), cpu::conv_1x1_scratch_floats<Isa>(k16), cpu::conv_direct_scratch_floats<Isa>(k17), cpu::conv_direct_scratch_floats<Isa>(k18), cpu::conv_1x1_scratch_floats<Isa>(k20), cpu::conv_1x1_scratch_floats<Isa>(k21), cpu::conv_1x1_scratch_floats<Isa>(k22), cpu::conv_direct_scratch_floats<Isa>(k23), cpu::conv_1x1_scratch_floats<Isa>(k24), cpu::conv_direct_scratch_floats<Isa>(k25), cpu::conv_direct_scratch_floats<Isa>(k26), cpu::conv_1x1_scratch_floats<Isa>(k28), cpu::conv_1x1_scratch_floats<Isa>(k29), cpu::conv_1x1_scratch_floats<Isa>(k30), cpu::conv_direct_scratch_floats<Isa>(k31), cpu::conv_1x1_scratch_floats<Isa>(k32), cpu::conv_direct_scratch_floats<Isa>(k33), cpu::conv_direct_scratch_floats<Isa>(k34), cpu::conv_1x1_scratch_floats<Isa>(k36), cpu::conv_1x1_scratch_floats<Isa>(k37), cpu::conv_1x1_scratch_floats<Isa>(k38), cpu::conv_direct_scratch_floats<Isa>(k39), cpu::conv_1x1_scratch_floats<Isa>(k40), cpu::conv_direct_scratch_floats<Isa>(k41), cpu::conv_direct_scratch_floats<Isa>(k42), cpu::conv_1x1_scratch_floats<Isa>(k44), cpu::conv_direct_scratch_floats<Isa>(k45), cpu::conv_1x1_scratch_floats<Isa>(k46), cpu::conv_direct_scratch_floats<Isa>(k47), cpu::conv_direct_scratch_floats<Isa>(k48), cpu::conv_1x1_scratch_floats<Isa>(k50), cpu::conv_1x1_scratch_floats<Isa>(k51), cpu::conv_direct_scratch_floats<Isa>(k52), cpu::conv_direct_scratch_floats<Isa>(k53), cpu::conv_1x1_scratch_floats<Isa>(k54), cpu::conv_direct_scratch_floats<Isa>(k55), cpu::conv_direct_scratch_floats<Isa>(k56), cpu::conv_direct_scratch_floats<Isa>(k57), cpu::conv_direct_scratch_floats<Isa>(k58), cpu::conv_1x1_scratch_floats<Isa>(k60), cpu::conv_1x1_scratch_floats<Isa>(k61), cpu::conv_1x1_scratch_floats<Isa>(k62), cpu::conv_direct_scratch_floats<Isa>(k63), cpu::conv_direct_scratch_floats<Isa>(k64), cpu::conv_1x1_scratch_floats<Isa>(k65), cpu::conv_direct_scratch_floats<Isa>(k66), cpu::conv_direct_scratch_floats<Isa>(k67), cpu::conv_direct_scratch_floats<Isa>(k68), cpu::conv_direct_scratch_floats<Isa>(k69), cpu::conv_1x1_scratch_floats<Isa>(k71), cpu::conv_1x1_scratch_floats<Isa>(k72), cpu::conv_1x1_scratch_floats<Isa>(k73), cpu::conv_direct_scratch_floats<Isa>(k74), cpu::conv_direct_scratch_floats<Isa>(k75), cpu::conv_1x1_scratch_floats<Isa>(k76), cpu::conv_direct_scratch_floats<Isa>(k77), cpu::conv_direct_scratch_floats<Isa>(k78), cpu::conv_direct_scratch_floats<Isa>(k79), cpu::conv_direct_scratch_floats<Isa>(k80), cpu::conv_1x1_scratch_floats<Isa>(k82), cpu::conv_1x1_scratch_floats<Isa>(k83), cpu::conv_1x1_scratch_floats<Isa>(k84), cpu::conv_direct_scratch_floats<Isa>(k85), cpu::conv_direct_scratch_floats<Isa>(k86), cpu::conv_1x1_scratch_floats<Isa>(k87), cpu::conv_direct_scratch_floats<Isa>(k88), cpu::conv_direct_scratch_floats<Isa>(k89), cpu::conv_direct_scratch_floats<Isa>(k90), cpu::conv_direct_scratch_floats<Isa>(k91), cpu::conv_1x1_scratch_floats<Isa>(k93), cpu::conv_1x1_scratch_floats<Isa>(k94), cpu::conv_1x1_scratch_floats<Isa>(k95), cpu::conv_direct_scratch_floats<Isa>(k96), cpu::conv_direct_scratch_floats<Isa>(k97), cpu::conv_1x1_scratch_floats<Isa>(k98), cpu::conv_direct_scratch_floats<Isa>(k99), cpu::conv_direct_scratch_floats<Isa>(k100), cpu::conv_direct_scratch_floats<Isa>(k101), cpu::conv_direct_scratch_floats<Isa>(k102), cpu::conv_1x1_scratch_floats<Isa>(k104), cpu::conv_1x1_scratch_floats<Isa>(k105), cpu::conv_1x1_scratch_floats<Isa>(k106), cpu::conv_direct_scratch_floats<Isa>(k107), cpu::conv_direct_scratch_floats<Isa>(k108), cpu::conv_1x1_scratch_floats<Isa>(k109), cpu::conv_direct_scratch_floats<Isa>(k110), cpu::conv_direct_scratch_floats<Isa>(k111), cpu::conv_direct_scratch_floats<Isa>(k112), cpu::conv_direct_scratch_floats<Isa>(k113), cpu::conv_1x1_scratch_floats<Isa>(k115), cpu::conv_1x1_scratch_floats<Isa>(k116), cpu::conv_1x1_scratch_floats<Isa>(k117), cpu::conv_direct_scratch_floats<Isa>(k118), cpu::conv_direct_scratch_floats<Isa>(k119), cpu::conv_1x1_scratch_floats<Isa>(k120), cpu::conv_direct_scratch_floats<Isa>(k121), cpu::conv_direct_scratch_floats<Isa>(k122), cpu::conv_direct_scratch_floats<Isa>(k123), cpu::conv_direct_scratch_floats<Isa>(k124), cpu::conv_1x1_scratch_floats<Isa>(k126), cpu::conv_1x1_scratch_floats<Isa>(k127), cpu::conv_direct_scratch_floats<Isa>(k128), cpu::conv_1x1_scratch_floats<Isa>(k129), cpu::conv_direct_scratch_floats<Isa>(k130), cpu::conv_direct_scratch_floats<Isa>(k131), cpu::conv_direct_scratch_floats<Isa>(k132), cpu::conv_1x1_scratch_floats<Isa>(k134), cpu::conv_1x1_scratch_floats<Isa>(k135), cpu::conv_direct_scratch_floats<Isa>(k136), cpu::conv_direct_scratch_floats<Isa>(k137), cpu::conv_1x1_scratch_floats<Isa>(k138), cpu::conv_direct_scratch_floats<Isa>(k139), cpu::conv_direct_scratch_floats<Isa>(k140), cpu::conv_direct_scratch_floats<Isa>(k141), cpu::conv_direct_scratch_floats<Isa>(k142), cpu::conv_1x1_scratch_floats<Isa>(k144), cpu::conv_1x1_scratch_floats<Isa>(k145), cpu::conv_1x1_scratch_floats<Isa>(k146), cpu::conv_direct_scratch_floats<Isa>(k147), cpu::conv_direct_scratch_floats<Isa>(k148), cpu::conv_1x1_scratch_floats<Isa>(k149), cpu::conv_direct_scratch_floats<Isa>(k150), cpu::conv_direct_scratch_floats<Isa>(k151), cpu::conv_direct_scratch_floats<Isa>(k152), cpu::conv_direct_scratch_floats<Isa>(k153), cpu::conv_1x1_scratch_floats<Isa>(k155), cpu::conv_1x1_scratch_floats<Isa>(k156), cpu::conv_1x1_scratch_floats<Isa>(k157), cpu::conv_direct_scratch_floats<Isa>(k158), cpu::conv_direct_scratch_floats<Isa>(k159), cpu::conv_1x1_scratch_floats<Isa>(k160), cpu::conv_direct_scratch_floats<Isa>(k161), cpu::conv_direct_scratch_floats<Isa>(k162), cpu::conv_direct_scratch_floats<Isa>(k163), cpu::conv_direct_scratch_floats<Isa>(k164), cpu::conv_1x1_scratch_floats<Isa>(k166)});
 
 } // namespace
 
@@ -1423,7 +1426,8 @@ InceptionV4::InceptionV4(const std::string &weights_path) : InceptionV4(Safetens
 InceptionV4::InceptionV4(const void *weights, std::size_t size)
     : InceptionV4(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-InceptionV4::InceptionV4(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+InceptionV4::InceptionV4(const SafetensorsFile &file)
+    : arena_(kArenaFloats), weights_(kWeightFloats), scratch_(kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.conv.weight", nullptr, "features.0.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -1581,340 +1585,341 @@ InceptionV4::InceptionV4(const SafetensorsFile &file) : arena_(kArenaFloats), we
 void InceptionV4::run(const float *image, float *logits) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  float *scratch = scratch_.data();
   // features.0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:80)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0, scratch);
   // features.1.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v4.netc:81)
-  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 1382976);
+  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 1382976, scratch);
   // features.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:82)
-  cpu::conv_direct<Isa>(k2, arena + 1382976, w + kW2, w + kB2, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k2, arena + 1382976, w + kW2, w + kB2, nullptr, arena + 0, scratch);
   // features.3.pool: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:10)
   cpu::maxpool<Isa>(k3, arena + 0, arena + 1382976);
   // features.3.conv.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:11)
-  cpu::conv_direct<Isa>(k4, arena + 0, w + kW4, w + kB4, nullptr, arena + 1724032);
+  cpu::conv_direct<Isa>(k4, arena + 0, w + kW4, w + kB4, nullptr, arena + 1724032, scratch);
   // features.4.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:15)
-  cpu::conv_1x1<Isa>(k5, arena + 1382976, w + kW5, w + kB5, nullptr, arena + 967872);
+  cpu::conv_1x1<Isa>(k5, arena + 1382976, w + kW5, w + kB5, nullptr, arena + 967872, scratch);
   // features.4.branch0.1.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v4.netc:15)
-  cpu::conv_direct<Isa>(k6, arena + 967872, w + kW6, w + kB6, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k6, arena + 967872, w + kW6, w + kB6, nullptr, arena + 0, scratch);
   // features.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:16)
-  cpu::conv_1x1<Isa>(k7, arena + 1382976, w + kW7, w + kB7, nullptr, arena + 967872);
+  cpu::conv_1x1<Isa>(k7, arena + 1382976, w + kW7, w + kB7, nullptr, arena + 967872, scratch);
   // features.4.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:16)
-  cpu::conv_direct<Isa>(k8, arena + 967872, w + kW8, w + kB8, nullptr, arena + 1308928);
+  cpu::conv_direct<Isa>(k8, arena + 967872, w + kW8, w + kB8, nullptr, arena + 1308928, scratch);
   // features.4.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:16)
-  cpu::conv_direct<Isa>(k9, arena + 1308928, w + kW9, w + kB9, nullptr, arena + 967872);
+  cpu::conv_direct<Isa>(k9, arena + 1308928, w + kW9, w + kB9, nullptr, arena + 967872, scratch);
   // features.4.branch1.3.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v4.netc:17)
-  cpu::conv_direct<Isa>(k10, arena + 967872, w + kW10, w + kB10, nullptr, arena + 483936);
+  cpu::conv_direct<Isa>(k10, arena + 967872, w + kW10, w + kB10, nullptr, arena + 483936, scratch);
   // features.5.conv.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:21)
-  cpu::conv_direct<Isa>(k11, arena + 0, w + kW11, w + kB11, nullptr, arena + 967872);
+  cpu::conv_direct<Isa>(k11, arena + 0, w + kW11, w + kB11, nullptr, arena + 967872, scratch);
   // features.5.pool: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:22)
   cpu::maxpool<Isa>(k12, arena + 0, arena + 1203072);
   // features.6.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:28)
-  cpu::conv_1x1<Isa>(k13, arena + 967872, w + kW13, w + kB13, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k13, arena + 967872, w + kW13, w + kB13, nullptr, arena + 0, scratch);
   // features.6.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-  cpu::conv_1x1<Isa>(k14, arena + 967872, w + kW14, w + kB14, nullptr, arena + 470400);
+  cpu::conv_1x1<Isa>(k14, arena + 967872, w + kW14, w + kB14, nullptr, arena + 470400, scratch);
   // features.6.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-  cpu::conv_direct<Isa>(k15, arena + 470400, w + kW15, w + kB15, nullptr, arena + 117600);
+  cpu::conv_direct<Isa>(k15, arena + 470400, w + kW15, w + kB15, nullptr, arena + 117600, scratch);
   // features.6.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_1x1<Isa>(k16, arena + 967872, w + kW16, w + kB16, nullptr, arena + 588000);
+  cpu::conv_1x1<Isa>(k16, arena + 967872, w + kW16, w + kB16, nullptr, arena + 588000, scratch);
   // features.6.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_direct<Isa>(k17, arena + 588000, w + kW17, w + kB17, nullptr, arena + 470400);
+  cpu::conv_direct<Isa>(k17, arena + 588000, w + kW17, w + kB17, nullptr, arena + 470400, scratch);
   // features.6.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_direct<Isa>(k18, arena + 470400, w + kW18, w + kB18, nullptr, arena + 235200);
+  cpu::conv_direct<Isa>(k18, arena + 470400, w + kW18, w + kB18, nullptr, arena + 235200, scratch);
   // features.6.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:31)
   cpu::avgpool<Isa>(k19, arena + 967872, arena + 470400);
   // features.6.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:31)
-  cpu::conv_1x1<Isa>(k20, arena + 470400, w + kW20, w + kB20, nullptr, arena + 352800);
+  cpu::conv_1x1<Isa>(k20, arena + 470400, w + kW20, w + kB20, nullptr, arena + 352800, scratch);
   // features.7.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:28)
-  cpu::conv_1x1<Isa>(k21, arena + 0, w + kW21, w + kB21, nullptr, arena + 470400);
+  cpu::conv_1x1<Isa>(k21, arena + 0, w + kW21, w + kB21, nullptr, arena + 470400, scratch);
   // features.7.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-  cpu::conv_1x1<Isa>(k22, arena + 0, w + kW22, w + kB22, nullptr, arena + 940800);
+  cpu::conv_1x1<Isa>(k22, arena + 0, w + kW22, w + kB22, nullptr, arena + 940800, scratch);
   // features.7.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-  cpu::conv_direct<Isa>(k23, arena + 940800, w + kW23, w + kB23, nullptr, arena + 588000);
+  cpu::conv_direct<Isa>(k23, arena + 940800, w + kW23, w + kB23, nullptr, arena + 588000, scratch);
   // features.7.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_1x1<Isa>(k24, arena + 0, w + kW24, w + kB24, nullptr, arena + 1058400);
+  cpu::conv_1x1<Isa>(k24, arena + 0, w + kW24, w + kB24, nullptr, arena + 1058400, scratch);
   // features.7.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_direct<Isa>(k25, arena + 1058400, w + kW25, w + kB25, nullptr, arena + 940800);
+  cpu::conv_direct<Isa>(k25, arena + 1058400, w + kW25, w + kB25, nullptr, arena + 940800, scratch);
   // features.7.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_direct<Isa>(k26, arena + 940800, w + kW26, w + kB26, nullptr, arena + 705600);
+  cpu::conv_direct<Isa>(k26, arena + 940800, w + kW26, w + kB26, nullptr, arena + 705600, scratch);
   // features.7.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:31)
   cpu::avgpool<Isa>(k27, arena + 0, arena + 940800);
   // features.7.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:31)
-  cpu::conv_1x1<Isa>(k28, arena + 940800, w + kW28, w + kB28, nullptr, arena + 823200);
+  cpu::conv_1x1<Isa>(k28, arena + 940800, w + kW28, w + kB28, nullptr, arena + 823200, scratch);
   // features.8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:28)
-  cpu::conv_1x1<Isa>(k29, arena + 470400, w + kW29, w + kB29, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k29, arena + 470400, w + kW29, w + kB29, nullptr, arena + 0, scratch);
   // features.8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-  cpu::conv_1x1<Isa>(k30, arena + 470400, w + kW30, w + kB30, nullptr, arena + 940800);
+  cpu::conv_1x1<Isa>(k30, arena + 470400, w + kW30, w + kB30, nullptr, arena + 940800, scratch);
   // features.8.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-  cpu::conv_direct<Isa>(k31, arena + 940800, w + kW31, w + kB31, nullptr, arena + 117600);
+  cpu::conv_direct<Isa>(k31, arena + 940800, w + kW31, w + kB31, nullptr, arena + 117600, scratch);
   // features.8.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_1x1<Isa>(k32, arena + 470400, w + kW32, w + kB32, nullptr, arena + 1058400);
+  cpu::conv_1x1<Isa>(k32, arena + 470400, w + kW32, w + kB32, nullptr, arena + 1058400, scratch);
   // features.8.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_direct<Isa>(k33, arena + 1058400, w + kW33, w + kB33, nullptr, arena + 940800);
+  cpu::conv_direct<Isa>(k33, arena + 1058400, w + kW33, w + kB33, nullptr, arena + 940800, scratch);
   // features.8.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_direct<Isa>(k34, arena + 940800, w + kW34, w + kB34, nullptr, arena + 235200);
+  cpu::conv_direct<Isa>(k34, arena + 940800, w + kW34, w + kB34, nullptr, arena + 235200, scratch);
   // features.8.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:31)
   cpu::avgpool<Isa>(k35, arena + 470400, arena + 940800);
   // features.8.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:31)
-  cpu::conv_1x1<Isa>(k36, arena + 940800, w + kW36, w + kB36, nullptr, arena + 352800);
+  cpu::conv_1x1<Isa>(k36, arena + 940800, w + kW36, w + kB36, nullptr, arena + 352800, scratch);
   // features.9.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:28)
-  cpu::conv_1x1<Isa>(k37, arena + 0, w + kW37, w + kB37, nullptr, arena + 470400);
+  cpu::conv_1x1<Isa>(k37, arena + 0, w + kW37, w + kB37, nullptr, arena + 470400, scratch);
   // features.9.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-  cpu::conv_1x1<Isa>(k38, arena + 0, w + kW38, w + kB38, nullptr, arena + 940800);
+  cpu::conv_1x1<Isa>(k38, arena + 0, w + kW38, w + kB38, nullptr, arena + 940800, scratch);
   // features.9.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-  cpu::conv_direct<Isa>(k39, arena + 940800, w + kW39, w + kB39, nullptr, arena + 588000);
+  cpu::conv_direct<Isa>(k39, arena + 940800, w + kW39, w + kB39, nullptr, arena + 588000, scratch);
   // features.9.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_1x1<Isa>(k40, arena + 0, w + kW40, w + kB40, nullptr, arena + 1058400);
+  cpu::conv_1x1<Isa>(k40, arena + 0, w + kW40, w + kB40, nullptr, arena + 1058400, scratch);
   // features.9.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_direct<Isa>(k41, arena + 1058400, w + kW41, w + kB41, nullptr, arena + 940800);
+  cpu::conv_direct<Isa>(k41, arena + 1058400, w + kW41, w + kB41, nullptr, arena + 940800, scratch);
   // features.9.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-  cpu::conv_direct<Isa>(k42, arena + 940800, w + kW42, w + kB42, nullptr, arena + 705600);
+  cpu::conv_direct<Isa>(k42, arena + 940800, w + kW42, w + kB42, nullptr, arena + 705600, scratch);
   // features.9.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:31)
   cpu::avgpool<Isa>(k43, arena + 0, arena + 940800);
   // features.9.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:31)
-  cpu::conv_1x1<Isa>(k44, arena + 940800, w + kW44, w + kB44, nullptr, arena + 823200);
+  cpu::conv_1x1<Isa>(k44, arena + 940800, w + kW44, w + kB44, nullptr, arena + 823200, scratch);
   // features.10.branch0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:37)
-  cpu::conv_direct<Isa>(k45, arena + 470400, w + kW45, w + kB45, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k45, arena + 470400, w + kW45, w + kB45, nullptr, arena + 0, scratch);
   // features.10.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:38)
-  cpu::conv_1x1<Isa>(k46, arena + 470400, w + kW46, w + kB46, nullptr, arena + 1215200);
+  cpu::conv_1x1<Isa>(k46, arena + 470400, w + kW46, w + kB46, nullptr, arena + 1215200, scratch);
   // features.10.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:38)
-  cpu::conv_direct<Isa>(k47, arena + 1215200, w + kW47, w + kB47, nullptr, arena + 940800);
+  cpu::conv_direct<Isa>(k47, arena + 1215200, w + kW47, w + kB47, nullptr, arena + 940800, scratch);
   // features.10.branch1.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:38)
-  cpu::conv_direct<Isa>(k48, arena + 940800, w + kW48, w + kB48, nullptr, arena + 110976);
+  cpu::conv_direct<Isa>(k48, arena + 940800, w + kW48, w + kB48, nullptr, arena + 110976, scratch);
   // features.10.branch2: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:39)
   cpu::maxpool<Isa>(k49, arena + 470400, arena + 184960);
   // features.11.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-  cpu::conv_1x1<Isa>(k50, arena + 0, w + kW50, w + kB50, nullptr, arena + 295936);
+  cpu::conv_1x1<Isa>(k50, arena + 0, w + kW50, w + kB50, nullptr, arena + 295936, scratch);
   // features.11.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_1x1<Isa>(k51, arena + 0, w + kW51, w + kB51, nullptr, arena + 656608);
+  cpu::conv_1x1<Isa>(k51, arena + 0, w + kW51, w + kB51, nullptr, arena + 656608, scratch);
   // features.11.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k52, arena + 656608, w + kW52, w + kB52, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k52, arena + 656608, w + kW52, w + kB52, nullptr, arena + 591872, scratch);
   // features.11.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k53, arena + 591872, w + kW53, w + kB53, nullptr, arena + 406912);
+  cpu::conv_direct<Isa>(k53, arena + 591872, w + kW53, w + kB53, nullptr, arena + 406912, scratch);
   // features.11.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_1x1<Isa>(k54, arena + 0, w + kW54, w + kB54, nullptr, arena + 591872);
+  cpu::conv_1x1<Isa>(k54, arena + 0, w + kW54, w + kB54, nullptr, arena + 591872, scratch);
   // features.11.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k55, arena + 591872, w + kW55, w + kB55, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k55, arena + 591872, w + kW55, w + kB55, nullptr, arena + 656608, scratch);
   // features.11.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k56, arena + 656608, w + kW56, w + kB56, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k56, arena + 656608, w + kW56, w + kB56, nullptr, arena + 591872, scratch);
   // features.11.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k57, arena + 591872, w + kW57, w + kB57, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k57, arena + 591872, w + kW57, w + kB57, nullptr, arena + 656608, scratch);
   // features.11.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k58, arena + 656608, w + kW58, w + kB58, nullptr, arena + 480896);
+  cpu::conv_direct<Isa>(k58, arena + 656608, w + kW58, w + kB58, nullptr, arena + 480896, scratch);
   // features.11.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
   cpu::avgpool<Isa>(k59, arena + 0, arena + 591872);
   // features.11.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-  cpu::conv_1x1<Isa>(k60, arena + 591872, w + kW60, w + kB60, nullptr, arena + 554880);
+  cpu::conv_1x1<Isa>(k60, arena + 591872, w + kW60, w + kB60, nullptr, arena + 554880, scratch);
   // features.12.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-  cpu::conv_1x1<Isa>(k61, arena + 295936, w + kW61, w + kB61, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k61, arena + 295936, w + kW61, w + kB61, nullptr, arena + 0, scratch);
   // features.12.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_1x1<Isa>(k62, arena + 295936, w + kW62, w + kB62, nullptr, arena + 656608);
+  cpu::conv_1x1<Isa>(k62, arena + 295936, w + kW62, w + kB62, nullptr, arena + 656608, scratch);
   // features.12.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k63, arena + 656608, w + kW63, w + kB63, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k63, arena + 656608, w + kW63, w + kB63, nullptr, arena + 591872, scratch);
   // features.12.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k64, arena + 591872, w + kW64, w + kB64, nullptr, arena + 110976);
+  cpu::conv_direct<Isa>(k64, arena + 591872, w + kW64, w + kB64, nullptr, arena + 110976, scratch);
   // features.12.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_1x1<Isa>(k65, arena + 295936, w + kW65, w + kB65, nullptr, arena + 591872);
+  cpu::conv_1x1<Isa>(k65, arena + 295936, w + kW65, w + kB65, nullptr, arena + 591872, scratch);
   // features.12.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k66, arena + 591872, w + kW66, w + kB66, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k66, arena + 591872, w + kW66, w + kB66, nullptr, arena + 656608, scratch);
   // features.12.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k67, arena + 656608, w + kW67, w + kB67, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k67, arena + 656608, w + kW67, w + kB67, nullptr, arena + 591872, scratch);
   // features.12.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k68, arena + 591872, w + kW68, w + kB68, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k68, arena + 591872, w + kW68, w + kB68, nullptr, arena + 656608, scratch);
   // features.12.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k69, arena + 656608, w + kW69, w + kB69, nullptr, arena + 184960);
+  cpu::conv_direct<Isa>(k69, arena + 656608, w + kW69, w + kB69, nullptr, arena + 184960, scratch);
   // features.12.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
   cpu::avgpool<Isa>(k70, arena + 295936, arena + 591872);
   // features.12.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-  cpu::conv_1x1<Isa>(k71, arena + 591872, w + kW71, w + kB71, nullptr, arena + 258944);
+  cpu::conv_1x1<Isa>(k71, arena + 591872, w + kW71, w + kB71, nullptr, arena + 258944, scratch);
   // features.13.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-  cpu::conv_1x1<Isa>(k72, arena + 0, w + kW72, w + kB72, nullptr, arena + 295936);
+  cpu::conv_1x1<Isa>(k72, arena + 0, w + kW72, w + kB72, nullptr, arena + 295936, scratch);
   // features.13.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_1x1<Isa>(k73, arena + 0, w + kW73, w + kB73, nullptr, arena + 656608);
+  cpu::conv_1x1<Isa>(k73, arena + 0, w + kW73, w + kB73, nullptr, arena + 656608, scratch);
   // features.13.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k74, arena + 656608, w + kW74, w + kB74, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k74, arena + 656608, w + kW74, w + kB74, nullptr, arena + 591872, scratch);
   // features.13.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k75, arena + 591872, w + kW75, w + kB75, nullptr, arena + 406912);
+  cpu::conv_direct<Isa>(k75, arena + 591872, w + kW75, w + kB75, nullptr, arena + 406912, scratch);
   // features.13.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_1x1<Isa>(k76, arena + 0, w + kW76, w + kB76, nullptr, arena + 591872);
+  cpu::conv_1x1<Isa>(k76, arena + 0, w + kW76, w + kB76, nullptr, arena + 591872, scratch);
   // features.13.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k77, arena + 591872, w + kW77, w + kB77, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k77, arena + 591872, w + kW77, w + kB77, nullptr, arena + 656608, scratch);
   // features.13.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k78, arena + 656608, w + kW78, w + kB78, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k78, arena + 656608, w + kW78, w + kB78, nullptr, arena + 591872, scratch);
   // features.13.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k79, arena + 591872, w + kW79, w + kB79, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k79, arena + 591872, w + kW79, w + kB79, nullptr, arena + 656608, scratch);
   // features.13.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k80, arena + 656608, w + kW80, w + kB80, nullptr, arena + 480896);
+  cpu::conv_direct<Isa>(k80, arena + 656608, w + kW80, w + kB80, nullptr, arena + 480896, scratch);
   // features.13.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
   cpu::avgpool<Isa>(k81, arena + 0, arena + 591872);
   // features.13.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-  cpu::conv_1x1<Isa>(k82, arena + 591872, w + kW82, w + kB82, nullptr, arena + 554880);
+  cpu::conv_1x1<Isa>(k82, arena + 591872, w + kW82, w + kB82, nullptr, arena + 554880, scratch);
   // features.14.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-  cpu::conv_1x1<Isa>(k83, arena + 295936, w + kW83, w + kB83, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k83, arena + 295936, w + kW83, w + kB83, nullptr, arena + 0, scratch);
   // features.14.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_1x1<Isa>(k84, arena + 295936, w + kW84, w + kB84, nullptr, arena + 656608);
+  cpu::conv_1x1<Isa>(k84, arena + 295936, w + kW84, w + kB84, nullptr, arena + 656608, scratch);
   // features.14.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k85, arena + 656608, w + kW85, w + kB85, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k85, arena + 656608, w + kW85, w + kB85, nullptr, arena + 591872, scratch);
   // features.14.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k86, arena + 591872, w + kW86, w + kB86, nullptr, arena + 110976);
+  cpu::conv_direct<Isa>(k86, arena + 591872, w + kW86, w + kB86, nullptr, arena + 110976, scratch);
   // features.14.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_1x1<Isa>(k87, arena + 295936, w + kW87, w + kB87, nullptr, arena + 591872);
+  cpu::conv_1x1<Isa>(k87, arena + 295936, w + kW87, w + kB87, nullptr, arena + 591872, scratch);
   // features.14.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k88, arena + 591872, w + kW88, w + kB88, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k88, arena + 591872, w + kW88, w + kB88, nullptr, arena + 656608, scratch);
   // features.14.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k89, arena + 656608, w + kW89, w + kB89, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k89, arena + 656608, w + kW89, w + kB89, nullptr, arena + 591872, scratch);
   // features.14.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k90, arena + 591872, w + kW90, w + kB90, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k90, arena + 591872, w + kW90, w + kB90, nullptr, arena + 656608, scratch);
   // features.14.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k91, arena + 656608, w + kW91, w + kB91, nullptr, arena + 184960);
+  cpu::conv_direct<Isa>(k91, arena + 656608, w + kW91, w + kB91, nullptr, arena + 184960, scratch);
   // features.14.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
   cpu::avgpool<Isa>(k92, arena + 295936, arena + 591872);
   // features.14.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-  cpu::conv_1x1<Isa>(k93, arena + 591872, w + kW93, w + kB93, nullptr, arena + 258944);
+  cpu::conv_1x1<Isa>(k93, arena + 591872, w + kW93, w + kB93, nullptr, arena + 258944, scratch);
   // features.15.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-  cpu::conv_1x1<Isa>(k94, arena + 0, w + kW94, w + kB94, nullptr, arena + 295936);
+  cpu::conv_1x1<Isa>(k94, arena + 0, w + kW94, w + kB94, nullptr, arena + 295936, scratch);
   // features.15.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_1x1<Isa>(k95, arena + 0, w + kW95, w + kB95, nullptr, arena + 656608);
+  cpu::conv_1x1<Isa>(k95, arena + 0, w + kW95, w + kB95, nullptr, arena + 656608, scratch);
   // features.15.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k96, arena + 656608, w + kW96, w + kB96, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k96, arena + 656608, w + kW96, w + kB96, nullptr, arena + 591872, scratch);
   // features.15.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k97, arena + 591872, w + kW97, w + kB97, nullptr, arena + 406912);
+  cpu::conv_direct<Isa>(k97, arena + 591872, w + kW97, w + kB97, nullptr, arena + 406912, scratch);
   // features.15.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_1x1<Isa>(k98, arena + 0, w + kW98, w + kB98, nullptr, arena + 591872);
+  cpu::conv_1x1<Isa>(k98, arena + 0, w + kW98, w + kB98, nullptr, arena + 591872, scratch);
   // features.15.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k99, arena + 591872, w + kW99, w + kB99, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k99, arena + 591872, w + kW99, w + kB99, nullptr, arena + 656608, scratch);
   // features.15.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k100, arena + 656608, w + kW100, w + kB100, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k100, arena + 656608, w + kW100, w + kB100, nullptr, arena + 591872, scratch);
   // features.15.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k101, arena + 591872, w + kW101, w + kB101, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k101, arena + 591872, w + kW101, w + kB101, nullptr, arena + 656608, scratch);
   // features.15.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k102, arena + 656608, w + kW102, w + kB102, nullptr, arena + 480896);
+  cpu::conv_direct<Isa>(k102, arena + 656608, w + kW102, w + kB102, nullptr, arena + 480896, scratch);
   // features.15.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
   cpu::avgpool<Isa>(k103, arena + 0, arena + 591872);
   // features.15.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-  cpu::conv_1x1<Isa>(k104, arena + 591872, w + kW104, w + kB104, nullptr, arena + 554880);
+  cpu::conv_1x1<Isa>(k104, arena + 591872, w + kW104, w + kB104, nullptr, arena + 554880, scratch);
   // features.16.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-  cpu::conv_1x1<Isa>(k105, arena + 295936, w + kW105, w + kB105, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k105, arena + 295936, w + kW105, w + kB105, nullptr, arena + 0, scratch);
   // features.16.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_1x1<Isa>(k106, arena + 295936, w + kW106, w + kB106, nullptr, arena + 656608);
+  cpu::conv_1x1<Isa>(k106, arena + 295936, w + kW106, w + kB106, nullptr, arena + 656608, scratch);
   // features.16.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k107, arena + 656608, w + kW107, w + kB107, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k107, arena + 656608, w + kW107, w + kB107, nullptr, arena + 591872, scratch);
   // features.16.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k108, arena + 591872, w + kW108, w + kB108, nullptr, arena + 110976);
+  cpu::conv_direct<Isa>(k108, arena + 591872, w + kW108, w + kB108, nullptr, arena + 110976, scratch);
   // features.16.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_1x1<Isa>(k109, arena + 295936, w + kW109, w + kB109, nullptr, arena + 591872);
+  cpu::conv_1x1<Isa>(k109, arena + 295936, w + kW109, w + kB109, nullptr, arena + 591872, scratch);
   // features.16.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k110, arena + 591872, w + kW110, w + kB110, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k110, arena + 591872, w + kW110, w + kB110, nullptr, arena + 656608, scratch);
   // features.16.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k111, arena + 656608, w + kW111, w + kB111, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k111, arena + 656608, w + kW111, w + kB111, nullptr, arena + 591872, scratch);
   // features.16.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k112, arena + 591872, w + kW112, w + kB112, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k112, arena + 591872, w + kW112, w + kB112, nullptr, arena + 656608, scratch);
   // features.16.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k113, arena + 656608, w + kW113, w + kB113, nullptr, arena + 184960);
+  cpu::conv_direct<Isa>(k113, arena + 656608, w + kW113, w + kB113, nullptr, arena + 184960, scratch);
   // features.16.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
   cpu::avgpool<Isa>(k114, arena + 295936, arena + 591872);
   // features.16.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-  cpu::conv_1x1<Isa>(k115, arena + 591872, w + kW115, w + kB115, nullptr, arena + 258944);
+  cpu::conv_1x1<Isa>(k115, arena + 591872, w + kW115, w + kB115, nullptr, arena + 258944, scratch);
   // features.17.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-  cpu::conv_1x1<Isa>(k116, arena + 0, w + kW116, w + kB116, nullptr, arena + 295936);
+  cpu::conv_1x1<Isa>(k116, arena + 0, w + kW116, w + kB116, nullptr, arena + 295936, scratch);
   // features.17.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_1x1<Isa>(k117, arena + 0, w + kW117, w + kB117, nullptr, arena + 656608);
+  cpu::conv_1x1<Isa>(k117, arena + 0, w + kW117, w + kB117, nullptr, arena + 656608, scratch);
   // features.17.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k118, arena + 656608, w + kW118, w + kB118, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k118, arena + 656608, w + kW118, w + kB118, nullptr, arena + 591872, scratch);
   // features.17.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-  cpu::conv_direct<Isa>(k119, arena + 591872, w + kW119, w + kB119, nullptr, arena + 406912);
+  cpu::conv_direct<Isa>(k119, arena + 591872, w + kW119, w + kB119, nullptr, arena + 406912, scratch);
   // features.17.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_1x1<Isa>(k120, arena + 0, w + kW120, w + kB120, nullptr, arena + 591872);
+  cpu::conv_1x1<Isa>(k120, arena + 0, w + kW120, w + kB120, nullptr, arena + 591872, scratch);
   // features.17.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k121, arena + 591872, w + kW121, w + kB121, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k121, arena + 591872, w + kW121, w + kB121, nullptr, arena + 656608, scratch);
   // features.17.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-  cpu::conv_direct<Isa>(k122, arena + 656608, w + kW122, w + kB122, nullptr, arena + 591872);
+  cpu::conv_direct<Isa>(k122, arena + 656608, w + kW122, w + kB122, nullptr, arena + 591872, scratch);
   // features.17.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k123, arena + 591872, w + kW123, w + kB123, nullptr, arena + 656608);
+  cpu::conv_direct<Isa>(k123, arena + 591872, w + kW123, w + kB123, nullptr, arena + 656608, scratch);
   // features.17.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-  cpu::conv_direct<Isa>(k124, arena + 656608, w + kW124, w + kB124, nullptr, arena + 480896);
+  cpu::conv_direct<Isa>(k124, arena + 656608, w + kW124, w + kB124, nullptr, arena + 480896, scratch);
   // features.17.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
   cpu::avgpool<Isa>(k125, arena + 0, arena + 591872);
   // features.17.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-  cpu::conv_1x1<Isa>(k126, arena + 591872, w + kW126, w + kB126, nullptr, arena + 554880);
+  cpu::conv_1x1<Isa>(k126, arena + 591872, w + kW126, w + kB126, nullptr, arena + 554880, scratch);
   // features.18.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:55)
-  cpu::conv_1x1<Isa>(k127, arena + 295936, w + kW127, w + kB127, nullptr, arena + 98304);
+  cpu::conv_1x1<Isa>(k127, arena + 295936, w + kW127, w + kB127, nullptr, arena + 98304, scratch);
   // features.18.branch0.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:55)
-  cpu::conv_direct<Isa>(k128, arena + 98304, w + kW128, w + kB128, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k128, arena + 98304, w + kW128, w + kB128, nullptr, arena + 0, scratch);
   // features.18.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:56)
-  cpu::conv_1x1<Isa>(k129, arena + 295936, w + kW129, w + kB129, nullptr, arena + 98304);
+  cpu::conv_1x1<Isa>(k129, arena + 295936, w + kW129, w + kB129, nullptr, arena + 98304, scratch);
   // features.18.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:56)
-  cpu::conv_direct<Isa>(k130, arena + 98304, w + kW130, w + kB130, nullptr, arena + 190784);
+  cpu::conv_direct<Isa>(k130, arena + 98304, w + kW130, w + kB130, nullptr, arena + 190784, scratch);
   // features.18.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:56)
-  cpu::conv_direct<Isa>(k131, arena + 190784, w + kW131, w + kB131, nullptr, arena + 98304);
+  cpu::conv_direct<Isa>(k131, arena + 190784, w + kW131, w + kB131, nullptr, arena + 98304, scratch);
   // features.18.branch1.3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:57)
-  cpu::conv_direct<Isa>(k132, arena + 98304, w + kW132, w + kB132, nullptr, arena + 12288);
+  cpu::conv_direct<Isa>(k132, arena + 98304, w + kW132, w + kB132, nullptr, arena + 12288, scratch);
   // features.18.branch2: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:58)
   cpu::maxpool<Isa>(k133, arena + 295936, arena + 32768);
   // features.19.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:64)
-  cpu::conv_1x1<Isa>(k134, arena + 0, w + kW134, w + kB134, nullptr, arena + 98304);
+  cpu::conv_1x1<Isa>(k134, arena + 0, w + kW134, w + kB134, nullptr, arena + 98304, scratch);
   // features.19.branch1_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:65)
-  cpu::conv_1x1<Isa>(k135, arena + 0, w + kW135, w + kB135, nullptr, arena + 196608);
+  cpu::conv_1x1<Isa>(k135, arena + 0, w + kW135, w + kB135, nullptr, arena + 196608, scratch);
   // features.19.branch1_1a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:66)
-  cpu::conv_direct<Isa>(k136, arena + 196608, w + kW136, w + kB136, nullptr, arena + 114688);
+  cpu::conv_direct<Isa>(k136, arena + 196608, w + kW136, w + kB136, nullptr, arena + 114688, scratch);
   // features.19.branch1_1b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:67)
-  cpu::conv_direct<Isa>(k137, arena + 196608, w + kW137, w + kB137, nullptr, arena + 131072);
+  cpu::conv_direct<Isa>(k137, arena + 196608, w + kW137, w + kB137, nullptr, arena + 131072, scratch);
   // features.19.branch2_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:68)
-  cpu::conv_1x1<Isa>(k138, arena + 0, w + kW138, w + kB138, nullptr, arena + 196608);
+  cpu::conv_1x1<Isa>(k138, arena + 0, w + kW138, w + kB138, nullptr, arena + 196608, scratch);
   // features.19.branch2_1.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:69)
-  cpu::conv_direct<Isa>(k139, arena + 196608, w + kW139, w + kB139, nullptr, arena + 229376);
+  cpu::conv_direct<Isa>(k139, arena + 196608, w + kW139, w + kB139, nullptr, arena + 229376, scratch);
   // features.19.branch2_2.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:70)
-  cpu::conv_direct<Isa>(k140, arena + 229376, w + kW140, w + kB140, nullptr, arena + 196608);
+  cpu::conv_direct<Isa>(k140, arena + 229376, w + kW140, w + kB140, nullptr, arena + 196608, scratch);
   // features.19.branch2_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:71)
-  cpu::conv_direct<Isa>(k141, arena + 196608, w + kW141, w + kB141, nullptr, arena + 147456);
+  cpu::conv_direct<Isa>(k141, arena + 196608, w + kW141, w + kB141, nullptr, arena + 147456, scratch);
   // features.19.branch2_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:72)
-  cpu::conv_direct<Isa>(k142, arena + 196608, w + kW142, w + kB142, nullptr, arena + 163840);
+  cpu::conv_direct<Isa>(k142, arena + 196608, w + kW142, w + kB142, nullptr, arena + 163840, scratch);
   // features.19.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:73)
   cpu::avgpool<Isa>(k143, arena + 0, arena + 196608);
   // features.19.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:73)
-  cpu::conv_1x1<Isa>(k144, arena + 196608, w + kW144, w + kB144, nullptr, arena + 180224);
+  cpu::conv_1x1<Isa>(k144, arena + 196608, w + kW144, w + kB144, nullptr, arena + 180224, scratch);
   // features.20.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:64)
-  cpu::conv_1x1<Isa>(k145, arena + 98304, w + kW145, w + kB145, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k145, arena + 98304, w + kW145, w + kB145, nullptr, arena + 0, scratch);
   // features.20.branch1_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:65)
-  cpu::conv_1x1<Isa>(k146, arena + 98304, w + kW146, w + kB146, nullptr, arena + 196608);
+  cpu::conv_1x1<Isa>(k146, arena + 98304, w + kW146, w + kB146, nullptr, arena + 196608, scratch);
   // features.20.branch1_1a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:66)
-  cpu::conv_direct<Isa>(k147, arena + 196608, w + kW147, w + kB147, nullptr, arena + 16384);
+  cpu::conv_direct<Isa>(k147, arena + 196608, w + kW147, w + kB147, nullptr, arena + 16384, scratch);
   // features.20.branch1_1b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:67)
-  cpu::conv_direct<Isa>(k148, arena + 196608, w + kW148, w + kB148, nullptr, arena + 32768);
+  cpu::conv_direct<Isa>(k148, arena + 196608, w + kW148, w + kB148, nullptr, arena + 32768, scratch);
   // features.20.branch2_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:68)
-  cpu::conv_1x1<Isa>(k149, arena + 98304, w + kW149, w + kB149, nullptr, arena + 196608);
+  cpu::conv_1x1<Isa>(k149, arena + 98304, w + kW149, w + kB149, nullptr, arena + 196608, scratch);
   // features.20.branch2_1.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:69)
-  cpu::conv_direct<Isa>(k150, arena + 196608, w + kW150, w + kB150, nullptr, arena + 229376);
+  cpu::conv_direct<Isa>(k150, arena + 196608, w + kW150, w + kB150, nullptr, arena + 229376, scratch);
   // features.20.branch2_2.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:70)
-  cpu::conv_direct<Isa>(k151, arena + 229376, w + kW151, w + kB151, nullptr, arena + 196608);
+  cpu::conv_direct<Isa>(k151, arena + 229376, w + kW151, w + kB151, nullptr, arena + 196608, scratch);
   // features.20.branch2_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:71)
-  cpu::conv_direct<Isa>(k152, arena + 196608, w + kW152, w + kB152, nullptr, arena + 49152);
+  cpu::conv_direct<Isa>(k152, arena + 196608, w + kW152, w + kB152, nullptr, arena + 49152, scratch);
   // features.20.branch2_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:72)
-  cpu::conv_direct<Isa>(k153, arena + 196608, w + kW153, w + kB153, nullptr, arena + 65536);
+  cpu::conv_direct<Isa>(k153, arena + 196608, w + kW153, w + kB153, nullptr, arena + 65536, scratch);
   // features.20.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:73)
   cpu::avgpool<Isa>(k154, arena + 98304, arena + 196608);
   // features.20.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:73)
-  cpu::conv_1x1<Isa>(k155, arena + 196608, w + kW155, w + kB155, nullptr, arena + 81920);
+  cpu::conv_1x1<Isa>(k155, arena + 196608, w + kW155, w + kB155, nullptr, arena + 81920, scratch);
   // features.21.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:64)
-  cpu::conv_1x1<Isa>(k156, arena + 0, w + kW156, w + kB156, nullptr, arena + 98304);
+  cpu::conv_1x1<Isa>(k156, arena + 0, w + kW156, w + kB156, nullptr, arena + 98304, scratch);
   // features.21.branch1_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:65)
-  cpu::conv_1x1<Isa>(k157, arena + 0, w + kW157, w + kB157, nullptr, arena + 196608);
+  cpu::conv_1x1<Isa>(k157, arena + 0, w + kW157, w + kB157, nullptr, arena + 196608, scratch);
   // features.21.branch1_1a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:66)
-  cpu::conv_direct<Isa>(k158, arena + 196608, w + kW158, w + kB158, nullptr, arena + 114688);
+  cpu::conv_direct<Isa>(k158, arena + 196608, w + kW158, w + kB158, nullptr, arena + 114688, scratch);
   // features.21.branch1_1b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:67)
-  cpu::conv_direct<Isa>(k159, arena + 196608, w + kW159, w + kB159, nullptr, arena + 131072);
+  cpu::conv_direct<Isa>(k159, arena + 196608, w + kW159, w + kB159, nullptr, arena + 131072, scratch);
   // features.21.branch2_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:68)
-  cpu::conv_1x1<Isa>(k160, arena + 0, w + kW160, w + kB160, nullptr, arena + 196608);
+  cpu::conv_1x1<Isa>(k160, arena + 0, w + kW160, w + kB160, nullptr, arena + 196608, scratch);
   // features.21.branch2_1.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:69)
-  cpu::conv_direct<Isa>(k161, arena + 196608, w + kW161, w + kB161, nullptr, arena + 229376);
+  cpu::conv_direct<Isa>(k161, arena + 196608, w + kW161, w + kB161, nullptr, arena + 229376, scratch);
   // features.21.branch2_2.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:70)
-  cpu::conv_direct<Isa>(k162, arena + 229376, w + kW162, w + kB162, nullptr, arena + 196608);
+  cpu::conv_direct<Isa>(k162, arena + 229376, w + kW162, w + kB162, nullptr, arena + 196608, scratch);
   // features.21.branch2_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:71)
-  cpu::conv_direct<Isa>(k163, arena + 196608, w + kW163, w + kB163, nullptr, arena + 147456);
+  cpu::conv_direct<Isa>(k163, arena + 196608, w + kW163, w + kB163, nullptr, arena + 147456, scratch);
   // features.21.branch2_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:72)
-  cpu::conv_direct<Isa>(k164, arena + 196608, w + kW164, w + kB164, nullptr, arena + 163840);
+  cpu::conv_direct<Isa>(k164, arena + 196608, w + kW164, w + kB164, nullptr, arena + 163840, scratch);
   // features.21.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:73)
   cpu::avgpool<Isa>(k165, arena + 0, arena + 196608);
   // features.21.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:73)
-  cpu::conv_1x1<Isa>(k166, arena + 196608, w + kW166, w + kB166, nullptr, arena + 180224);
+  cpu::conv_1x1<Isa>(k166, arena + 196608, w + kW166, w + kB166, nullptr, arena + 180224, scratch);
   // global_pool.pool: adaptive_avgpool (dsl/zoo/inception_v4.netc:93)
   cpu::adaptive_avgpool<Isa>(k167, arena + 98304, arena + 0);
   // last_linear: linear (dsl/zoo/inception_v4.netc:95)

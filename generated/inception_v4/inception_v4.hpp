@@ -45,6 +45,7 @@ class InceptionV4 {
   explicit InceptionV4(const SafetensorsFile &file);
   AlignedBuffer arena_;
   AlignedBuffer weights_;
+  AlignedBuffer scratch_; // the convolutions' packed input panels
 };
 
 } // namespace netc

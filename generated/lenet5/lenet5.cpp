@@ -12,6 +12,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -63,6 +64,8 @@ constexpr std::size_t kW6 = kB5 + padded_floats(84);
 constexpr std::size_t kB6 = kW6 + padded_floats(cpu::linear_packed_size<Isa>(k6));
 constexpr std::size_t kWeightFloats = kB6 + padded_floats(10);
 constexpr std::size_t kArenaFloats = 5888;
+// Scratch floats of run(), the most any convolution needs.
+constexpr std::size_t kScratchFloats = std::max({std::size_t{0}, cpu::conv_direct_scratch_floats<Isa>(k0), cpu::conv_direct_scratch_floats<Isa>(k2), cpu::conv_direct_scratch_floats<Isa>(k4)});
 
 } // namespace
 
@@ -71,7 +74,8 @@ Lenet5::Lenet5(const std::string &weights_path) : Lenet5(SafetensorsFile::open(w
 Lenet5::Lenet5(const void *weights, std::size_t size)
     : Lenet5(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Lenet5::Lenet5(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Lenet5::Lenet5(const SafetensorsFile &file)
+    : arena_(kArenaFloats), weights_(kWeightFloats), scratch_(kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"c1.weight", "c1.bias", nullptr, 0, 1}, k0, 6, 25, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -84,16 +88,17 @@ Lenet5::Lenet5(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWe
 void Lenet5::run(const float *image, float *logits) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  float *scratch = scratch_.data();
   // c1: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:18)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0, scratch);
   // s2: avgpool 2x2/2 (dsl/zoo/lenet5.netc:20)
   cpu::avgpool<Isa>(k1, arena + 0, arena + 4704);
   // c3: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:22)
-  cpu::conv_direct<Isa>(k2, arena + 4704, w + kW2, w + kB2, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k2, arena + 4704, w + kW2, w + kB2, nullptr, arena + 0, scratch);
   // s4: avgpool 2x2/2 (dsl/zoo/lenet5.netc:24)
   cpu::avgpool<Isa>(k3, arena + 0, arena + 1600);
   // c5: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:26)
-  cpu::conv_direct<Isa>(k4, arena + 1600, w + kW4, w + kB4, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k4, arena + 1600, w + kW4, w + kB4, nullptr, arena + 0, scratch);
   // f6: linear + tanh (dsl/zoo/lenet5.netc:28)
   cpu::linear<Isa>(k5, arena + 0, w + kW5, w + kB5, arena + 128);
   // output: linear (dsl/zoo/lenet5.netc:29)

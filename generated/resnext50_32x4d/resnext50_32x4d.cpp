@@ -14,6 +14,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -518,6 +519,8 @@ constexpr std::size_t kW55 = kB53 + padded_floats(2048);
 constexpr std::size_t kB55 = kW55 + padded_floats(cpu::linear_packed_size<Isa>(k55));
 constexpr std::size_t kWeightFloats = kB55 + padded_floats(1000);
 constexpr std::size_t kArenaFloats = 2007040;
+// Scratch floats of run(), the most any convolution needs.
+constexpr std::size_t kScratchFloats = std::max({std::size_t{0}, cpu::conv_direct_scratch_floats<Isa>(k0), cpu::conv_1x1_scratch_floats<Isa>(k2), cpu::conv_grouped_scratch_floats<Isa>(k3), cpu::conv_1x1_scratch_floats<Isa>(k4), cpu::conv_1x1_scratch_floats<Isa>(k5), cpu::conv_1x1_scratch_floats<Isa>(k6), cpu::conv_grouped_scratch_floats<Isa>(k7), cpu::conv_1x1_scratch_floats<Isa>(k8), cpu::conv_1x1_scratch_floats<Isa>(k9), cpu::conv_grouped_scratch_floats<Isa>(k10), cpu::conv_1x1_scratch_floats<Isa>(k11), cpu::conv_1x1_scratch_floats<Isa>(k12), cpu::conv_grouped_scratch_floats<Isa>(k13), cpu::conv_1x1_scratch_floats<Isa>(k14), cpu::conv_direct_scratch_floats<Isa>(k15), cpu::conv_1x1_scratch_floats<Isa>(k16), cpu::conv_grouped_scratch_floats<Isa>(k17), cpu::conv_1x1_scratch_floats<Isa>(k18), cpu::conv_1x1_scratch_floats<Isa>(k19), cpu::conv_grouped_scratch_floats<Isa>(k20), cpu::conv_1x1_scratch_floats<Isa>(k21), cpu::conv_1x1_scratch_floats<Isa>(k22), cpu::conv_grouped_scratch_floats<Isa>(k23), cpu::conv_1x1_scratch_floats<Isa>(k24), cpu::conv_1x1_scratch_floats<Isa>(k25), cpu::conv_grouped_scratch_floats<Isa>(k26), cpu::conv_1x1_scratch_floats<Isa>(k27), cpu::conv_direct_scratch_floats<Isa>(k28), cpu::conv_1x1_scratch_floats<Isa>(k29), cpu::conv_grouped_scratch_floats<Isa>(k30), cpu::conv_1x1_scratch_floats<Isa>(k31), cpu::conv_1x1_scratch_floats<Isa>(k32), cpu::conv_grouped_scratch_floats<Isa>(k33), cpu::conv_1x1_scratch_floats<Isa>(k34), cpu::conv_1x1_scratch_floats<Isa>(k35), cpu::conv_grouped_scratch_floats<Isa>(k36), cpu::conv_1x1_scratch_floats<Isa>(k37), cpu::conv_1x1_scratch_floats<Isa>(k38), cpu::conv_grouped_scratch_floats<Isa>(k39), cpu::conv_1x1_scratch_floats<Isa>(k40), cpu::conv_1x1_scratch_floats<Isa>(k41), cpu::conv_grouped_scratch_floats<Isa>(k42), cpu::conv_1x1_scratch_floats<Isa>(k43), cpu::conv_1x1_scratch_floats<Isa>(k44), cpu::conv_grouped_scratch_floats<Isa>(k45), cpu::conv_1x1_scratch_floats<Isa>(k46), cpu::conv_direct_scratch_floats<Isa>(k47), cpu::conv_1x1_scratch_floats<Isa>(k48), cpu::conv_grouped_scratch_floats<Isa>(k49), cpu::conv_1x1_scratch_floats<Isa>(k50), cpu::conv_1x1_scratch_floats<Isa>(k51), cpu::conv_grouped_scratch_floats<Isa>(k52), cpu::conv_1x1_scratch_floats<Isa>(k53)});
 
 } // namespace
 
@@ -526,7 +529,8 @@ Resnext50_32x4d::Resnext50_32x4d(const std::string &weights_path) : Resnext50_32
 Resnext50_32x4d::Resnext50_32x4d(const void *weights, std::size_t size)
     : Resnext50_32x4d(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Resnext50_32x4d::Resnext50_32x4d(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Resnext50_32x4d::Resnext50_32x4d(const SafetensorsFile &file)
+    : arena_(kArenaFloats), weights_(kWeightFloats), scratch_(kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -588,114 +592,115 @@ Resnext50_32x4d::Resnext50_32x4d(const SafetensorsFile &file) : arena_(kArenaFlo
 void Resnext50_32x4d::run(const float *image, float *logits) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  float *scratch = scratch_.data();
   // conv1: conv_direct 7x7/2 pad 3,3 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:39)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0, scratch);
   // maxpool: maxpool 3x3/2 pad 1,1 (dsl/zoo/resnext50_32x4d.netc:42)
   cpu::maxpool<Isa>(k1, arena + 0, arena + 1605632);
   // layer1.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k2, arena + 1605632, w + kW2, w + kB2, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k2, arena + 1605632, w + kW2, w + kB2, nullptr, arena + 0, scratch);
   // layer1.0.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k3, arena + 0, w + kW3, w + kB3, nullptr, arena + 802816);
+  cpu::conv_grouped<Isa>(k3, arena + 0, w + kW3, w + kB3, nullptr, arena + 802816, scratch);
   // layer1.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k4, arena + 802816, w + kW4, w + kB4, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k4, arena + 802816, w + kW4, w + kB4, nullptr, arena + 0, scratch);
   // layer1.0.downsample.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:20)
-  cpu::conv_1x1<Isa>(k5, arena + 1605632, w + kW5, w + kB5, arena + 0, arena + 802816);
+  cpu::conv_1x1<Isa>(k5, arena + 1605632, w + kW5, w + kB5, arena + 0, arena + 802816, scratch);
   // layer1.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k6, arena + 802816, w + kW6, w + kB6, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k6, arena + 802816, w + kW6, w + kB6, nullptr, arena + 0, scratch);
   // layer1.1.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k7, arena + 0, w + kW7, w + kB7, nullptr, arena + 1605632);
+  cpu::conv_grouped<Isa>(k7, arena + 0, w + kW7, w + kB7, nullptr, arena + 1605632, scratch);
   // layer1.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k8, arena + 1605632, w + kW8, w + kB8, arena + 802816, arena + 0);
+  cpu::conv_1x1<Isa>(k8, arena + 1605632, w + kW8, w + kB8, arena + 802816, arena + 0, scratch);
   // layer1.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 802816);
+  cpu::conv_1x1<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 802816, scratch);
   // layer1.2.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k10, arena + 802816, w + kW10, w + kB10, nullptr, arena + 1605632);
+  cpu::conv_grouped<Isa>(k10, arena + 802816, w + kW10, w + kB10, nullptr, arena + 1605632, scratch);
   // layer1.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k11, arena + 1605632, w + kW11, w + kB11, arena + 0, arena + 802816);
+  cpu::conv_1x1<Isa>(k11, arena + 1605632, w + kW11, w + kB11, arena + 0, arena + 802816, scratch);
   // layer2.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k12, arena + 802816, w + kW12, w + kB12, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k12, arena + 802816, w + kW12, w + kB12, nullptr, arena + 0, scratch);
   // layer2.0.conv2: conv_grouped 3x3/2 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k13, arena + 0, w + kW13, w + kB13, nullptr, arena + 1605632);
+  cpu::conv_grouped<Isa>(k13, arena + 0, w + kW13, w + kB13, nullptr, arena + 1605632, scratch);
   // layer2.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k14, arena + 1605632, w + kW14, w + kB14, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k14, arena + 1605632, w + kW14, w + kB14, nullptr, arena + 0, scratch);
   // layer2.0.downsample.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:20)
-  cpu::conv_direct<Isa>(k15, arena + 802816, w + kW15, w + kB15, arena + 0, arena + 401408);
+  cpu::conv_direct<Isa>(k15, arena + 802816, w + kW15, w + kB15, arena + 0, arena + 401408, scratch);
   // layer2.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k16, arena + 401408, w + kW16, w + kB16, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k16, arena + 401408, w + kW16, w + kB16, nullptr, arena + 0, scratch);
   // layer2.1.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k17, arena + 0, w + kW17, w + kB17, nullptr, arena + 802816);
+  cpu::conv_grouped<Isa>(k17, arena + 0, w + kW17, w + kB17, nullptr, arena + 802816, scratch);
   // layer2.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k18, arena + 802816, w + kW18, w + kB18, arena + 401408, arena + 0);
+  cpu::conv_1x1<Isa>(k18, arena + 802816, w + kW18, w + kB18, arena + 401408, arena + 0, scratch);
   // layer2.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k19, arena + 0, w + kW19, w + kB19, nullptr, arena + 401408);
+  cpu::conv_1x1<Isa>(k19, arena + 0, w + kW19, w + kB19, nullptr, arena + 401408, scratch);
   // layer2.2.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k20, arena + 401408, w + kW20, w + kB20, nullptr, arena + 802816);
+  cpu::conv_grouped<Isa>(k20, arena + 401408, w + kW20, w + kB20, nullptr, arena + 802816, scratch);
   // layer2.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k21, arena + 802816, w + kW21, w + kB21, arena + 0, arena + 401408);
+  cpu::conv_1x1<Isa>(k21, arena + 802816, w + kW21, w + kB21, arena + 0, arena + 401408, scratch);
   // layer2.3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k22, arena + 401408, w + kW22, w + kB22, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k22, arena + 401408, w + kW22, w + kB22, nullptr, arena + 0, scratch);
   // layer2.3.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k23, arena + 0, w + kW23, w + kB23, nullptr, arena + 802816);
+  cpu::conv_grouped<Isa>(k23, arena + 0, w + kW23, w + kB23, nullptr, arena + 802816, scratch);
   // layer2.3.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k24, arena + 802816, w + kW24, w + kB24, arena + 401408, arena + 0);
+  cpu::conv_1x1<Isa>(k24, arena + 802816, w + kW24, w + kB24, arena + 401408, arena + 0, scratch);
   // layer3.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k25, arena + 0, w + kW25, w + kB25, nullptr, arena + 401408);
+  cpu::conv_1x1<Isa>(k25, arena + 0, w + kW25, w + kB25, nullptr, arena + 401408, scratch);
   // layer3.0.conv2: conv_grouped 3x3/2 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k26, arena + 401408, w + kW26, w + kB26, nullptr, arena + 802816);
+  cpu::conv_grouped<Isa>(k26, arena + 401408, w + kW26, w + kB26, nullptr, arena + 802816, scratch);
   // layer3.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k27, arena + 802816, w + kW27, w + kB27, nullptr, arena + 401408);
+  cpu::conv_1x1<Isa>(k27, arena + 802816, w + kW27, w + kB27, nullptr, arena + 401408, scratch);
   // layer3.0.downsample.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:20)
-  cpu::conv_direct<Isa>(k28, arena + 0, w + kW28, w + kB28, arena + 401408, arena + 602112);
+  cpu::conv_direct<Isa>(k28, arena + 0, w + kW28, w + kB28, arena + 401408, arena + 602112, scratch);
   // layer3.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k29, arena + 602112, w + kW29, w + kB29, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k29, arena + 602112, w + kW29, w + kB29, nullptr, arena + 0, scratch);
   // layer3.1.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k30, arena + 0, w + kW30, w + kB30, nullptr, arena + 200704);
+  cpu::conv_grouped<Isa>(k30, arena + 0, w + kW30, w + kB30, nullptr, arena + 200704, scratch);
   // layer3.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k31, arena + 200704, w + kW31, w + kB31, arena + 602112, arena + 0);
+  cpu::conv_1x1<Isa>(k31, arena + 200704, w + kW31, w + kB31, arena + 602112, arena + 0, scratch);
   // layer3.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k32, arena + 0, w + kW32, w + kB32, nullptr, arena + 200704);
+  cpu::conv_1x1<Isa>(k32, arena + 0, w + kW32, w + kB32, nullptr, arena + 200704, scratch);
   // layer3.2.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k33, arena + 200704, w + kW33, w + kB33, nullptr, arena + 401408);
+  cpu::conv_grouped<Isa>(k33, arena + 200704, w + kW33, w + kB33, nullptr, arena + 401408, scratch);
   // layer3.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k34, arena + 401408, w + kW34, w + kB34, arena + 0, arena + 200704);
+  cpu::conv_1x1<Isa>(k34, arena + 401408, w + kW34, w + kB34, arena + 0, arena + 200704, scratch);
   // layer3.3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k35, arena + 200704, w + kW35, w + kB35, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k35, arena + 200704, w + kW35, w + kB35, nullptr, arena + 0, scratch);
   // layer3.3.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k36, arena + 0, w + kW36, w + kB36, nullptr, arena + 401408);
+  cpu::conv_grouped<Isa>(k36, arena + 0, w + kW36, w + kB36, nullptr, arena + 401408, scratch);
   // layer3.3.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k37, arena + 401408, w + kW37, w + kB37, arena + 200704, arena + 0);
+  cpu::conv_1x1<Isa>(k37, arena + 401408, w + kW37, w + kB37, arena + 200704, arena + 0, scratch);
   // layer3.4.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k38, arena + 0, w + kW38, w + kB38, nullptr, arena + 200704);
+  cpu::conv_1x1<Isa>(k38, arena + 0, w + kW38, w + kB38, nullptr, arena + 200704, scratch);
   // layer3.4.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k39, arena + 200704, w + kW39, w + kB39, nullptr, arena + 401408);
+  cpu::conv_grouped<Isa>(k39, arena + 200704, w + kW39, w + kB39, nullptr, arena + 401408, scratch);
   // layer3.4.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k40, arena + 401408, w + kW40, w + kB40, arena + 0, arena + 200704);
+  cpu::conv_1x1<Isa>(k40, arena + 401408, w + kW40, w + kB40, arena + 0, arena + 200704, scratch);
   // layer3.5.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k41, arena + 200704, w + kW41, w + kB41, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k41, arena + 200704, w + kW41, w + kB41, nullptr, arena + 0, scratch);
   // layer3.5.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k42, arena + 0, w + kW42, w + kB42, nullptr, arena + 401408);
+  cpu::conv_grouped<Isa>(k42, arena + 0, w + kW42, w + kB42, nullptr, arena + 401408, scratch);
   // layer3.5.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k43, arena + 401408, w + kW43, w + kB43, arena + 200704, arena + 0);
+  cpu::conv_1x1<Isa>(k43, arena + 401408, w + kW43, w + kB43, arena + 200704, arena + 0, scratch);
   // layer4.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k44, arena + 0, w + kW44, w + kB44, nullptr, arena + 200704);
+  cpu::conv_1x1<Isa>(k44, arena + 0, w + kW44, w + kB44, nullptr, arena + 200704, scratch);
   // layer4.0.conv2: conv_grouped 3x3/2 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k45, arena + 200704, w + kW45, w + kB45, nullptr, arena + 401408);
+  cpu::conv_grouped<Isa>(k45, arena + 200704, w + kW45, w + kB45, nullptr, arena + 401408, scratch);
   // layer4.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k46, arena + 401408, w + kW46, w + kB46, nullptr, arena + 200704);
+  cpu::conv_1x1<Isa>(k46, arena + 401408, w + kW46, w + kB46, nullptr, arena + 200704, scratch);
   // layer4.0.downsample.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:20)
-  cpu::conv_direct<Isa>(k47, arena + 0, w + kW47, w + kB47, arena + 200704, arena + 301056);
+  cpu::conv_direct<Isa>(k47, arena + 0, w + kW47, w + kB47, arena + 200704, arena + 301056, scratch);
   // layer4.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k48, arena + 301056, w + kW48, w + kB48, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k48, arena + 301056, w + kW48, w + kB48, nullptr, arena + 0, scratch);
   // layer4.1.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k49, arena + 0, w + kW49, w + kB49, nullptr, arena + 100352);
+  cpu::conv_grouped<Isa>(k49, arena + 0, w + kW49, w + kB49, nullptr, arena + 100352, scratch);
   // layer4.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k50, arena + 100352, w + kW50, w + kB50, arena + 301056, arena + 0);
+  cpu::conv_1x1<Isa>(k50, arena + 100352, w + kW50, w + kB50, arena + 301056, arena + 0, scratch);
   // layer4.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-  cpu::conv_1x1<Isa>(k51, arena + 0, w + kW51, w + kB51, nullptr, arena + 100352);
+  cpu::conv_1x1<Isa>(k51, arena + 0, w + kW51, w + kB51, nullptr, arena + 100352, scratch);
   // layer4.2.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-  cpu::conv_grouped<Isa>(k52, arena + 100352, w + kW52, w + kB52, nullptr, arena + 200704);
+  cpu::conv_grouped<Isa>(k52, arena + 100352, w + kW52, w + kB52, nullptr, arena + 200704, scratch);
   // layer4.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-  cpu::conv_1x1<Isa>(k53, arena + 200704, w + kW53, w + kB53, arena + 0, arena + 100352);
+  cpu::conv_1x1<Isa>(k53, arena + 200704, w + kW53, w + kB53, arena + 0, arena + 100352, scratch);
   // avgpool: adaptive_avgpool (dsl/zoo/resnext50_32x4d.netc:52)
   cpu::adaptive_avgpool<Isa>(k54, arena + 100352, arena + 0);
   // fc: linear (dsl/zoo/resnext50_32x4d.netc:52)

@@ -45,6 +45,7 @@ class Resnext50_32x4d {
   explicit Resnext50_32x4d(const SafetensorsFile &file);
   AlignedBuffer arena_;
   AlignedBuffer weights_;
+  AlignedBuffer scratch_; // the convolutions' packed input panels
 };
 
 } // namespace netc

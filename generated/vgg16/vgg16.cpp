@@ -12,6 +12,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -137,6 +138,8 @@ constexpr std::size_t kW21 = kB20 + padded_floats(4096);
 constexpr std::size_t kB21 = kW21 + padded_floats(cpu::linear_packed_size<Isa>(k21));
 constexpr std::size_t kWeightFloats = kB21 + padded_floats(1000);
 constexpr std::size_t kArenaFloats = 6422528;
+// Scratch floats of run(), the most any convolution needs.
+constexpr std::size_t kScratchFloats = std::max({std::size_t{0}, cpu::conv_direct_scratch_floats<Isa>(k0), cpu::conv_direct_scratch_floats<Isa>(k1), cpu::conv_direct_scratch_floats<Isa>(k3), cpu::conv_direct_scratch_floats<Isa>(k4), cpu::conv_direct_scratch_floats<Isa>(k6), cpu::conv_direct_scratch_floats<Isa>(k7), cpu::conv_direct_scratch_floats<Isa>(k8), cpu::conv_direct_scratch_floats<Isa>(k10), cpu::conv_direct_scratch_floats<Isa>(k11), cpu::conv_direct_scratch_floats<Isa>(k12), cpu::conv_direct_scratch_floats<Isa>(k14), cpu::conv_direct_scratch_floats<Isa>(k15), cpu::conv_direct_scratch_floats<Isa>(k16)});
 
 } // namespace
 
@@ -145,7 +148,8 @@ Vgg16::Vgg16(const std::string &weights_path) : Vgg16(SafetensorsFile::open(weig
 Vgg16::Vgg16(const void *weights, std::size_t size)
     : Vgg16(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Vgg16::Vgg16(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Vgg16::Vgg16(const SafetensorsFile &file)
+    : arena_(kArenaFloats), weights_(kWeightFloats), scratch_(kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, k0, 64, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -169,40 +173,41 @@ Vgg16::Vgg16(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeig
 void Vgg16::run(const float *image, float *x) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  float *scratch = scratch_.data();
   // features.0: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:11)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0, scratch);
   // features.2: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:12)
-  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 3211264);
+  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 3211264, scratch);
   // features.4: maxpool 2x2/2 (dsl/zoo/vgg16.netc:13)
   cpu::maxpool<Isa>(k2, arena + 3211264, arena + 1605632);
   // features.5: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:15)
-  cpu::conv_direct<Isa>(k3, arena + 1605632, w + kW3, w + kB3, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k3, arena + 1605632, w + kW3, w + kB3, nullptr, arena + 0, scratch);
   // features.7: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:16)
-  cpu::conv_direct<Isa>(k4, arena + 0, w + kW4, w + kB4, nullptr, arena + 1605632);
+  cpu::conv_direct<Isa>(k4, arena + 0, w + kW4, w + kB4, nullptr, arena + 1605632, scratch);
   // features.9: maxpool 2x2/2 (dsl/zoo/vgg16.netc:17)
   cpu::maxpool<Isa>(k5, arena + 1605632, arena + 802816);
   // features.10: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:19)
-  cpu::conv_direct<Isa>(k6, arena + 802816, w + kW6, w + kB6, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k6, arena + 802816, w + kW6, w + kB6, nullptr, arena + 0, scratch);
   // features.12: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:20)
-  cpu::conv_direct<Isa>(k7, arena + 0, w + kW7, w + kB7, nullptr, arena + 802816);
+  cpu::conv_direct<Isa>(k7, arena + 0, w + kW7, w + kB7, nullptr, arena + 802816, scratch);
   // features.14: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:21)
-  cpu::conv_direct<Isa>(k8, arena + 802816, w + kW8, w + kB8, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k8, arena + 802816, w + kW8, w + kB8, nullptr, arena + 0, scratch);
   // features.16: maxpool 2x2/2 (dsl/zoo/vgg16.netc:22)
   cpu::maxpool<Isa>(k9, arena + 0, arena + 802816);
   // features.17: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:24)
-  cpu::conv_direct<Isa>(k10, arena + 802816, w + kW10, w + kB10, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k10, arena + 802816, w + kW10, w + kB10, nullptr, arena + 0, scratch);
   // features.19: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:25)
-  cpu::conv_direct<Isa>(k11, arena + 0, w + kW11, w + kB11, nullptr, arena + 401408);
+  cpu::conv_direct<Isa>(k11, arena + 0, w + kW11, w + kB11, nullptr, arena + 401408, scratch);
   // features.21: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:26)
-  cpu::conv_direct<Isa>(k12, arena + 401408, w + kW12, w + kB12, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k12, arena + 401408, w + kW12, w + kB12, nullptr, arena + 0, scratch);
   // features.23: maxpool 2x2/2 (dsl/zoo/vgg16.netc:27)
   cpu::maxpool<Isa>(k13, arena + 0, arena + 401408);
   // features.24: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:29)
-  cpu::conv_direct<Isa>(k14, arena + 401408, w + kW14, w + kB14, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k14, arena + 401408, w + kW14, w + kB14, nullptr, arena + 0, scratch);
   // features.26: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:30)
-  cpu::conv_direct<Isa>(k15, arena + 0, w + kW15, w + kB15, nullptr, arena + 100352);
+  cpu::conv_direct<Isa>(k15, arena + 0, w + kW15, w + kB15, nullptr, arena + 100352, scratch);
   // features.28: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:31)
-  cpu::conv_direct<Isa>(k16, arena + 100352, w + kW16, w + kB16, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k16, arena + 100352, w + kW16, w + kB16, nullptr, arena + 0, scratch);
   // features.30: maxpool 2x2/2 (dsl/zoo/vgg16.netc:32)
   cpu::maxpool<Isa>(k17, arena + 0, arena + 100352);
   // avgpool: adaptive_avgpool (dsl/zoo/vgg16.netc:35)

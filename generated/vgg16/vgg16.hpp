@@ -45,6 +45,7 @@ class Vgg16 {
   explicit Vgg16(const SafetensorsFile &file);
   AlignedBuffer arena_;
   AlignedBuffer weights_;
+  AlignedBuffer scratch_; // the convolutions' packed input panels
 };
 
 } // namespace netc

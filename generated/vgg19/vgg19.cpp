@@ -12,6 +12,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -155,6 +156,8 @@ constexpr std::size_t kW24 = kB23 + padded_floats(4096);
 constexpr std::size_t kB24 = kW24 + padded_floats(cpu::linear_packed_size<Isa>(k24));
 constexpr std::size_t kWeightFloats = kB24 + padded_floats(1000);
 constexpr std::size_t kArenaFloats = 6422528;
+// Scratch floats of run(), the most any convolution needs.
+constexpr std::size_t kScratchFloats = std::max({std::size_t{0}, cpu::conv_direct_scratch_floats<Isa>(k0), cpu::conv_direct_scratch_floats<Isa>(k1), cpu::conv_direct_scratch_floats<Isa>(k3), cpu::conv_direct_scratch_floats<Isa>(k4), cpu::conv_direct_scratch_floats<Isa>(k6), cpu::conv_direct_scratch_floats<Isa>(k7), cpu::conv_direct_scratch_floats<Isa>(k8), cpu::conv_direct_scratch_floats<Isa>(k9), cpu::conv_direct_scratch_floats<Isa>(k11), cpu::conv_direct_scratch_floats<Isa>(k12), cpu::conv_direct_scratch_floats<Isa>(k13), cpu::conv_direct_scratch_floats<Isa>(k14), cpu::conv_direct_scratch_floats<Isa>(k16), cpu::conv_direct_scratch_floats<Isa>(k17), cpu::conv_direct_scratch_floats<Isa>(k18), cpu::conv_direct_scratch_floats<Isa>(k19)});
 
 } // namespace
 
@@ -163,7 +166,8 @@ Vgg19::Vgg19(const std::string &weights_path) : Vgg19(SafetensorsFile::open(weig
 Vgg19::Vgg19(const void *weights, std::size_t size)
     : Vgg19(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Vgg19::Vgg19(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Vgg19::Vgg19(const SafetensorsFile &file)
+    : arena_(kArenaFloats), weights_(kWeightFloats), scratch_(kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, k0, 64, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -190,46 +194,47 @@ Vgg19::Vgg19(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeig
 void Vgg19::run(const float *image, float *x) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  float *scratch = scratch_.data();
   // features.0: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:11)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0, scratch);
   // features.2: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:12)
-  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 3211264);
+  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 3211264, scratch);
   // features.4: maxpool 2x2/2 (dsl/zoo/vgg19.netc:13)
   cpu::maxpool<Isa>(k2, arena + 3211264, arena + 1605632);
   // features.5: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:15)
-  cpu::conv_direct<Isa>(k3, arena + 1605632, w + kW3, w + kB3, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k3, arena + 1605632, w + kW3, w + kB3, nullptr, arena + 0, scratch);
   // features.7: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:16)
-  cpu::conv_direct<Isa>(k4, arena + 0, w + kW4, w + kB4, nullptr, arena + 1605632);
+  cpu::conv_direct<Isa>(k4, arena + 0, w + kW4, w + kB4, nullptr, arena + 1605632, scratch);
   // features.9: maxpool 2x2/2 (dsl/zoo/vgg19.netc:17)
   cpu::maxpool<Isa>(k5, arena + 1605632, arena + 802816);
   // features.10: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:19)
-  cpu::conv_direct<Isa>(k6, arena + 802816, w + kW6, w + kB6, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k6, arena + 802816, w + kW6, w + kB6, nullptr, arena + 0, scratch);
   // features.12: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:20)
-  cpu::conv_direct<Isa>(k7, arena + 0, w + kW7, w + kB7, nullptr, arena + 802816);
+  cpu::conv_direct<Isa>(k7, arena + 0, w + kW7, w + kB7, nullptr, arena + 802816, scratch);
   // features.14: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:21)
-  cpu::conv_direct<Isa>(k8, arena + 802816, w + kW8, w + kB8, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k8, arena + 802816, w + kW8, w + kB8, nullptr, arena + 0, scratch);
   // features.16: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:22)
-  cpu::conv_direct<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 802816);
+  cpu::conv_direct<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 802816, scratch);
   // features.18: maxpool 2x2/2 (dsl/zoo/vgg19.netc:23)
   cpu::maxpool<Isa>(k10, arena + 802816, arena + 401408);
   // features.19: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:25)
-  cpu::conv_direct<Isa>(k11, arena + 401408, w + kW11, w + kB11, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k11, arena + 401408, w + kW11, w + kB11, nullptr, arena + 0, scratch);
   // features.21: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:26)
-  cpu::conv_direct<Isa>(k12, arena + 0, w + kW12, w + kB12, nullptr, arena + 401408);
+  cpu::conv_direct<Isa>(k12, arena + 0, w + kW12, w + kB12, nullptr, arena + 401408, scratch);
   // features.23: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:27)
-  cpu::conv_direct<Isa>(k13, arena + 401408, w + kW13, w + kB13, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k13, arena + 401408, w + kW13, w + kB13, nullptr, arena + 0, scratch);
   // features.25: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:28)
-  cpu::conv_direct<Isa>(k14, arena + 0, w + kW14, w + kB14, nullptr, arena + 401408);
+  cpu::conv_direct<Isa>(k14, arena + 0, w + kW14, w + kB14, nullptr, arena + 401408, scratch);
   // features.27: maxpool 2x2/2 (dsl/zoo/vgg19.netc:29)
   cpu::maxpool<Isa>(k15, arena + 401408, arena + 0);
   // features.28: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:31)
-  cpu::conv_direct<Isa>(k16, arena + 0, w + kW16, w + kB16, nullptr, arena + 100352);
+  cpu::conv_direct<Isa>(k16, arena + 0, w + kW16, w + kB16, nullptr, arena + 100352, scratch);
   // features.30: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:32)
-  cpu::conv_direct<Isa>(k17, arena + 100352, w + kW17, w + kB17, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k17, arena + 100352, w + kW17, w + kB17, nullptr, arena + 0, scratch);
   // features.32: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:33)
-  cpu::conv_direct<Isa>(k18, arena + 0, w + kW18, w + kB18, nullptr, arena + 100352);
+  cpu::conv_direct<Isa>(k18, arena + 0, w + kW18, w + kB18, nullptr, arena + 100352, scratch);
   // features.34: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:34)
-  cpu::conv_direct<Isa>(k19, arena + 100352, w + kW19, w + kB19, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k19, arena + 100352, w + kW19, w + kB19, nullptr, arena + 0, scratch);
   // features.36: maxpool 2x2/2 (dsl/zoo/vgg19.netc:35)
   cpu::maxpool<Isa>(k20, arena + 0, arena + 100352);
   // avgpool: adaptive_avgpool (dsl/zoo/vgg19.netc:38)

@@ -15,6 +15,7 @@
 #include "netc/safetensors.hpp"
 #include "netc/weights.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace netc {
@@ -600,6 +601,8 @@ constexpr std::size_t kW90 = kB88 + padded_floats(2048);
 constexpr std::size_t kB90 = kW90 + padded_floats(cpu::linear_packed_size<Isa>(k90));
 constexpr std::size_t kWeightFloats = kB90 + padded_floats(1000);
 constexpr std::size_t kArenaFloats = 6914880;
+// Scratch floats of run(), the most any convolution needs.
+constexpr std::size_t kScratchFloats = std::max({std::size_t{0}, cpu::conv_direct_scratch_floats<Isa>(k0), cpu::conv_direct_scratch_floats<Isa>(k1), cpu::conv_grouped_scratch_floats<Isa>(k2), cpu::conv_1x1_scratch_floats<Isa>(k3), cpu::conv_grouped_scratch_floats<Isa>(k4), cpu::conv_1x1_scratch_floats<Isa>(k5), cpu::conv_direct_scratch_floats<Isa>(k7), cpu::conv_grouped_scratch_floats<Isa>(k9), cpu::conv_1x1_scratch_floats<Isa>(k10), cpu::conv_grouped_scratch_floats<Isa>(k11), cpu::conv_1x1_scratch_floats<Isa>(k12), cpu::conv_direct_scratch_floats<Isa>(k14), cpu::conv_grouped_scratch_floats<Isa>(k16), cpu::conv_1x1_scratch_floats<Isa>(k17), cpu::conv_grouped_scratch_floats<Isa>(k18), cpu::conv_1x1_scratch_floats<Isa>(k19), cpu::conv_direct_scratch_floats<Isa>(k21), cpu::conv_grouped_scratch_floats<Isa>(k23), cpu::conv_1x1_scratch_floats<Isa>(k24), cpu::conv_grouped_scratch_floats<Isa>(k25), cpu::conv_1x1_scratch_floats<Isa>(k26), cpu::conv_grouped_scratch_floats<Isa>(k27), cpu::conv_1x1_scratch_floats<Isa>(k28), cpu::conv_grouped_scratch_floats<Isa>(k30), cpu::conv_1x1_scratch_floats<Isa>(k31), cpu::conv_grouped_scratch_floats<Isa>(k32), cpu::conv_1x1_scratch_floats<Isa>(k33), cpu::conv_grouped_scratch_floats<Isa>(k34), cpu::conv_1x1_scratch_floats<Isa>(k35), cpu::conv_grouped_scratch_floats<Isa>(k37), cpu::conv_1x1_scratch_floats<Isa>(k38), cpu::conv_grouped_scratch_floats<Isa>(k39), cpu::conv_1x1_scratch_floats<Isa>(k40), cpu::conv_grouped_scratch_floats<Isa>(k41), cpu::conv_1x1_scratch_floats<Isa>(k42), cpu::conv_grouped_scratch_floats<Isa>(k44), cpu::conv_1x1_scratch_floats<Isa>(k45), cpu::conv_grouped_scratch_floats<Isa>(k46), cpu::conv_1x1_scratch_floats<Isa>(k47), cpu::conv_grouped_scratch_floats<Isa>(k48), cpu::conv_1x1_scratch_floats<Isa>(k49), cpu::conv_grouped_scratch_floats<Isa>(k51), cpu::conv_1x1_scratch_floats<Isa>(k52), cpu::conv_grouped_scratch_floats<Isa>(k53), cpu::conv_1x1_scratch_floats<Isa>(k54), cpu::conv_grouped_scratch_floats<Isa>(k55), cpu::conv_1x1_scratch_floats<Isa>(k56), cpu::conv_grouped_scratch_floats<Isa>(k58), cpu::conv_1x1_scratch_floats<Isa>(k59), cpu::conv_grouped_scratch_floats<Isa>(k60), cpu::conv_1x1_scratch_floats<Isa>(k61), cpu::conv_grouped_scratch_floats<Isa>(k62), cpu::conv_1x1_scratch_floats<Isa>(k63), cpu::conv_grouped_scratch_floats<Isa>(k65), cpu::conv_1x1_scratch_floats<Isa>(k66), cpu::conv_grouped_scratch_floats<Isa>(k67), cpu::conv_1x1_scratch_floats<Isa>(k68), cpu::conv_grouped_scratch_floats<Isa>(k69), cpu::conv_1x1_scratch_floats<Isa>(k70), cpu::conv_grouped_scratch_floats<Isa>(k72), cpu::conv_1x1_scratch_floats<Isa>(k73), cpu::conv_grouped_scratch_floats<Isa>(k74), cpu::conv_1x1_scratch_floats<Isa>(k75), cpu::conv_grouped_scratch_floats<Isa>(k76), cpu::conv_1x1_scratch_floats<Isa>(k77), cpu::conv_grouped_scratch_floats<Isa>(k79), cpu::conv_1x1_scratch_floats<Isa>(k80), cpu::conv_grouped_scratch_floats<Isa>(k81), cpu::conv_1x1_scratch_floats<Isa>(k82), cpu::conv_direct_scratch_floats<Isa>(k84), cpu::conv_grouped_scratch_floats<Isa>(k85), cpu::conv_1x1_scratch_floats<Isa>(k86), cpu::conv_grouped_scratch_floats<Isa>(k87), cpu::conv_1x1_scratch_floats<Isa>(k88)});
 
 } // namespace
 
@@ -608,7 +611,8 @@ Xception::Xception(const std::string &weights_path) : Xception(SafetensorsFile::
 Xception::Xception(const void *weights, std::size_t size)
     : Xception(SafetensorsFile::view(weights, size, "<weights in memory>")) {}
 
-Xception::Xception(const SafetensorsFile &file) : arena_(kArenaFloats), weights_(kWeightFloats) {
+Xception::Xception(const SafetensorsFile &file)
+    : arena_(kArenaFloats), weights_(kWeightFloats), scratch_(kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);
@@ -691,184 +695,185 @@ Xception::Xception(const SafetensorsFile &file) : arena_(kArenaFloats), weights_
 void Xception::run(const float *image, float *logits) {
   float *arena = arena_.data();
   const float *w = weights_.data();
+  float *scratch = scratch_.data();
   // conv1: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/xception.netc:50)
-  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0);
+  cpu::conv_direct<Isa>(k0, image, w + kW0, w + kB0, nullptr, arena + 0, scratch);
   // conv2: conv_direct 3x3 + batchnorm + relu (dsl/zoo/xception.netc:53)
-  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 5531904);
+  cpu::conv_direct<Isa>(k1, arena + 0, w + kW1, w + kB1, nullptr, arena + 5531904, scratch);
   // block1.rep.0.conv1: conv_grouped 3x3 pad 1,1 groups 64 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k2, arena + 5531904, w + kW2, w + kB2, nullptr, arena + 2765952);
+  cpu::conv_grouped<Isa>(k2, arena + 5531904, w + kW2, w + kB2, nullptr, arena + 2765952, scratch);
   // block1.rep.0.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k3, arena + 2765952, w + kW3, w + kB3, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k3, arena + 2765952, w + kW3, w + kB3, nullptr, arena + 0, scratch);
   // block1.rep.3.conv1: conv_grouped 3x3 pad 1,1 groups 128 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k4, arena + 0, w + kW4, w + kB4, nullptr, arena + 2765952);
+  cpu::conv_grouped<Isa>(k4, arena + 0, w + kW4, w + kB4, nullptr, arena + 2765952, scratch);
   // block1.rep.3.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k5, arena + 2765952, w + kW5, w + kB5, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k5, arena + 2765952, w + kW5, w + kB5, nullptr, arena + 0, scratch);
   // block1.rep.5: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
   cpu::maxpool<Isa>(k6, arena + 0, arena + 2765952);
   // block1.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-  cpu::conv_direct<Isa>(k7, arena + 5531904, w + kW7, w + kB7, arena + 2765952, arena + 3466880);
+  cpu::conv_direct<Isa>(k7, arena + 5531904, w + kW7, w + kB7, arena + 2765952, arena + 3466880, scratch);
   // block2.rep.0: unary (dsl/zoo/xception.netc:23)
   cpu::unary<Isa>(k8, arena + 3466880, arena + 0);
   // block2.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 128 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 1401856);
+  cpu::conv_grouped<Isa>(k9, arena + 0, w + kW9, w + kB9, nullptr, arena + 1401856, scratch);
   // block2.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k10, arena + 1401856, w + kW10, w + kB10, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k10, arena + 1401856, w + kW10, w + kB10, nullptr, arena + 0, scratch);
   // block2.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 256 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k11, arena + 0, w + kW11, w + kB11, nullptr, arena + 1401856);
+  cpu::conv_grouped<Isa>(k11, arena + 0, w + kW11, w + kB11, nullptr, arena + 1401856, scratch);
   // block2.rep.4.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k12, arena + 1401856, w + kW12, w + kB12, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k12, arena + 1401856, w + kW12, w + kB12, nullptr, arena + 0, scratch);
   // block2.rep.6: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
   cpu::maxpool<Isa>(k13, arena + 0, arena + 1401856);
   // block2.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-  cpu::conv_direct<Isa>(k14, arena + 3466880, w + kW14, w + kB14, arena + 1401856, arena + 1993280);
+  cpu::conv_direct<Isa>(k14, arena + 3466880, w + kW14, w + kB14, arena + 1401856, arena + 1993280, scratch);
   // block3.rep.0: unary (dsl/zoo/xception.netc:23)
   cpu::unary<Isa>(k15, arena + 1993280, arena + 0);
   // block3.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 256 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k16, arena + 0, w + kW16, w + kB16, nullptr, arena + 996640);
+  cpu::conv_grouped<Isa>(k16, arena + 0, w + kW16, w + kB16, nullptr, arena + 996640, scratch);
   // block3.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k17, arena + 996640, w + kW17, w + kB17, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k17, arena + 996640, w + kW17, w + kB17, nullptr, arena + 0, scratch);
   // block3.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k18, arena + 0, w + kW18, w + kB18, nullptr, arena + 996640);
+  cpu::conv_grouped<Isa>(k18, arena + 0, w + kW18, w + kB18, nullptr, arena + 996640, scratch);
   // block3.rep.4.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k19, arena + 996640, w + kW19, w + kB19, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k19, arena + 996640, w + kW19, w + kB19, nullptr, arena + 0, scratch);
   // block3.rep.6: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
   cpu::maxpool<Isa>(k20, arena + 0, arena + 996640);
   // block3.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-  cpu::conv_direct<Isa>(k21, arena + 1993280, w + kW21, w + kB21, arena + 996640, arena + 0);
+  cpu::conv_direct<Isa>(k21, arena + 1993280, w + kW21, w + kB21, arena + 996640, arena + 0, scratch);
   // block4.rep.0: unary (dsl/zoo/xception.netc:23)
   cpu::unary<Isa>(k22, arena + 0, arena + 262816);
   // block4.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k23, arena + 262816, w + kW23, w + kB23, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k23, arena + 262816, w + kW23, w + kB23, nullptr, arena + 525632, scratch);
   // block4.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k24, arena + 525632, w + kW24, w + kB24, nullptr, arena + 262816);
+  cpu::conv_1x1<Isa>(k24, arena + 525632, w + kW24, w + kB24, nullptr, arena + 262816, scratch);
   // block4.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-  cpu::conv_grouped<Isa>(k25, arena + 262816, w + kW25, w + kB25, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k25, arena + 262816, w + kW25, w + kB25, nullptr, arena + 525632, scratch);
   // block4.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-  cpu::conv_1x1<Isa>(k26, arena + 525632, w + kW26, w + kB26, nullptr, arena + 262816);
+  cpu::conv_1x1<Isa>(k26, arena + 525632, w + kW26, w + kB26, nullptr, arena + 262816, scratch);
   // block4.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k27, arena + 262816, w + kW27, w + kB27, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k27, arena + 262816, w + kW27, w + kB27, nullptr, arena + 525632, scratch);
   // block4.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k28, arena + 525632, w + kW28, w + kB28, arena + 0, arena + 262816);
+  cpu::conv_1x1<Isa>(k28, arena + 525632, w + kW28, w + kB28, arena + 0, arena + 262816, scratch);
   // block5.rep.0: unary (dsl/zoo/xception.netc:23)
   cpu::unary<Isa>(k29, arena + 262816, arena + 0);
   // block5.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k30, arena + 0, w + kW30, w + kB30, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k30, arena + 0, w + kW30, w + kB30, nullptr, arena + 525632, scratch);
   // block5.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k31, arena + 525632, w + kW31, w + kB31, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k31, arena + 525632, w + kW31, w + kB31, nullptr, arena + 0, scratch);
   // block5.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-  cpu::conv_grouped<Isa>(k32, arena + 0, w + kW32, w + kB32, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k32, arena + 0, w + kW32, w + kB32, nullptr, arena + 525632, scratch);
   // block5.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-  cpu::conv_1x1<Isa>(k33, arena + 525632, w + kW33, w + kB33, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k33, arena + 525632, w + kW33, w + kB33, nullptr, arena + 0, scratch);
   // block5.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k34, arena + 0, w + kW34, w + kB34, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k34, arena + 0, w + kW34, w + kB34, nullptr, arena + 525632, scratch);
   // block5.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k35, arena + 525632, w + kW35, w + kB35, arena + 262816, arena + 0);
+  cpu::conv_1x1<Isa>(k35, arena + 525632, w + kW35, w + kB35, arena + 262816, arena + 0, scratch);
   // block6.rep.0: unary (dsl/zoo/xception.netc:23)
   cpu::unary<Isa>(k36, arena + 0, arena + 262816);
   // block6.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k37, arena + 262816, w + kW37, w + kB37, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k37, arena + 262816, w + kW37, w + kB37, nullptr, arena + 525632, scratch);
   // block6.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k38, arena + 525632, w + kW38, w + kB38, nullptr, arena + 262816);
+  cpu::conv_1x1<Isa>(k38, arena + 525632, w + kW38, w + kB38, nullptr, arena + 262816, scratch);
   // block6.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-  cpu::conv_grouped<Isa>(k39, arena + 262816, w + kW39, w + kB39, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k39, arena + 262816, w + kW39, w + kB39, nullptr, arena + 525632, scratch);
   // block6.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-  cpu::conv_1x1<Isa>(k40, arena + 525632, w + kW40, w + kB40, nullptr, arena + 262816);
+  cpu::conv_1x1<Isa>(k40, arena + 525632, w + kW40, w + kB40, nullptr, arena + 262816, scratch);
   // block6.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k41, arena + 262816, w + kW41, w + kB41, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k41, arena + 262816, w + kW41, w + kB41, nullptr, arena + 525632, scratch);
   // block6.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k42, arena + 525632, w + kW42, w + kB42, arena + 0, arena + 262816);
+  cpu::conv_1x1<Isa>(k42, arena + 525632, w + kW42, w + kB42, arena + 0, arena + 262816, scratch);
   // block7.rep.0: unary (dsl/zoo/xception.netc:23)
   cpu::unary<Isa>(k43, arena + 262816, arena + 0);
   // block7.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k44, arena + 0, w + kW44, w + kB44, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k44, arena + 0, w + kW44, w + kB44, nullptr, arena + 525632, scratch);
   // block7.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k45, arena + 525632, w + kW45, w + kB45, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k45, arena + 525632, w + kW45, w + kB45, nullptr, arena + 0, scratch);
   // block7.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-  cpu::conv_grouped<Isa>(k46, arena + 0, w + kW46, w + kB46, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k46, arena + 0, w + kW46, w + kB46, nullptr, arena + 525632, scratch);
   // block7.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-  cpu::conv_1x1<Isa>(k47, arena + 525632, w + kW47, w + kB47, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k47, arena + 525632, w + kW47, w + kB47, nullptr, arena + 0, scratch);
   // block7.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k48, arena + 0, w + kW48, w + kB48, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k48, arena + 0, w + kW48, w + kB48, nullptr, arena + 525632, scratch);
   // block7.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k49, arena + 525632, w + kW49, w + kB49, arena + 262816, arena + 0);
+  cpu::conv_1x1<Isa>(k49, arena + 525632, w + kW49, w + kB49, arena + 262816, arena + 0, scratch);
   // block8.rep.0: unary (dsl/zoo/xception.netc:23)
   cpu::unary<Isa>(k50, arena + 0, arena + 262816);
   // block8.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k51, arena + 262816, w + kW51, w + kB51, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k51, arena + 262816, w + kW51, w + kB51, nullptr, arena + 525632, scratch);
   // block8.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k52, arena + 525632, w + kW52, w + kB52, nullptr, arena + 262816);
+  cpu::conv_1x1<Isa>(k52, arena + 525632, w + kW52, w + kB52, nullptr, arena + 262816, scratch);
   // block8.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-  cpu::conv_grouped<Isa>(k53, arena + 262816, w + kW53, w + kB53, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k53, arena + 262816, w + kW53, w + kB53, nullptr, arena + 525632, scratch);
   // block8.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-  cpu::conv_1x1<Isa>(k54, arena + 525632, w + kW54, w + kB54, nullptr, arena + 262816);
+  cpu::conv_1x1<Isa>(k54, arena + 525632, w + kW54, w + kB54, nullptr, arena + 262816, scratch);
   // block8.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k55, arena + 262816, w + kW55, w + kB55, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k55, arena + 262816, w + kW55, w + kB55, nullptr, arena + 525632, scratch);
   // block8.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k56, arena + 525632, w + kW56, w + kB56, arena + 0, arena + 262816);
+  cpu::conv_1x1<Isa>(k56, arena + 525632, w + kW56, w + kB56, arena + 0, arena + 262816, scratch);
   // block9.rep.0: unary (dsl/zoo/xception.netc:23)
   cpu::unary<Isa>(k57, arena + 262816, arena + 0);
   // block9.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k58, arena + 0, w + kW58, w + kB58, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k58, arena + 0, w + kW58, w + kB58, nullptr, arena + 525632, scratch);
   // block9.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k59, arena + 525632, w + kW59, w + kB59, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k59, arena + 525632, w + kW59, w + kB59, nullptr, arena + 0, scratch);
   // block9.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-  cpu::conv_grouped<Isa>(k60, arena + 0, w + kW60, w + kB60, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k60, arena + 0, w + kW60, w + kB60, nullptr, arena + 525632, scratch);
   // block9.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-  cpu::conv_1x1<Isa>(k61, arena + 525632, w + kW61, w + kB61, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k61, arena + 525632, w + kW61, w + kB61, nullptr, arena + 0, scratch);
   // block9.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k62, arena + 0, w + kW62, w + kB62, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k62, arena + 0, w + kW62, w + kB62, nullptr, arena + 525632, scratch);
   // block9.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k63, arena + 525632, w + kW63, w + kB63, arena + 262816, arena + 0);
+  cpu::conv_1x1<Isa>(k63, arena + 525632, w + kW63, w + kB63, arena + 262816, arena + 0, scratch);
   // block10.rep.0: unary (dsl/zoo/xception.netc:23)
   cpu::unary<Isa>(k64, arena + 0, arena + 262816);
   // block10.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k65, arena + 262816, w + kW65, w + kB65, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k65, arena + 262816, w + kW65, w + kB65, nullptr, arena + 525632, scratch);
   // block10.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k66, arena + 525632, w + kW66, w + kB66, nullptr, arena + 262816);
+  cpu::conv_1x1<Isa>(k66, arena + 525632, w + kW66, w + kB66, nullptr, arena + 262816, scratch);
   // block10.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-  cpu::conv_grouped<Isa>(k67, arena + 262816, w + kW67, w + kB67, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k67, arena + 262816, w + kW67, w + kB67, nullptr, arena + 525632, scratch);
   // block10.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-  cpu::conv_1x1<Isa>(k68, arena + 525632, w + kW68, w + kB68, nullptr, arena + 262816);
+  cpu::conv_1x1<Isa>(k68, arena + 525632, w + kW68, w + kB68, nullptr, arena + 262816, scratch);
   // block10.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k69, arena + 262816, w + kW69, w + kB69, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k69, arena + 262816, w + kW69, w + kB69, nullptr, arena + 525632, scratch);
   // block10.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k70, arena + 525632, w + kW70, w + kB70, arena + 0, arena + 262816);
+  cpu::conv_1x1<Isa>(k70, arena + 525632, w + kW70, w + kB70, arena + 0, arena + 262816, scratch);
   // block11.rep.0: unary (dsl/zoo/xception.netc:23)
   cpu::unary<Isa>(k71, arena + 262816, arena + 0);
   // block11.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k72, arena + 0, w + kW72, w + kB72, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k72, arena + 0, w + kW72, w + kB72, nullptr, arena + 525632, scratch);
   // block11.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k73, arena + 525632, w + kW73, w + kB73, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k73, arena + 525632, w + kW73, w + kB73, nullptr, arena + 0, scratch);
   // block11.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-  cpu::conv_grouped<Isa>(k74, arena + 0, w + kW74, w + kB74, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k74, arena + 0, w + kW74, w + kB74, nullptr, arena + 525632, scratch);
   // block11.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-  cpu::conv_1x1<Isa>(k75, arena + 525632, w + kW75, w + kB75, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k75, arena + 525632, w + kW75, w + kB75, nullptr, arena + 0, scratch);
   // block11.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k76, arena + 0, w + kW76, w + kB76, nullptr, arena + 525632);
+  cpu::conv_grouped<Isa>(k76, arena + 0, w + kW76, w + kB76, nullptr, arena + 525632, scratch);
   // block11.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k77, arena + 525632, w + kW77, w + kB77, arena + 262816, arena + 788448);
+  cpu::conv_1x1<Isa>(k77, arena + 525632, w + kW77, w + kB77, arena + 262816, arena + 788448, scratch);
   // block12.rep.0: unary (dsl/zoo/xception.netc:23)
   cpu::unary<Isa>(k78, arena + 788448, arena + 0);
   // block12.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-  cpu::conv_grouped<Isa>(k79, arena + 0, w + kW79, w + kB79, nullptr, arena + 262816);
+  cpu::conv_grouped<Isa>(k79, arena + 0, w + kW79, w + kB79, nullptr, arena + 262816, scratch);
   // block12.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-  cpu::conv_1x1<Isa>(k80, arena + 262816, w + kW80, w + kB80, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k80, arena + 262816, w + kW80, w + kB80, nullptr, arena + 0, scratch);
   // block12.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-  cpu::conv_grouped<Isa>(k81, arena + 0, w + kW81, w + kB81, nullptr, arena + 369664);
+  cpu::conv_grouped<Isa>(k81, arena + 0, w + kW81, w + kB81, nullptr, arena + 369664, scratch);
   // block12.rep.4.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-  cpu::conv_1x1<Isa>(k82, arena + 369664, w + kW82, w + kB82, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k82, arena + 369664, w + kW82, w + kB82, nullptr, arena + 0, scratch);
   // block12.rep.6: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
   cpu::maxpool<Isa>(k83, arena + 0, arena + 369664);
   // block12.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-  cpu::conv_direct<Isa>(k84, arena + 788448, w + kW84, w + kB84, arena + 369664, arena + 0);
+  cpu::conv_direct<Isa>(k84, arena + 788448, w + kW84, w + kB84, arena + 369664, arena + 0, scratch);
   // conv3.conv1: conv_grouped 3x3 pad 1,1 groups 1024 (dsl/zoo/xception.netc:76)
-  cpu::conv_grouped<Isa>(k85, arena + 0, w + kW85, w + kB85, nullptr, arena + 153600);
+  cpu::conv_grouped<Isa>(k85, arena + 0, w + kW85, w + kB85, nullptr, arena + 153600, scratch);
   // conv3.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:76)
-  cpu::conv_1x1<Isa>(k86, arena + 153600, w + kW86, w + kB86, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k86, arena + 153600, w + kW86, w + kB86, nullptr, arena + 0, scratch);
   // conv4.conv1: conv_grouped 3x3 pad 1,1 groups 1536 (dsl/zoo/xception.netc:79)
-  cpu::conv_grouped<Isa>(k87, arena + 0, w + kW87, w + kB87, nullptr, arena + 204800);
+  cpu::conv_grouped<Isa>(k87, arena + 0, w + kW87, w + kB87, nullptr, arena + 204800, scratch);
   // conv4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:79)
-  cpu::conv_1x1<Isa>(k88, arena + 204800, w + kW88, w + kB88, nullptr, arena + 0);
+  cpu::conv_1x1<Isa>(k88, arena + 204800, w + kW88, w + kB88, nullptr, arena + 0, scratch);
   // global_pool.pool: adaptive_avgpool (dsl/zoo/xception.netc:45)
   cpu::adaptive_avgpool<Isa>(k89, arena + 0, arena + 204800);
   // fc: linear (dsl/zoo/xception.netc:85)

@@ -45,6 +45,7 @@ class Xception {
   explicit Xception(const SafetensorsFile &file);
   AlignedBuffer arena_;
   AlignedBuffer weights_;
+  AlignedBuffer scratch_; // the convolutions' packed input panels
 };
 
 } // namespace netc
