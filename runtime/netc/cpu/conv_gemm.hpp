@@ -154,16 +154,18 @@ inline void gemm_microkernel_any(int nv, int kc, const float *a, const float *b,
                                               residual, out, plane, act);
 }
 
-// A piece of a chunk that is contiguous in the output row and in one tile of the panel: pixels
-// [d, d + len) of the chunk, starting at output row oy, column ox.
+// A piece of a chunk that is contiguous in the output row and in one tile of the panel: `len`
+// pixels written from `dst` (an offset in the panel's row of one k), read from input row
+// iy0 + dy and columns ix0 + dx + i * stride of each tap (dy, dx); `q` is its first pixel.
 struct PanelRun {
-  int d, len, oy, ox;
+  std::ptrdiff_t dst;
+  int len, iy0, ix0, q;
 };
 
 // The chunk's pixels [q0, q1) cut at the end of every tile of NRW pixels and, unless the input is
 // read as one contiguous run, of every output row. Returns the number of runs.
-inline int panel_runs(const ConvParams &p, int q0, int q1, int nrw, bool contiguous,
-                      PanelRun *runs) {
+inline int panel_runs(const ConvParams &p, int q0, int q1, int nrw, std::ptrdiff_t tile_floats,
+                      bool contiguous, PanelRun *runs) {
   int count = 0;
   for (int d = 0; d < q1 - q0;) {
     const int q = q0 + d;
@@ -173,7 +175,8 @@ inline int panel_runs(const ConvParams &p, int q0, int q1, int nrw, bool contigu
       len = p.out.w - ox;
     if (len > q1 - q)
       len = q1 - q;
-    runs[count++] = {d, len, oy, ox};
+    runs[count++] = {std::ptrdiff_t(d / nrw) * tile_floats + d % nrw, len, oy * p.stride_h,
+                     ox * p.stride_w, q};
     d += len;
   }
   return count;
@@ -194,9 +197,12 @@ NETC_INLINE void pack_columns(float *dst, const float *row, std::int64_t x0, int
   for (int i = 0; i < len; i += W) {
     const int n = len - i < W ? len - i : W;
     const std::int64_t xi = x0 + std::int64_t(i) * stride;
-    const std::int64_t lo = xi < 0 ? ceil_div(-xi, stride) : 0;
-    const std::int64_t hi = xi < in_w ? ceil_div(in_w - xi, stride) : 0;
-    const LaneMask m = lane_range(int(lo < W ? lo : W), int(hi < n ? hi : n));
+    LaneMask m = lane_range(0, n);
+    if (xi < 0 || xi + std::int64_t(n - 1) * stride >= in_w) { // a vector at the row's edge
+      const std::int64_t lo = xi < 0 ? ceil_div(-xi, stride) : 0;
+      const std::int64_t hi = xi < in_w ? ceil_div(in_w - xi, stride) : 0;
+      m = lane_range(int(lo < W ? lo : W), int(hi < n ? hi : n));
+    }
     typename S::Vec v;
     if (m == 0)
       v = S::zero();
@@ -229,7 +235,7 @@ inline void pack_gemm_panel(const ConvParams &p, const float *in, int k0, int kc
                           p.stride_w == 1 && p.pad_top == 0 && p.pad_left == 0 &&
                           p.in.w == p.out.w && p.in.h == p.out.h;
   PanelRun runs[max_panel_runs<Isa>()];
-  const int run_count = panel_runs(p, q0, q1, NRW, contiguous, runs);
+  const int run_count = panel_runs(p, q0, q1, NRW, tile_floats, contiguous, runs);
   for (int k = k0; k < k0 + kc; ++k) {
     const int tap = k / in_c, ic = k % in_c;
     const int dy = (tap / p.kernel_w) * p.dilation_h - p.pad_top;
@@ -238,19 +244,19 @@ inline void pack_gemm_panel(const ConvParams &p, const float *in, int k0, int kc
     float *dst_k = panel + std::ptrdiff_t(k - k0) * NRW;
     for (int r = 0; r < run_count; ++r) {
       const PanelRun &run = runs[r];
-      float *dst = dst_k + std::ptrdiff_t(run.d / NRW) * tile_floats + run.d % NRW;
+      float *dst = dst_k + run.dst;
       if (contiguous) {
-        pack_columns<Isa>(dst, src, q0 + run.d, run.len, 1, int(q0 + run.d + run.len));
+        pack_columns<Isa>(dst, src, run.q, run.len, 1, run.q + run.len);
         continue;
       }
-      const int iy = run.oy * p.stride_h + dy;
+      const int iy = run.iy0 + dy;
       if (iy < 0 || iy >= p.in.h) {
         for (int i = 0; i < run.len; ++i)
           dst[i] = 0.0f;
         continue;
       }
-      pack_columns<Isa>(dst, src + std::ptrdiff_t(iy) * p.in.w,
-                        std::int64_t(run.ox) * p.stride_w + dx, run.len, p.stride_w, p.in.w);
+      pack_columns<Isa>(dst, src + std::ptrdiff_t(iy) * p.in.w, run.ix0 + dx, run.len, p.stride_w,
+                        p.in.w);
     }
     // The last tile's pixels past the chunk: read by whole vectors, never stored.
     if (pixels % NRW != 0) {
