@@ -98,40 +98,34 @@ inline void gemm_microkernel(int kc, const float *a, const float *b, int rows, L
   using S = Simd<Isa>;
   using V = typename S::Vec;
   constexpr int W = S::width;
+  // Plain loops: the tile may live on the stack here, gemm_block_sum keeps its own copy in
+  // registers, and nothing in the prologue or epilogue is left as a call.
   const bool partial = last_lanes != S::all;
-  auto load_vec = [&](const float *base, auto j) {
-    if (j == NV - 1 && partial)
-      return S::load_masked(base, j * W, last_lanes, S::zero());
-    return S::load(base + j * W);
-  };
   V acc[MR][NV];
-  unroll<MR>([&](auto r) {
-    if (r >= rows) { // a row past the last channel: zero weights, never stored
-      unroll<NV>([&](auto j) { acc[r][j] = S::zero(); });
-      return;
-    }
-    if (first) {
-      const V bv = S::set1(bias[r]);
-      unroll<NV>([&](auto j) {
-        acc[r][j] = residual ? S::add(bv, load_vec(residual + r * plane, j)) : bv;
-      });
-    } else {
-      unroll<NV>([&](auto j) { acc[r][j] = load_vec(out + r * plane, j); });
-    }
-  });
-  gemm_block_sum<Isa, MR, NR, NV>(acc, kc, a, b);
-  unroll<MR>([&](auto r) {
-    if (r >= rows)
-      return;
-    float *dst = out + r * plane;
-    unroll<NV>([&](auto j) {
-      const V v = last ? activate_vec<Isa>(act, acc[r][j]) : acc[r][j];
-      if (j == NV - 1 && partial)
-        S::store_masked(dst, j * W, last_lanes, v);
+  for (int r = 0; r < MR; ++r)
+    for (int j = 0; j < NV; ++j) {
+      const bool masked = j == NV - 1 && partial;
+      if (r >= rows) // a row past the last channel: zero weights, never stored
+        acc[r][j] = S::zero();
+      else if (!first)
+        acc[r][j] = masked ? S::load_masked(out + r * plane, j * W, last_lanes, S::zero())
+                           : S::load(out + r * plane + j * W);
+      else if (!residual)
+        acc[r][j] = S::set1(bias[r]);
       else
-        S::store(dst + j * W, v);
-    });
-  });
+        acc[r][j] = S::add(S::set1(bias[r]), masked ? S::load_masked(residual + r * plane, j * W,
+                                                                     last_lanes, S::zero())
+                                                    : S::load(residual + r * plane + j * W));
+    }
+  gemm_block_sum<Isa, MR, NR, NV>(acc, kc, a, b);
+  for (int r = 0; r < rows; ++r)
+    for (int j = 0; j < NV; ++j) {
+      const V v = last && act != Activation::none ? activate_vec<Isa>(act, acc[r][j]) : acc[r][j];
+      if (j == NV - 1 && partial)
+        S::store_masked(out + r * plane, j * W, last_lanes, v);
+      else
+        S::store(out + r * plane + j * W, v);
+    }
 }
 
 // The same with NV chosen at run time.
