@@ -150,27 +150,27 @@ inline void gemm_microkernel_any(int nv, int kc, const float *a, const float *b,
 
 // A piece of a chunk that is contiguous in the output row and in one tile of the panel: `len`
 // pixels written from `dst` (an offset in the panel's row of one k), read from input row
-// iy0 + dy and columns ix0 + dx + i * stride of each tap (dy, dx); `q` is its first pixel.
+// iy0 + dy and columns ix0 + dx + i * stride of each tap (dy, dx).
 struct PanelRun {
   std::ptrdiff_t dst;
-  int len, iy0, ix0, q;
+  int len, iy0, ix0;
 };
 
-// The chunk's pixels [q0, q1) cut at the end of every tile of NRW pixels and, unless the input is
-// read as one contiguous run, of every output row. Returns the number of runs.
+// The chunk's pixels [q0, q1) cut at the end of every tile of NRW pixels and of every output
+// row. Returns the number of runs.
 inline int panel_runs(const ConvParams &p, int q0, int q1, int nrw, std::ptrdiff_t tile_floats,
-                      bool contiguous, PanelRun *runs) {
+                      PanelRun *runs) {
   int count = 0;
   for (int d = 0; d < q1 - q0;) {
     const int q = q0 + d;
     const int oy = q / p.out.w, ox = q % p.out.w;
     int len = nrw - d % nrw;
-    if (!contiguous && len > p.out.w - ox)
+    if (len > p.out.w - ox)
       len = p.out.w - ox;
     if (len > q1 - q)
       len = q1 - q;
     runs[count++] = {std::ptrdiff_t(d / nrw) * tile_floats + d % nrw, len, oy * p.stride_h,
-                     ox * p.stride_w, q};
+                     ox * p.stride_w};
     d += len;
   }
   return count;
@@ -213,6 +213,61 @@ NETC_INLINE void pack_columns(float *dst, const float *row, std::int64_t x0, int
   }
 }
 
+// Packs the panel of a convolution with stride 1 whose output is as wide as its input ("same"
+// widths, 1x1 included): output pixel q reads input pixel q + dy * w + dx of every tap, so each
+// vector of the chunk is one load, masked to the lanes whose row and column exist for the tap
+// (masks per vector and kernel row or column, computed once per chunk).
+template <class Isa>
+inline void pack_gemm_panel_flat(const ConvParams &p, const float *in, int k0, int kc, int q0,
+                                 int q1, float *panel) {
+  using S = Simd<Isa>;
+  constexpr int W = S::width, NR = ConvTile<Isa>::nr;
+  constexpr int kMaxVectors = kGemmChunkPixels / W;
+  const int in_c = p.in.c / p.groups;
+  const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
+  const std::ptrdiff_t tile_floats = std::ptrdiff_t(kc) * NR * W;
+  const int vectors = int(ceil_div(q1 - q0, W));
+  LaneMask rows[kMaxVectors][kMaxFlatKernelW], cols[kMaxVectors][kMaxFlatKernelW];
+  for (int v = 0; v < vectors; ++v) {
+    for (int ky = 0; ky < p.kernel_h; ++ky)
+      rows[v][ky] = 0;
+    for (int kx = 0; kx < p.kernel_w; ++kx)
+      cols[v][kx] = 0;
+    const int first = q0 + v * W;
+    for (int l = 0; l < W && first + l < q1; ++l) {
+      const int oy = (first + l) / p.out.w, ox = (first + l) % p.out.w;
+      for (int ky = 0; ky < p.kernel_h; ++ky) {
+        const int iy = oy + ky * p.dilation_h - p.pad_top;
+        rows[v][ky] |= LaneMask(iy >= 0 && iy < p.in.h) << l;
+      }
+      for (int kx = 0; kx < p.kernel_w; ++kx) {
+        const int ix = ox + kx * p.dilation_w - p.pad_left;
+        cols[v][kx] |= LaneMask(ix >= 0 && ix < p.in.w) << l;
+      }
+    }
+  }
+  for (int k = k0; k < k0 + kc; ++k) {
+    const int tap = k / in_c, ic = k % in_c;
+    const int ky = tap / p.kernel_w, kx = tap % p.kernel_w;
+    const std::ptrdiff_t shift =
+        std::ptrdiff_t(ky * p.dilation_h - p.pad_top) * p.in.w + (kx * p.dilation_w - p.pad_left);
+    const float *src = in + ic * in_plane;
+    float *dst_k = panel + std::ptrdiff_t(k - k0) * NR * W;
+    for (int v = 0; v < vectors; ++v) {
+      const LaneMask m = rows[v][ky] & cols[v][kx];
+      const std::ptrdiff_t at = q0 + std::ptrdiff_t(v) * W + shift;
+      typename S::Vec x;
+      if (m == S::all)
+        x = S::load(src + at);
+      else if (m != 0)
+        x = S::load_masked(src, at, m, S::zero());
+      else
+        x = S::zero();
+      S::store(dst_k + (v / NR) * tile_floats + (v % NR) * W, x);
+    }
+  }
+}
+
 // Packs X[k0 .. k0 + kc)[q0 .. q1) of one sample and group (`in`: its first input channel) into
 // tiles of NRW pixels, [tile][k][NRW], zeros where a tap falls in the padding and past q1 to the
 // end of the last tile.
@@ -224,12 +279,11 @@ inline void pack_gemm_panel(const ConvParams &p, const float *in, int k0, int kc
   const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
   const std::ptrdiff_t tile_floats = std::ptrdiff_t(kc) * NRW;
   const int pixels = q1 - q0;
-  // A 1x1 convolution without stride or padding reads its chunk as one contiguous run.
-  const bool contiguous = p.kernel_h == 1 && p.kernel_w == 1 && p.stride_h == 1 &&
-                          p.stride_w == 1 && p.pad_top == 0 && p.pad_left == 0 &&
-                          p.in.w == p.out.w && p.in.h == p.out.h;
+  if (p.stride_h == 1 && p.stride_w == 1 && p.in.w == p.out.w && p.kernel_h <= kMaxFlatKernelW &&
+      p.kernel_w <= kMaxFlatKernelW)
+    return pack_gemm_panel_flat<Isa>(p, in, k0, kc, q0, q1, panel);
   PanelRun runs[max_panel_runs<Isa>()];
-  const int run_count = panel_runs(p, q0, q1, NRW, tile_floats, contiguous, runs);
+  const int run_count = panel_runs(p, q0, q1, NRW, tile_floats, runs);
   for (int k = k0; k < k0 + kc; ++k) {
     const int tap = k / in_c, ic = k % in_c;
     const int dy = (tap / p.kernel_w) * p.dilation_h - p.pad_top;
@@ -239,10 +293,6 @@ inline void pack_gemm_panel(const ConvParams &p, const float *in, int k0, int kc
     for (int r = 0; r < run_count; ++r) {
       const PanelRun &run = runs[r];
       float *dst = dst_k + run.dst;
-      if (contiguous) {
-        pack_columns<Isa>(dst, src, run.q, run.len, 1, run.q + run.len);
-        continue;
-      }
       const int iy = run.iy0 + dy;
       if (iy < 0 || iy >= p.in.h) {
         for (int i = 0; i < run.len; ++i)
