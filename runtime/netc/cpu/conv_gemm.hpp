@@ -9,10 +9,13 @@
 // - K blocks of at most kGemmBlockK pairs. For each, the input panel X[k-block][chunk] is packed
 //   into the caller's scratch as tiles of NR vectors, [tile][k][NR * width], so the microkernel
 //   reads it in order. Packing materialises every tap's window: strides, dilation, padding (as
-//   zeros) and 1xK/Kx1 kernels cost nothing further down. Panel: 256 x 240 floats, in L2;
-// - blocks of MR output channels, whose weights for the K block (packed once at construction,
-//   [block][k][MR], kc * MR contiguous floats) stay in L1 while
-// - every tile of NR vectors of the chunk runs the MR x NR register-blocked microkernel.
+//   zeros) and 1xK/Kx1 kernels cost nothing further down. Stride-1 convolutions as wide as their
+//   input pack a vector per load (pack_gemm_panel_flat), others a row piece at a time. Panel:
+//   at most 256 x 240 floats, in L2;
+// - tiles of NR vectors of the panel, each read by
+// - every block of MR output channels: the MR x NR register-blocked microkernel over the
+//   block's weights for the K block (packed once at construction, [block][k][MR], kc * MR
+//   contiguous floats).
 // Partial sums go through the output: the first K block starts from bias (+ residual), later
 // blocks from what the output holds, and only the last applies the activation. So the residual
 // may be the output itself (read before the first block overwrites it).
@@ -57,12 +60,6 @@ template <class Isa> constexpr int gemm_chunk_pixels(const ConvParams &p) {
   const std::int64_t width = Simd<Isa>::width;
   return int(ceil_div(ceil_div(plane, chunks), width) * width);
 }
-
-// A convolution's work units, the product of these extents, sample slowest.
-struct GemmUnits {
-  int samples, groups, chunks, row_parts;
-  int count() const { return samples * groups * chunks * row_parts; }
-};
 
 // acc[r][j] += sum over k < kc of a[k][r] * b[k][j * width + lane]: the microkernel's loop.
 template <class Isa, int MR, int NR, int NV>
@@ -313,6 +310,14 @@ inline void pack_gemm_panel(const ConvParams &p, const float *in, int k0, int kc
 
 } // namespace detail
 
+// A convolution's units of work: every (sample, group, pixel chunk, part of the blocks of MR
+// output channels), numbered with the sample slowest. Units write disjoint parts of the output,
+// so any split of [0, count()) may run in parallel, each range with a scratch of its own.
+struct GemmUnits {
+  int samples, groups, chunks, row_parts;
+  int count() const { return samples * groups * chunks * row_parts; }
+};
+
 // Scratch floats one unit of work needs: its input panel.
 template <class Isa> constexpr std::size_t gemm_panel_floats(const ConvParams &p) {
   const std::int64_t depth = detail::gemm_depth(p);
@@ -334,7 +339,7 @@ inline void gemm_pack(const ConvParams &p, const float *weight, float *packed) {
 
 // The units of work of a convolution whose channel blocks are split into `row_parts` parts
 // (1 for one thread: more parts pack the same panel more often).
-template <class Isa> inline detail::GemmUnits gemm_conv_units(const ConvParams &p, int row_parts) {
+template <class Isa> inline GemmUnits gemm_conv_units(const ConvParams &p, int row_parts) {
   const std::int64_t plane = std::int64_t(p.out.h) * p.out.w;
   const int blocks = int(detail::ceil_div(p.out.c / p.groups, detail::ConvTile<Isa>::mr));
   return {p.out.n, p.groups, int(detail::ceil_div(plane, detail::gemm_chunk_pixels<Isa>(p))),
@@ -347,7 +352,7 @@ template <class Isa> inline detail::GemmUnits gemm_conv_units(const ConvParams &
 template <class Isa>
 inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *packed,
                             const float *bias, const float *residual, float *out,
-                            const detail::GemmUnits &units, int first, int last, float *scratch) {
+                            const GemmUnits &units, int first, int last, float *scratch) {
   using namespace detail;
   constexpr int MR = ConvTile<Isa>::mr, NR = ConvTile<Isa>::nr;
   constexpr int W = Simd<Isa>::width, NRW = NR * W;
@@ -405,7 +410,7 @@ inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *p
 template <class Isa>
 inline void gemm_conv(const ConvParams &p, const float *in, const float *packed, const float *bias,
                       const float *residual, float *out, float *scratch) {
-  const detail::GemmUnits units = gemm_conv_units<Isa>(p, 1);
+  const GemmUnits units = gemm_conv_units<Isa>(p, 1);
   gemm_conv_chunk<Isa>(p, in, packed, bias, residual, out, units, 0, units.count(), scratch);
 }
 
