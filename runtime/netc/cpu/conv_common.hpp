@@ -1,5 +1,7 @@
-// What the three convolution kernels share: how output pixels are cut into vectors, where each
-// tap of the kernel reads for a vector, and the two register tiles with their epilogue.
+// What the convolution kernels share: the register tile sizes, the packed weights, and for the
+// channel tile of conv_grouped how output pixels are cut into vectors, where each tap of the
+// kernel reads for a vector, and the tile's epilogue. (conv_gemm.hpp runs every other
+// convolution as a packed GEMM.)
 //
 // Vectors run over output pixels, so a row of NCHW output is stored as it is computed. Two ways
 // to cut a plane into vectors:
@@ -10,10 +12,9 @@
 // - rows: any stride, dilation and padding. A vector is a piece of one output row; a tap reads a
 //   contiguous (stride 1), even-element (stride 2) or gathered (other strides) piece of one input
 //   row, masked to the columns that exist.
-// The GEMM tile computes MR output channels x NR vectors and sums over input channels and taps,
-// broadcasting MR contiguous packed weights per input channel (weights [tap][in_c][MR]). The
-// channel tile gives each of its MR output channels its own input channels (grouped convolutions
-// with few channels per group, depthwise included; weights [tap][in_c/groups][MR]).
+// The channel tile computes MR output channels x NR vectors and gives each of its MR output
+// channels its own input channels (grouped convolutions with few channels per group, depthwise
+// included; weights [tap][in_c/groups][MR]).
 #pragma once
 
 #include "netc/cpu/context.hpp"
@@ -164,43 +165,6 @@ template <class Isa, int NR> struct TileVectors {
 // (select), lane-masked at the plane's edges (masked), or strided.
 enum class Load { full, select, masked, strided };
 
-// acc[r][j] += sum over in_c of w[ic][r] * in[ic][off[j] + lane].
-template <class Isa, int MR, int NR, Load L>
-inline void gemm_accumulate(typename Simd<Isa>::Vec (&acc)[MR][NR], const float *in,
-                            std::ptrdiff_t plane, int in_c, const float *w,
-                            const std::ptrdiff_t (&off)[NR], const LaneMask (&m)[NR], int stride) {
-  using S = Simd<Isa>;
-  using V = typename S::Vec;
-  const V zero = S::zero();
-  // A local copy stays in registers: vector types may alias floats, so updates through the
-  // reference would be stored after every load of input or weights.
-  V sum[MR][NR];
-  unroll<MR>([&](auto r) { unroll<NR>([&](auto j) { sum[r][j] = acc[r][j]; }); });
-  typename S::Select sel[NR];
-  if constexpr (L == Load::select)
-    unroll<NR>([&](auto j) { sel[j] = S::select_mask(m[j]); });
-  for (int ic = 0; ic < in_c; ++ic) {
-    const float *src = in + ic * plane;
-    V x[NR];
-    unroll<NR>([&](auto j) {
-      if constexpr (L == Load::full)
-        x[j] = S::load(src + off[j]);
-      else if constexpr (L == Load::select)
-        x[j] = S::load_select(src, off[j], sel[j]);
-      else if constexpr (L == Load::masked)
-        x[j] = S::load_masked(src, off[j], m[j], zero);
-      else
-        x[j] = S::load_strided(src, off[j], stride, m[j], zero);
-    });
-    const float *wr = w + std::ptrdiff_t(ic) * MR;
-    unroll<MR>([&](auto r) {
-      const V b = S::set1(wr[r]);
-      unroll<NR>([&](auto j) { sum[r][j] = S::fma(b, x[j], sum[r][j]); });
-    });
-  }
-  unroll<MR>([&](auto r) { unroll<NR>([&](auto j) { acc[r][j] = sum[r][j]; }); });
-}
-
 // acc[r][j] += sum over in_c of w[ic][r] * src[r][ic][off[j] + lane]: each output channel
 // reads its own input channels.
 template <class Isa, int MR, int NR, Load L>
@@ -211,7 +175,9 @@ inline void channel_accumulate(typename Simd<Isa>::Vec (&acc)[MR][NR],
   using S = Simd<Isa>;
   using V = typename S::Vec;
   const V zero = S::zero();
-  V sum[MR][NR]; // a local copy, as in gemm_accumulate
+  // A local copy stays in registers: vector types may alias floats, so updates through the
+  // reference would be stored after every load of input or weights.
+  V sum[MR][NR];
   unroll<MR>([&](auto r) { unroll<NR>([&](auto j) { sum[r][j] = acc[r][j]; }); });
   typename S::Select sel[NR];
   if constexpr (L == Load::select)
@@ -306,23 +272,6 @@ inline void for_each_tap(const ConvGeometry &g, const TileVectors<Isa, NR> &tv,
     }
 }
 
-// One GEMM tile: output channels [0, out_c) of the block (out_c <= MR) at vectors
-// first .. first + NR - 1. `in` is the block's first input channel, `w` its packed weights.
-template <class Isa, int MR, int NR>
-inline void gemm_tile(const ConvGeometry &g, int first, const float *in, std::ptrdiff_t in_plane,
-                      int in_c, const float *w, int out_c, const float *bias, const float *residual,
-                      float *out, std::ptrdiff_t out_plane, Activation act) {
-  using V = typename Simd<Isa>::Vec;
-  const TileVectors<Isa, NR> tv(g, first);
-  V acc[MR][NR];
-  unroll<MR>([&](auto r) { unroll<NR>([&](auto j) { acc[r][j] = Simd<Isa>::zero(); }); });
-  for_each_tap<Isa, NR>(g, tv, [&](int tap, const auto &off, const auto &m, auto load) {
-    gemm_accumulate<Isa, MR, NR, decltype(load)::value>(
-        acc, in, in_plane, in_c, w + std::ptrdiff_t(tap) * in_c * MR, off, m, g.stride_w);
-  });
-  conv_epilogue<Isa, MR, NR>(acc, tv, out_c, out_plane, bias, residual, out, act);
-}
-
 // One channel tile: output channel r reads input channels src[r] .. src[r] + in_c - 1.
 template <class Isa, int MR, int NR>
 inline void channel_tile(const ConvGeometry &g, int first, const float *const (&src)[MR],
@@ -368,90 +317,10 @@ template <int MR> constexpr std::size_t packed_conv_size(const ConvParams &p, bo
          std::size_t(p.kernel_w) * std::size_t(p.in.c / p.groups);
 }
 
-// Input floats one chunk of vectors should read at most (see gemm_conv_units).
-constexpr std::int64_t kChunkFloats = 32 * 1024;
-
-// How a GEMM-blocked convolution is cut into units of work for the threads: per sample and
-// group, chunks of the plane's vectors (a multiple of NR, so tiles start where they would on one
-// thread), and in each chunk one block of MR output channels. Units are numbered chunk-major, so
-// consecutive units share a chunk of input. Every output element belongs to one unit and is
-// summed in the same order however the plane is cut, so any thread count gives the same bits.
-struct ConvUnits {
-  int groups, chunks, blocks; // per sample
-  int chunk;                  // vectors per chunk
-  std::int64_t count;         // units in all: samples x groups x chunks x blocks
-};
-
-template <class Isa> inline ConvUnits gemm_conv_units(const Context &ctx, const ConvParams &p) {
-  constexpr int MR = ConvTile<Isa>::mr, NR = ConvTile<Isa>::nr;
-  const ConvGeometry g = conv_geometry<Isa>(p);
-  const int in_c = p.in.c / p.groups;
-  // A chunk's input should stay in the L2 cache while every block of output channels passes
-  // over it. Input floats a tile reads, roughly: NR vectors of each input channel at each stride.
-  const std::int64_t tile_floats = std::int64_t(in_c) * NR * g.width * p.stride_h * p.stride_w;
-  const std::int64_t tiles = kChunkFloats / tile_floats;
-  ConvUnits u{};
-  u.groups = p.groups;
-  u.blocks = int(ceil_div(p.out.c / p.groups, MR));
-  u.chunk = int(tiles > 1 ? tiles : 1) * NR;
-  if (u.chunk > g.vectors) // one chunk covers the plane: cut from the plane's vectors
-    u.chunk = int(ceil_div(g.vectors, NR)) * NR;
-  // Finer chunks when there are too few units for the threads.
-  const std::int64_t outer = std::int64_t(p.out.n) * u.groups * u.blocks;
-  const std::int64_t pieces = ctx.pieces(outer * ceil_div(g.vectors, u.chunk), u.chunk / NR);
-  if (pieces > 1)
-    u.chunk = int(ceil_div(ceil_div(u.chunk, pieces), NR) * NR);
-  u.chunks = int(ceil_div(g.vectors, u.chunk));
-  u.count = std::int64_t(p.out.n) * u.groups * u.chunks * u.blocks;
-  return u;
-}
-
-// One unit of gemm_conv_units: its block of output channels over its chunk of vectors.
-template <class Isa>
-inline void gemm_conv_unit(const ConvParams &p, const ConvUnits &u, std::int64_t unit,
-                           const float *in, const float *packed, const float *bias,
-                           const float *residual, float *out) {
-  constexpr int MR = ConvTile<Isa>::mr, NR = ConvTile<Isa>::nr;
-  const ConvGeometry g = conv_geometry<Isa>(p);
-  const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
-  const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
-  const int in_c = p.in.c / p.groups;
-  const int per_group = p.out.c / p.groups;
-  const std::ptrdiff_t block_floats = std::ptrdiff_t(MR) * p.kernel_h * p.kernel_w * in_c;
-  const int block = int(unit % u.blocks);
-  const int chunk = int(unit / u.blocks % u.chunks);
-  const int gr = int(unit / u.blocks / u.chunks % u.groups);
-  const int n = int(unit / u.blocks / u.chunks / u.groups);
-  const float *in_g = in + n * p.in.batch_stride + std::ptrdiff_t(gr) * in_c * in_plane;
-  const float *w = packed + (std::ptrdiff_t(gr) * u.blocks + block) * block_floats;
-  const int b = block * MR;
-  const int o = gr * per_group + b;
-  const int count = per_group - b < MR ? per_group - b : MR;
-  const float *res = residual ? residual + n * p.residual_batch_stride + o * out_plane : nullptr;
-  float *dst = out + n * p.out.batch_stride + o * out_plane;
-  const int v0 = chunk * u.chunk;
-  const int v1 = g.vectors - v0 < u.chunk ? g.vectors : v0 + u.chunk;
-  for (int v = v0; v < v1; v += NR)
-    gemm_tile<Isa, MR, NR>(g, v, in_g, in_plane, in_c, w, count, bias + o, res, dst, out_plane,
-                           p.act);
-}
-
 // Multiply-adds of a convolution, to decide whether it is worth the threads.
 inline std::int64_t conv_work(const ConvParams &p) {
   return std::int64_t(p.out.n) * p.out.c * p.out.h * p.out.w * p.kernel_h * p.kernel_w *
          (p.in.c / p.groups);
-}
-
-// Every unit of a GEMM-blocked convolution, across the threads. (A kernel that needs scratch,
-// such as packing for a GEMM, takes ctx.scratch_of(thread): conv_*_scratch_floats floats.)
-template <class Isa>
-inline void run_gemm_conv(const Context &ctx, const ConvParams &p, const float *in,
-                          const float *packed, const float *bias, const float *residual,
-                          float *out) {
-  const ConvUnits u = gemm_conv_units<Isa>(ctx, p);
-  ctx.parallel_for(u.count, conv_work(p), [&](std::int64_t unit, int) {
-    gemm_conv_unit<Isa>(p, u, unit, in, packed, bias, residual, out);
-  });
 }
 
 } // namespace netc::cpu::detail

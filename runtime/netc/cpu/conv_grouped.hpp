@@ -1,14 +1,16 @@
 // Grouped convolution (groups > 1), depthwise with any channel multiplier included, with bias,
 // activation and a residual fused into the epilogue.
 //
-// Strategy (conv_common.hpp): when a group has at least MR output channels, each group is a
-// convolution of its own, run with the GEMM tile. Otherwise (depthwise, ResNeXt's narrow groups,
-// a batch norm on its own) the channel tile takes MR consecutive output channels across groups,
-// each reading its own group's input channels, so no lane of the tile is wasted on padding
-// channels. Weights are packed per block of MR output channels as [ky][kx][in_c/groups][MR].
+// Strategy: when a group has at least MR output channels, each group is a convolution of its
+// own, run as the packed GEMM of conv_gemm.hpp (which needs scratch). Otherwise (depthwise,
+// ResNeXt's narrow groups, a batch norm on its own) the channel tile takes MR consecutive output
+// channels across groups, each reading its own group's input channels, so no lane of the tile is
+// wasted on padding channels (conv_common.hpp). Weights are packed per block of MR output channels
+// as [ky][kx][in_c/groups][MR].
 #pragma once
 
 #include "netc/cpu/conv_common.hpp"
+#include "netc/cpu/conv_gemm.hpp"
 #include "netc/cpu/simd.hpp"
 #include "netc/kernel_params.hpp"
 
@@ -66,15 +68,14 @@ inline void run_channel_conv(const Context &ctx, const ConvParams &p, const floa
 
 } // namespace detail
 
-// Floats of per-thread scratch the kernel needs (none today; the emitter sizes each thread's
-// scratch as the largest of these over the network).
-template <class Isa> constexpr std::size_t conv_grouped_scratch_floats(const ConvParams &) {
-  return 0;
-}
-
 template <class Isa> constexpr std::size_t conv_grouped_packed_size(const ConvParams &p) {
   return detail::packed_conv_size<detail::ConvTile<Isa>::mr>(p,
                                                              !detail::grouped_by_channel<Isa>(p));
+}
+
+// Floats of scratch conv_grouped needs per thread: none for the channel tile.
+template <class Isa> constexpr std::size_t conv_grouped_scratch_floats(const ConvParams &p) {
+  return detail::grouped_by_channel<Isa>(p) ? 0 : gemm_panel_floats<Isa>(p);
 }
 
 // weight: [out_c][in_c/groups][kh][kw]; packed: conv_grouped_packed_size floats.
@@ -92,7 +93,7 @@ inline void conv_grouped(const Context &ctx, const ConvParams &p, const float *i
   if (detail::grouped_by_channel<Isa>(p))
     detail::run_channel_conv<Isa>(ctx, p, in, packed, bias, residual, out);
   else
-    detail::run_gemm_conv<Isa>(ctx, p, in, packed, bias, residual, out);
+    gemm_conv<Isa>(ctx, p, in, packed, bias, residual, out);
 }
 
 } // namespace netc::cpu

@@ -98,6 +98,10 @@ inline int pool_extent(int start, int kernel, int size, int pad_before, int pad_
   return hi > lo ? hi - lo : 0;
 }
 
+// 0, 1, 2, ...: each lane's index, for the widest vector.
+alignas(64) inline constexpr float kLaneIndex[16] = {0, 1, 2,  3,  4,  5,  6,  7,
+                                                     8, 9, 10, 11, 12, 13, 14, 15};
+
 // The sum of n contiguous floats, in a fixed order.
 template <class Isa> inline float sum_run(const float *p, std::ptrdiff_t n) {
   using S = Simd<Isa>;
@@ -127,7 +131,7 @@ inline void maxpool(const Context &ctx, const PoolParams &p, const float *in, fl
 template <class Isa>
 inline void avgpool(const Context &ctx, const PoolParams &p, const float *in, float *out) {
   using S = Simd<Isa>;
-  constexpr int width = S::width;
+  using V = typename S::Vec;
   const int pad_bottom = p.pad_bottom;
   const int pad_right = p.pad_right;
   detail::pool_rows<Isa>(
@@ -135,14 +139,19 @@ inline void avgpool(const Context &ctx, const PoolParams &p, const float *in, fl
       [&](typename S::Vec acc, int oy, int ox0) {
         const int rows = detail::pool_extent(oy * p.stride_h - p.pad_top, p.kernel_h, p.in.h,
                                              p.pad_top, pad_bottom, p.count_include_pad);
-        alignas(64) float count[width];
-        for (int l = 0; l < width; ++l) {
-          const int cols = detail::pool_extent((ox0 + l) * p.stride_w - p.pad_left, p.kernel_w,
-                                               p.in.w, p.pad_left, pad_right, p.count_include_pad);
-          const int k = rows * cols;
-          count[l] = float(k > 0 ? k : 1); // lanes past the row end are not stored
-        }
-        return S::div(acc, S::load(count));
+        // Each lane's columns as pool_extent counts them, in vector arithmetic (small integers,
+        // exact in float): the window [start, start + kernel_w) clipped to [first, end).
+        const float first = p.count_include_pad ? float(-p.pad_left) : 0.0f;
+        const float end = float(p.in.w + (p.count_include_pad ? pad_right : 0));
+        const V start = S::sub(S::mul(S::add(S::set1(float(ox0)), S::load(detail::kLaneIndex)),
+                                      S::set1(float(p.stride_w))),
+                               S::set1(float(p.pad_left)));
+        const V lo = S::max(start, S::set1(first));
+        const V hi = S::min(S::add(start, S::set1(float(p.kernel_w))), S::set1(end));
+        const V cols = S::max(S::sub(hi, lo), S::zero());
+        // At least 1: lanes past the row end are not stored.
+        const V count = S::max(S::mul(cols, S::set1(float(rows))), S::set1(1.0f));
+        return S::div(acc, count);
       });
 }
 

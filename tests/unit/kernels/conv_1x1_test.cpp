@@ -8,7 +8,8 @@ using namespace netc::kernel_test;
 
 namespace {
 
-const ConvKernel k1x1{cpu::conv_1x1_packed_size<Isa>, cpu::conv_1x1_pack<Isa>, cpu::conv_1x1<Isa>};
+const ConvKernel k1x1{cpu::conv_1x1_packed_size<Isa>, cpu::conv_1x1_scratch_floats<Isa>,
+                      cpu::conv_1x1_pack<Isa>, cpu::conv_1x1<Isa>};
 
 void run_all_layouts(const ConvSpec &spec) {
   for (const ConvLayout &layout : conv_layouts(spec.residual))
@@ -34,4 +35,11 @@ TEST_CASE("conv_1x1: fused activation and residual") {
     run_all_layouts({"[13, 9, 11]", "21, 1", "conv2d", act, true});
   run_all_layouts({"[13, 9, 11]", "21, 1", "conv2d", "", true});
   run_all_layouts({"[32, 17, 17]", "64, 1", "conv2d", "relu", true});
+}
+
+TEST_CASE("conv_1x1: K split into several blocks, with residual, activation and NaN") {
+  run_all_layouts({"[600, 9, 11]", "21, 1", "conv2d", "relu", true});   // K 600: three blocks
+  run_all_layouts({"[300, 16, 17]", "10, 1", "conv2d", "relu6", true}); // 272 pixels: two chunks
+  run_all_layouts({"[300, 7, 7]", "13, 1", "conv2d", "", true, 3001});
+  run_all_layouts({"[260, 5, 7]", "9, 1", "conv2d", "tanh", false, 997});
 }

@@ -9,8 +9,8 @@ using namespace netc::kernel_test;
 
 namespace {
 
-const ConvKernel kDirect{cpu::conv_direct_packed_size<Isa>, cpu::conv_direct_pack<Isa>,
-                         cpu::conv_direct<Isa>};
+const ConvKernel kDirect{cpu::conv_direct_packed_size<Isa>, cpu::conv_direct_scratch_floats<Isa>,
+                         cpu::conv_direct_pack<Isa>, cpu::conv_direct<Isa>};
 
 void run_all_layouts(const ConvSpec &spec) {
   for (const ConvLayout &layout : conv_layouts(spec.residual))
@@ -68,4 +68,22 @@ TEST_CASE("conv_direct: fused activation and residual") {
   run_all_layouts({"[5, 9, 17]", "11, 3, pad=1", "conv2d", "", true});
   run_all_layouts({"[4, 17, 35]", "8, 3, stride=2, pad=1", "conv2d", "relu", true});
   run_all_layouts({"[4, 7, 7]", "16, 3, pad=1", "conv2d", "relu", true});
+}
+
+TEST_CASE("conv_direct: K split into several blocks, with residual, activation and edge tiles") {
+  // K = in_c * taps above conv_gemm's block of 256: partial sums go through the output, the
+  // first block adds bias and residual, the last applies the activation. Output channels and
+  // pixels off every tile size; planes of more than one chunk.
+  run_all_layouts({"[40, 13, 19]", "19, 3, pad=1", "conv2d", "relu", true});            // K 360
+  run_all_layouts({"[60, 21, 23]", "13, 3, stride=2, pad=1", "conv2d", "relu6", true}); // K 540
+  run_all_layouts({"[48, 17, 17]", "20, [1, 7], pad=[0, 0, 3, 3]", "conv2d", "relu", true});
+  run_all_layouts({"[48, 17, 17]", "20, [7, 1], pad=[3, 3, 0, 0]", "conv2d", "tanh", true});
+  run_all_layouts({"[30, 16, 31]", "9, 3, stride=2", "conv2d", "sigmoid"}); // K 270, no residual
+  run_all_layouts({"[29, 9, 9]", "5, 3, pad=1", "conv2d", "relu", true});   // K 261: a block of 5
+}
+
+TEST_CASE("conv_direct: NaN in the input reaches the output through every K block") {
+  run_all_layouts({"[40, 13, 19]", "19, 3, pad=1", "conv2d", "", true, 4001});
+  run_all_layouts({"[48, 17, 17]", "20, [1, 7], pad=[0, 0, 3, 3]", "conv2d", "tanh", true, 3001});
+  run_all_layouts({"[60, 21, 23]", "13, 3, stride=2, pad=1", "conv2d", "", false, 5003});
 }

@@ -9,8 +9,8 @@ using namespace netc::kernel_test;
 
 namespace {
 
-const ConvKernel kGrouped{cpu::conv_grouped_packed_size<Isa>, cpu::conv_grouped_pack<Isa>,
-                          cpu::conv_grouped<Isa>};
+const ConvKernel kGrouped{cpu::conv_grouped_packed_size<Isa>, cpu::conv_grouped_scratch_floats<Isa>,
+                          cpu::conv_grouped_pack<Isa>, cpu::conv_grouped<Isa>};
 
 void run_all_layouts(const ConvSpec &spec) {
   for (const ConvLayout &layout : conv_layouts(spec.residual))

@@ -257,15 +257,18 @@ struct Tolerance {
 };
 
 // |actual - expected| <= abs + rel * |expected| for every element (NaN fails: an element not
-// written), and the guards around the slice untouched.
+// written, unless `nan_expected` and the reference's element is NaN too), and the guards around
+// the slice untouched.
 inline void check_close(const Slice &actual, const HostTensor &expected, Tolerance tol,
-                        const std::string &what) {
+                        const std::string &what, bool nan_expected = false) {
   REQUIRE(std::int64_t(expected.data.size()) == actual.size());
   int failures = 0;
   for (std::int64_t i = 0; i < actual.size(); ++i) {
     const double e = expected.data[std::size_t(i)];
     const double a = actual.at(i);
     if (std::fabs(a - e) <= tol.abs + tol.rel * std::fabs(e))
+      continue;
+    if (nan_expected && std::isnan(e) && std::isnan(a))
       continue;
     if (failures++ < 10)
       FAIL_CHECK(what << ": at index " << i << " " << actual.index(i) << " of shape "
@@ -365,9 +368,10 @@ inline std::vector<float> bias_of(const WeightMap &weights, const Node &node, st
 
 // ---- Convolution cases ---------------------------------------------------------------------
 
-// A convolution kernel family: its packed size, its packing and the kernel.
+// A convolution kernel family: its packed size, its scratch size, its packing and the kernel.
 struct ConvKernel {
   std::size_t (*packed_size)(const ConvParams &);
+  std::size_t (*scratch_floats)(const ConvParams &);
   void (*pack)(const ConvParams &, const float *, float *);
   void (*run)(const cpu::Context &, const ConvParams &, const float *, const float *, const float *,
               const float *, float *);
@@ -381,6 +385,7 @@ struct ConvSpec {
   std::string op = "conv2d"; // or depthwise_conv2d
   std::string act;           // "", "relu", "relu6", "sigmoid", "tanh"
   bool residual = false;
+  int nan_every = 0; // > 0: every nan_every-th input element is NaN, which must reach the output
 };
 
 // How the case stores its tensors: channels before and after each slice, the residual in the
@@ -430,7 +435,10 @@ inline void run_conv_case(const ConvKernel &kernel, const ConvSpec &spec,
   const Graph &graph = net.graph();
   std::mt19937 rng(seed);
   const WeightMap weights = random_weights(graph, rng);
-  const std::vector<HostTensor> inputs = random_inputs(graph, rng);
+  std::vector<HostTensor> inputs = random_inputs(graph, rng);
+  if (spec.nan_every > 0)
+    for (std::size_t i = 0; i < inputs[0].data.size(); i += std::size_t(spec.nan_every))
+      inputs[0].data[i] = std::numeric_limits<double>::quiet_NaN();
   const HostTensor expected = run_reference(graph, weights, inputs).at(0);
 
   const Node &c = net.node("c");
@@ -457,8 +465,13 @@ inline void run_conv_case(const ConvKernel &kernel, const ConvSpec &spec,
   kernel.pack(p, weight.data(), packed.data());
   check_packed(packed, "packed weights");
   const std::vector<float> bias = bias_of(weights, c, c.type.c());
-  kernel.run(serial_context(), p, in.data(), packed.data(), bias.data(), res, out.data());
-  check_close(out, expected, tol, "conv output");
+  // Scratch of NaN, as large as the kernel asks per thread (padded to 64 bytes, as OwnedContext
+  // does): nothing may read what it did not write.
+  const std::size_t scratch_floats = padded_floats(kernel.scratch_floats(p));
+  AlignedBuffer scratch = packed_buffer(scratch_floats * std::size_t(threaded_context().threads()));
+  const cpu::Context serial(nullptr, scratch.data(), scratch_floats);
+  kernel.run(serial, p, in.data(), packed.data(), bias.data(), res, out.data());
+  check_close(out, expected, tol, "conv output", spec.nan_every > 0);
   in.check_guards("conv input");
   if (spec.residual && !layout.in_place_residual)
     residual.check_guards("residual");
@@ -469,7 +482,9 @@ inline void run_conv_case(const ConvKernel &kernel, const ConvSpec &spec,
     threaded.set(inputs[1]);
     res = threaded.data();
   }
-  kernel.run(threaded_context(), p, in.data(), packed.data(), bias.data(), res, threaded.data());
+  cpu::Context threaded_ctx(threaded_context().pool(), scratch.data(), scratch_floats);
+  threaded_ctx.min_parallel_work = 0;
+  kernel.run(threaded_ctx, p, in.data(), packed.data(), bias.data(), res, threaded.data());
   threaded.check_guards("conv output on 3 threads");
   for (std::int64_t i = 0; i < out.size(); ++i) {
     const float a = out.at(i), b = threaded.at(i);

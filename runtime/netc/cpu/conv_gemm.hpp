@@ -1,0 +1,430 @@
+// Convolution as a packed, cache-blocked GEMM (implicit im2col), with bias, activation and a
+// residual fused into the epilogue. conv_direct, conv_1x1 and the wide groups of conv_grouped run
+// here.
+//
+// Per sample and group, out[M][N] = W[M][K] * X[K][N] with M the group's output channels, N the
+// output pixels (the flattened plane) and K the (kernel tap, input channel) pairs, k = tap * in_c
+// + ic. The loops, outermost first:
+// - pixel chunks of at most kGemmChunkPixels output pixels (a multiple of the vector width);
+// - K blocks of at most kGemmBlockK pairs. For each, the input panel X[k-block][chunk] is packed
+//   into the caller's scratch as tiles of NR vectors, [tile][k][NR * width], so the microkernel
+//   reads it in order. Packing materialises every tap's window: strides, dilation, padding (as
+//   zeros) and 1xK/Kx1 kernels cost nothing further down. Stride-1 convolutions as wide as their
+//   input pack a vector per load (pack_gemm_panel_flat), others a row piece at a time. Panel:
+//   at most 256 x 240 floats, in L2;
+// - tiles of NR vectors of the panel, each read by
+// - every block of MR output channels: the MR x NR register-blocked microkernel over the
+//   block's weights for the K block (packed once at construction, [block][k][MR], kc * MR
+//   contiguous floats).
+// Partial sums go through the output: the first K block starts from bias (+ residual), later
+// blocks from what the output holds, and only the last applies the activation. So the residual
+// may be the output itself (read before the first block overwrites it).
+//
+// Work is cut into independent units (sample, group, pixel chunk, part of the channel blocks),
+// each with its own scratch panel: gemm_conv_chunk runs a range of them, so a thread pool can
+// hand out ranges with one scratch per thread. gemm_conv runs them all.
+#pragma once
+
+#include "netc/cpu/conv_common.hpp"
+#include "netc/cpu/simd.hpp"
+#include "netc/kernel_params.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace netc::cpu {
+
+namespace detail {
+
+// K pairs per block: the panel's depth and the length of the microkernel's loop.
+#ifndef NETC_GEMM_KC
+#define NETC_GEMM_KC 256
+#endif
+constexpr int kGemmBlockK = NETC_GEMM_KC;
+// Output pixels per chunk at most: the panel's width (5 AVX-512 tiles, 15 AVX2, 20 generic).
+constexpr int kGemmChunkPixels = 240;
+
+template <class Isa> constexpr int tile_pixels() {
+  return ConvTile<Isa>::nr * Simd<Isa>::width;
+}
+
+constexpr std::int64_t gemm_depth(const ConvParams &p) {
+  return std::int64_t(p.in.c / p.groups) * p.kernel_h * p.kernel_w;
+}
+
+// Pixels per chunk: the plane cut into equal chunks of at most kGemmChunkPixels, rounded up to
+// whole vectors (so only the plane's last chunk may be shorter than the others).
+template <class Isa> constexpr int gemm_chunk_pixels(const ConvParams &p) {
+  const std::int64_t plane = std::int64_t(p.out.h) * p.out.w;
+  const std::int64_t chunks = ceil_div(plane, kGemmChunkPixels);
+  const std::int64_t width = Simd<Isa>::width;
+  return int(ceil_div(ceil_div(plane, chunks), width) * width);
+}
+
+// acc[r][j] += sum over k < kc of a[k][r] * b[k][j * width + lane]: the microkernel's loop.
+template <class Isa, int MR, int NR, int NV>
+NETC_INLINE void gemm_block_sum(typename Simd<Isa>::Vec (&acc)[MR][NV], int kc, const float *a,
+                                const float *b) {
+  using S = Simd<Isa>;
+  using V = typename S::Vec;
+  constexpr int W = S::width;
+  constexpr int NRW = NR * W;
+  // A local copy stays in registers: vector types may alias floats, so updates through the
+  // reference would be stored after every load of input or weights.
+  V sum[MR][NV];
+  unroll<MR>([&](auto r) { unroll<NV>([&](auto j) { sum[r][j] = acc[r][j]; }); });
+  for (int k = 0; k < kc; ++k) {
+    V x[NV];
+    unroll<NV>([&](auto j) { x[j] = S::load(b + std::ptrdiff_t(k) * NRW + j * W); });
+    const float *ak = a + std::ptrdiff_t(k) * MR;
+    unroll<MR>([&](auto r) {
+      const V w = S::set1(ak[r]);
+      unroll<NV>([&](auto j) { sum[r][j] = S::fma(w, x[j], sum[r][j]); });
+    });
+  }
+  unroll<MR>([&](auto r) { unroll<NV>([&](auto j) { acc[r][j] = sum[r][j]; }); });
+}
+
+// The microkernel: MR output channels (rows) x NV vectors (NV <= NR) of the tile starting at
+// `out`, summed over kc pairs of packed weights a[k][MR] and packed inputs b[k][NR * width].
+// `rows` of the MR rows exist; `last_lanes` are the pixels of vector NV - 1 that exist.
+template <class Isa, int MR, int NR, int NV>
+inline void gemm_microkernel(int kc, const float *a, const float *b, int rows, LaneMask last_lanes,
+                             bool first, bool last, const float *bias, const float *residual,
+                             float *out, std::ptrdiff_t plane, Activation act) {
+  using S = Simd<Isa>;
+  using V = typename S::Vec;
+  constexpr int W = S::width;
+  // Plain loops: the tile may live on the stack here, gemm_block_sum keeps its own copy in
+  // registers, and nothing in the prologue or epilogue is left as a call.
+  const bool partial = last_lanes != S::all;
+  V acc[MR][NV];
+  for (int r = 0; r < MR; ++r)
+    for (int j = 0; j < NV; ++j) {
+      const bool masked = j == NV - 1 && partial;
+      if (r >= rows) // a row past the last channel: zero weights, never stored
+        acc[r][j] = S::zero();
+      else if (!first)
+        acc[r][j] = masked ? S::load_masked(out + r * plane, j * W, last_lanes, S::zero())
+                           : S::load(out + r * plane + j * W);
+      else if (!residual)
+        acc[r][j] = S::set1(bias[r]);
+      else
+        acc[r][j] = S::add(S::set1(bias[r]), masked ? S::load_masked(residual + r * plane, j * W,
+                                                                     last_lanes, S::zero())
+                                                    : S::load(residual + r * plane + j * W));
+    }
+  gemm_block_sum<Isa, MR, NR, NV>(acc, kc, a, b);
+  for (int r = 0; r < rows; ++r)
+    for (int j = 0; j < NV; ++j) {
+      const V v = last && act != Activation::none ? activate_vec<Isa>(act, acc[r][j]) : acc[r][j];
+      if (j == NV - 1 && partial)
+        S::store_masked(out + r * plane, j * W, last_lanes, v);
+      else
+        S::store(out + r * plane + j * W, v);
+    }
+}
+
+// The same with NV chosen at run time.
+template <class Isa, int MR, int NR>
+inline void gemm_microkernel_any(int nv, int kc, const float *a, const float *b, int rows,
+                                 LaneMask last_lanes, bool first, bool last, const float *bias,
+                                 const float *residual, float *out, std::ptrdiff_t plane,
+                                 Activation act) {
+  static_assert(NR >= 1 && NR <= 3, "one case per vector count");
+  if (nv == NR)
+    return gemm_microkernel<Isa, MR, NR, NR>(kc, a, b, rows, last_lanes, first, last, bias,
+                                             residual, out, plane, act);
+  if constexpr (NR >= 2)
+    if (nv == 1)
+      return gemm_microkernel<Isa, MR, NR, 1>(kc, a, b, rows, last_lanes, first, last, bias,
+                                              residual, out, plane, act);
+  if constexpr (NR >= 3)
+    if (nv == 2)
+      return gemm_microkernel<Isa, MR, NR, 2>(kc, a, b, rows, last_lanes, first, last, bias,
+                                              residual, out, plane, act);
+}
+
+// A piece of a chunk that is contiguous in the output row and in one tile of the panel: `len`
+// pixels written from `dst` (an offset in the panel's row of one k), read from input row
+// iy0 + dy and columns ix0 + dx + i * stride of each tap (dy, dx).
+struct PanelRun {
+  std::ptrdiff_t dst;
+  int len, iy0, ix0;
+};
+
+// The chunk's pixels [q0, q1) cut at the end of every tile of NRW pixels and of every output
+// row. Returns the number of runs.
+inline int panel_runs(const ConvParams &p, int q0, int q1, int nrw, std::ptrdiff_t tile_floats,
+                      PanelRun *runs) {
+  int count = 0;
+  for (int d = 0; d < q1 - q0;) {
+    const int q = q0 + d;
+    const int oy = q / p.out.w, ox = q % p.out.w;
+    int len = nrw - d % nrw;
+    if (len > p.out.w - ox)
+      len = p.out.w - ox;
+    if (len > q1 - q)
+      len = q1 - q;
+    runs[count++] = {std::ptrdiff_t(d / nrw) * tile_floats + d % nrw, len, oy * p.stride_h,
+                     ox * p.stride_w};
+    d += len;
+  }
+  return count;
+}
+
+// Most runs a chunk has: one per tile and one per output row it touches.
+template <class Isa> constexpr int max_panel_runs() {
+  return 2 * kGemmChunkPixels / Simd<Isa>::width + kGemmChunkPixels + 2;
+}
+
+// dst[i] = row[x0 + i * stride] for i < len, 0 where the column lies outside [0, in_w); a vector
+// at a time, loads masked to the columns that exist.
+template <class Isa>
+NETC_INLINE void pack_columns(float *dst, const float *row, std::int64_t x0, int len, int stride,
+                              int in_w) {
+  using S = Simd<Isa>;
+  constexpr int W = S::width;
+  for (int i = 0; i < len; i += W) {
+    const int n = len - i < W ? len - i : W;
+    const std::int64_t xi = x0 + std::int64_t(i) * stride;
+    LaneMask m = lane_range(0, n);
+    if (xi < 0 || xi + std::int64_t(n - 1) * stride >= in_w) { // a vector at the row's edge
+      const std::int64_t lo = xi < 0 ? ceil_div(-xi, stride) : 0;
+      const std::int64_t hi = xi < in_w ? ceil_div(in_w - xi, stride) : 0;
+      m = lane_range(int(lo < W ? lo : W), int(hi < n ? hi : n));
+    }
+    typename S::Vec v;
+    if (m == 0)
+      v = S::zero();
+    else if (stride != 1)
+      v = S::load_strided(row, std::ptrdiff_t(xi), stride, m, S::zero());
+    else if (m == S::all)
+      v = S::load(row + xi);
+    else
+      v = S::load_masked(row, std::ptrdiff_t(xi), m, S::zero());
+    if (n == W)
+      S::store(dst + i, v);
+    else
+      S::store_masked(dst, i, lane_range(0, n), v);
+  }
+}
+
+// Packs the panel of a convolution with stride 1 whose output is as wide as its input ("same"
+// widths, 1x1 included): output pixel q reads input pixel q + dy * w + dx of every tap, so each
+// vector of the chunk is one load, masked to the lanes whose row and column exist for the tap
+// (masks per vector and kernel row or column, computed once per chunk).
+template <class Isa>
+inline void pack_gemm_panel_flat(const ConvParams &p, const float *in, int k0, int kc, int q0,
+                                 int q1, float *panel) {
+  using S = Simd<Isa>;
+  constexpr int W = S::width, NR = ConvTile<Isa>::nr;
+  constexpr int kMaxVectors = kGemmChunkPixels / W;
+  const int in_c = p.in.c / p.groups;
+  const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
+  const std::ptrdiff_t tile_floats = std::ptrdiff_t(kc) * NR * W;
+  const int vectors = int(ceil_div(q1 - q0, W));
+  LaneMask rows[kMaxVectors][kMaxFlatKernelW], cols[kMaxVectors][kMaxFlatKernelW];
+  for (int v = 0; v < vectors; ++v) {
+    for (int ky = 0; ky < p.kernel_h; ++ky)
+      rows[v][ky] = 0;
+    for (int kx = 0; kx < p.kernel_w; ++kx)
+      cols[v][kx] = 0;
+    const int first = q0 + v * W;
+    for (int l = 0; l < W && first + l < q1; ++l) {
+      const int oy = (first + l) / p.out.w, ox = (first + l) % p.out.w;
+      for (int ky = 0; ky < p.kernel_h; ++ky) {
+        const int iy = oy + ky * p.dilation_h - p.pad_top;
+        rows[v][ky] |= LaneMask(iy >= 0 && iy < p.in.h) << l;
+      }
+      for (int kx = 0; kx < p.kernel_w; ++kx) {
+        const int ix = ox + kx * p.dilation_w - p.pad_left;
+        cols[v][kx] |= LaneMask(ix >= 0 && ix < p.in.w) << l;
+      }
+    }
+  }
+  for (int k = k0; k < k0 + kc; ++k) {
+    const int tap = k / in_c, ic = k % in_c;
+    const int ky = tap / p.kernel_w, kx = tap % p.kernel_w;
+    const std::ptrdiff_t shift =
+        std::ptrdiff_t(ky * p.dilation_h - p.pad_top) * p.in.w + (kx * p.dilation_w - p.pad_left);
+    const float *src = in + ic * in_plane;
+    float *dst_k = panel + std::ptrdiff_t(k - k0) * NR * W;
+    for (int v = 0; v < vectors; ++v) {
+      const LaneMask m = rows[v][ky] & cols[v][kx];
+      const std::ptrdiff_t at = q0 + std::ptrdiff_t(v) * W + shift;
+      typename S::Vec x;
+      if (m == S::all)
+        x = S::load(src + at);
+      else if (m != 0)
+        x = S::load_masked(src, at, m, S::zero());
+      else
+        x = S::zero();
+      S::store(dst_k + (v / NR) * tile_floats + (v % NR) * W, x);
+    }
+  }
+}
+
+// Packs X[k0 .. k0 + kc)[q0 .. q1) of one sample and group (`in`: its first input channel) into
+// tiles of NRW pixels, [tile][k][NRW], zeros where a tap falls in the padding and past q1 to the
+// end of the last tile.
+template <class Isa>
+inline void pack_gemm_panel(const ConvParams &p, const float *in, int k0, int kc, int q0, int q1,
+                            float *panel) {
+  constexpr int NRW = ConvTile<Isa>::nr * Simd<Isa>::width;
+  const int in_c = p.in.c / p.groups;
+  const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
+  const std::ptrdiff_t tile_floats = std::ptrdiff_t(kc) * NRW;
+  const int pixels = q1 - q0;
+  if (p.stride_h == 1 && p.stride_w == 1 && p.in.w == p.out.w && p.kernel_h <= kMaxFlatKernelW &&
+      p.kernel_w <= kMaxFlatKernelW)
+    return pack_gemm_panel_flat<Isa>(p, in, k0, kc, q0, q1, panel);
+  PanelRun runs[max_panel_runs<Isa>()];
+  const int run_count = panel_runs(p, q0, q1, NRW, tile_floats, runs);
+  for (int k = k0; k < k0 + kc; ++k) {
+    const int tap = k / in_c, ic = k % in_c;
+    const int dy = (tap / p.kernel_w) * p.dilation_h - p.pad_top;
+    const int dx = (tap % p.kernel_w) * p.dilation_w - p.pad_left;
+    const float *src = in + ic * in_plane;
+    float *dst_k = panel + std::ptrdiff_t(k - k0) * NRW;
+    for (int r = 0; r < run_count; ++r) {
+      const PanelRun &run = runs[r];
+      float *dst = dst_k + run.dst;
+      const int iy = run.iy0 + dy;
+      if (iy < 0 || iy >= p.in.h) {
+        for (int i = 0; i < run.len; ++i)
+          dst[i] = 0.0f;
+        continue;
+      }
+      pack_columns<Isa>(dst, src + std::ptrdiff_t(iy) * p.in.w, run.ix0 + dx, run.len, p.stride_w,
+                        p.in.w);
+    }
+    // The last tile's pixels past the chunk: read by whole vectors, never stored.
+    if (pixels % NRW != 0) {
+      float *tail = dst_k + std::ptrdiff_t(pixels / NRW) * tile_floats;
+      for (int i = pixels % NRW; i < NRW; ++i)
+        tail[i] = 0.0f;
+    }
+  }
+}
+
+} // namespace detail
+
+// A convolution's units of work: every (sample, group, pixel chunk, part of the blocks of MR
+// output channels), numbered with the sample slowest. Units write disjoint parts of the output,
+// so any split of [0, count()) may run in parallel, each range with a scratch of its own.
+struct GemmUnits {
+  int samples, groups, chunks, row_parts;
+  int count() const { return samples * groups * chunks * row_parts; }
+};
+
+// Scratch floats one unit of work needs: its input panel.
+template <class Isa> constexpr std::size_t gemm_panel_floats(const ConvParams &p) {
+  const std::int64_t depth = detail::gemm_depth(p);
+  const std::int64_t kc = depth < detail::kGemmBlockK ? depth : detail::kGemmBlockK;
+  const std::int64_t tile = detail::tile_pixels<Isa>();
+  return std::size_t(kc * detail::ceil_div(detail::gemm_chunk_pixels<Isa>(p), tile) * tile);
+}
+
+// Floats of the packed weights: per group, blocks of MR output channels, [block][k][MR].
+template <class Isa> constexpr std::size_t gemm_packed_size(const ConvParams &p) {
+  return detail::packed_conv_size<detail::ConvTile<Isa>::mr>(p, true);
+}
+
+// weight: [out_c][in_c/groups][kh][kw]; packed: gemm_packed_size floats.
+template <class Isa>
+inline void gemm_pack(const ConvParams &p, const float *weight, float *packed) {
+  detail::pack_conv_blocks<detail::ConvTile<Isa>::mr>(p, true, weight, packed);
+}
+
+// The units of work of a convolution whose channel blocks are split into `row_parts` parts
+// (1 for one thread: more parts pack the same panel more often).
+template <class Isa> inline GemmUnits gemm_conv_units(const ConvParams &p, int row_parts) {
+  const std::int64_t plane = std::int64_t(p.out.h) * p.out.w;
+  const int blocks = int(detail::ceil_div(p.out.c / p.groups, detail::ConvTile<Isa>::mr));
+  return {p.out.n, p.groups, int(detail::ceil_div(plane, detail::gemm_chunk_pixels<Isa>(p))),
+          row_parts < 1        ? 1
+          : row_parts > blocks ? blocks
+                               : row_parts};
+}
+
+// Units [first, last) of `units`; scratch: gemm_panel_floats floats of this caller's own.
+template <class Isa>
+inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *packed,
+                            const float *bias, const float *residual, float *out,
+                            const GemmUnits &units, int first, int last, float *scratch) {
+  using namespace detail;
+  constexpr int MR = ConvTile<Isa>::mr, NR = ConvTile<Isa>::nr;
+  constexpr int W = Simd<Isa>::width, NRW = NR * W;
+  const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
+  const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
+  const int in_c = p.in.c / p.groups;
+  const int per_group = p.out.c / p.groups;
+  const int depth = int(gemm_depth(p));
+  const int blocks = int(ceil_div(per_group, MR));
+  const int chunk_pixels = gemm_chunk_pixels<Isa>(p);
+  const std::ptrdiff_t block_floats = std::ptrdiff_t(MR) * depth;
+  for (int u = first; u < last; ++u) {
+    int rest = u;
+    const int part = rest % units.row_parts;
+    rest /= units.row_parts;
+    const int chunk = rest % units.chunks;
+    rest /= units.chunks;
+    const int gr = rest % units.groups;
+    const int n = rest / units.groups;
+    const int b0 = int(std::int64_t(blocks) * part / units.row_parts);
+    const int b1 = int(std::int64_t(blocks) * (part + 1) / units.row_parts);
+    const int q0 = chunk * chunk_pixels;
+    const int q1 = int(out_plane - q0 < chunk_pixels ? out_plane : q0 + chunk_pixels);
+    const float *in_g = in + n * p.in.batch_stride + std::ptrdiff_t(gr) * in_c * in_plane;
+    const float *w_g = packed + std::ptrdiff_t(gr) * blocks * block_floats;
+    const std::ptrdiff_t out_g =
+        n * p.out.batch_stride + std::ptrdiff_t(gr) * per_group * out_plane;
+    const std::ptrdiff_t res_g =
+        n * p.residual_batch_stride + std::ptrdiff_t(gr) * per_group * out_plane;
+    for (int k0 = 0; k0 < depth; k0 += kGemmBlockK) {
+      const int kc = depth - k0 < kGemmBlockK ? depth - k0 : kGemmBlockK;
+      const bool first_k = k0 == 0, last_k = k0 + kc == depth;
+      pack_gemm_panel<Isa>(p, in_g, k0, kc, q0, q1, scratch);
+      // Each tile of the panel stays in L1 while every block of weights passes over it.
+      const float *panel = scratch;
+      for (int q = q0; q < q1; q += NRW, panel += std::ptrdiff_t(kc) * NRW) {
+        const int pixels = q1 - q < NRW ? q1 - q : NRW;
+        const int nv = int(ceil_div(pixels, W));
+        const LaneMask last_lanes = lane_range(0, pixels - (nv - 1) * W);
+        for (int b = b0; b < b1; ++b) {
+          const int o = b * MR; // within the group
+          const int rows = per_group - o < MR ? per_group - o : MR;
+          const float *a = w_g + b * block_floats + std::ptrdiff_t(k0) * MR;
+          const std::ptrdiff_t at = std::ptrdiff_t(o) * out_plane + q;
+          gemm_microkernel_any<Isa, MR, NR>(
+              nv, kc, a, panel, rows, last_lanes, first_k, last_k, bias + gr * per_group + o,
+              residual ? residual + res_g + at : nullptr, out + out_g + at, out_plane, p.act);
+        }
+      }
+    }
+  }
+}
+
+// out = act(conv(in, weight) + bias + residual); residual may be null or out itself. The units
+// run across ctx's threads, each with its own scratch panel (ctx.scratch_of(thread):
+// gemm_panel_floats floats). When the plane gives too few units for the threads, the blocks of
+// output channels are split too; that repacks a panel once per part but changes no sum, so the
+// output is bit-identical whatever the thread count.
+template <class Isa>
+inline void gemm_conv(const Context &ctx, const ConvParams &p, const float *in,
+                      const float *packed, const float *bias, const float *residual, float *out) {
+  const std::int64_t work = detail::conv_work(p);
+  GemmUnits units = gemm_conv_units<Isa>(p, 1);
+  if (ctx.worth_threads(work)) {
+    const std::int64_t want = kUnitsPerThread * ctx.threads();
+    if (units.count() < want)
+      units = gemm_conv_units<Isa>(p, int(detail::ceil_div(want, units.count())));
+  }
+  ctx.parallel_for(units.count(), work, [&](std::int64_t unit, int thread) {
+    gemm_conv_chunk<Isa>(p, in, packed, bias, residual, out, units, int(unit), int(unit) + 1,
+                         ctx.scratch_of(thread));
+  });
+}
+
+} // namespace netc::cpu
