@@ -48,8 +48,9 @@ void check_nans(const Slice &actual, const HostTensor &expected, Tolerance tol,
     const double e = expected.data[std::size_t(i)];
     const double a = actual.at(i);
     nans += std::isnan(e) ? 1 : 0;
-    const bool ok = std::isnan(e) ? std::isnan(a)
-                                  : !std::isnan(a) && std::fabs(a - e) <= tol.abs + tol.rel * std::fabs(e);
+    const bool ok = std::isnan(e)
+                        ? std::isnan(a)
+                        : !std::isnan(a) && std::fabs(a - e) <= tol.abs + tol.rel * std::fabs(e);
     if (!ok && failures++ < 10)
       FAIL_CHECK(what << ": at index " << i << " " << actual.index(i) << ": expected " << e
                       << ", actual " << a);
@@ -161,13 +162,14 @@ TEST_CASE("NaN: a convolution's fused activation keeps NaN from an input pixel o
       {"conv_direct",
        {cpu::conv_direct_packed_size<Isa>, cpu::conv_direct_pack<Isa>, cpu::conv_direct<Isa>},
        "11, 3, pad=1"},
-      {"conv_1x1", {cpu::conv_1x1_packed_size<Isa>, cpu::conv_1x1_pack<Isa>, cpu::conv_1x1<Isa>},
+      {"conv_1x1",
+       {cpu::conv_1x1_packed_size<Isa>, cpu::conv_1x1_pack<Isa>, cpu::conv_1x1<Isa>},
        "11, 1"}};
   for (const Family &f : families)
     for (const char *act : {"relu", "relu6", "sigmoid", "tanh"})
       for (bool nan_weight : {false, true}) {
-        const std::string dsl = one_op(
-            "[5, 9, 19]", std::string("  y = conv2d(x, ") + f.args + ") as c\n  y = " + act + "(y)\n");
+        const std::string dsl = one_op("[5, 9, 19]", std::string("  y = conv2d(x, ") + f.args +
+                                                         ") as c\n  y = " + act + "(y)\n");
         CAPTURE(f.name);
         CAPTURE(dsl);
         CAPTURE(nan_weight);
@@ -184,7 +186,8 @@ TEST_CASE("NaN: a convolution's fused activation keeps NaN from an input pixel o
         const Node &conv = c.net.node("c");
         Slice in = input_slice(c.inputs[0], c.net.input_of(conv).type, 1, 1);
         Slice out = unwritten_output(conv.type, 0, 1);
-        const ConvParams p = conv_params(c.net, conv, in.dims(), out.dims(), activation_named(act), 0);
+        const ConvParams p =
+            conv_params(c.net, conv, in.dims(), out.dims(), activation_named(act), 0);
         AlignedBuffer packed(f.kernel.packed_size(p));
         const std::vector<float> weight = to_floats(c.weights.at("c.weight"));
         f.kernel.pack(p, weight.data(), packed.data());
