@@ -27,11 +27,13 @@
 #include <utility>
 
 #if (defined(__AVX2__) && defined(__FMA__)) || defined(__AVX512F__)
-// g++ 12 warns that the intrinsics' own `__m512 __Y = __Y` placeholders may be used uninitialised
-// (GCC bug 105593); the warning points into the header, so silence it there.
+// g++ 12 warns that the intrinsics' own `__m512 __Y = __Y` placeholders may be (or are) used
+// uninitialised (GCC bug 105593), as soon as an intrinsic is inlined into a small function of its
+// own; the warning points into the header, so silence it there.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 #pragma GCC diagnostic pop
 #else
