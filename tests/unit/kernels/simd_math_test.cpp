@@ -4,7 +4,6 @@
 #include "kernel_test_support.h"
 
 #include <cfloat>
-#include <functional>
 
 using namespace netc;
 using namespace netc::kernel_test;
@@ -17,7 +16,7 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
 // f on one vector of lanes, lanes past `lanes.size()` zero.
-std::vector<float> on_lanes(const std::function<S::Vec(S::Vec)> &f, std::vector<float> lanes) {
+template <class F> std::vector<float> on_lanes(F f, std::vector<float> lanes) {
   lanes.resize(kWidth, 0.0f);
   alignas(64) float in[kWidth], out[kWidth];
   std::copy(lanes.begin(), lanes.end(), in);
@@ -67,8 +66,8 @@ struct Error {
 // sign (a dense, uneven sample of every binade). Relative error only where the result is a normal
 // float; below that (subnormal results) within one subnormal step. Results that round to +-inf
 // as floats must be exactly that.
-Error sweep(const std::function<S::Vec(S::Vec)> &f, double (*reference)(double), float limit,
-            std::uint32_t stride) {
+template <class F>
+Error sweep(F f, double (*reference)(double), float limit, std::uint32_t stride) {
   Error err;
   std::uint32_t top;
   std::memcpy(&top, &limit, sizeof top);
