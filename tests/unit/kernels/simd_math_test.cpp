@@ -57,7 +57,7 @@ S::Vec min_of(S::Vec a, S::Vec b) {
   return S::min(a, b);
 }
 
-struct Error {
+struct SweepError {
   double relative = 0, absolute = 0;
   float worst_relative_at = 0;
 };
@@ -67,8 +67,8 @@ struct Error {
 // float; below that (subnormal results) within one subnormal step. Results that round to +-inf
 // as floats must be exactly that.
 template <class F>
-Error sweep(F f, double (*reference)(double), float limit, std::uint32_t stride) {
-  Error err;
+SweepError sweep(F f, double (*reference)(double), float limit, std::uint32_t stride) {
+  SweepError err;
   std::uint32_t top;
   std::memcpy(&top, &limit, sizeof top);
   alignas(64) float in[kWidth], out[kWidth];
@@ -190,20 +190,20 @@ TEST_CASE("simd: exp, sigmoid and tanh at NaN, infinities, zeros and subnormals"
 // The bounds stated in simd.hpp; over every float, exp 9.1e-8, sigmoid 1.8e-7 and tanh 1.5e-7
 // were measured (AVX-512; generic within 4 %).
 TEST_CASE("simd: exp_vec relative error below 1.2e-7 over [-104, 104]") {
-  const Error err = sweep(exp_v, exp_ref, 104.0f, kStride);
+  const SweepError err = sweep(exp_v, exp_ref, 104.0f, kStride);
   MESSAGE("exp: max relative error " << err.relative << " at " << err.worst_relative_at);
   CHECK(err.relative < 1.2e-7);
 }
 
 TEST_CASE("simd: sigmoid_vec relative error below 2.5e-7 over [-110, 110]") {
-  const Error err = sweep(sigmoid_v, sigmoid_ref, 110.0f, kStride);
+  const SweepError err = sweep(sigmoid_v, sigmoid_ref, 110.0f, kStride);
   MESSAGE("sigmoid: max relative error " << err.relative << " at " << err.worst_relative_at);
   CHECK(err.relative < 2.5e-7);
   CHECK(err.absolute < 1.2e-7);
 }
 
 TEST_CASE("simd: tanh_vec relative error below 2e-7 over [-20, 20]") {
-  const Error err = sweep(tanh_v, tanh_ref, 20.0f, kStride);
+  const SweepError err = sweep(tanh_v, tanh_ref, 20.0f, kStride);
   MESSAGE("tanh: max relative error " << err.relative << " at " << err.worst_relative_at
                                       << ", absolute " << err.absolute);
   CHECK(err.relative < 2e-7);
