@@ -5,8 +5,10 @@ For each network: seeded random weights (batch-norm statistics and affine parame
 trivial) and a random input; `netc run` (the reference executor, double accumulation) gives the
 expected output; `netc emit` for each target, built with each compiler under -Wall -Wextra -Werror,
 run by run_model.cpp (outputs poisoned with NaN first), must come within a relative L2 error of
-1e-5 and write every element. For the networks of THREAD_CHECKED the outputs at 1, 2 and 3
-threads (run_model --threads) must be the very same bits.
+1e-5 and write every element. The networks of NAN_CASES then run again on an input with one NaN
+pixel and on an all-NaN input: every target must give NaN exactly where the reference does (issue
+11: ReLU and max pooling replaced NaN, so a NaN image gave finite logits). For the networks of
+THREAD_CHECKED the outputs at 1, 2 and 3 threads (run_model --threads) must be the very same bits.
 
   check_backend.py --netc build/bin/netc --work build/backend [--suite default|full]
                    [--models lenet5,resnet50] [--targets generic,avx2,avx512]
@@ -58,6 +60,10 @@ MODELS = [
 # Networks run again at each of THREAD_COUNTS threads, whose outputs must agree to the bit.
 THREAD_CHECKED = {"every_op", "lenet5", "resnet50"}
 THREAD_COUNTS = [1, 2, 3]
+
+# Networks with the ops that used to drop NaN (relu, relu6, max pooling, softmax), run on NaN
+# inputs too.
+NAN_CASES = {"alexnet", "every_op"}
 
 TARGET_FLAGS = {
     "generic": [],
@@ -190,7 +196,58 @@ def prepare(netc, case, work):
         cmd += ["--output", path]
     start = time.time()
     run(cmd, cwd=ROOT)
-    return weights, inputs, outputs, time.time() - start
+    seconds = time.time() - start
+    nan_cases = nan_inputs(netc, case, work, weights, inputs, len(outputs)) \
+        if case[1] in NAN_CASES else []
+    return weights, inputs, outputs, seconds, nan_cases
+
+
+def nan_inputs(netc, case, work, weights, inputs, output_count):
+    """[(name, inputs, reference outputs)]: the first input with one NaN pixel (the middle of
+    sample 0's channel 0), and all NaN; the other inputs as they were."""
+    first = np.load(inputs[0])
+    pixel = first.copy()
+    pixel[(0, 0) + tuple(d // 2 for d in first.shape[2:])] = np.nan
+    cases = []
+    for name, data in (("nan-pixel", pixel), ("nan-image", np.full_like(first, np.nan))):
+        path = os.path.join(work, name + ".npy")
+        np.save(path, data)
+        expected = [os.path.join(work, "{}-expected{}.npy".format(name, i))
+                    for i in range(output_count)]
+        cmd = [netc, "run"] + network_args(case) + ["--weights", weights]
+        for p in [path] + inputs[1:]:
+            cmd += ["--input", p]
+        for p in expected:
+            cmd += ["--output", p]
+        run(cmd, cwd=ROOT)
+        cases.append((name, [path] + inputs[1:], expected))
+    return cases
+
+
+def check_nans(outputs, expected, name):
+    """NaN exactly where the reference has NaN (which must be somewhere), the rest within the
+    tolerance."""
+    some_nan = False
+    for got_path, want_path in zip(outputs, expected):
+        got = np.load(got_path).astype(np.float64)
+        want = np.load(want_path).astype(np.float64).ravel()
+        if got.shape != want.shape:
+            raise RuntimeError("output has {} elements, expected {}".format(got.size, want.size))
+        nan = np.isnan(want)
+        some_nan = some_nan or bool(nan.any())
+        wrong = np.flatnonzero(np.isnan(got) != nan)
+        if wrong.size:
+            raise RuntimeError("{}: {} output elements NaN where the reference is not, or not NaN "
+                               "where it is (first at {}: {} against {})".format(
+                                   name, wrong.size, wrong[0], got[wrong[0]], want[wrong[0]]))
+        finite = ~nan
+        if finite.any():
+            err = np.linalg.norm(got[finite] - want[finite]) / max(np.linalg.norm(want[finite]), 1e-30)
+            if not err < TOLERANCE:
+                raise RuntimeError("{}: relative L2 {:.2e} on the elements that are not NaN".format(
+                    name, err))
+    if not some_nan:
+        raise RuntimeError("{}: the reference has no NaN output: the case tests nothing".format(name))
 
 
 def read_safetensors(path):
@@ -254,7 +311,7 @@ def check_refused(binary, path, inputs, outputs, message):
 
 
 def build_and_run(netc, case, target, compiler, work, prepared):
-    weights, inputs, expected, _ = prepared
+    weights, inputs, expected, _, nan_cases = prepared
     tag = "{}-{}".format(compiler.replace("+", "x"), target)
     src = os.path.join(work, tag, "src")
     shutil.rmtree(os.path.join(work, tag), ignore_errors=True)
@@ -278,6 +335,11 @@ def build_and_run(netc, case, target, compiler, work, prepared):
     start = time.time()
     run([binary, "-" if embedded(case) else weights] + inputs + outputs)
     run_s = time.time() - start
+    for name, nan_in, nan_expected in nan_cases:
+        nan_out = [os.path.join(work, tag, "{}-output{}.npy".format(name, i))
+                   for i in range(len(nan_expected))]
+        run([binary, "-" if embedded(case) else weights] + nan_in + nan_out)
+        check_nans(nan_out, nan_expected, name)
     if case == MODELS[0]:
         check_refusals(binary, weights, inputs, outputs, os.path.join(work, tag))
     if network in THREAD_CHECKED:

@@ -7,6 +7,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <limits>
+
 using namespace netc;
 
 namespace {
@@ -325,4 +328,32 @@ TEST_CASE("reference: refuses a graph with a poison type") {
   REQUIRE(r.errors == 1);
   CHECK_THROWS_WITH_AS(run_reference(r.graph(), {}, {pattern({1, 1, 4, 4}, 0)}),
                        "cannot run network 't': layer 'y' (conv2d) has no valid shape", Error);
+}
+
+// PyTorch propagates NaN: torch.relu(nan), hardtanh (relu6), sigmoid and tanh of nan are nan; a
+// max_pool2d window holding a NaN gives NaN whatever else it holds, padding never does; softmax
+// over a NaN is NaN in every channel of that pixel. The CPU kernels' NaN tests trust these.
+TEST_CASE("reference: NaN passes through activations, max pooling and softmax") {
+  auto r = compile_at("network t(x: [1, 4, 4]) {\n"
+                      "  a = relu(x)\n  b = relu6(x)\n  c = sigmoid(x)\n  d = tanh(x)\n"
+                      "  m = maxpool(x, 3, stride=1, pad=1)\n"
+                      "  s = softmax(flatten(x))\n"
+                      "  return a, b, c, d, m, s\n}");
+  HostTensor x = pattern({1, 1, 4, 4}, 0, 2); // all positive: NaN must beat larger numbers
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  x.data[5] = nan; // (1, 1): every window but those of the last row and column holds it
+  auto out = run_reference(r.graph(), {}, {x});
+  REQUIRE(out.size() == 6);
+  for (int i = 0; i < 4; ++i) {
+    INFO("activation " << i);
+    CHECK(std::isnan(out[i].data[5]));
+    CHECK(!std::isnan(out[i].data[0]));
+  }
+  for (int64_t y = 0; y < 4; ++y)
+    for (int64_t xx = 0; xx < 4; ++xx) {
+      INFO("maxpool output (" << y << ", " << xx << ")");
+      CHECK(std::isnan(out[4].data[y * 4 + xx]) == (y <= 2 && xx <= 2));
+    }
+  for (double v : out[5].data)
+    CHECK(std::isnan(v));
 }

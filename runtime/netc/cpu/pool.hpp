@@ -3,7 +3,8 @@
 // Strategy: vectors over the columns of an output row; each tap of the window loads the input
 // row's columns under it (contiguous for stride 1, even elements for stride 2, gathered
 // otherwise), masked to the columns that exist, so padding reads nothing: it is -inf for the
-// maximum (padding never wins) and 0 for the sum. Average divisors are worked out per lane.
+// maximum (padding never wins) and 0 for the sum. A NaN in a window makes its maximum NaN, as in
+// PyTorch: Simd's max keeps NaN from either operand. Average divisors are worked out per lane.
 // Adaptive pooling sums each cell's rows with masked vectors (whole rows as one flat run).
 #pragma once
 

@@ -7,6 +7,15 @@
 // at -O2 (fixed-trip-count lane loops); Avx2 and Avx512 use intrinsics and exist only where the
 // compiler targets them. Loads take a base pointer and a signed offset so that a window hanging
 // over the left edge of a row never forms a pointer before the row in portable code.
+//
+// NaN: max and min return NaN when either operand is NaN (PyTorch's torch.maximum), so a NaN
+// pixel survives ReLU, clamps and max pooling instead of being replaced by the other operand.
+// Hardware max/min do not: vmaxps returns its second operand when either is NaN, so each ISA
+// blends the first operand back in where it is NaN.
+//
+// exp_vec, sigmoid_vec and tanh_vec (below the ISAs) are vector formulas written once over the
+// Simd primitives; their measured accuracy is documented there and asserted by
+// tests/unit/kernels/simd_math_test.cpp on every ISA.
 #pragma once
 
 #include "netc/kernel_params.hpp"
@@ -18,11 +27,13 @@
 #include <utility>
 
 #if (defined(__AVX2__) && defined(__FMA__)) || defined(__AVX512F__)
-// g++ 12 warns that the intrinsics' own `__m512 __Y = __Y` placeholders may be used uninitialised
-// (GCC bug 105593); the warning points into the header, so silence it there.
+// g++ 12 warns that the intrinsics' own `__m512 __Y = __Y` placeholders may be (or are) used
+// uninitialised (GCC bug 105593), as soon as an intrinsic is inlined into a small function of its
+// own; the warning points into the header, so silence it there.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 #pragma GCC diagnostic pop
 #else
@@ -69,15 +80,16 @@ template <int N, class F> NETC_INLINE void unroll(F &&f) {
   unroll_impl(f, std::make_integer_sequence<int, N>{});
 }
 
-// The scalar activations: the reference every vector version agrees with.
+// The scalar activations: the reference every vector version agrees with. NaN passes through
+// relu and relu6, as in PyTorch.
 inline float activate(Activation act, float x) {
   switch (act) {
   case Activation::none:
     return x;
   case Activation::relu:
-    return x > 0.0f ? x : 0.0f;
+    return x > 0.0f || x != x ? x : 0.0f;
   case Activation::relu6:
-    return x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
+    return x != x ? x : x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
   case Activation::sigmoid:
     return 1.0f / (1.0f + std::exp(-x));
   case Activation::tanh:
@@ -187,16 +199,62 @@ template <> struct Simd<Generic> {
       r.v[l] = a.v[l] / b.v[l];
     return r;
   }
+  // NaN when either lane is NaN: a NaN a is kept by `a != a`, a NaN b by the failed comparison.
   static Vec max(const Vec &a, const Vec &b) {
     Vec r;
     for (int l = 0; l < width; ++l)
-      r.v[l] = a.v[l] > b.v[l] ? a.v[l] : b.v[l];
+      r.v[l] = a.v[l] > b.v[l] || a.v[l] != a.v[l] ? a.v[l] : b.v[l];
     return r;
   }
   static Vec min(const Vec &a, const Vec &b) {
     Vec r;
     for (int l = 0; l < width; ++l)
-      r.v[l] = a.v[l] < b.v[l] ? a.v[l] : b.v[l];
+      r.v[l] = a.v[l] < b.v[l] || a.v[l] != a.v[l] ? a.v[l] : b.v[l];
+    return r;
+  }
+  // a rounded to the nearest integer, ties to even, for |a| < 2^22 (and NaN): adding 1.5 * 2^23
+  // leaves no fraction bits, and subtracting it again is exact.
+  static Vec round_nearest(const Vec &a) {
+    const float shift = 12582912.0f;
+    Vec r;
+    for (int l = 0; l < width; ++l)
+      r.v[l] = (a.v[l] + shift) - shift;
+    return r;
+  }
+  // 2^n for whole n in [-126, 127], built in the exponent bits; a NaN lane gives 1.
+  static Vec pow2(const Vec &n) {
+    Vec r;
+    for (int l = 0; l < width; ++l) {
+      const std::int32_t e = n.v[l] == n.v[l] ? std::int32_t(n.v[l]) : 0;
+      const std::uint32_t bits = std::uint32_t(e + 127) << 23;
+      std::memcpy(&r.v[l], &bits, sizeof bits);
+    }
+    return r;
+  }
+  // |a|, and a with its sign flipped in the lanes where sign_of is negative (NaN kept).
+  static Vec abs(const Vec &a) {
+    return bits_op(a, a, [](std::uint32_t x, std::uint32_t) { return x & 0x7fffffffu; });
+  }
+  static Vec flip_sign(const Vec &a, const Vec &sign_of) {
+    return bits_op(a, sign_of,
+                   [](std::uint32_t x, std::uint32_t s) { return x ^ (s & 0x80000000u); });
+  }
+  // a < b ? x : y in every lane.
+  static Vec select_less(const Vec &a, const Vec &b, const Vec &x, const Vec &y) {
+    Vec r;
+    for (int l = 0; l < width; ++l)
+      r.v[l] = a.v[l] < b.v[l] ? x.v[l] : y.v[l];
+    return r;
+  }
+  template <class F> static Vec bits_op(const Vec &a, const Vec &b, F f) {
+    Vec r;
+    for (int l = 0; l < width; ++l) {
+      std::uint32_t x, y;
+      std::memcpy(&x, &a.v[l], sizeof x);
+      std::memcpy(&y, &b.v[l], sizeof y);
+      x = f(x, y);
+      std::memcpy(&r.v[l], &x, sizeof x);
+    }
     return r;
   }
   // Sums and maxima of all lanes, in a fixed order.
@@ -209,7 +267,7 @@ template <> struct Simd<Generic> {
   static float reduce_max(const Vec &a) {
     float s = a.v[0];
     for (int l = 1; l < width; ++l)
-      s = a.v[l] > s ? a.v[l] : s;
+      s = a.v[l] > s || a.v[l] != a.v[l] ? a.v[l] : s;
     return s;
   }
   template <class F> static Vec map(const Vec &a, F f) {
@@ -269,8 +327,29 @@ template <> struct Simd<Avx2> {
   static Vec sub(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
   static Vec mul(Vec a, Vec b) { return _mm256_mul_ps(a, b); }
   static Vec div(Vec a, Vec b) { return _mm256_div_ps(a, b); }
-  static Vec max(Vec a, Vec b) { return _mm256_max_ps(a, b); }
-  static Vec min(Vec a, Vec b) { return _mm256_min_ps(a, b); }
+  // vmaxps gives b where either is NaN; a NaN a is blended back in.
+  static Vec max(Vec a, Vec b) {
+    return _mm256_blendv_ps(_mm256_max_ps(a, b), a, _mm256_cmp_ps(a, a, _CMP_UNORD_Q));
+  }
+  static Vec min(Vec a, Vec b) {
+    return _mm256_blendv_ps(_mm256_min_ps(a, b), a, _mm256_cmp_ps(a, a, _CMP_UNORD_Q));
+  }
+  static Vec round_nearest(Vec a) {
+    return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
+  static Vec pow2(Vec n) {
+    const __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
+  }
+  static Vec abs(Vec a) {
+    return _mm256_and_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+  }
+  static Vec flip_sign(Vec a, Vec sign_of) {
+    return _mm256_xor_ps(a, _mm256_and_ps(sign_of, _mm256_set1_ps(-0.0f)));
+  }
+  static Vec select_less(Vec a, Vec b, Vec x, Vec y) {
+    return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LT_OQ));
+  }
   static float reduce_add(Vec a) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
@@ -278,10 +357,10 @@ template <> struct Simd<Avx2> {
     return _mm_cvtss_f32(s);
   }
   static float reduce_max(Vec a) {
-    __m128 s = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_max_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
+    alignas(32) float t[width];
+    _mm256_store_ps(t, a);
+    return Simd<Generic>::reduce_max(
+        Simd<Generic>::max(Simd<Generic>::load(t), Simd<Generic>::load(t + 4)));
   }
   template <class F> static Vec map(Vec a, F f) {
     alignas(32) float t[width];
@@ -344,8 +423,32 @@ template <> struct Simd<Avx512> {
   static Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
   static Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
   static Vec div(Vec a, Vec b) { return _mm512_div_ps(a, b); }
-  static Vec max(Vec a, Vec b) { return _mm512_max_ps(a, b); }
-  static Vec min(Vec a, Vec b) { return _mm512_min_ps(a, b); }
+  // vmaxps gives b where either is NaN; a NaN a is put back by a masked move.
+  static Vec max(Vec a, Vec b) {
+    return _mm512_mask_mov_ps(_mm512_max_ps(a, b), _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q), a);
+  }
+  static Vec min(Vec a, Vec b) {
+    return _mm512_mask_mov_ps(_mm512_min_ps(a, b), _mm512_cmp_ps_mask(a, a, _CMP_UNORD_Q), a);
+  }
+  static Vec round_nearest(Vec a) {
+    return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
+  static Vec pow2(Vec n) {
+    const __m512i e = _mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
+  }
+  static Vec abs(Vec a) {
+    return _mm512_castsi512_ps(
+        _mm512_and_epi32(_mm512_castps_si512(a), _mm512_set1_epi32(0x7fffffff)));
+  }
+  static Vec flip_sign(Vec a, Vec sign_of) {
+    const __m512i sign =
+        _mm512_and_epi32(_mm512_castps_si512(sign_of), _mm512_set1_epi32(int(0x80000000u)));
+    return _mm512_castsi512_ps(_mm512_xor_epi32(_mm512_castps_si512(a), sign));
+  }
+  static Vec select_less(Vec a, Vec b, Vec x, Vec y) {
+    return _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ), x);
+  }
   static float reduce_add(Vec a) {
     __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(a),
                               _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
@@ -355,12 +458,11 @@ template <> struct Simd<Avx512> {
     return _mm_cvtss_f32(s);
   }
   static float reduce_max(Vec a) {
-    __m256 s8 = _mm256_max_ps(_mm512_castps512_ps256(a),
-                              _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
-    __m128 s = _mm_max_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
-    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_max_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
+    alignas(64) float t[width];
+    _mm512_store_ps(t, a);
+    using G = Simd<Generic>;
+    return G::reduce_max(
+        G::max(G::max(G::load(t), G::load(t + 4)), G::max(G::load(t + 8), G::load(t + 12))));
   }
   template <class F> static Vec map(Vec a, F f) {
     alignas(64) float t[width];
@@ -382,8 +484,77 @@ template <> struct Simd<Avx512> {
 };
 #endif
 
-// act(x) on every lane. relu and relu6 are vector operations; sigmoid and tanh call the exact
-// scalar functions lane by lane.
+// ---- exp, sigmoid and tanh on vectors ---------------------------------------------------------
+//
+// Written once over the Simd primitives (Generic's fma has two roundings; the bounds hold for it
+// too). Largest relative error against double precision over every float of [-104, 89] (exp),
+// [-104, 104] (sigmoid) and [-12, 12] (tanh) (bench/simd_math_sweep.cpp), AVX-512 and generic; no
+// subnormal result is more than one subnormal step off. tests/unit/kernels/simd_math_test.cpp
+// asserts the bounds on every ISA:
+//   exp_vec      9.1e-8 AVX-512, 8.8e-8 generic (under 1 ulp)     asserted < 1.2e-7
+//   sigmoid_vec  1.8e-7 both                                       asserted < 2.5e-7
+//   tanh_vec     1.5e-7 both (absolute 9.2e-8)                     asserted < 2e-7 (abs < 1e-7)
+// NaN gives NaN; exp(+inf) = +inf, exp(-inf) = 0, sigmoid(+-inf) = 1 / 0, tanh(+-inf) = +-1.
+// Subnormals are handled, not flushed: subnormal inputs act as the tiny numbers they are
+// (exp = 1, tanh(x) = x), and exp and sigmoid round results below 2^-126 to the subnormal
+// nearest (gradual underflow, as std::exp), because 2^n is applied as two factors.
+
+// e^x: x = n ln2 + r with |r| <= ln2 / 2, e^r = 1 + r + r^2 Q(r) with Q a degree-4 Chebyshev fit
+// of (e^r - 1 - r) / r^2 (error 8e-9), and 2^n built in the exponent bits as 2^n1 * 2^n2.
+// ln 2 is split in two: ln2_hi has 12 bits, so n * ln2_hi and x - n * ln2_hi are exact.
+template <class Isa> inline typename Simd<Isa>::Vec exp_vec(typename Simd<Isa>::Vec x) {
+  using S = Simd<Isa>;
+  using V = typename S::Vec;
+  // Beyond these e^x rounds to +inf or to 0; the clamps keep n in range (and NaN as NaN).
+  x = S::min(S::max(x, S::set1(-104.0f)), S::set1(89.0f));
+  const V n = S::round_nearest(S::mul(x, S::set1(1.44269504088896341f)));
+  V r = S::fma(n, S::set1(-0.693115234375f), x);
+  r = S::fma(n, S::set1(-3.19461833e-05f), r);
+  V q = S::set1(0.0013926392421126366f);
+  q = S::fma(q, r, S::set1(0.008363345637917519f));
+  q = S::fma(q, r, S::set1(0.04166655242443085f));
+  q = S::fma(q, r, S::set1(0.16666576266288757f));
+  q = S::fma(q, r, S::set1(0.5f));
+  const V p = S::add(S::fma(S::mul(r, r), q, r), S::set1(1.0f));
+  // n in [-150, 128]: each half in [-75, 64], a normal power of two.
+  const V n1 = S::round_nearest(S::mul(n, S::set1(0.5f)));
+  const V n2 = S::sub(n, n1);
+  return S::mul(S::mul(p, S::pow2(n1)), S::pow2(n2));
+}
+
+// 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) for x < 0: e^-|x| never overflows, and a
+// negative x keeps its relative accuracy down to the subnormals.
+template <class Isa> inline typename Simd<Isa>::Vec sigmoid_vec(typename Simd<Isa>::Vec x) {
+  using S = Simd<Isa>;
+  using V = typename S::Vec;
+  const V one = S::set1(1.0f);
+  const V e = exp_vec<Isa>(S::sub(S::zero(), S::abs(x)));
+  return S::div(S::select_less(x, S::zero(), e, one), S::add(one, e));
+}
+
+// Below |x| = 0.625 the odd polynomial x + x^3 P(x^2), P a degree-5 Chebyshev fit (relative error
+// 4e-9), which keeps tanh(x) ~ x accurate near 0; above it (1 - e) / (1 + e) with e = e^-2|x|,
+// no cancellation there (e <= 0.29). e = 0 gives 1 exactly for large |x|.
+template <class Isa> inline typename Simd<Isa>::Vec tanh_vec(typename Simd<Isa>::Vec x) {
+  using S = Simd<Isa>;
+  using V = typename S::Vec;
+  const V one = S::set1(1.0f);
+  const V a = S::abs(x);
+  const V s = S::mul(a, a);
+  V p = S::set1(0.002292744815349579f);
+  p = S::fma(p, s, S::set1(-0.008343945257365704f));
+  p = S::fma(p, s, S::set1(0.02176891826093197f));
+  p = S::fma(p, s, S::set1(-0.053959257900714874f));
+  p = S::fma(p, s, S::set1(0.13333304226398468f));
+  p = S::fma(p, s, S::set1(-0.3333333432674408f));
+  const V small = S::fma(S::mul(a, s), p, a);
+  const V e = exp_vec<Isa>(S::mul(a, S::set1(-2.0f)));
+  const V large = S::div(S::sub(one, e), S::add(one, e));
+  // On |x|, the sign put back last: tanh(-0) = -0.
+  return S::flip_sign(S::select_less(a, S::set1(0.625f), small, large), x);
+}
+
+// act(x) on every lane, NaN passing through every activation.
 template <class Isa>
 inline typename Simd<Isa>::Vec activate_vec(Activation act, typename Simd<Isa>::Vec x) {
   using S = Simd<Isa>;
@@ -395,9 +566,9 @@ inline typename Simd<Isa>::Vec activate_vec(Activation act, typename Simd<Isa>::
   case Activation::relu6:
     return S::min(S::max(x, S::zero()), S::set1(6.0f));
   case Activation::sigmoid:
-    return S::map(x, [](float v) { return activate(Activation::sigmoid, v); });
+    return sigmoid_vec<Isa>(x);
   case Activation::tanh:
-    return S::map(x, [](float v) { return activate(Activation::tanh, v); });
+    return tanh_vec<Isa>(x);
   }
   return x;
 }

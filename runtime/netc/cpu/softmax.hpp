@@ -2,7 +2,9 @@
 //
 // Strategy: flat tensors ([N, F]: one pixel) are a scalar loop over features; feature maps take
 // vectors over pixels, with three passes over the channels (maximum, exponentials written to out
-// and summed, division). exp is the exact std::exp; sums run in a fixed order.
+// and summed, division). exp is std::exp on flat tensors and simd.hpp's exp_vec (within 1.2e-7
+// relative) on feature maps; sums run in a fixed order. A NaN in a pixel makes all its outputs NaN:
+// the maximum keeps it, and exp(NaN) reaches the sum.
 #pragma once
 
 #include "netc/cpu/context.hpp"
@@ -33,7 +35,7 @@ inline void softmax(const Context &ctx, const SoftmaxParams &p, const float *in,
     if (plane == 1) {
       float top = src[0];
       for (int c = 1; c < channels; ++c)
-        top = src[c] > top ? src[c] : top;
+        top = src[c] > top || src[c] != src[c] ? src[c] : top;
       float sum = 0.0f;
       for (int c = 0; c < channels; ++c) {
         const float e = std::exp(src[c] - top);
@@ -52,7 +54,7 @@ inline void softmax(const Context &ctx, const SoftmaxParams &p, const float *in,
       V sum = S::zero();
       for (int c = 0; c < channels; ++c) {
         const V x = S::sub(S::load_masked(src + c * plane, i, m, S::zero()), top);
-        const V e = S::map(x, [](float v) { return std::exp(v); });
+        const V e = exp_vec<Isa>(x);
         S::store_masked(dst + c * plane, i, m, e);
         sum = S::add(sum, e);
       }

@@ -8,18 +8,24 @@
 namespace netc::cuda::detail {
 
 // The same formulas as the CPU backend; expf and tanhf are CUDA's accurate versions (nvcc does
-// not substitute the fast intrinsics without --use_fast_math).
+// not substitute the fast intrinsics without --use_fast_math). NaN passes through every one, as
+// in PyTorch (fmaxf and fminf would drop it).
 template <Activation A> __device__ __forceinline__ float activate(float x) {
   if constexpr (A == Activation::relu)
-    return x > 0.0f ? x : 0.0f;
+    return x > 0.0f || isnan(x) ? x : 0.0f;
   else if constexpr (A == Activation::relu6)
-    return x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
+    return isnan(x) ? x : x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
   else if constexpr (A == Activation::sigmoid)
     return 1.0f / (1.0f + expf(-x));
   else if constexpr (A == Activation::tanh)
     return tanhf(x);
   else
     return x;
+}
+
+// The larger of a and b, NaN when either is (fmaxf returns the other operand).
+__device__ __forceinline__ float max_keeping_nan(float a, float b) {
+  return a > b || isnan(a) ? a : b;
 }
 
 // The element thread threadIdx.x of this block owns under the elementwise geometry, or false

@@ -1,5 +1,6 @@
 // Max, average and adaptive average pooling in NHWC, with the CPU backend's semantics
-// (runtime/netc/cpu/pool.hpp): windows clipped to the input, padding never wins a maximum,
+// (runtime/netc/cpu/pool.hpp): windows clipped to the input, padding never wins a maximum, a NaN
+// in the window always does,
 // averages divide by the window clipped to the padded input (count_include_pad; a ceil-mode window
 // hanging past the bottom or right padding counts only up to it) or by the input elements in it.
 //
@@ -45,7 +46,7 @@ template <const PoolParams &P> __global__ void __launch_bounds__(kElementwiseThr
       if (x < 0 || x >= p.in.w)
         continue;
       const float v = __ldg(src + (std::int64_t(y) * p.in.w + x) * in_pixel);
-      best = v > best ? v : best;
+      best = detail::max_keeping_nan(v, best); // a NaN in the window wins, as in PyTorch
     }
   }
   out[nhwc_offset(p.out, el.n, el.c, el.y, el.x)] = best;

@@ -1,7 +1,7 @@
 // Softmax over channels at every pixel, the maximum subtracted first. One warp per pixel
 // (launch.hpp's softmax geometry): lane l owns channels l, l + 32, ...; the maximum and the sum are
 // warp reductions. Three passes (maximum, sum, write), each lane rereading only its own channels in
-// the last, so out may be in.
+// the last, so out may be in. A NaN anywhere in the pixel makes all its channels NaN.
 #pragma once
 
 #include "netc/cuda/common.cuh"
@@ -25,9 +25,9 @@ template <const SoftmaxParams &P> __global__ void __launch_bounds__(32 * kSoftma
 
   float top = -__int_as_float(0x7f800000);
   for (int c = lane; c < p.in.c; c += 32)
-    top = fmaxf(top, src[c]);
+    top = detail::max_keeping_nan(src[c], top);
   for (int offset = 16; offset > 0; offset /= 2)
-    top = fmaxf(top, __shfl_xor_sync(0xffffffffu, top, offset));
+    top = detail::max_keeping_nan(__shfl_xor_sync(0xffffffffu, top, offset), top);
   float sum = 0.0f;
   for (int c = lane; c < p.in.c; c += 32)
     sum += expf(src[c] - top);
