@@ -108,7 +108,9 @@ Alexnet::Alexnet(const void *weights, std::size_t size, int threads)
     : Alexnet(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 Alexnet::Alexnet(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "alexnet: the activation arena"),
+      weights_(kWeightFloats, "alexnet: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, k0, 64, 363, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -652,7 +652,9 @@ Googlenet::Googlenet(const void *weights, std::size_t size, int threads)
     : Googlenet(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 Googlenet::Googlenet(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "googlenet: the activation arena"),
+      weights_(kWeightFloats, "googlenet: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.conv.weight", nullptr, "conv1.bn", 0.001, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -700,7 +700,9 @@ GooglenetAux::GooglenetAux(const void *weights, std::size_t size, int threads)
     : GooglenetAux(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 GooglenetAux::GooglenetAux(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "googlenet_aux: the activation arena"),
+      weights_(kWeightFloats, "googlenet_aux: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.conv.weight", nullptr, "conv1.bn", 0.001, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -1272,7 +1272,9 @@ InceptionResnetV1::InceptionResnetV1(const void *weights, std::size_t size, int 
     : InceptionResnetV1(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 InceptionResnetV1::InceptionResnetV1(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "inception_resnet_v1: the activation arena"),
+      weights_(kWeightFloats, "inception_resnet_v1: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"stem.conv2d_1a.conv.weight", nullptr, "stem.conv2d_1a.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

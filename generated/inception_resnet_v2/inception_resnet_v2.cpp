@@ -2386,7 +2386,9 @@ InceptionResnetV2::InceptionResnetV2(const void *weights, std::size_t size, int 
     : InceptionResnetV2(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 InceptionResnetV2::InceptionResnetV2(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "inception_resnet_v2: the activation arena"),
+      weights_(kWeightFloats, "inception_resnet_v2: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv2d_1a.conv.weight", nullptr, "conv2d_1a.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

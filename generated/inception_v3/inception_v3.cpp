@@ -1022,7 +1022,9 @@ InceptionV3::InceptionV3(const void *weights, std::size_t size, int threads)
     : InceptionV3(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 InceptionV3::InceptionV3(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "inception_v3: the activation arena"),
+      weights_(kWeightFloats, "inception_v3: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"Conv2d_1a_3x3.conv.weight", nullptr, "Conv2d_1a_3x3.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

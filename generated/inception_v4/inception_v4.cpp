@@ -1582,7 +1582,9 @@ InceptionV4::InceptionV4(const void *weights, std::size_t size, int threads)
     : InceptionV4(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 InceptionV4::InceptionV4(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "inception_v4: the activation arena"),
+      weights_(kWeightFloats, "inception_v4: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.conv.weight", nullptr, "features.0.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -84,7 +84,9 @@ Lenet5::Lenet5(const void *weights, std::size_t size, int threads)
     : Lenet5(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 Lenet5::Lenet5(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "lenet5: the activation arena"),
+      weights_(kWeightFloats, "lenet5: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"c1.weight", "c1.bias", nullptr, 0, 1}, k0, 6, 25, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -588,7 +588,9 @@ Resnet50::Resnet50(const void *weights, std::size_t size, int threads)
     : Resnet50(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 Resnet50::Resnet50(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "resnet50: the activation arena"),
+      weights_(kWeightFloats, "resnet50: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

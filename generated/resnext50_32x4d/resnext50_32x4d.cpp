@@ -589,7 +589,9 @@ Resnext50_32x4d::Resnext50_32x4d(const void *weights, std::size_t size, int thre
     : Resnext50_32x4d(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 Resnext50_32x4d::Resnext50_32x4d(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "resnext50_32x4d: the activation arena"),
+      weights_(kWeightFloats, "resnext50_32x4d: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -168,7 +168,9 @@ Vgg16::Vgg16(const void *weights, std::size_t size, int threads)
     : Vgg16(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 Vgg16::Vgg16(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "vgg16: the activation arena"),
+      weights_(kWeightFloats, "vgg16: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, k0, 64, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

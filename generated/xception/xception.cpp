@@ -692,7 +692,9 @@ Xception::Xception(const void *weights, std::size_t size, int threads)
     : Xception(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
 Xception::Xception(const SafetensorsFile &file, int threads)
-    : arena_(kArenaFloats), weights_(kWeightFloats), threads_(threads, kScratchFloats) {
+    : arena_(kArenaFloats, "xception: the activation arena"),
+      weights_(kWeightFloats, "xception: the packed weights"),
+      threads_(threads, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -75,7 +75,7 @@ void run_pool_with_nans(const std::string &input, const std::string &args,
   const Node &k = c.net.node("k");
   Slice in = input_slice(c.inputs[0], c.net.input_of(k).type, 1, 2);
   Slice out = unwritten_output(k.type, 2, 1);
-  cpu::maxpool<Isa>(pool_params(c.net, k, in.dims(), out.dims()), in.data(), out.data());
+  cpu::maxpool<Isa>(serial_context(), pool_params(c.net, k, in.dims(), out.dims()), in.data(), out.data());
   check_nans(out, c.expected[0], {}, "maxpool output");
 }
 
@@ -101,7 +101,7 @@ TEST_CASE("NaN: a channel of NaN stays NaN through max pooling, its neighbours d
   const Node &k = c.net.node("k");
   Slice in = input_slice(c.inputs[0], c.net.input_of(k).type, 0, 0);
   Slice out = unwritten_output(k.type, 0, 0);
-  cpu::maxpool<Isa>(pool_params(c.net, k, in.dims(), out.dims()), in.data(), out.data());
+  cpu::maxpool<Isa>(serial_context(), pool_params(c.net, k, in.dims(), out.dims()), in.data(), out.data());
   check_nans(out, c.expected[0], {}, "maxpool output");
 }
 
@@ -116,7 +116,7 @@ TEST_CASE("NaN: every activation, standalone and after a residual add") {
       const TensorType &type = u.net.graph().node(u.net.graph().inputs[0]).type;
       Slice in = input_slice(u.inputs[0], type, 1, 1);
       Slice out = unwritten_output(type, 2, 0);
-      cpu::unary<Isa>(UnaryParams{in.dims(), out.dims(), 1.0f, activation_named(act)}, in.data(),
+      cpu::unary<Isa>(serial_context(), UnaryParams{in.dims(), out.dims(), 1.0f, activation_named(act)}, in.data(),
                       out.data());
       check_nans(out, u.expected[0], {1e-6, 1e-5}, std::string(act) + " output");
 
@@ -130,7 +130,7 @@ TEST_CASE("NaN: every activation, standalone and after a residual add") {
       Slice ia = input_slice(b.inputs[0], b_type, 0, 1);
       Slice ib = input_slice(b.inputs[1], b_type, 2, 0);
       Slice ob = unwritten_output(b_type, 0, 0);
-      cpu::binary<Isa>(BinaryParams{ia.dims(), ib.dims(), ob.dims(), 1.0f, activation_named(act)},
+      cpu::binary<Isa>(serial_context(), BinaryParams{ia.dims(), ib.dims(), ob.dims(), 1.0f, activation_named(act)},
                        ia.data(), ib.data(), ob.data());
       check_nans(ob, b.expected[0], {1e-6, 1e-5}, std::string(act) + "(add) output");
     }
@@ -147,7 +147,7 @@ TEST_CASE("NaN: softmax of a pixel with a NaN is NaN in every channel") {
     const Node &k = c.net.node("k");
     Slice in = input_slice(c.inputs[0], c.net.input_of(k).type, 1, 0);
     Slice out = unwritten_output(k.type, 0, 2);
-    cpu::softmax<Isa>(SoftmaxParams{in.dims(), out.dims()}, in.data(), out.data());
+    cpu::softmax<Isa>(serial_context(), SoftmaxParams{in.dims(), out.dims()}, in.data(), out.data());
     check_nans(out, c.expected[0], {1e-7, 1e-5}, "softmax output", std::string(input) == "[37]");
   }
 }
@@ -160,10 +160,12 @@ TEST_CASE("NaN: a convolution's fused activation keeps NaN from an input pixel o
   };
   const Family families[] = {
       {"conv_direct",
-       {cpu::conv_direct_packed_size<Isa>, cpu::conv_direct_pack<Isa>, cpu::conv_direct<Isa>},
+       {cpu::conv_direct_packed_size<Isa>, cpu::conv_direct_scratch_floats<Isa>,
+        cpu::conv_direct_pack<Isa>, cpu::conv_direct<Isa>},
        "11, 3, pad=1"},
       {"conv_1x1",
-       {cpu::conv_1x1_packed_size<Isa>, cpu::conv_1x1_pack<Isa>, cpu::conv_1x1<Isa>},
+       {cpu::conv_1x1_packed_size<Isa>, cpu::conv_1x1_scratch_floats<Isa>, cpu::conv_1x1_pack<Isa>,
+        cpu::conv_1x1<Isa>},
        "11, 1"}};
   for (const Family &f : families)
     for (const char *act : {"relu", "relu6", "sigmoid", "tanh"})
@@ -192,7 +194,9 @@ TEST_CASE("NaN: a convolution's fused activation keeps NaN from an input pixel o
         const std::vector<float> weight = to_floats(c.weights.at("c.weight"));
         f.kernel.pack(p, weight.data(), packed.data());
         const std::vector<float> bias = bias_of(c.weights, conv, conv.type.c());
-        f.kernel.run(p, in.data(), packed.data(), bias.data(), nullptr, out.data());
+        AlignedBuffer scratch(f.kernel.scratch_floats(p));
+        const cpu::Context ctx(nullptr, scratch.data(), scratch.size());
+        f.kernel.run(ctx, p, in.data(), packed.data(), bias.data(), nullptr, out.data());
         check_nans(out, c.expected[0], {2e-5, 2e-5}, std::string(f.name) + " output");
       }
 }
@@ -212,7 +216,7 @@ TEST_CASE("NaN: linear's fused activation keeps NaN from an input feature") {
     const std::vector<float> weight = to_floats(c.weights.at("k.weight"));
     cpu::linear_pack<Isa>(p, weight.data(), packed.data());
     const std::vector<float> bias = bias_of(c.weights, k, k.type.c());
-    cpu::linear<Isa>(p, in.data(), packed.data(), bias.data(), out.data());
+    cpu::linear<Isa>(serial_context(), p, in.data(), packed.data(), bias.data(), out.data());
     check_nans(out, c.expected[0], {2e-5, 2e-5}, "linear output");
   }
 }
