@@ -2,6 +2,7 @@
 
 #include "ops/registry.h"
 #include "support/resource_dirs.h"
+#include "support/source_file.h"
 #include "syntax/parser.h"
 
 #include <llvm/ADT/StringExtras.h>
@@ -84,13 +85,15 @@ private:
         real = candidate;
       if (!loaded_.insert(std::string(real)).second)
         return 0;
-      auto buffer = llvm::MemoryBuffer::getFile(candidate, /*IsText=*/true);
-      if (!buffer) {
-        diags_.error(rules::kImport, import.range, "cannot read '" + std::string(candidate) +
-                                       "': " + buffer.getError().message());
+      // The reader of every .netc file: an import over the size cap is refused before it is read.
+      SourceFile source = read_source_file(candidate);
+      if (!source.buffer) {
+        diags_.error(rules::kImport, import.range,
+                     "cannot read '" + std::string(candidate) + "': " + source.error);
         return 0;
       }
-      unsigned id = diags_.source_mgr().AddNewSourceBuffer(std::move(*buffer), import.range.Start);
+      unsigned id =
+          diags_.source_mgr().AddNewSourceBuffer(std::move(source.buffer), import.range.Start);
       if (library)
         diags_.mark_library_buffer(id);
       return id;
