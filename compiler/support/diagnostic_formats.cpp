@@ -214,10 +214,14 @@ void write_sarif(const std::vector<ResolvedDiagnostic> &diagnostics, llvm::raw_o
     }
     j.key("level");
     j.value(severity_name(d.severity));
+    std::string text = d.message;
+    for (const ResolvedNote &note : d.notes)
+      if (!note.location)
+        text += "\nnote: " + note.message;
     j.key("message");
     j.begin_object();
     j.key("text");
-    j.value(d.message);
+    j.value(text);
     j.end_object();
     j.key("locations");
     j.begin_array();
