@@ -63,6 +63,7 @@ Graph check_dropped_pixels(Graph graph, PassContext &context) {
                                node.op_name(), what, in.h(), in.w(), format_hw(k[0], k[1]),
                                s[0] == s[1] ? std::to_string(s[0]) : format_hw(s[0], s[1]));
     diag.instantiation = node.instantiation;
+    diag.node = node.id;
     context.diags.report(std::move(diag));
   }
   return graph;

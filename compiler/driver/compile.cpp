@@ -1,6 +1,7 @@
 #include "driver/compile.h"
 
 #include "analysis/input_sizes.h"
+#include "checks/expect_cascade.h"
 #include "checks/unused.h"
 #include "support/source_file.h"
 
@@ -51,9 +52,11 @@ void elaborate_networks(CompiledFile &file, const CompileOptions &options) {
     }
   }
   for (const Definition *network : networks) {
+    size_t mark = file.diags->pending_count();
     Graph graph = elaborate(file.program, *network, *file.diags, options.elaborate);
     PassContext context{*file.diags, options.elaborate.batch};
     file.graphs.push_back(run_check_pipeline(std::move(graph), context, options.pipeline));
+    hide_warnings_after_failed_expects(file.graphs.back(), *file.diags, mark);
     check_required_sizes(file, *network);
   }
 }

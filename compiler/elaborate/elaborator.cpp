@@ -391,6 +391,7 @@ private:
                             iteration, count, stage.expr->text, format_sample_shape(*before),
                             format_sample_shape(out));
     d.instantiation = frame.instantiation;
+    d.node = after.node;
     diags_.report(std::move(d));
     return true;
   }

@@ -51,6 +51,7 @@ void warn_huge(const Node &node, llvm::ArrayRef<TensorType> inputs, DiagnosticEn
     d.ranges = {node.range};
     d.message = std::move(message);
     d.instantiation = node.instantiation;
+    d.node = node.id;
     diags.report(std::move(d));
   };
   bool input_huge = std::any_of(inputs.begin(), inputs.end(), [](const TensorType &t) {
@@ -204,6 +205,7 @@ bool check_expectation(const Graph &graph, const Expectation &expectation,
   d.message = fmt::format("expected shape {}, but the value has shape {}",
                           format_expected_shape(expectation), format_sample_shape(node.type));
   d.instantiation = expectation.instantiation;
+  d.node = expectation.node;
   d.notes.push_back(
       origin_note(graph, expectation.node, expectation.instantiation.get(), "the value"));
   diags.report(std::move(d));

@@ -15,7 +15,9 @@
 #include <llvm/Support/SourceMgr.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -44,6 +46,9 @@ struct Diagnostic {
   std::vector<Note> notes;
   // The block instantiation the mistake was found in; null at network level or while parsing.
   std::shared_ptr<const Instantiation> instantiation;
+  // The graph node a shape-derived warning was computed at, or the one an `expect` checks: a
+  // failed `expect` hides the warnings downstream of it (checks/expect_cascade.h).
+  std::optional<uint32_t> node;
 };
 
 struct DiagnosticCounts {
@@ -80,6 +85,7 @@ public:
   explicit DiagnosticEngine(llvm::SourceMgr &source_mgr) : source_mgr_(source_mgr) {}
 
   void set_rule_config(RuleConfig config) { config_ = std::move(config); }
+  const RuleConfig &rule_config() const { return config_; }
   // At most `limit` different errors are kept (0: no limit); once one more is reported, every
   // later diagnostic is dropped, so random bytes cannot fill memory with errors.
   void set_error_limit(unsigned limit) { error_limit_ = limit; }
@@ -115,6 +121,8 @@ public:
   void clear();
   // What was reported and not yet flushed, unfolded (`netc graph` marks failed nodes with it).
   const std::vector<Diagnostic> &pending() const { return pending_; }
+  // The same, to edit before printing: a check that hides or annotates diagnostics.
+  std::vector<Diagnostic> &pending() { return pending_; }
 
   llvm::SourceMgr &source_mgr() { return source_mgr_; }
 
