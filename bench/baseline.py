@@ -661,7 +661,7 @@ def notes(results):
         "Software: {}; Python {}; torch {}, torchvision {}, timm {}, onnxruntime {}, numpy {}; "
         "{} at {}.".format(m["compiler"], m["python"], m["torch"], m["torchvision"], m["timm"],
                            m["onnxruntime"], m["numpy"], m["netc"], m["netc_source"]),
-        "Threads: {} for PyTorch (set_num_threads, 1 inter-op thread) and ONNX Runtime "
+        "Threads: {0} for PyTorch (set_num_threads, 1 inter-op thread) and ONNX Runtime "
         "(intra-op, 1 inter-op, sequential); OMP/MKL/OPENBLAS_NUM_THREADS={0}; {0} for netc's "
         "generated class (its constructor's thread count).".format(results["threads"]),
         "OPENBLAS_CORETYPE: {}; unset before importing torch. PyTorch's BLAS: {}.".format(

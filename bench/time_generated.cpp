@@ -42,7 +42,7 @@ static_assert(Model::kNumInputs == 1 && Model::kNumOutputs == 1,
 class Runner {
 public:
   Runner(const std::string &weights, const std::string &input_path, int threads)
-      : model_(weights, threads), output_(Model::kOutputElements[0]) {
+      : model_(weights, netc::Threads(threads)), output_(Model::kOutputElements[0]) {
     netc::NpyArray in = netc::read_npy(input_path);
     if (in.data.size() != Model::kInputElements[0])
       throw netc::Error("input " + input_path + " has " + std::to_string(in.data.size()) +

@@ -116,6 +116,7 @@ std::string unique_name(std::string_view name, std::set<std::string> &taken, Usa
 // netc's types the class is declared beside, and the CPU code's `using Isa`.
 const std::set<std::string_view> &runtime_types() {
   static const std::set<std::string_view> types = {"Error",
+                                                   "Threads",
                                                    "SafetensorsFile",
                                                    "AlignedBuffer",
                                                    "TensorSpec",

@@ -121,14 +121,13 @@ private:
     w.line();
     w.line("// Loads and checks a safetensors file with PyTorch's state_dict() names; throws");
     w.line("// netc::Error naming any tensor that is missing, extra or of the wrong shape.");
-    w.line("explicit {}(const std::string &weights_path, int threads = 0);", class_);
-    w.line("// The same for a C string, so that (\"file\", threads) cannot mean (weights, size).");
-    w.line("explicit {}(const char *weights_path, int threads = 0);", class_);
+    w.line("// threads: Threads(T) for T threads; the default, 0, is the hardware's count.");
+    w.line("explicit {}(const std::string &weights_path, Threads threads = Threads());", class_);
     w.line("// The same from a safetensors file in memory (copied; the buffer may go after).");
-    w.line("{}(const void *weights, std::size_t size, int threads = 0);", class_);
+    w.line("{}(const void *weights, std::size_t size, Threads threads = Threads());", class_);
     if (options_.embedded_weights) {
       w.line("// With the weights embedded in {}.cpp.", list_.network);
-      w.line("explicit {}(int threads = 0);", class_);
+      w.line("explicit {}(Threads threads = Threads());", class_);
     }
     w.line();
     w.line("{};", run_signature());
@@ -136,7 +135,7 @@ private:
     w.line("void run(const float *const *inputs, float *const *outputs);");
     w.line();
     w.label("private:");
-    w.line("{}(const SafetensorsFile &file, int threads);", class_);
+    w.line("{}(const SafetensorsFile &file, Threads threads);", class_);
     w.line("AlignedBuffer arena_;");
     w.line("AlignedBuffer weights_;");
     w.line("cpu::OwnedContext threads_; // the pool and each thread's scratch");
@@ -295,26 +294,24 @@ private:
   }
 
   void constructors(CodeWriter &w) {
-    w.line("{0}::{0}(const std::string &weights_path, int threads)\n    : "
+    w.line("{0}::{0}(const std::string &weights_path, Threads threads)\n    : "
            "{0}(SafetensorsFile::open(weights_path), threads) {{}}",
            class_);
     w.line();
-    w.line("{0}::{0}(const char *weights_path, int threads)", class_);
-    w.line("    : {0}(std::string(weights_path), threads) {{}}", class_);
-    w.line();
-    w.line("{0}::{0}(const void *weights, std::size_t size, int threads)", class_);
+    w.line("{0}::{0}(const void *weights, std::size_t size, Threads threads)", class_);
     w.line("    : {}(SafetensorsFile::view(weights, size, \"<weights in memory>\"), threads) {{}}",
            class_);
     w.line();
     if (options_.embedded_weights) {
-      w.line("{0}::{0}(int threads) : {0}(kEmbeddedWeights, sizeof kEmbeddedWeights, threads) {{}}",
+      w.line("{0}::{0}(Threads threads)\n    : {0}(kEmbeddedWeights, sizeof kEmbeddedWeights, "
+             "threads) {{}}",
              class_);
       w.line();
     }
-    w.line("{0}::{0}(const SafetensorsFile &file, int threads)", class_);
+    w.line("{0}::{0}(const SafetensorsFile &file, Threads threads)", class_);
     w.open("    : arena_(kArenaFloats, \"{1}: the activation arena\"),\n"
            "      weights_(kWeightFloats, \"{1}: the packed weights\"),\n"
-           "      threads_(threads, kScratchFloats) {{",
+           "      threads_(threads.count, kScratchFloats) {{",
            class_, list_.network);
     switch (options_.target) {
     case CpuTarget::Generic:

@@ -98,19 +98,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-Alexnet::Alexnet(const std::string &weights_path, int threads)
+Alexnet::Alexnet(const std::string &weights_path, Threads threads)
     : Alexnet(SafetensorsFile::open(weights_path), threads) {}
 
-Alexnet::Alexnet(const char *weights_path, int threads)
-    : Alexnet(std::string(weights_path), threads) {}
-
-Alexnet::Alexnet(const void *weights, std::size_t size, int threads)
+Alexnet::Alexnet(const void *weights, std::size_t size, Threads threads)
     : Alexnet(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-Alexnet::Alexnet(const SafetensorsFile &file, int threads)
+Alexnet::Alexnet(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "alexnet: the activation arena"),
       weights_(kWeightFloats, "alexnet: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, k0, 64, 363, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -642,19 +642,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-Googlenet::Googlenet(const std::string &weights_path, int threads)
+Googlenet::Googlenet(const std::string &weights_path, Threads threads)
     : Googlenet(SafetensorsFile::open(weights_path), threads) {}
 
-Googlenet::Googlenet(const char *weights_path, int threads)
-    : Googlenet(std::string(weights_path), threads) {}
-
-Googlenet::Googlenet(const void *weights, std::size_t size, int threads)
+Googlenet::Googlenet(const void *weights, std::size_t size, Threads threads)
     : Googlenet(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-Googlenet::Googlenet(const SafetensorsFile &file, int threads)
+Googlenet::Googlenet(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "googlenet: the activation arena"),
       weights_(kWeightFloats, "googlenet: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.conv.weight", nullptr, "conv1.bn", 0.001, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

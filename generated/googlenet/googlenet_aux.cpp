@@ -690,19 +690,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-GooglenetAux::GooglenetAux(const std::string &weights_path, int threads)
+GooglenetAux::GooglenetAux(const std::string &weights_path, Threads threads)
     : GooglenetAux(SafetensorsFile::open(weights_path), threads) {}
 
-GooglenetAux::GooglenetAux(const char *weights_path, int threads)
-    : GooglenetAux(std::string(weights_path), threads) {}
-
-GooglenetAux::GooglenetAux(const void *weights, std::size_t size, int threads)
+GooglenetAux::GooglenetAux(const void *weights, std::size_t size, Threads threads)
     : GooglenetAux(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-GooglenetAux::GooglenetAux(const SafetensorsFile &file, int threads)
+GooglenetAux::GooglenetAux(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "googlenet_aux: the activation arena"),
       weights_(kWeightFloats, "googlenet_aux: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.conv.weight", nullptr, "conv1.bn", 0.001, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

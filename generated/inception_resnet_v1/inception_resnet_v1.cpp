@@ -1262,19 +1262,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-InceptionResnetV1::InceptionResnetV1(const std::string &weights_path, int threads)
+InceptionResnetV1::InceptionResnetV1(const std::string &weights_path, Threads threads)
     : InceptionResnetV1(SafetensorsFile::open(weights_path), threads) {}
 
-InceptionResnetV1::InceptionResnetV1(const char *weights_path, int threads)
-    : InceptionResnetV1(std::string(weights_path), threads) {}
-
-InceptionResnetV1::InceptionResnetV1(const void *weights, std::size_t size, int threads)
+InceptionResnetV1::InceptionResnetV1(const void *weights, std::size_t size, Threads threads)
     : InceptionResnetV1(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-InceptionResnetV1::InceptionResnetV1(const SafetensorsFile &file, int threads)
+InceptionResnetV1::InceptionResnetV1(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "inception_resnet_v1: the activation arena"),
       weights_(kWeightFloats, "inception_resnet_v1: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"stem.conv2d_1a.conv.weight", nullptr, "stem.conv2d_1a.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -2376,19 +2376,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-InceptionResnetV2::InceptionResnetV2(const std::string &weights_path, int threads)
+InceptionResnetV2::InceptionResnetV2(const std::string &weights_path, Threads threads)
     : InceptionResnetV2(SafetensorsFile::open(weights_path), threads) {}
 
-InceptionResnetV2::InceptionResnetV2(const char *weights_path, int threads)
-    : InceptionResnetV2(std::string(weights_path), threads) {}
-
-InceptionResnetV2::InceptionResnetV2(const void *weights, std::size_t size, int threads)
+InceptionResnetV2::InceptionResnetV2(const void *weights, std::size_t size, Threads threads)
     : InceptionResnetV2(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-InceptionResnetV2::InceptionResnetV2(const SafetensorsFile &file, int threads)
+InceptionResnetV2::InceptionResnetV2(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "inception_resnet_v2: the activation arena"),
       weights_(kWeightFloats, "inception_resnet_v2: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv2d_1a.conv.weight", nullptr, "conv2d_1a.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

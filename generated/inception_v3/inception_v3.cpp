@@ -1012,19 +1012,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-InceptionV3::InceptionV3(const std::string &weights_path, int threads)
+InceptionV3::InceptionV3(const std::string &weights_path, Threads threads)
     : InceptionV3(SafetensorsFile::open(weights_path), threads) {}
 
-InceptionV3::InceptionV3(const char *weights_path, int threads)
-    : InceptionV3(std::string(weights_path), threads) {}
-
-InceptionV3::InceptionV3(const void *weights, std::size_t size, int threads)
+InceptionV3::InceptionV3(const void *weights, std::size_t size, Threads threads)
     : InceptionV3(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-InceptionV3::InceptionV3(const SafetensorsFile &file, int threads)
+InceptionV3::InceptionV3(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "inception_v3: the activation arena"),
       weights_(kWeightFloats, "inception_v3: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"Conv2d_1a_3x3.conv.weight", nullptr, "Conv2d_1a_3x3.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

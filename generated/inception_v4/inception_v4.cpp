@@ -1572,19 +1572,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-InceptionV4::InceptionV4(const std::string &weights_path, int threads)
+InceptionV4::InceptionV4(const std::string &weights_path, Threads threads)
     : InceptionV4(SafetensorsFile::open(weights_path), threads) {}
 
-InceptionV4::InceptionV4(const char *weights_path, int threads)
-    : InceptionV4(std::string(weights_path), threads) {}
-
-InceptionV4::InceptionV4(const void *weights, std::size_t size, int threads)
+InceptionV4::InceptionV4(const void *weights, std::size_t size, Threads threads)
     : InceptionV4(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-InceptionV4::InceptionV4(const SafetensorsFile &file, int threads)
+InceptionV4::InceptionV4(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "inception_v4: the activation arena"),
       weights_(kWeightFloats, "inception_v4: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.conv.weight", nullptr, "features.0.bn", 0.001, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -74,19 +74,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-Lenet5::Lenet5(const std::string &weights_path, int threads)
+Lenet5::Lenet5(const std::string &weights_path, Threads threads)
     : Lenet5(SafetensorsFile::open(weights_path), threads) {}
 
-Lenet5::Lenet5(const char *weights_path, int threads)
-    : Lenet5(std::string(weights_path), threads) {}
-
-Lenet5::Lenet5(const void *weights, std::size_t size, int threads)
+Lenet5::Lenet5(const void *weights, std::size_t size, Threads threads)
     : Lenet5(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-Lenet5::Lenet5(const SafetensorsFile &file, int threads)
+Lenet5::Lenet5(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "lenet5: the activation arena"),
       weights_(kWeightFloats, "lenet5: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"c1.weight", "c1.bias", nullptr, 0, 1}, k0, 6, 25, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -578,19 +578,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-Resnet50::Resnet50(const std::string &weights_path, int threads)
+Resnet50::Resnet50(const std::string &weights_path, Threads threads)
     : Resnet50(SafetensorsFile::open(weights_path), threads) {}
 
-Resnet50::Resnet50(const char *weights_path, int threads)
-    : Resnet50(std::string(weights_path), threads) {}
-
-Resnet50::Resnet50(const void *weights, std::size_t size, int threads)
+Resnet50::Resnet50(const void *weights, std::size_t size, Threads threads)
     : Resnet50(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-Resnet50::Resnet50(const SafetensorsFile &file, int threads)
+Resnet50::Resnet50(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "resnet50: the activation arena"),
       weights_(kWeightFloats, "resnet50: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

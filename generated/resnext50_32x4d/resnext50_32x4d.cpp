@@ -579,19 +579,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-Resnext50_32x4d::Resnext50_32x4d(const std::string &weights_path, int threads)
+Resnext50_32x4d::Resnext50_32x4d(const std::string &weights_path, Threads threads)
     : Resnext50_32x4d(SafetensorsFile::open(weights_path), threads) {}
 
-Resnext50_32x4d::Resnext50_32x4d(const char *weights_path, int threads)
-    : Resnext50_32x4d(std::string(weights_path), threads) {}
-
-Resnext50_32x4d::Resnext50_32x4d(const void *weights, std::size_t size, int threads)
+Resnext50_32x4d::Resnext50_32x4d(const void *weights, std::size_t size, Threads threads)
     : Resnext50_32x4d(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-Resnext50_32x4d::Resnext50_32x4d(const SafetensorsFile &file, int threads)
+Resnext50_32x4d::Resnext50_32x4d(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "resnext50_32x4d: the activation arena"),
       weights_(kWeightFloats, "resnext50_32x4d: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, k0, 64, 147, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -158,19 +158,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-Vgg16::Vgg16(const std::string &weights_path, int threads)
+Vgg16::Vgg16(const std::string &weights_path, Threads threads)
     : Vgg16(SafetensorsFile::open(weights_path), threads) {}
 
-Vgg16::Vgg16(const char *weights_path, int threads)
-    : Vgg16(std::string(weights_path), threads) {}
-
-Vgg16::Vgg16(const void *weights, std::size_t size, int threads)
+Vgg16::Vgg16(const void *weights, std::size_t size, Threads threads)
     : Vgg16(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-Vgg16::Vgg16(const SafetensorsFile &file, int threads)
+Vgg16::Vgg16(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "vgg16: the activation arena"),
       weights_(kWeightFloats, "vgg16: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, k0, 64, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -37,18 +37,17 @@ class Vgg16 {
 
   // Loads and checks a safetensors file with PyTorch's state_dict() names; throws
   // netc::Error naming any tensor that is missing, extra or of the wrong shape.
-  explicit Vgg16(const std::string &weights_path, int threads = 0);
-  // The same for a C string, so that ("file", threads) cannot mean (weights, size).
-  explicit Vgg16(const char *weights_path, int threads = 0);
+  // threads: Threads(T) for T threads; the default, 0, is the hardware's count.
+  explicit Vgg16(const std::string &weights_path, Threads threads = Threads());
   // The same from a safetensors file in memory (copied; the buffer may go after).
-  Vgg16(const void *weights, std::size_t size, int threads = 0);
+  Vgg16(const void *weights, std::size_t size, Threads threads = Threads());
 
   void run(const float *image, float *x);
   // The same with the buffers in arrays, in the network's input and output order.
   void run(const float *const *inputs, float *const *outputs);
 
  private:
-  Vgg16(const SafetensorsFile &file, int threads);
+  Vgg16(const SafetensorsFile &file, Threads threads);
   AlignedBuffer arena_;
   AlignedBuffer weights_;
   cpu::OwnedContext threads_; // the pool and each thread's scratch

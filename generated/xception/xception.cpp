@@ -682,19 +682,16 @@ constexpr std::size_t kScratchFloats = std::max<std::size_t>({
 
 } // namespace
 
-Xception::Xception(const std::string &weights_path, int threads)
+Xception::Xception(const std::string &weights_path, Threads threads)
     : Xception(SafetensorsFile::open(weights_path), threads) {}
 
-Xception::Xception(const char *weights_path, int threads)
-    : Xception(std::string(weights_path), threads) {}
-
-Xception::Xception(const void *weights, std::size_t size, int threads)
+Xception::Xception(const void *weights, std::size_t size, Threads threads)
     : Xception(SafetensorsFile::view(weights, size, "<weights in memory>"), threads) {}
 
-Xception::Xception(const SafetensorsFile &file, int threads)
+Xception::Xception(const SafetensorsFile &file, Threads threads)
     : arena_(kArenaFloats, "xception: the activation arena"),
       weights_(kWeightFloats, "xception: the packed weights"),
-      threads_(threads, kScratchFloats) {
+      threads_(threads.count, kScratchFloats) {
   check_tensors(file, kTensors, std::size(kTensors));
   float *w = weights_.data();
   load_kernel_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, k0, 32, 27, cpu::conv_direct_pack<Isa>, w + kW0, w + kB0);

@@ -72,9 +72,9 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "run_model: the weights are embedded; pass - for WEIGHTS\n");
       return 2;
     }
-    Model model(threads);
+    Model model(netc::Threads(threads));
 #else
-    Model model(argv[1], threads);
+    Model model(argv[1], netc::Threads(threads));
 #endif
     std::vector<std::vector<float>> inputs, outputs;
     for (std::size_t i = 0; i < Model::kNumInputs; ++i) {

@@ -21,6 +21,18 @@
 #include <string>
 #include <thread>
 
+namespace netc {
+
+// The threads a generated network runs on, as its constructors' last argument: a type of its own,
+// so that a thread count is never taken for a buffer size (Net(data, 4)) or the reverse.
+struct Threads {
+  constexpr Threads() = default;
+  constexpr explicit Threads(int count) : count(count) {}
+  int count = 0; // 0: the hardware's
+};
+
+} // namespace netc
+
 namespace netc::cpu {
 
 // Below this many multiply-adds (or elements), a kernel runs on the calling thread.
