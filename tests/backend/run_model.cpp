@@ -72,7 +72,7 @@ int main(int argc, char **argv) {
       std::fprintf(stderr, "run_model: the weights are embedded; pass - for WEIGHTS\n");
       return 2;
     }
-    Model model(netc::Threads(threads));
+    Model model{netc::Threads(threads)}; // braces: not a function declaration
 #else
     Model model(argv[1], netc::Threads(threads));
 #endif
