@@ -5,6 +5,7 @@
 #include "netc/error.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <limits>
 #include <new>
@@ -27,6 +28,13 @@ public:
       throw Error(std::string(what) + ": " + std::to_string(floats) +
                   " floats do not fit in the address space");
     std::size_t bytes = padded_floats(floats) * sizeof(float);
+    // No 64-bit machine maps more than 2^47 bytes for a process (x86-64's and AArch64's 48-bit
+    // user space): refused without asking, so the answer does not depend on the allocator
+    // (AddressSanitizer aborts on such a request instead of throwing).
+    constexpr std::uint64_t kMaxBytes = std::uint64_t(1) << 47;
+    if (std::uint64_t(bytes) > kMaxBytes)
+      throw Error(std::string(what) + ": cannot allocate " + std::to_string(bytes) +
+                  " bytes, more than a process's address space");
     try {
       data_ = static_cast<float *>(::operator new[](bytes, std::align_val_t(64)));
     } catch (const std::bad_alloc &) {
