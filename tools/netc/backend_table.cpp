@@ -82,7 +82,9 @@ CpuTarget chosen_target() {
   return CpuTarget::Generic;
 }
 
-bool no_options_to_check() { return true; }
+bool no_options_to_check() {
+  return true;
+}
 
 // Reads the file to embed and checks it against the network, so a wrong file fails here and not
 // in the user's program.
@@ -183,15 +185,32 @@ int emit_pytorch_networks(const EmitInput &input, std::vector<EmittedFile> &file
 }
 
 const Backend kBackends[] = {
-    {"cpu", "C++17 for CPUs (default)", {&target, &embed_weights}, /*lowers=*/true,
-     RuntimeHeaders::Cpu, no_options_to_check, emit_cpu_networks, nullptr},
-    {"cuda", "CUDA C++ for NVIDIA GPUs (sm_80 and newer)", {&arch, &precision, &cuda_graph},
-     /*lowers=*/true, RuntimeHeaders::Cuda, check_cuda_options, emit_cuda_networks,
-     print_cuda_launches},
+    {.name = "cpu",
+     .description = "C++17 for CPUs (default)",
+     .options = {&target, &embed_weights},
+     .lowers = true,
+     .runtime = RuntimeHeaders::Cpu,
+     .check_options = no_options_to_check,
+     .emit = emit_cpu_networks,
+     .print_lowered = nullptr},
+    {.name = "cuda",
+     .description = "CUDA C++ for NVIDIA GPUs (sm_80 and newer)",
+     .options = {&arch, &precision, &cuda_graph},
+     .lowers = true,
+     .runtime = RuntimeHeaders::Cuda,
+     .check_options = check_cuda_options,
+     .emit = emit_cuda_networks,
+     .print_lowered = print_cuda_launches},
     // The checked graph, not lowered: training needs the batch norms that lowering folds away.
     // --no-runtime has nothing to leave out and is accepted.
-    {"pytorch", "a torch.nn.Module with netc's state_dict() names, to train", {},
-     /*lowers=*/false, RuntimeHeaders::None, no_options_to_check, emit_pytorch_networks, nullptr},
+    {.name = "pytorch",
+     .description = "a torch.nn.Module with netc's state_dict() names, to train",
+     .options = {},
+     .lowers = false,
+     .runtime = RuntimeHeaders::None,
+     .check_options = no_options_to_check,
+     .emit = emit_pytorch_networks,
+     .print_lowered = nullptr},
 };
 
 cl::opt<const Backend *> backend("backend", cl::desc("Code generator"), cl::init(&kBackends[0]),
@@ -211,7 +230,9 @@ bool takes(const Backend &b, const cl::Option *option) {
 
 } // namespace
 
-const Backend &chosen_backend() { return *backend; }
+const Backend &chosen_backend() {
+  return *backend;
+}
 
 std::string lowering_backend_names() {
   std::string names;

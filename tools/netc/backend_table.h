@@ -33,10 +33,10 @@ struct EmitInput {
 };
 
 struct Backend {
-  const char *name;        // --backend=NAME
-  const char *description; // for --help
+  const char *name;                              // --backend=NAME
+  const char *description;                       // for --help
   std::vector<const llvm::cl::Option *> options; // those only it takes
-  bool lowers;             // prints the kernel list; else the checked graph
+  bool lowers;                                   // prints the kernel list; else the checked graph
   RuntimeHeaders runtime;
   // Checks its options before anything is compiled; false (after saying why) on a bad one.
   bool (*check_options)();

@@ -24,8 +24,9 @@ namespace {
 
 cl::opt<std::string> graph_file(cl::Positional, cl::desc("<file.netc>"), cl::Required,
                                 cl::sub(graph_subcommand()));
-cl::opt<std::string> graph_output("o", cl::desc("Output: .svg, .png or .pdf (rendered by dot), "
-                                                "or .dot; default DOT on standard output"),
+cl::opt<std::string> graph_output("o",
+                                  cl::desc("Output: .svg, .png or .pdf (rendered by dot), "
+                                           "or .dot; default DOT on standard output"),
                                   cl::value_desc("file"), cl::sub(graph_subcommand()),
                                   cl::cat(netc_category()));
 cl::opt<bool> graph_unfolded("unfold", cl::desc("Draw every iteration of a repeat"),

@@ -32,10 +32,10 @@ struct Command {
 };
 
 const Command kCommands[] = {
-    {netc::check_subcommand, netc::run_check},     {netc::summary_subcommand, netc::run_summary},
-    {netc::ir_subcommand, netc::run_ir},           {netc::params_subcommand, netc::run_params},
-    {netc::rules_subcommand, netc::run_rules},     {netc::graph_subcommand, netc::run_graph},
-    {netc::run_subcommand, netc::run_run},         {netc::lower_subcommand, netc::run_lower},
+    {netc::check_subcommand, netc::run_check}, {netc::summary_subcommand, netc::run_summary},
+    {netc::ir_subcommand, netc::run_ir},       {netc::params_subcommand, netc::run_params},
+    {netc::rules_subcommand, netc::run_rules}, {netc::graph_subcommand, netc::run_graph},
+    {netc::run_subcommand, netc::run_run},     {netc::lower_subcommand, netc::run_lower},
     {netc::emit_subcommand, netc::run_emit},
 };
 
@@ -47,13 +47,17 @@ using netc::kExitUsage;
 // success, as `git log | head` does; LLVM's default would exit 74 and fail a `set -o pipefail`
 // script. SIGPIPE ends netc here; where SIGPIPE is ignored, writes fail with EPIPE instead and
 // main() or the fatal error handler (for exits inside LLVM, as after --help) sees that.
-[[noreturn]] void exit_on_closed_pipe() { std::_Exit(kExitClean); }
+[[noreturn]] void exit_on_closed_pipe() {
+  std::_Exit(kExitClean);
+}
 
-bool is_closed_pipe(std::error_code ec) { return ec == std::errc::broken_pipe; }
+bool is_closed_pipe(std::error_code ec) {
+  return ec == std::errc::broken_pipe;
+}
 
 void fatal_error_handler(void *, const char *reason, bool) {
-  std::string closed_pipe = "IO failure on output stream: " +
-                            std::make_error_code(std::errc::broken_pipe).message();
+  std::string closed_pipe =
+      "IO failure on output stream: " + std::make_error_code(std::errc::broken_pipe).message();
   if (reason == closed_pipe)
     exit_on_closed_pipe();
   llvm::errs() << "netc: internal error: " << reason << "\n";
@@ -82,9 +86,8 @@ int run_netc(int argc, char **argv) {
       [](llvm::raw_ostream &os) { os << netc::netc_version() << " (front end)\n"; });
   std::string usage_errors;
   llvm::raw_string_ostream usage_stream(usage_errors);
-  if (!cl::ParseCommandLineOptions(argc, argv,
-                                   "netc: a compiler for neural-network architectures\n",
-                                   &usage_stream)) {
+  if (!cl::ParseCommandLineOptions(
+          argc, argv, "netc: a compiler for neural-network architectures\n", &usage_stream)) {
     llvm::errs() << usage_stream.str();
     return kExitUsage;
   }

@@ -45,17 +45,18 @@ cl::opt<std::string> network_name("network", cl::desc("Only this network of the 
                                   cl::cat(netc_category()));
 cl::opt<bool> print_after_all("print-after-all", cl::desc("Print the IR after every pass"),
                               cl::sub(*cl::AllSubCommands), cl::cat(netc_category()));
-cl::opt<bool> time_passes("time-passes", cl::desc("Time every pass"),
-                          cl::sub(*cl::AllSubCommands), cl::cat(netc_category()));
+cl::opt<bool> time_passes("time-passes", cl::desc("Time every pass"), cl::sub(*cl::AllSubCommands),
+                          cl::cat(netc_category()));
 cl::opt<bool> color("diagnostics-color",
                     cl::desc("Colour diagnostics (default: when stderr is a terminal)"),
                     cl::init(false), cl::sub(*cl::AllSubCommands), cl::cat(netc_category()));
 
-cl::list<std::string> warning_flags("W",
-                                    cl::desc("-Wno-<rule> turns a warning off, -Werror=<rule> "
-                                             "makes it an error, -Werror makes all warnings errors"),
-                                    cl::value_desc("spec"), cl::Prefix, cl::ZeroOrMore,
-                                    cl::sub(*cl::AllSubCommands), cl::cat(netc_category()));
+cl::list<std::string>
+    warning_flags("W",
+                  cl::desc("-Wno-<rule> turns a warning off, -Werror=<rule> "
+                           "makes it an error, -Werror makes all warnings errors"),
+                  cl::value_desc("spec"), cl::Prefix, cl::ZeroOrMore, cl::sub(*cl::AllSubCommands),
+                  cl::cat(netc_category()));
 cl::opt<bool> werror("werror", cl::desc("Treat every warning as an error"),
                      cl::sub(*cl::AllSubCommands), cl::cat(netc_category()));
 cl::opt<unsigned> error_limit("ferror-limit",

@@ -9,8 +9,7 @@ namespace cl = llvm::cl;
 namespace netc {
 
 cl::SubCommand &params_subcommand() {
-  static cl::SubCommand sub("params",
-                            "List parameters and buffers with their state_dict() names");
+  static cl::SubCommand sub("params", "List parameters and buffers with their state_dict() names");
   return sub;
 }
 

@@ -105,10 +105,10 @@ int run_network_or_throw(const Invocation &invocation) {
   const std::vector<int64_t> &first = arrays.front().shape;
   if (first.size() != 4 && first.size() != 2)
     throw Error(fmt::format("{} has shape {}; netc run needs [N, C, H, W] or [N, F]",
-                                  run_inputs.front(), format_shape(first)));
+                            run_inputs.front(), format_shape(first)));
   if (first[0] < 1 || first[0] > 1 << 20)
-    throw Error(fmt::format("{} has a batch of {}; netc run needs 1 to 1048576",
-                                  run_inputs.front(), first[0]));
+    throw Error(fmt::format("{} has a batch of {}; netc run needs 1 to 1048576", run_inputs.front(),
+                            first[0]));
   if (batch.getNumOccurrences() && batch != first[0]) {
     llvm::errs() << fmt::format("netc: error: --batch={} but {} holds a batch of {}; netc run "
                                 "takes the batch from its inputs\n",
@@ -147,8 +147,7 @@ int run_network_or_throw(const Invocation &invocation) {
   if (int64_t need = reference_peak_bytes(graph); need > *max_memory) {
     llvm::errs() << fmt::format("netc: error: network '{}' needs {} of activations at once; the "
                                 "limit is {} (--max-memory)\n",
-                                graph.name, format_bytes(need),
-                                format_bytes(*max_memory));
+                                graph.name, format_bytes(need), format_bytes(*max_memory));
     return kExitErrors;
   }
   std::vector<std::string> input_names, output_names;
@@ -169,9 +168,9 @@ int run_network_or_throw(const Invocation &invocation) {
     const TensorType &type = graph.node(graph.inputs[i]).type;
     std::vector<int64_t> expected(type.shape().begin(), type.shape().end());
     if (arrays[i].shape != expected)
-      throw Error(fmt::format("{} has shape {} but input '{}' of network '{}' is {}",
-                                    run_inputs[i], format_shape(arrays[i].shape),
-                                    input_names[i], graph.name, format_shape(expected)));
+      throw Error(fmt::format("{} has shape {} but input '{}' of network '{}' is {}", run_inputs[i],
+                              format_shape(arrays[i].shape), input_names[i], graph.name,
+                              format_shape(expected)));
     inputs.push_back({std::move(arrays[i].shape), std::move(arrays[i].data)});
   }
   if (run_outputs.empty() ? graph.outputs.size() != 1
