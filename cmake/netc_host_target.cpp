@@ -1,5 +1,5 @@
 // Prints the CPU target `netc emit --target=auto` would choose on this machine (host_target in
-// compiler/driver/codegen_commands.cpp), for netc_add_network(... TARGET auto) in
+// tools/netc/backend_table.cpp), for netc_add_network(... TARGET auto) in
 // cmake/NetcAddNetwork.cmake.
 #include <cstdio>
 

@@ -6,6 +6,7 @@
 
 #include "common/emitted_file.h"
 #include "lower/kernel_list.h"
+#include "support/version.h"
 
 #include <string>
 #include <vector>
@@ -19,7 +20,7 @@ const char *cpu_target_name(CpuTarget target); // "generic", "avx2", "avx512"
 struct CpuEmitOptions {
   CpuTarget target = CpuTarget::Generic;
   std::string command; // the command that produced the code, for its header comment
-  std::string version; // "netc 0.1.0"
+  std::string version = netc_version(); // "netc 0.1.0", for the banner
   // A safetensors file to embed in the source (small networks): the class then also has a
   // constructor without arguments.
   const std::vector<unsigned char> *embedded_weights = nullptr;

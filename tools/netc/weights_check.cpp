@@ -1,4 +1,4 @@
-#include "driver/weights_check.h"
+#include "weights_check.h"
 
 #include <algorithm>
 #include <string>

@@ -1,4 +1,4 @@
-#include "checks/unused.h"
+#include "passes/unused.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "checks/expect_cascade.h"
+#include "passes/expect_cascade.h"
 
 #include <fmt/format.h>
 

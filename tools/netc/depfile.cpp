@@ -1,4 +1,4 @@
-#include "driver/depfile.h"
+#include "depfile.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>

@@ -1,8 +1,8 @@
-#include "driver/compile.h"
+#include "frontend/compile.h"
 
 #include "analysis/input_sizes.h"
-#include "checks/expect_cascade.h"
-#include "checks/unused.h"
+#include "passes/expect_cascade.h"
+#include "passes/unused.h"
 #include "support/source_file.h"
 
 #include <fmt/format.h>

@@ -3,7 +3,7 @@
 // again when an imported file or the .netc.yaml changes, not only the file they named.
 #pragma once
 
-#include "driver/compile.h"
+#include "frontend/compile.h"
 
 #include <string>
 #include <vector>

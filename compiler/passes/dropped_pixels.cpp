@@ -1,4 +1,4 @@
-#include "checks/dropped_pixels.h"
+#include "passes/dropped_pixels.h"
 
 #include "ops/window.h"
 
