@@ -47,6 +47,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from netc_scripts import run, say, seed_of  # noqa: E402
 BENCH = os.path.join(ROOT, "bench")
 TOLERANCE = 1e-4
 OTHER_CPUS_LIMIT = 0.1  # CPUs other processes may use on average before a measurement is suspect
@@ -92,22 +94,6 @@ MODELS = {
                      "torchvision inception_v3(aux_logits=False, init_weights=False)"),
     "resnet50": ("resnet50", "resnet50", 224, make_resnet50, "torchvision resnet50"),
 }
-
-
-def say(text=""):
-    print(text, flush=True)
-
-
-def run(cmd, **kw):
-    result = subprocess.run(cmd, capture_output=True, text=True, **kw)
-    if result.returncode != 0:
-        raise RuntimeError("command failed ({}): {}\n{}{}".format(
-            result.returncode, " ".join(cmd), result.stdout[-4000:], result.stderr[-4000:]))
-    return result.stdout
-
-
-def seed_of(text):
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
 
 
 # ---------------------------------------------------------------------------------------------

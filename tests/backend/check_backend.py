@@ -20,19 +20,20 @@ with ThreadSanitizer (-O1) and fails on its first report: the thread pool and th
 """
 import argparse
 import concurrent.futures
-import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from netc_scripts import run, say, seed_of  # noqa: E402
+
 TOLERANCE = 1e-5
 
 # (zoo file, network, input size in the default suite (None: declared), batch); a network
@@ -72,27 +73,11 @@ TARGET_FLAGS = {
 }
 TARGET_CPU_FLAGS = {"generic": [], "avx2": ["avx2", "fma"], "avx512": ["avx512f", "avx2", "fma"]}
 
-# Compiler flags of --sanitize (replacing -O2), and the environment that makes a report fatal.
+# Compiler flags of --sanitize (replacing -O2), and the environment (of every command this script
+# runs) that makes a report fatal.
 SANITIZE_FLAGS = {None: ["-O2"], "thread": ["-O1", "-g", "-fsanitize=thread"]}
 SANITIZE_ENV = {"TSAN_OPTIONS": "halt_on_error=1"}
 sanitize = None
-
-print_lock = threading.Lock()
-
-
-def say(text):
-    with print_lock:
-        print(text, flush=True)
-
-
-def run(cmd, **kw):
-    result = subprocess.run(cmd, capture_output=True, text=True,
-                            env=dict(os.environ, **SANITIZE_ENV), **kw)
-    if result.returncode != 0:
-        raise RuntimeError("command failed ({}): {}\n{}{}".format(
-            result.returncode, " ".join(cmd), result.stdout[-4000:], result.stderr[-4000:]))
-    return result.stdout
-
 
 def cpu_flags():
     try:
@@ -103,10 +88,6 @@ def cpu_flags():
     except OSError:
         pass
     return set()
-
-
-def seed_of(text):
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
 
 
 def embedded(case):
@@ -382,6 +363,7 @@ def main():
     args = parser.parse_args()
     global sanitize
     sanitize = args.sanitize
+    os.environ.update(SANITIZE_ENV)
     netc = os.path.abspath(args.netc)
     cases = []
     models = MODELS
