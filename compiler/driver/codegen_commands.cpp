@@ -81,6 +81,10 @@ cl::opt<std::string> embed_weights("embed-weights",
                                             "(small networks; checked against the network)"),
                                    cl::value_desc("file"), cl::sub(emit_cmd),
                                    cl::cat(codegen_category));
+cl::opt<bool> profile("profile",
+                      cl::desc("Time each kernel of run(): the class gets profile() (layer, kind, "
+                               "MACs, calls, time); without it the code has no timing at all"),
+                      cl::sub(emit_cmd), cl::cat(codegen_category));
 cl::opt<bool> no_runtime("no-runtime",
                          cl::desc("Do not copy the runtime headers (build with -I runtime/)"),
                          cl::sub(emit_cmd), cl::cat(codegen_category));
@@ -214,7 +218,8 @@ std::optional<std::vector<unsigned char>> read_embedded(const Graph &graph) {
 // batch norms that lowering folds away. --no-runtime has nothing to leave out and is accepted.
 int run_emit_pytorch(const DriverContext &context) {
   for (const cl::Option *cpp_only : {static_cast<const cl::Option *>(&target),
-                                     static_cast<const cl::Option *>(&embed_weights)}) {
+                                     static_cast<const cl::Option *>(&embed_weights),
+                                     static_cast<const cl::Option *>(&profile)}) {
     if (cpp_only->getNumOccurrences() != 0) {
       llvm::errs() << "netc: error: --" << cpp_only->ArgStr
                    << " is for the C++ backends; --backend=pytorch takes no such option\n";
@@ -287,7 +292,8 @@ int run_emit(const DriverContext &context) {
   std::optional<int> arch_number;
   if (backend == Backend::Cuda) {
     for (const cl::Option *cpu_only : {static_cast<const cl::Option *>(&target),
-                                       static_cast<const cl::Option *>(&embed_weights)})
+                                       static_cast<const cl::Option *>(&embed_weights),
+                                       static_cast<const cl::Option *>(&profile)})
       if (refuse(*cpu_only, "cuda", "--backend=cpu"))
         return kExitUsage;
     arch_number = parse_arch();
@@ -345,6 +351,7 @@ int run_emit(const DriverContext &context) {
     options.target = chosen_target();
     options.command = context.command_line;
     options.version = "netc 0.1.0";
+    options.profile = profile;
     std::optional<std::vector<unsigned char>> embedded;
     if (!embed_weights.empty()) {
       embedded = read_embedded(file.graphs.at(&list - lists->data()));
