@@ -264,8 +264,9 @@ private:
   }
 
   // What a profile calls a kernel's kind: the runtime function and, for windows, their size and
-  // stride, so that a summary by kind tells 1x1 from 3x3 from 1x7 convolutions.
-  static std::string profile_kind(const Kernel &k) {
+  // stride, so that a summary by kind tells 1x1 from 3x3 from 1x7 convolutions; copies say
+  // whether they pad or fill a concat's slice.
+  std::string profile_kind(const Kernel &k) const {
     std::string s = kernel_kind_name(k.kind);
     auto window = [&](int kh, int kw, int sh, int sw) {
       s += fmt::format(" {}x{}", kh, kw);
@@ -277,7 +278,9 @@ private:
     else if (const auto *p = std::get_if<PoolParams>(&k.params))
       window(p->kernel_h, p->kernel_w, p->stride_h, p->stride_w);
     else if (const auto *copy = std::get_if<CopyParams>(&k.params))
-      s += copy->pad_top || copy->pad_left ? " pad" : " concat";
+      s += copy->pad_top || copy->pad_left         ? " pad"
+           : list_.root_of(k.output) != k.output ? " concat"
+                                                   : "";
     return s;
   }
 
