@@ -7,7 +7,7 @@ Run it with Debian's /usr/bin/python3 (torch, torchvision, timm, onnxruntime, sa
       [--models inception_v4,inception_v3,resnet50] [--batches 1,8] [--target avx512]
       [--warmup 5] [--runs 30] [--min-time 5] [--max-runs 1000] [--rounds 5]
       [--cxx g++] [--cxxflags FLAGS] [--allow-slow-blas]
-      [--json FILE] [--markdown FILE] [--work build/bench]
+      [--json FILE] [--markdown FILE] [--work build/bench] [--profile [TOP]]
 
 For each model and batch, all in one process on one machine:
   1. seeded random weights in PyTorch (batch-norm affine parameters random, running statistics
@@ -23,6 +23,10 @@ For each model and batch, all in one process on one machine:
      the minimum and the 90th percentile.
 The FP32 FMA peak is measured by bench/fma_peak.cpp on the same thread count; GFLOP/s counts
 2 * MACs * batch (MACs from `netc summary`).
+
+With --profile, after the table each model and batch is emitted again with `netc emit --profile`
+and time_generated --profile prints its TOP (default 15) kernels by time and a summary by kind,
+with GFLOP/s and % of the measured peak (bench/README.md).
 
 Trust checks: the run stops when PyTorch's BLAS (which runs its 1x1 convolutions at batch 1) is
 not OpenBLAS or MKL, unless --allow-slow-blas; it warns when other processes used the CPUs during
@@ -312,19 +316,22 @@ def model_macs(args, name):
     return summary["macs"]
 
 
-def build_driver(args, name, batch, work):
+def build_driver(args, name, batch, work, profile=False):
     """Emits the network for `batch` and builds time_generated around it (rebuilt only when the
-    emitted code, the driver or the flags changed). Returns the binary and the build command."""
+    emitted code, the driver or the flags changed). Returns the binary and the build command.
+    profile: emitted with --profile, in folders of their own."""
     zoo, network, _, _, _ = MODELS[name]
-    emit_dir = os.path.join(work, "emit-{}-b{}-{}".format(name, batch, args.target))
+    suffix = "-profile" if profile else ""
+    emit_dir = os.path.join(work, "emit-{}-b{}-{}{}".format(name, batch, args.target, suffix))
     run([args.netc, "emit", "--target=" + args.target, "--batch=" + str(batch),
-         "--network=" + network, "-o", emit_dir, os.path.join(ROOT, "dsl", "zoo", zoo + ".netc")])
+         "--network=" + network, "-o", emit_dir, os.path.join(ROOT, "dsl", "zoo", zoo + ".netc")] +
+        (["--profile"] if profile else []))
     header = os.path.join(emit_dir, network + ".hpp")
     with open(header) as f:
         match = re.search(r"^class (\w+) \{", f.read(), re.M)
     if not match:
         raise RuntimeError("no class in " + header)
-    binary = os.path.join(work, "time-{}-b{}-{}".format(name, batch, args.target))
+    binary = os.path.join(work, "time-{}-b{}-{}{}".format(name, batch, args.target, suffix))
     cmd = ([args.cxx, "-std=c++17", "-O2"] + TARGET_FLAGS[args.target] + args.cxxflags.split() +
            ["-I", emit_dir, '-DNETC_MODEL_HEADER="{}.hpp"'.format(network),
             "-DNETC_MODEL_CLASS=netc::" + match.group(1),
@@ -582,6 +589,19 @@ def bench_model(args, name, work, results):
         gc.collect()
 
 
+def profile_model(args, row, work, peak_gflops):
+    """time_generated --profile's report for one row: where netc's time goes, kernel by kernel."""
+    name, batch = row["model"], row["batch"]
+    binary, _ = build_driver(args, name, batch, work, profile=True)
+    label = "{}-b{}".format(name, batch)
+    report = run([binary, os.path.join(work, name + ".safetensors"),
+                  os.path.join(work, label + "-input.npy"), "--threads=" + str(args.threads),
+                  "--warmup=" + str(args.warmup), "--runs=" + str(args.runs),
+                  "--profile=" + str(args.profile), "--peak={:.3f}".format(peak_gflops)])
+    # The first line is the timed runs' JSON; the profile follows.
+    return report.split("\n", 1)[1].rstrip("\n")
+
+
 # ---------------------------------------------------------------------------------------------
 # Report
 
@@ -705,6 +725,9 @@ def parse_args():
                    help="folder for weights, ONNX files and builds")
     p.add_argument("--allow-slow-blas", action="store_true",
                    help="time PyTorch even when it calls a BLAS other than OpenBLAS or MKL")
+    p.add_argument("--profile", type=int, nargs="?", const=15, default=0, metavar="TOP",
+                   help="after the table, netc's TOP (default 15) kernels by time (netc emit "
+                        "--profile)")
     p.add_argument("--json", help="write the results as JSON")
     p.add_argument("--markdown", help="write the table and the notes as Markdown")
     args = p.parse_args()
@@ -715,6 +738,8 @@ def parse_args():
     args.batches = [int(b) for b in args.batches.split(",") if b]
     if args.threads < 1 or args.warmup < 2 or args.runs < 1 or args.rounds < 1:
         p.error("--threads, --runs and --rounds must be >= 1, --warmup >= 2")
+    if args.profile < 0:
+        p.error("--profile takes a number of kernels >= 0")
     missing = [f for f in TARGET_CPU_FLAGS[args.target] if f not in flags]
     if missing:
         p.error("this CPU cannot run --target={} (no {})".format(args.target, ", ".join(missing)))
@@ -784,6 +809,19 @@ def main():
     say()
     for line in notes(results):
         say(line)
+    if args.profile:
+        results["profiles"] = []
+        for row in results["rows"]:
+            meter = CpuMeter()
+            text = profile_model(args, row, work, results["peak"]["gflops"])
+            use = meter.stop()
+            say()
+            say("netc profile, {} batch {} ({} thread(s)); {}:".format(
+                row["model"], row["batch"], args.threads, cpu_use_text(use)))
+            say(text)
+            results["profiles"].append({"model": row["model"], "batch": row["batch"],
+                                        "text": text, "cpu_use": use})
+        say()
     say("Total time: {:.0f} s.".format(results["seconds"]))
     busiest = max([results["peak"]["cpu_use"]["other_cpus"]] +
                   [row["cpu_use"]["other_cpus"] for row in results["rows"]])
@@ -801,6 +839,9 @@ def main():
         with open(args.markdown, "w") as f:
             f.write(table(results, markdown=True) + "\n\n")
             f.write("\n".join("- " + line for line in notes(results)) + "\n\n")
+            for profile in results.get("profiles", []):
+                f.write("netc profile, {} batch {}:\n\n```\n{}\n```\n\n".format(
+                    profile["model"], profile["batch"], profile["text"]))
             f.write("Command: `{}`\n".format(results["command"]))
 
 

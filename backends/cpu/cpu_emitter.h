@@ -24,6 +24,9 @@ struct CpuEmitOptions {
   // A safetensors file to embed in the source (small networks): the class then also has a
   // constructor without arguments.
   const std::vector<unsigned char> *embedded_weights = nullptr;
+  // --profile: run() times each kernel and the class has profile() (runtime/netc/cpu/profile.hpp).
+  // Off, the code has no trace of it.
+  bool profile = false;
 };
 
 std::vector<EmittedFile> emit_cpu(const KernelList &list, const CpuEmitOptions &options);

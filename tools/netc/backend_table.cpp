@@ -36,6 +36,10 @@ cl::opt<std::string> embed_weights("embed-weights",
                                             "(small networks; checked against the network)"),
                                    cl::value_desc("file"), cl::sub(emit_subcommand()),
                                    cl::cat(codegen_category()));
+cl::opt<bool> profile("profile",
+                      cl::desc("Time each kernel of run(): the class gets profile() (layer, kind, "
+                               "MACs, calls, time); without it the code has no timing at all"),
+                      cl::sub(emit_subcommand()), cl::cat(codegen_category()));
 
 // --backend=cuda
 cl::opt<std::string> arch("arch",
@@ -115,6 +119,7 @@ int emit_cpu_networks(const EmitInput &input, std::vector<EmittedFile> &files) {
     CpuEmitOptions options;
     options.target = chosen_target();
     options.command = input.invocation.command_line;
+    options.profile = profile;
     std::optional<std::vector<unsigned char>> embedded;
     if (!embed_weights.empty()) {
       embedded = read_embedded(input.file.graphs.at(i));
@@ -187,7 +192,7 @@ int emit_pytorch_networks(const EmitInput &input, std::vector<EmittedFile> &file
 const Backend kBackends[] = {
     {.name = "cpu",
      .description = "C++17 for CPUs (default)",
-     .options = {&target, &embed_weights},
+     .options = {&target, &embed_weights, &profile},
      .lowers = true,
      .runtime = RuntimeHeaders::Cpu,
      .check_options = no_options_to_check,
