@@ -23,6 +23,9 @@ struct CpuEmitOptions {
   // A safetensors file to embed in the source (small networks): the class then also has a
   // constructor without arguments.
   const std::vector<unsigned char> *embedded_weights = nullptr;
+  // Run 3x3, stride-1, dilation-1, ungrouped convolutions as Winograd F(4x4, 3x3)
+  // (runtime/netc/cpu/conv_winograd.hpp): fewer multiplications, more rounding.
+  bool winograd = false;
 };
 
 std::vector<EmittedFile> emit_cpu(const KernelList &list, const CpuEmitOptions &options);

@@ -81,6 +81,10 @@ cl::opt<std::string> embed_weights("embed-weights",
                                             "(small networks; checked against the network)"),
                                    cl::value_desc("file"), cl::sub(emit_cmd),
                                    cl::cat(codegen_category));
+cl::opt<bool> winograd("winograd",
+                       cl::desc("CPU: run 3x3 stride-1 convolutions as Winograd F(4x4, 3x3) "
+                                "(faster, less accurate: see docs/benchmarks.md)"),
+                       cl::sub(emit_cmd), cl::cat(codegen_category));
 cl::opt<bool> no_runtime("no-runtime",
                          cl::desc("Do not copy the runtime headers (build with -I runtime/)"),
                          cl::sub(emit_cmd), cl::cat(codegen_category));
@@ -282,6 +286,9 @@ int run_emit(const DriverContext &context) {
                                         static_cast<const cl::Option *>(&cuda_graph)})
       if (refuse(*cuda_only, backend == Backend::Cpu ? "cpu" : "pytorch", "--backend=cuda"))
         return kExitUsage;
+  if (backend != Backend::Cpu &&
+      refuse(winograd, backend == Backend::Cuda ? "cuda" : "pytorch", "--backend=cpu"))
+    return kExitUsage;
   if (backend == Backend::Pytorch)
     return run_emit_pytorch(context);
   std::optional<int> arch_number;
@@ -345,6 +352,7 @@ int run_emit(const DriverContext &context) {
     options.target = chosen_target();
     options.command = context.command_line;
     options.version = "netc 0.1.0";
+    options.winograd = winograd;
     std::optional<std::vector<unsigned char>> embedded;
     if (!embed_weights.empty()) {
       embedded = read_embedded(file.graphs.at(&list - lists->data()));
