@@ -358,8 +358,8 @@ private:
       w.line("load_kernel_weights(file, {{{}, {}, {}, {:.17g}, {:.17g}}}, k{}, {}, {}, {}, w + "
              "kW{}, w + kB{});",
              quoted_or_null(r.weight), quoted_or_null(r.bias), quoted_or_null(r.batch_norm), r.eps,
-             r.scale, i, weighted_out_channels(k), weights_per_out_channel(k),
-             pack_function(k), i, i);
+             r.scale, i, weighted_out_channels(k), weights_per_out_channel(k), pack_function(k), i,
+             i);
     }
     w.close();
     w.line();

@@ -37,9 +37,9 @@ namespace netc::cpu {
 
 namespace detail {
 
-constexpr int kWinoOut = 4;                         // output tile side
-constexpr int kWinoIn = 6;                          // input tile side
-constexpr int kWinoPoints = kWinoIn * kWinoIn;      // GEMMs per convolution
+constexpr int kWinoOut = 4;                    // output tile side
+constexpr int kWinoIn = 6;                     // input tile side
+constexpr int kWinoPoints = kWinoIn * kWinoIn; // GEMMs per convolution
 
 // Whether a convolution can run as conv_winograd.
 constexpr bool winograd_eligible(const ConvParams &p) {
@@ -58,8 +58,8 @@ constexpr WinogradTiles winograd_tiles(const ConvParams &p) {
 
 // out[i * s] = (B^T in)[i] for i < 6, in[k] at in[k * s]: one axis of the input transform.
 template <class Isa>
-NETC_INLINE void winograd_bt(const typename Simd<Isa>::Vec *in, int s,
-                             typename Simd<Isa>::Vec *out, int so) {
+NETC_INLINE void winograd_bt(const typename Simd<Isa>::Vec *in, int s, typename Simd<Isa>::Vec *out,
+                             int so) {
   using S = Simd<Isa>;
   using V = typename S::Vec;
   const V d0 = in[0], d1 = in[s], d2 = in[2 * s], d3 = in[3 * s], d4 = in[4 * s], d5 = in[5 * s];
@@ -80,8 +80,8 @@ NETC_INLINE void winograd_bt(const typename Simd<Isa>::Vec *in, int s,
 
 // out[i * so] = (A^T in)[i] for i < 4: one axis of the output transform.
 template <class Isa>
-NETC_INLINE void winograd_at(const typename Simd<Isa>::Vec *in, int s,
-                             typename Simd<Isa>::Vec *out, int so) {
+NETC_INLINE void winograd_at(const typename Simd<Isa>::Vec *in, int s, typename Simd<Isa>::Vec *out,
+                             int so) {
   using S = Simd<Isa>;
   using V = typename S::Vec;
   const V m0 = in[0], m1 = in[s], m2 = in[2 * s], m3 = in[3 * s], m4 = in[4 * s], m5 = in[5 * s];
@@ -165,8 +165,8 @@ inline void winograd_output_vector(const ConvParams &p, const WinogradTiles &til
       const int oy = ((t0 + l) / tiles.cols) * kWinoOut, ox = ((t0 + l) % tiles.cols) * kWinoOut;
       for (int i = 0; i < kOutPoints; ++i) {
         const int yy = oy + i / kWinoOut, xx = ox + i % kWinoOut;
-        res[i][l] = yy < p.out.h && xx < p.out.w ? residual[std::ptrdiff_t(yy) * p.out.w + xx]
-                                                 : 0.0f;
+        res[i][l] =
+            yy < p.out.h && xx < p.out.w ? residual[std::ptrdiff_t(yy) * p.out.w + xx] : 0.0f;
       }
     }
   alignas(64) float result[kOutPoints][W];
@@ -281,9 +281,8 @@ inline void winograd_unit(const ConvParams &p, const WinogradTiles &tiles, const
       gemm_block_sum<Isa, MR, NV, NV>(acc, in_c, a + std::ptrdiff_t(xi) * in_c * MR,
                                       v + xi * v_point);
       float *mx = m + xi * MR * NVW;
-      unroll<MR>([&](auto r) {
-        unroll<NV>([&](auto j) { S::store(mx + r * NVW + j * W, acc[r][j]); });
-      });
+      unroll<MR>(
+          [&](auto r) { unroll<NV>([&](auto j) { S::store(mx + r * NVW + j * W, acc[r][j]); }); });
     }
     const int o0 = b * MR;
     const int rows = p.out.c - o0 < MR ? p.out.c - o0 : MR;
