@@ -11,11 +11,12 @@
 // conv_gemm.hpp's microkernel loop (gemm_block_sum).
 //
 // U = G g G^T is computed once at construction, in double, and packed per block of MR output
-// channels as [block][xi][ic][MR]. A unit of work is (sample, block of NR vectors of tiles, part
-// of the channel blocks): it transforms its tiles' input, all channels, into its scratch
-// (V: [xi][ic][NR * width], tiles along the lanes), then for each block of MR output channels
-// runs the 36 GEMMs into a small buffer (M: [xi][MR][NR * width]) and transforms it back into the
-// output, vectorised over tiles. A unit's arithmetic does not depend on the thread count.
+// channels as [block][xi][ic][MR]. A unit of work is (sample, chunk of up to NR vectors of
+// tiles, part of the channel blocks): it transforms its tiles' input, all channels, into its
+// scratch (V: [xi][ic][vectors * width], tiles along the lanes), then for each block of MR output
+// channels runs the 36 GEMMs into a small buffer (M: [xi][MR][vectors * width]) and transforms it
+// back into the output, vectorised over tiles. Every tile's arithmetic is lane-wise, so neither
+// the cut into units nor the thread count changes a bit.
 //
 // Accuracy: the transforms' constants (up to 8 in A, 5 in B, 1/24 in G) amplify rounding, so
 // results differ from the direct convolution by more than float rounding (measured: see
@@ -93,25 +94,29 @@ NETC_INLINE void winograd_at(const typename Simd<Isa>::Vec *in, int s, typename 
   out[3 * so] = S::add(S::fma(S::set1(8.0f), d34, d12), m5);
 }
 
-// The input transform of channel `ic` for `width` tiles starting at tile t0 (of one sample):
-// V[xi][ic][lane] for each lane's tile, zeros for tiles past the plane.
+// A tile's first output row and column (found once per unit, not per channel: no divisions in
+// the transforms' loops).
+struct TileCorner {
+  int oy, ox;
+};
+
+// The input transform of one channel for the `lanes` tiles of `corners` (at most width): V[xi]
+// [lane] for each lane's tile, zeros in the lanes past them.
 template <class Isa>
-inline void winograd_input_vector(const ConvParams &p, const WinogradTiles &tiles, const float *src,
-                                  int t0, float *v, std::ptrdiff_t point_stride) {
+inline void winograd_input_vector(const ConvParams &p, const TileCorner *corners, int lanes,
+                                  const float *src, float *v, std::ptrdiff_t point_stride) {
   using S = Simd<Isa>;
   using V = typename S::Vec;
   constexpr int W = S::width;
   alignas(64) float patch[kWinoPoints][W];
-  const int count = tiles.per_sample();
   for (int l = 0; l < W; ++l) {
-    const int t = t0 + l;
-    if (t >= count) {
+    if (l >= lanes) {
       for (int i = 0; i < kWinoPoints; ++i)
         patch[i][l] = 0.0f;
       continue;
     }
-    const int y0 = (t / tiles.cols) * kWinoOut - p.pad_top;
-    const int x0 = (t % tiles.cols) * kWinoOut - p.pad_left;
+    const int y0 = corners[l].oy - p.pad_top;
+    const int x0 = corners[l].ox - p.pad_left;
     const bool inside = y0 >= 0 && x0 >= 0 && y0 + kWinoIn <= p.in.h && x0 + kWinoIn <= p.in.w;
     for (int y = 0; y < kWinoIn; ++y) {
       const int iy = y0 + y;
@@ -139,11 +144,11 @@ inline void winograd_input_vector(const ConvParams &p, const WinogradTiles &tile
     S::store(v + i * point_stride, d[i]);
 }
 
-// The output transform of one channel for `width` tiles starting at t0: m[xi][lane] to the
+// The output transform of one channel for the `lanes` tiles of `corners`: m[xi][lane] to the
 // 4x4 outputs of each lane's tile that lie in the plane, out = act(y + bias + residual).
 template <class Isa>
-inline void winograd_output_vector(const ConvParams &p, const WinogradTiles &tiles, const float *m,
-                                   std::ptrdiff_t point_stride, int t0, float bias,
+inline void winograd_output_vector(const ConvParams &p, const TileCorner *corners, int lanes,
+                                   const float *m, std::ptrdiff_t point_stride, float bias,
                                    const float *residual, float *out) {
   using S = Simd<Isa>;
   using V = typename S::Vec;
@@ -157,12 +162,10 @@ inline void winograd_output_vector(const ConvParams &p, const WinogradTiles &til
   for (int r = 0; r < kWinoOut; ++r) // rows: (A^T m) A
     winograd_at<Isa>(b + r * kWinoIn, 1, y + r * kWinoOut, 1);
   const V bias_v = S::set1(bias);
-  const int count = tiles.per_sample();
-  const int lanes = count - t0 < W ? count - t0 : W;
   alignas(64) float res[kOutPoints][W];
   if (residual) // read before any store: the residual may be the output itself
     for (int l = 0; l < lanes; ++l) {
-      const int oy = ((t0 + l) / tiles.cols) * kWinoOut, ox = ((t0 + l) % tiles.cols) * kWinoOut;
+      const int oy = corners[l].oy, ox = corners[l].ox;
       for (int i = 0; i < kOutPoints; ++i) {
         const int yy = oy + i / kWinoOut, xx = ox + i % kWinoOut;
         res[i][l] =
@@ -177,7 +180,7 @@ inline void winograd_output_vector(const ConvParams &p, const WinogradTiles &til
     S::store(result[i], activate_vec<Isa>(p.act, v));
   }
   for (int l = 0; l < lanes; ++l) {
-    const int oy = ((t0 + l) / tiles.cols) * kWinoOut, ox = ((t0 + l) % tiles.cols) * kWinoOut;
+    const int oy = corners[l].oy, ox = corners[l].ox;
     const int rows = p.out.h - oy < kWinoOut ? p.out.h - oy : kWinoOut;
     const int cols = p.out.w - ox < kWinoOut ? p.out.w - ox : kWinoOut;
     for (int r = 0; r < rows; ++r)
@@ -238,14 +241,25 @@ inline void conv_winograd_pack(const ConvParams &p, const float *weight, float *
   }
 }
 
-// The units of work: every (sample, block of NR vectors of tiles, part of the channel blocks).
-template <class Isa> inline GemmUnits conv_winograd_units(const ConvParams &p, int row_parts) {
+// A convolution's units of work: every (sample, chunk of `vectors` vectors of tiles, part of the
+// blocks of MR output channels), the sample slowest. Each tile's arithmetic is lane-wise, the
+// same in a chunk of any width, so any cut gives the same bits.
+struct WinogradUnits {
+  int samples, chunks, row_parts, vectors;
+  int count() const { return samples * chunks * row_parts; }
+};
+
+// Chunks of `vectors` (1 to NR) vectors of tiles, channel blocks cut into `row_parts` parts (each
+// part transforms the chunk's input again).
+template <class Isa>
+inline WinogradUnits conv_winograd_units(const ConvParams &p, int vectors, int row_parts) {
   const int blocks = int(detail::ceil_div(p.out.c, detail::ConvTile<Isa>::mr));
   const int tiles = detail::winograd_tiles(p).per_sample();
-  return {p.out.n, 1, int(detail::ceil_div(tiles, detail::tile_pixels<Isa>())),
+  return {p.out.n, int(detail::ceil_div(tiles, std::int64_t(vectors) * Simd<Isa>::width)),
           row_parts < 1        ? 1
           : row_parts > blocks ? blocks
-                               : row_parts};
+                               : row_parts,
+          vectors};
 }
 
 namespace detail {
@@ -269,9 +283,16 @@ inline void winograd_unit(const ConvParams &p, const WinogradTiles &tiles, const
   const std::ptrdiff_t v_point = std::ptrdiff_t(in_c) * NVW;
   float *v = scratch;
   float *m = scratch + kWinoPoints * v_point;
+  const int count = tiles.per_sample() - t0 < NVW ? tiles.per_sample() - t0 : NVW;
+  TileCorner corners[NVW];
+  for (int l = 0; l < count; ++l)
+    corners[l] = {(t0 + l) / tiles.cols * kWinoOut, (t0 + l) % tiles.cols * kWinoOut};
+  int lanes[NV]; // tiles in each vector
+  for (int j = 0; j < NV; ++j)
+    lanes[j] = count - j * W < 0 ? 0 : count - j * W < W ? count - j * W : W;
   for (int ic = 0; ic < in_c; ++ic)
     for (int j = 0; j < NV; ++j)
-      winograd_input_vector<Isa>(p, tiles, in_n + ic * in_plane, t0 + j * W,
+      winograd_input_vector<Isa>(p, corners + j * W, lanes[j], in_n + ic * in_plane,
                                  v + std::ptrdiff_t(ic) * NVW + j * W, v_point);
   for (int b = b0; b < b1; ++b) {
     const float *a = packed + b * block_floats;
@@ -289,9 +310,9 @@ inline void winograd_unit(const ConvParams &p, const WinogradTiles &tiles, const
     for (int r = 0; r < rows; ++r) {
       const int o = o0 + r;
       const float *res = residual_n ? residual_n + o * out_plane : nullptr;
-      for (int j = 0; j < NV; ++j)
-        winograd_output_vector<Isa>(p, tiles, m + r * NVW + j * W, MR * NVW, t0 + j * W, bias[o],
-                                    res, out_n + o * out_plane);
+      for (int j = 0; j < NV && lanes[j] > 0; ++j)
+        winograd_output_vector<Isa>(p, corners + j * W, lanes[j], m + r * NVW + j * W, MR * NVW,
+                                    bias[o], res, out_n + o * out_plane);
     }
   }
 }
@@ -302,7 +323,7 @@ inline void winograd_unit(const ConvParams &p, const WinogradTiles &tiles, const
 template <class Isa>
 inline void conv_winograd_chunk(const ConvParams &p, const float *in, const float *packed,
                                 const float *bias, const float *residual, float *out,
-                                const GemmUnits &units, int first, int last, float *scratch) {
+                                const WinogradUnits &units, int first, int last, float *scratch) {
   using namespace detail;
   constexpr int MR = ConvTile<Isa>::mr, NR = ConvTile<Isa>::nr;
   constexpr int W = Simd<Isa>::width;
@@ -315,9 +336,9 @@ inline void conv_winograd_chunk(const ConvParams &p, const float *in, const floa
     const int n = u / units.row_parts / units.chunks;
     const int b0 = int(std::int64_t(blocks) * part / units.row_parts);
     const int b1 = int(std::int64_t(blocks) * (part + 1) / units.row_parts);
-    const int t0 = chunk * NR * W;
+    const int t0 = chunk * units.vectors * W;
     const int left = tiles.per_sample() - t0;
-    const int nv = left >= NR * W ? NR : int(ceil_div(left, W));
+    const int nv = left >= units.vectors * W ? units.vectors : int(ceil_div(left, W));
     const float *in_n = in + n * p.in.batch_stride;
     const float *res_n = residual ? residual + n * p.residual_batch_stride : nullptr;
     float *out_n = out + n * p.out.batch_stride;
@@ -335,19 +356,23 @@ inline void conv_winograd_chunk(const ConvParams &p, const float *in, const floa
 }
 
 // out = act(conv(in, weight) + bias + residual) for a convolution winograd_eligible accepts;
-// residual may be null or out itself. Units across ctx's threads as gemm_conv cuts them: any
-// thread count gives the same bits.
+// residual may be null or out itself. Units across ctx's threads: any thread count gives the
+// same bits.
 template <class Isa>
 inline void conv_winograd(const Context &ctx, const ConvParams &p, const float *in,
                           const float *packed, const float *bias, const float *residual,
                           float *out) {
   assert(detail::winograd_eligible(p));
   const std::int64_t work = detail::conv_work(p);
-  GemmUnits units = conv_winograd_units<Isa>(p, 1);
+  constexpr int NR = detail::ConvTile<Isa>::nr;
+  WinogradUnits units = conv_winograd_units<Isa>(p, NR, 1);
   if (ctx.worth_threads(work)) {
+    // Narrower chunks first: splitting the channel blocks repeats the input transform.
     const std::int64_t want = kUnitsPerThread * ctx.threads();
     if (units.count() < want)
-      units = conv_winograd_units<Isa>(p, int(detail::ceil_div(want, units.count())));
+      units = conv_winograd_units<Isa>(p, 1, 1);
+    if (units.count() < want)
+      units = conv_winograd_units<Isa>(p, 1, int(detail::ceil_div(want, units.count())));
   }
   ctx.parallel_for(units.count(), work, [&](std::int64_t unit, int thread) {
     conv_winograd_chunk<Isa>(p, in, packed, bias, residual, out, units, int(unit), int(unit) + 1,
