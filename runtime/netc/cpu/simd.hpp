@@ -278,6 +278,41 @@ template <> struct Simd<Generic> {
   }
 };
 
+// What the AVX2 and AVX-512 vectors share, written once over their store_aligned/load_aligned.
+
+// Bit l of m moved to bit 2l: the even elements a stride-2 load of the lanes in m reads.
+constexpr LaneMask spread_even(LaneMask m) {
+  m &= 0xffff;
+  m = (m | m << 8) & 0x00ff00ffu;
+  m = (m | m << 4) & 0x0f0f0f0fu;
+  m = (m | m << 2) & 0x33333333u;
+  m = (m | m << 1) & 0x55555555u;
+  return m;
+}
+
+// The maximum of a vector's lanes (NaN when any is NaN), through an aligned copy in memory whose
+// quarters (8 or 16 lanes) are paired as Generic vectors.
+template <class S> NETC_INLINE float reduce_max_in_memory(typename S::Vec a) {
+  static_assert(S::width == 8 || S::width == 16);
+  using G = Simd<Generic>;
+  alignas(sizeof(typename S::Vec)) float t[S::width];
+  S::store_aligned(t, a);
+  if constexpr (S::width == 8)
+    return G::reduce_max(G::max(G::load(t), G::load(t + 4)));
+  else
+    return G::reduce_max(
+        G::max(G::max(G::load(t), G::load(t + 4)), G::max(G::load(t + 8), G::load(t + 12))));
+}
+
+// f on every lane, through an aligned copy in memory (for scalar-only functions like std::pow).
+template <class S, class F> NETC_INLINE typename S::Vec map_in_memory(typename S::Vec a, F f) {
+  alignas(sizeof(typename S::Vec)) float t[S::width];
+  S::store_aligned(t, a);
+  for (float &x : t)
+    x = f(x);
+  return S::load_aligned(t);
+}
+
 #if defined(__AVX2__) && defined(__FMA__)
 template <> struct Simd<Avx2> {
   static constexpr int width = 8;
@@ -356,29 +391,11 @@ template <> struct Simd<Avx2> {
     s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
     return _mm_cvtss_f32(s);
   }
-  static float reduce_max(Vec a) {
-    alignas(32) float t[width];
-    _mm256_store_ps(t, a);
-    return Simd<Generic>::reduce_max(
-        Simd<Generic>::max(Simd<Generic>::load(t), Simd<Generic>::load(t + 4)));
-  }
-  template <class F> static Vec map(Vec a, F f) {
-    alignas(32) float t[width];
-    _mm256_store_ps(t, a);
-    for (float &x : t)
-      x = f(x);
-    return _mm256_load_ps(t);
-  }
-
-  // Bit l of m moved to bit 2l.
-  static LaneMask spread_even(LaneMask m) {
-    m &= 0xffff;
-    m = (m | m << 8) & 0x00ff00ffu;
-    m = (m | m << 4) & 0x0f0f0f0fu;
-    m = (m | m << 2) & 0x33333333u;
-    m = (m | m << 1) & 0x55555555u;
-    return m;
-  }
+  // p 32-byte aligned (the stack copies of reduce_max and map).
+  static void store_aligned(float *p, Vec a) { _mm256_store_ps(p, a); }
+  static Vec load_aligned(const float *p) { return _mm256_load_ps(p); }
+  static float reduce_max(Vec a) { return reduce_max_in_memory<Simd>(a); }
+  template <class F> static Vec map(Vec a, F f) { return map_in_memory<Simd>(a, f); }
 };
 #endif
 
@@ -457,30 +474,11 @@ template <> struct Simd<Avx512> {
     s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
     return _mm_cvtss_f32(s);
   }
-  static float reduce_max(Vec a) {
-    alignas(64) float t[width];
-    _mm512_store_ps(t, a);
-    using G = Simd<Generic>;
-    return G::reduce_max(
-        G::max(G::max(G::load(t), G::load(t + 4)), G::max(G::load(t + 8), G::load(t + 12))));
-  }
-  template <class F> static Vec map(Vec a, F f) {
-    alignas(64) float t[width];
-    _mm512_store_ps(t, a);
-    for (float &x : t)
-      x = f(x);
-    return _mm512_load_ps(t);
-  }
-
-  // Bit l of m moved to bit 2l.
-  static LaneMask spread_even(LaneMask m) {
-    m &= 0xffff;
-    m = (m | m << 8) & 0x00ff00ffu;
-    m = (m | m << 4) & 0x0f0f0f0fu;
-    m = (m | m << 2) & 0x33333333u;
-    m = (m | m << 1) & 0x55555555u;
-    return m;
-  }
+  // p 64-byte aligned (the stack copies of reduce_max and map).
+  static void store_aligned(float *p, Vec a) { _mm512_store_ps(p, a); }
+  static Vec load_aligned(const float *p) { return _mm512_load_ps(p); }
+  static float reduce_max(Vec a) { return reduce_max_in_memory<Simd>(a); }
+  template <class F> static Vec map(Vec a, F f) { return map_in_memory<Simd>(a, f); }
 };
 #endif
 
