@@ -313,6 +313,17 @@ template <class S, class F> NETC_INLINE typename S::Vec map_in_memory(typename S
   return S::load_aligned(t);
 }
 
+#if (defined(__AVX2__) && defined(__FMA__)) || defined(__AVX512F__)
+// The sum of an __m256's lanes in a fixed order (halves, then pairs): AVX2's reduce_add, and
+// AVX-512's once it has added its two halves.
+NETC_INLINE float reduce_add_256(__m256 a) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+  return _mm_cvtss_f32(s);
+}
+#endif
+
 #if defined(__AVX2__) && defined(__FMA__)
 template <> struct Simd<Avx2> {
   static constexpr int width = 8;
@@ -385,12 +396,7 @@ template <> struct Simd<Avx2> {
   static Vec select_less(Vec a, Vec b, Vec x, Vec y) {
     return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LT_OQ));
   }
-  static float reduce_add(Vec a) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
-  }
+  static float reduce_add(Vec a) { return reduce_add_256(a); }
   // p 32-byte aligned (the stack copies of reduce_max and map).
   static void store_aligned(float *p, Vec a) { _mm256_store_ps(p, a); }
   static Vec load_aligned(const float *p) { return _mm256_load_ps(p); }
@@ -467,12 +473,9 @@ template <> struct Simd<Avx512> {
     return _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ), x);
   }
   static float reduce_add(Vec a) {
-    __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(a),
-                              _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
+    return reduce_add_256(
+        _mm256_add_ps(_mm512_castps512_ps256(a),
+                      _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1))));
   }
   // p 64-byte aligned (the stack copies of reduce_max and map).
   static void store_aligned(float *p, Vec a) { _mm512_store_ps(p, a); }
