@@ -407,17 +407,8 @@ class NetcEngine:
             self.process.wait()
 
 
-class PyTorchEngine:
-    def __init__(self, model, x):
-        self.model, self.x = model, x
-
-    def _run(self):
-        import torch
-        with torch.inference_mode():
-            return self.model(self.x)
-
-    def output(self, path):
-        return self._run().numpy()
+class InProcessEngine:
+    """An engine that runs in this Python process: a subclass gives _run(), one inference."""
 
     def warm_up(self, runs):
         for _ in range(runs):
@@ -435,7 +426,20 @@ class PyTorchEngine:
         pass
 
 
-class OrtEngine:
+class PyTorchEngine(InProcessEngine):
+    def __init__(self, model, x):
+        self.model, self.x = model, x
+
+    def _run(self):
+        import torch
+        with torch.inference_mode():
+            return self.model(self.x)
+
+    def output(self, path):
+        return self._run().numpy()
+
+
+class OrtEngine(InProcessEngine):
     def __init__(self, onnx_path, x, threads):
         import onnxruntime as ort
         options = ort.SessionOptions()
@@ -452,21 +456,6 @@ class OrtEngine:
 
     def output(self, path):
         return self._run()
-
-    def warm_up(self, runs):
-        for _ in range(runs):
-            self._run()
-
-    def time(self, runs):
-        ms = []
-        for _ in range(runs):
-            start = time.perf_counter_ns()
-            self._run()
-            ms.append((time.perf_counter_ns() - start) / 1e6)
-        return ms
-
-    def close(self):
-        pass
 
 
 # ---------------------------------------------------------------------------------------------

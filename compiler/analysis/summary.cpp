@@ -126,8 +126,7 @@ void print_summary_json(const Summary &s, llvm::raw_ostream &os) {
     j.end_array();
   };
   j.begin_object();
-  j.key("network");
-  j.value(s.network);
+  j.field("network", s.network);
   j.key("params");
   count(s.params);
   j.key("macs");
@@ -140,8 +139,7 @@ void print_summary_json(const Summary &s, llvm::raw_ostream &os) {
   j.begin_array();
   for (const auto &[name, type] : s.outputs) {
     j.begin_object();
-    j.key("name");
-    j.value(name);
+    j.field("name", name);
     j.key("shape");
     shape(type);
     j.end_object();
@@ -151,10 +149,8 @@ void print_summary_json(const Summary &s, llvm::raw_ostream &os) {
   j.begin_array();
   for (const LayerRow &row : s.layers) {
     j.begin_object();
-    j.key("name");
-    j.value(row.name);
-    j.key("op");
-    j.value(row.op);
+    j.field("name", row.name);
+    j.field("op", row.op);
     j.key("shape");
     shape(row.type);
     j.key("params");

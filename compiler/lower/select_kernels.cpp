@@ -11,8 +11,6 @@
 
 namespace netc {
 
-namespace {
-
 std::optional<Activation> activation_of(std::string_view op) {
   if (op == "relu")
     return Activation::relu;
@@ -24,6 +22,66 @@ std::optional<Activation> activation_of(std::string_view op) {
     return Activation::tanh;
   return std::nullopt;
 }
+
+namespace {
+
+// A convolution's or pooling's window in ints: kernel, stride and dilation (1 where the op has
+// none), and the padding resolved against the input's size.
+struct Window {
+  int kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w;
+  int pad_top, pad_bottom, pad_left, pad_right;
+};
+
+Window window_of(const Graph &graph, const Node &node, bool has_dilation) {
+  const TensorType &x = graph.node(node.inputs[0]).type;
+  const auto &k = node.attrs.get_ints("kernel");
+  const auto &s = node.attrs.get_ints("stride");
+  std::vector<int64_t> d =
+      has_dilation ? node.attrs.get_ints("dilation") : std::vector<int64_t>{1, 1};
+  auto pad =
+      resolve_padding(*node.attrs.find("pad"), x.h(), x.w(), k[0], k[1], s[0], s[1], d[0], d[1]);
+  return {int(k[0]), int(k[1]),   int(s[0]),   int(s[1]),   int(d[0]),
+          int(d[1]), int(pad[0]), int(pad[1]), int(pad[2]), int(pad[3])};
+}
+
+} // namespace
+
+ConvParams conv_params_of(const Graph &graph, const Node &conv) {
+  Window w = window_of(graph, conv, /*has_dilation=*/true);
+  return ConvParams{{},
+                    {},
+                    w.kernel_h,
+                    w.kernel_w,
+                    w.stride_h,
+                    w.stride_w,
+                    w.pad_top,
+                    w.pad_left,
+                    w.dilation_h,
+                    w.dilation_w,
+                    int(conv.attrs.get_int("groups")),
+                    Activation::none,
+                    0};
+}
+
+PoolParams pool_params_of(const Graph &graph, const Node &pool) {
+  bool max = pool.op_name() == "maxpool";
+  Window w = window_of(graph, pool, /*has_dilation=*/max);
+  return PoolParams{{},
+                    {},
+                    w.kernel_h,
+                    w.kernel_w,
+                    w.stride_h,
+                    w.stride_w,
+                    w.pad_top,
+                    w.pad_left,
+                    w.pad_bottom,
+                    w.pad_right,
+                    w.dilation_h,
+                    w.dilation_w,
+                    !max && pool.attrs.get_bool("count_include_pad")};
+}
+
+namespace {
 
 class Selector {
 public:
@@ -139,21 +197,13 @@ private:
   }
 
   void conv(const Node &node) {
-    const TensorType &x = graph_.node(node.inputs[0]).type;
-    const auto &k = node.attrs.get_ints("kernel");
-    const auto &s = node.attrs.get_ints("stride");
-    const auto &d = node.attrs.get_ints("dilation");
-    int64_t groups = node.attrs.get_int("groups");
-    auto pad =
-        resolve_padding(*node.attrs.find("pad"), x.h(), x.w(), k[0], k[1], s[0], s[1], d[0], d[1]);
-    ConvParams p{
-        {},          {},        int(k[0]), int(k[1]),   int(s[0]),        int(s[1]), int(pad[0]),
-        int(pad[2]), int(d[0]), int(d[1]), int(groups), Activation::none, 0};
+    ConvParams p = conv_params_of(graph_, node);
+    Window w = window_of(graph_, node, /*has_dilation=*/true);
     KernelKind kind = KernelKind::ConvDirect;
-    if (groups > 1)
+    if (p.groups > 1)
       kind = KernelKind::ConvGrouped;
-    else if (k[0] == 1 && k[1] == 1 && s[0] == 1 && s[1] == 1 &&
-             pad == std::array<int64_t, 4>{0, 0, 0, 0})
+    else if (w.kernel_h == 1 && w.kernel_w == 1 && w.stride_h == 1 && w.stride_w == 1 &&
+             w.pad_top == 0 && w.pad_bottom == 0 && w.pad_left == 0 && w.pad_right == 0)
       kind = KernelKind::Conv1x1;
     Kernel &kernel = emit(node, kind, p);
     kernel.weights =
@@ -170,27 +220,8 @@ private:
   }
 
   void pool(const Node &node) {
-    const TensorType &x = graph_.node(node.inputs[0]).type;
-    bool max = node.op_name() == "maxpool";
-    const auto &k = node.attrs.get_ints("kernel");
-    const auto &s = node.attrs.get_ints("stride");
-    std::vector<int64_t> d = max ? node.attrs.get_ints("dilation") : std::vector<int64_t>{1, 1};
-    auto pad =
-        resolve_padding(*node.attrs.find("pad"), x.h(), x.w(), k[0], k[1], s[0], s[1], d[0], d[1]);
-    PoolParams p{{},
-                 {},
-                 int(k[0]),
-                 int(k[1]),
-                 int(s[0]),
-                 int(s[1]),
-                 int(pad[0]),
-                 int(pad[2]),
-                 int(pad[1]),
-                 int(pad[3]),
-                 int(d[0]),
-                 int(d[1]),
-                 !max && node.attrs.get_bool("count_include_pad")};
-    emit(node, max ? KernelKind::MaxPool : KernelKind::AvgPool, p);
+    emit(node, node.op_name() == "maxpool" ? KernelKind::MaxPool : KernelKind::AvgPool,
+         pool_params_of(graph_, node));
   }
 
   // An n-ary add is a chain of binary adds; fuse_residual_add may give one to a convolution.

@@ -8,6 +8,9 @@
 
 #include <llvm/Support/SourceMgr.h>
 
+#include <optional>
+#include <string_view>
+
 namespace netc {
 
 struct LoweringSource {
@@ -18,5 +21,14 @@ struct LoweringSource {
 
 // Needs a graph without poison types (a file that checked clean).
 KernelList select_kernels(const Graph &graph, const LoweringSource &source);
+
+// The activation an op is (relu, relu6, sigmoid, tanh); nullopt for any other op.
+std::optional<Activation> activation_of(std::string_view op);
+
+// A convolution's and a pooling node's windows as select_kernels fills the runtime's parameters:
+// kernel, stride, padding (resolved against the input's size) and dilation. The dims, the
+// activation and the residual stride are left empty for the lowering passes to fill in.
+ConvParams conv_params_of(const Graph &graph, const Node &conv);
+PoolParams pool_params_of(const Graph &graph, const Node &pool);
 
 } // namespace netc

@@ -85,16 +85,11 @@ std::vector<ResolvedDiagnostic> resolve_diagnostics(const DiagnosticEngine &diag
 void write_json(const std::vector<ResolvedDiagnostic> &diagnostics, llvm::raw_ostream &os) {
   JsonWriter j(os);
   auto location = [&](const ResolvedLocation &loc) {
-    j.key("file");
-    j.value(loc.file);
-    j.key("line");
-    j.value(int64_t{loc.line});
-    j.key("column");
-    j.value(int64_t{loc.column});
-    j.key("end_line");
-    j.value(int64_t{loc.end_line});
-    j.key("end_column");
-    j.value(int64_t{loc.end_column});
+    j.field("file", loc.file);
+    j.field("line", int64_t{loc.line});
+    j.field("column", int64_t{loc.column});
+    j.field("end_line", int64_t{loc.end_line});
+    j.field("end_column", int64_t{loc.end_column});
   };
   int64_t errors = 0, warnings = 0;
   j.begin_object();
@@ -104,19 +99,15 @@ void write_json(const std::vector<ResolvedDiagnostic> &diagnostics, llvm::raw_os
     errors += d.severity == Severity::Error;
     warnings += d.severity == Severity::Warning;
     j.begin_object();
-    j.key("rule");
-    j.value(d.rule);
-    j.key("severity");
-    j.value(severity_name(d.severity));
-    j.key("message");
-    j.value(d.message);
+    j.field("rule", d.rule);
+    j.field("severity", severity_name(d.severity));
+    j.field("message", d.message);
     location(d.location);
     j.key("notes");
     j.begin_array();
     for (const ResolvedNote &note : d.notes) {
       j.begin_object();
-      j.key("message");
-      j.value(note.message);
+      j.field("message", note.message);
       if (note.location)
         location(*note.location);
       j.end_object();
@@ -125,10 +116,8 @@ void write_json(const std::vector<ResolvedDiagnostic> &diagnostics, llvm::raw_os
     j.end_object();
   }
   j.end_array();
-  j.key("errors");
-  j.value(errors);
-  j.key("warnings");
-  j.value(warnings);
+  j.field("errors", errors);
+  j.field("warnings", warnings);
   j.end_object();
 }
 
@@ -139,23 +128,16 @@ void write_sarif(const std::vector<ResolvedDiagnostic> &diagnostics, llvm::raw_o
     j.begin_object();
     j.key("artifactLocation");
     j.begin_object();
-    j.key("uri");
-    j.value(loc.file);
-    if (!llvm::sys::path::is_absolute(loc.file)) {
-      j.key("uriBaseId");
-      j.value("%SRCROOT%");
-    }
+    j.field("uri", loc.file);
+    if (!llvm::sys::path::is_absolute(loc.file))
+      j.field("uriBaseId", "%SRCROOT%");
     j.end_object();
     j.key("region");
     j.begin_object();
-    j.key("startLine");
-    j.value(int64_t{loc.line});
-    j.key("startColumn");
-    j.value(int64_t{loc.column});
-    j.key("endLine");
-    j.value(int64_t{loc.end_line});
-    j.key("endColumn");
-    j.value(int64_t{loc.end_column});
+    j.field("startLine", int64_t{loc.line});
+    j.field("startColumn", int64_t{loc.column});
+    j.field("endLine", int64_t{loc.end_line});
+    j.field("endColumn", int64_t{loc.end_column});
     j.end_object();
     j.end_object();
   };
@@ -168,10 +150,8 @@ void write_sarif(const std::vector<ResolvedDiagnostic> &diagnostics, llvm::raw_o
   };
 
   j.begin_object();
-  j.key("$schema");
-  j.value("https://json.schemastore.org/sarif-2.1.0.json");
-  j.key("version");
-  j.value("2.1.0");
+  j.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+  j.field("version", "2.1.0");
   j.key("runs");
   j.begin_array();
   j.begin_object();
@@ -179,23 +159,19 @@ void write_sarif(const std::vector<ResolvedDiagnostic> &diagnostics, llvm::raw_o
   j.begin_object();
   j.key("driver");
   j.begin_object();
-  j.key("name");
-  j.value("netc");
+  j.field("name", "netc");
   j.key("rules");
   j.begin_array();
   for (const Rule &rule : all_rules()) {
     j.begin_object();
-    j.key("id");
-    j.value(rule.id);
+    j.field("id", rule.id);
     j.key("shortDescription");
     j.begin_object();
-    j.key("text");
-    j.value(rule.summary);
+    j.field("text", rule.summary);
     j.end_object();
     j.key("defaultConfiguration");
     j.begin_object();
-    j.key("level");
-    j.value(rule.default_level == RuleLevel::Error ? "error" : "warning");
+    j.field("level", rule.default_level == RuleLevel::Error ? "error" : "warning");
     j.end_object();
     j.end_object();
   }
@@ -206,22 +182,17 @@ void write_sarif(const std::vector<ResolvedDiagnostic> &diagnostics, llvm::raw_o
   j.begin_array();
   for (const ResolvedDiagnostic &d : diagnostics) {
     j.begin_object();
-    j.key("ruleId");
-    j.value(d.rule);
-    if (int64_t index = rule_index(d.rule); index >= 0) {
-      j.key("ruleIndex");
-      j.value(index);
-    }
-    j.key("level");
-    j.value(severity_name(d.severity));
+    j.field("ruleId", d.rule);
+    if (int64_t index = rule_index(d.rule); index >= 0)
+      j.field("ruleIndex", index);
+    j.field("level", severity_name(d.severity));
     std::string text = d.message;
     for (const ResolvedNote &note : d.notes)
       if (!note.location)
         text += "\nnote: " + note.message;
     j.key("message");
     j.begin_object();
-    j.key("text");
-    j.value(text);
+    j.field("text", text);
     j.end_object();
     j.key("locations");
     j.begin_array();
@@ -238,13 +209,11 @@ void write_sarif(const std::vector<ResolvedDiagnostic> &diagnostics, llvm::raw_o
       if (!note.location)
         continue;
       j.begin_object();
-      j.key("id");
-      j.value(id++);
+      j.field("id", id++);
       physical(*note.location);
       j.key("message");
       j.begin_object();
-      j.key("text");
-      j.value(note.message);
+      j.field("text", note.message);
       j.end_object();
       j.end_object();
     }
@@ -252,8 +221,7 @@ void write_sarif(const std::vector<ResolvedDiagnostic> &diagnostics, llvm::raw_o
     j.end_object();
   }
   j.end_array();
-  j.key("columnKind");
-  j.value("unicodeCodePoints");
+  j.field("columnKind", "unicodeCodePoints");
   j.end_object();
   j.end_array();
   j.end_object();

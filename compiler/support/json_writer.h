@@ -22,6 +22,11 @@ public:
   void end_array() { close(']'); }
   // Inside an object: the key of the next value.
   void key(std::string_view name);
+  // Inside an object: a key and its value.
+  template <class T> void field(std::string_view name, const T &v) {
+    key(name);
+    value(v);
+  }
 
   void value(std::string_view text);
   void value(const char *text) { value(std::string_view(text)); }

@@ -449,6 +449,18 @@ private:
     return e;
   }
 
+  // A prefix operator written at `start` ('-' or 'not'), applied to operand.
+  std::unique_ptr<Expr> make_unary(llvm::SMLoc start, std::string text,
+                                   std::unique_ptr<Expr> operand) {
+    auto e = std::make_unique<Expr>();
+    e->kind = ExprKind::Unary;
+    e->text = std::move(text);
+    e->range = {start, operand->range.End};
+    e->operands.push_back(std::move(operand));
+    set_depth(*e, e->range);
+    return e;
+  }
+
   // expr := and_expr { 'or' and_expr }
   std::unique_ptr<Expr> parse_expr() {
     NestingGuard guard(*this);
@@ -475,13 +487,7 @@ private:
     if (at(TokenKind::KwNot)) {
       NestingGuard guard(*this);
       llvm::SMLoc start = advance().loc();
-      auto e = std::make_unique<Expr>();
-      e->kind = ExprKind::Unary;
-      e->text = "not";
-      e->operands.push_back(parse_not());
-      e->range = {start, e->operands[0]->range.End};
-      set_depth(*e, e->range);
-      return e;
+      return make_unary(start, "not", parse_not());
     }
     return parse_comparison();
   }
@@ -530,13 +536,7 @@ private:
     if (at(TokenKind::Minus)) {
       NestingGuard guard(*this);
       llvm::SMLoc start = advance().loc();
-      auto e = std::make_unique<Expr>();
-      e->kind = ExprKind::Unary;
-      e->text = "-";
-      e->operands.push_back(parse_unary());
-      e->range = {start, e->operands[0]->range.End};
-      set_depth(*e, e->range);
-      return e;
+      return make_unary(start, "-", parse_unary());
     }
     return parse_postfix();
   }

@@ -2,41 +2,20 @@
 // and every refusal with its message.
 #include "netc/npy.hpp"
 
+#include "temp_files.h"
+
 #include <doctest/doctest.h>
 
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 using namespace netc;
-namespace fs = std::filesystem;
+using netc::testing::slurp;
+using netc::testing::spit;
+using netc::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("netc-npy-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string &name) const { return (path / name).string(); }
-};
-
-std::string slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void spit(const std::string &path, const std::string &bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
 
 // A .npy file of the given version with the header dict as given (no padding) and raw data.
 std::string npy_file(int major, const std::string &dict, const std::string &data) {

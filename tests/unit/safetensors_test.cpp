@@ -2,34 +2,23 @@
 // report, and every refusal of a hostile or truncated file with its message.
 #include "netc/safetensors.hpp"
 
+#include "temp_files.h"
+
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 using namespace netc;
+using netc::testing::slurp;
+using netc::testing::spit;
+using netc::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A fresh directory for one test's files, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() / ("netc-safetensors-test-" + std::to_string(::getpid()) +
-                                        "-" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string &name) const { return (path / name).string(); }
-};
 
 std::string le64(std::uint64_t n) {
   std::string out;
@@ -48,15 +37,6 @@ std::string f32_bytes(std::initializer_list<float> values) {
 // A safetensors file: length, header as given (no padding), data.
 std::string st_file(const std::string &header, const std::string &data = "") {
   return le64(header.size()) + header + data;
-}
-
-std::string slurp(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void spit(const std::string &path, const std::string &bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
 }
 
 // The message view() refuses the bytes with, or "accepted".

@@ -278,6 +278,52 @@ template <> struct Simd<Generic> {
   }
 };
 
+// What the AVX2 and AVX-512 vectors share, written once over their store_aligned/load_aligned.
+
+// Bit l of m moved to bit 2l: the even elements a stride-2 load of the lanes in m reads.
+constexpr LaneMask spread_even(LaneMask m) {
+  m &= 0xffff;
+  m = (m | m << 8) & 0x00ff00ffu;
+  m = (m | m << 4) & 0x0f0f0f0fu;
+  m = (m | m << 2) & 0x33333333u;
+  m = (m | m << 1) & 0x55555555u;
+  return m;
+}
+
+// The maximum of a vector's lanes (NaN when any is NaN), through an aligned copy in memory whose
+// quarters (8 or 16 lanes) are paired as Generic vectors.
+template <class S> NETC_INLINE float reduce_max_in_memory(typename S::Vec a) {
+  static_assert(S::width == 8 || S::width == 16);
+  using G = Simd<Generic>;
+  alignas(sizeof(typename S::Vec)) float t[S::width];
+  S::store_aligned(t, a);
+  if constexpr (S::width == 8)
+    return G::reduce_max(G::max(G::load(t), G::load(t + 4)));
+  else
+    return G::reduce_max(
+        G::max(G::max(G::load(t), G::load(t + 4)), G::max(G::load(t + 8), G::load(t + 12))));
+}
+
+// f on every lane, through an aligned copy in memory (for scalar-only functions like std::pow).
+template <class S, class F> NETC_INLINE typename S::Vec map_in_memory(typename S::Vec a, F f) {
+  alignas(sizeof(typename S::Vec)) float t[S::width];
+  S::store_aligned(t, a);
+  for (float &x : t)
+    x = f(x);
+  return S::load_aligned(t);
+}
+
+#if (defined(__AVX2__) && defined(__FMA__)) || defined(__AVX512F__)
+// The sum of an __m256's lanes in a fixed order (halves, then pairs): AVX2's reduce_add, and
+// AVX-512's once it has added its two halves.
+NETC_INLINE float reduce_add_256(__m256 a) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+  return _mm_cvtss_f32(s);
+}
+#endif
+
 #if defined(__AVX2__) && defined(__FMA__)
 template <> struct Simd<Avx2> {
   static constexpr int width = 8;
@@ -350,35 +396,12 @@ template <> struct Simd<Avx2> {
   static Vec select_less(Vec a, Vec b, Vec x, Vec y) {
     return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_LT_OQ));
   }
-  static float reduce_add(Vec a) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
-  }
-  static float reduce_max(Vec a) {
-    alignas(32) float t[width];
-    _mm256_store_ps(t, a);
-    return Simd<Generic>::reduce_max(
-        Simd<Generic>::max(Simd<Generic>::load(t), Simd<Generic>::load(t + 4)));
-  }
-  template <class F> static Vec map(Vec a, F f) {
-    alignas(32) float t[width];
-    _mm256_store_ps(t, a);
-    for (float &x : t)
-      x = f(x);
-    return _mm256_load_ps(t);
-  }
-
-  // Bit l of m moved to bit 2l.
-  static LaneMask spread_even(LaneMask m) {
-    m &= 0xffff;
-    m = (m | m << 8) & 0x00ff00ffu;
-    m = (m | m << 4) & 0x0f0f0f0fu;
-    m = (m | m << 2) & 0x33333333u;
-    m = (m | m << 1) & 0x55555555u;
-    return m;
-  }
+  static float reduce_add(Vec a) { return reduce_add_256(a); }
+  // p 32-byte aligned (the stack copies of reduce_max and map).
+  static void store_aligned(float *p, Vec a) { _mm256_store_ps(p, a); }
+  static Vec load_aligned(const float *p) { return _mm256_load_ps(p); }
+  static float reduce_max(Vec a) { return reduce_max_in_memory<Simd>(a); }
+  template <class F> static Vec map(Vec a, F f) { return map_in_memory<Simd>(a, f); }
 };
 #endif
 
@@ -450,37 +473,15 @@ template <> struct Simd<Avx512> {
     return _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ), x);
   }
   static float reduce_add(Vec a) {
-    __m256 s8 = _mm256_add_ps(_mm512_castps512_ps256(a),
-                              _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1)));
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-    return _mm_cvtss_f32(s);
+    return reduce_add_256(
+        _mm256_add_ps(_mm512_castps512_ps256(a),
+                      _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1))));
   }
-  static float reduce_max(Vec a) {
-    alignas(64) float t[width];
-    _mm512_store_ps(t, a);
-    using G = Simd<Generic>;
-    return G::reduce_max(
-        G::max(G::max(G::load(t), G::load(t + 4)), G::max(G::load(t + 8), G::load(t + 12))));
-  }
-  template <class F> static Vec map(Vec a, F f) {
-    alignas(64) float t[width];
-    _mm512_store_ps(t, a);
-    for (float &x : t)
-      x = f(x);
-    return _mm512_load_ps(t);
-  }
-
-  // Bit l of m moved to bit 2l.
-  static LaneMask spread_even(LaneMask m) {
-    m &= 0xffff;
-    m = (m | m << 8) & 0x00ff00ffu;
-    m = (m | m << 4) & 0x0f0f0f0fu;
-    m = (m | m << 2) & 0x33333333u;
-    m = (m | m << 1) & 0x55555555u;
-    return m;
-  }
+  // p 64-byte aligned (the stack copies of reduce_max and map).
+  static void store_aligned(float *p, Vec a) { _mm512_store_ps(p, a); }
+  static Vec load_aligned(const float *p) { return _mm512_load_ps(p); }
+  static float reduce_max(Vec a) { return reduce_max_in_memory<Simd>(a); }
+  template <class F> static Vec map(Vec a, F f) { return map_in_memory<Simd>(a, f); }
 };
 #endif
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "frontend/compile.h"
-#include "ops/window.h"
+#include "lower/select_kernels.h"
 #include "reference/reference_executor.h"
 
 #include <netc/aligned_buffer.hpp>
@@ -287,63 +287,25 @@ inline void check_close(const Slice &actual, const HostTensor &expected, Toleran
 // ---- Parameters from the IR ----------------------------------------------------------------
 
 inline Activation activation_named(std::string_view op) {
-  if (op == "relu")
-    return Activation::relu;
-  if (op == "relu6")
-    return Activation::relu6;
-  if (op == "sigmoid")
-    return Activation::sigmoid;
-  if (op == "tanh")
-    return Activation::tanh;
-  return Activation::none;
+  return activation_of(op).value_or(Activation::none);
 }
 
 // A convolution node's sizes, as the lowering fills them.
 inline ConvParams conv_params(const Net &net, const Node &conv, Dims in, Dims out, Activation act,
                               std::int64_t residual_batch_stride) {
-  const TensorType &x = net.input_of(conv).type;
-  const auto &k = conv.attrs.get_ints("kernel");
-  const auto &s = conv.attrs.get_ints("stride");
-  const auto &d = conv.attrs.get_ints("dilation");
-  const auto pad =
-      resolve_padding(*conv.attrs.find("pad"), x.h(), x.w(), k[0], k[1], s[0], s[1], d[0], d[1]);
-  return ConvParams{in,
-                    out,
-                    int(k[0]),
-                    int(k[1]),
-                    int(s[0]),
-                    int(s[1]),
-                    int(pad[0]),
-                    int(pad[2]),
-                    int(d[0]),
-                    int(d[1]),
-                    int(conv.attrs.get_int("groups")),
-                    act,
-                    residual_batch_stride};
+  ConvParams p = conv_params_of(net.graph(), conv);
+  p.in = in;
+  p.out = out;
+  p.act = act;
+  p.residual_batch_stride = residual_batch_stride;
+  return p;
 }
 
 inline PoolParams pool_params(const Net &net, const Node &pool, Dims in, Dims out) {
-  const TensorType &x = net.input_of(pool).type;
-  const bool max = pool.op_name() == "maxpool";
-  const auto &k = pool.attrs.get_ints("kernel");
-  const auto &s = pool.attrs.get_ints("stride");
-  std::vector<std::int64_t> d =
-      max ? pool.attrs.get_ints("dilation") : std::vector<std::int64_t>{1, 1};
-  const auto pad =
-      resolve_padding(*pool.attrs.find("pad"), x.h(), x.w(), k[0], k[1], s[0], s[1], d[0], d[1]);
-  return PoolParams{in,
-                    out,
-                    int(k[0]),
-                    int(k[1]),
-                    int(s[0]),
-                    int(s[1]),
-                    int(pad[0]),
-                    int(pad[2]),
-                    int(pad[1]),
-                    int(pad[3]),
-                    int(d[0]),
-                    int(d[1]),
-                    !max && pool.attrs.get_bool("count_include_pad")};
+  PoolParams p = pool_params_of(net.graph(), pool);
+  p.in = in;
+  p.out = out;
+  return p;
 }
 
 // A 64-byte aligned buffer of `floats`, filled with NaN so that packing must write all of it.
