@@ -29,10 +29,6 @@
 #include <type_traits>
 #include <vector>
 
-#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
-#include <immintrin.h>
-#endif
-
 namespace netc::cpu {
 
 enum class Schedule { static_, dynamic };
@@ -41,8 +37,10 @@ namespace detail {
 
 // A hint to the core that this thread is waiting in a loop (frees the sibling hyperthread).
 inline void spin_pause() {
-#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
-  _mm_pause();
+// The builtin, not <immintrin.h>: including that here, before simd.hpp chooses its
+// instructions, sets off GCC 12's -Wmaybe-uninitialized inside the AVX-512 intrinsics.
+#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+  __builtin_ia32_pause();
 #endif
 }
 
