@@ -315,6 +315,7 @@ inline void pack_gemm_panel(const ConvParams &p, const float *in, int k0, int kc
 // so any split of [0, count()) may run in parallel, each range with a scratch of its own.
 struct GemmUnits {
   int samples, groups, chunks, row_parts;
+  int chunk_pixels; // at most gemm_chunk_pixels: the scratch is sized for that
   int count() const { return samples * groups * chunks * row_parts; }
 };
 
@@ -337,15 +338,41 @@ inline void gemm_pack(const ConvParams &p, const float *weight, float *packed) {
   detail::pack_conv_blocks<detail::ConvTile<Isa>::mr>(p, true, weight, packed);
 }
 
-// The units of work of a convolution whose channel blocks are split into `row_parts` parts
-// (1 for one thread: more parts pack the same panel more often).
-template <class Isa> inline GemmUnits gemm_conv_units(const ConvParams &p, int row_parts) {
+// The units of work of a convolution for `threads` threads. One thread takes the plane in chunks
+// of gemm_chunk_pixels. More threads want about kUnitsPerThread units each: the plane is first
+// cut into more chunks of whole tiles of the panel, down to one tile (each pixel is still packed once per K
+// block), and only then the blocks of output channels into parts (each part packs the chunk's
+// panel again). No cut changes a sum: the output is bit-identical whatever the thread count.
+template <class Isa> inline GemmUnits gemm_conv_units(const ConvParams &p, int threads) {
+  using namespace detail;
   const std::int64_t plane = std::int64_t(p.out.h) * p.out.w;
-  const int blocks = int(detail::ceil_div(p.out.c / p.groups, detail::ConvTile<Isa>::mr));
-  return {p.out.n, p.groups, int(detail::ceil_div(plane, detail::gemm_chunk_pixels<Isa>(p))),
-          row_parts < 1        ? 1
-          : row_parts > blocks ? blocks
-                               : row_parts};
+  const int blocks = int(ceil_div(p.out.c / p.groups, ConvTile<Isa>::mr));
+  const std::int64_t others = std::int64_t(p.out.n) * p.groups;
+  int chunk_pixels = gemm_chunk_pixels<Isa>(p);
+  std::int64_t chunks = ceil_div(plane, chunk_pixels);
+  const std::int64_t want = threads > 1 ? kUnitsPerThread * threads : 1;
+  if (others * chunks < want) {
+    const std::int64_t most = ceil_div(plane, tile_pixels<Isa>());
+    const std::int64_t target = ceil_div(want, others) < most ? ceil_div(want, others) : most;
+    if (target > chunks) {
+      // Whole tiles: a tile of fewer vectors runs a narrower, slower microkernel.
+      constexpr int NRW = tile_pixels<Isa>();
+      const int cut = int(ceil_div(ceil_div(plane, target), NRW) * NRW);
+      if (cut < chunk_pixels) { // never wider than the scratch is sized for
+        chunk_pixels = cut;
+        chunks = ceil_div(plane, chunk_pixels);
+      }
+    }
+  }
+  // Repacking is worth it only while the threads would otherwise idle: two units each is enough
+  // for the dynamic schedule to even out unequal chunks.
+  const std::int64_t row_want = threads > 1 ? 2 * std::int64_t(threads) : 1;
+  std::int64_t row_parts = 1;
+  if (others * chunks < row_want)
+    row_parts = ceil_div(row_want, others * chunks);
+  if (row_parts > blocks)
+    row_parts = blocks;
+  return {p.out.n, p.groups, int(chunks), int(row_parts), chunk_pixels};
 }
 
 // Units [first, last) of `units`; scratch: gemm_panel_floats floats of this caller's own.
@@ -362,7 +389,7 @@ inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *p
   const int per_group = p.out.c / p.groups;
   const int depth = int(gemm_depth(p));
   const int blocks = int(ceil_div(per_group, MR));
-  const int chunk_pixels = gemm_chunk_pixels<Isa>(p);
+  const int chunk_pixels = units.chunk_pixels;
   const std::ptrdiff_t block_floats = std::ptrdiff_t(MR) * depth;
   for (int u = first; u < last; ++u) {
     int rest = u;
@@ -408,19 +435,12 @@ inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *p
 
 // out = act(conv(in, weight) + bias + residual); residual may be null or out itself. The units
 // run across ctx's threads, each with its own scratch panel (ctx.scratch_of(thread):
-// gemm_panel_floats floats). When the plane gives too few units for the threads, the blocks of
-// output channels are split too; that repacks a panel once per part but changes no sum, so the
-// output is bit-identical whatever the thread count.
+// gemm_panel_floats floats); gemm_conv_units says how the work is cut.
 template <class Isa>
 inline void gemm_conv(const Context &ctx, const ConvParams &p, const float *in,
                       const float *packed, const float *bias, const float *residual, float *out) {
   const std::int64_t work = detail::conv_work(p);
-  GemmUnits units = gemm_conv_units<Isa>(p, 1);
-  if (ctx.worth_threads(work)) {
-    const std::int64_t want = kUnitsPerThread * ctx.threads();
-    if (units.count() < want)
-      units = gemm_conv_units<Isa>(p, int(detail::ceil_div(want, units.count())));
-  }
+  const GemmUnits units = gemm_conv_units<Isa>(p, ctx.worth_threads(work) ? ctx.threads() : 1);
   ctx.parallel_for(units.count(), work, [&](std::int64_t unit, int thread) {
     gemm_conv_chunk<Isa>(p, in, packed, bias, residual, out, units, int(unit), int(unit) + 1,
                          ctx.scratch_of(thread));
