@@ -108,6 +108,19 @@ inline RangeCut cut_range(const Context &ctx, std::int64_t outer, std::int64_t s
   return {length > 0 ? (size + length - 1) / length : 1, length > 0 ? length : align};
 }
 
+// fn(sample, begin, end) for every sample < samples and every piece [begin, end) of its range of
+// `size` items, cut as cut_range cuts it: the loop of the kernels whose samples' runs or planes
+// fall into independent pieces. `work` as parallel_for takes it.
+template <class Fn>
+inline void parallel_for_pieces(const Context &ctx, int samples, std::int64_t size,
+                                std::int64_t align, std::int64_t work, Fn &&fn) {
+  const RangeCut cut = cut_range(ctx, samples, size, align);
+  ctx.parallel_for(samples * cut.pieces, work, [&](std::int64_t unit, int) {
+    const std::int64_t begin = unit % cut.pieces * cut.length;
+    fn(int(unit / cut.pieces), begin, size - begin < cut.length ? size : begin + cut.length);
+  });
+}
+
 // The thread count a network's constructor was given: 0 means the hardware's.
 inline int resolve_thread_count(int threads) {
   // A bound far above any machine this code runs on, so a typo cannot start a million threads.

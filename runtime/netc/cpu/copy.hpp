@@ -46,35 +46,35 @@ inline void copy(const Context &ctx, const CopyParams &p, const float *in, float
   const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
   const bool padded = p.in.h != p.out.h || p.in.w != p.out.w;
   const std::ptrdiff_t count = std::ptrdiff_t(p.out.c) * out_plane;
-  const RangeCut cut = padded ? cut_range(ctx, p.out.n, p.out.c, 1)
-                              : cut_range(ctx, p.out.n, count, Simd<Isa>::width);
-  ctx.parallel_for(p.out.n * cut.pieces, p.out.n * count, [&](std::int64_t unit, int) {
-    const int n = int(unit / cut.pieces);
-    const std::ptrdiff_t begin = unit % cut.pieces * cut.length;
-    const float *src = in + n * p.in.batch_stride;
-    float *dst = out + n * p.out.batch_stride;
-    if (!padded) {
-      const std::ptrdiff_t end = count - begin < cut.length ? count : begin + cut.length;
-      detail::copy_run<Isa>(src + begin, dst + begin, end - begin);
-      return;
-    }
-    const int right = p.out.w - p.in.w - p.pad_left;
-    const int c1 = p.out.c - begin < cut.length ? p.out.c : int(begin + cut.length);
-    src += begin * in_plane;
-    dst += begin * out_plane;
-    for (int c = int(begin); c < c1; ++c, src += in_plane, dst += out_plane)
-      for (int y = 0; y < p.out.h; ++y) {
-        float *row = dst + std::ptrdiff_t(y) * p.out.w;
-        const int iy = y - p.pad_top;
-        if (iy < 0 || iy >= p.in.h) {
-          detail::zero_run<Isa>(row, p.out.w);
-          continue;
-        }
-        detail::zero_run<Isa>(row, p.pad_left);
-        detail::copy_run<Isa>(src + std::ptrdiff_t(iy) * p.in.w, row + p.pad_left, p.in.w);
-        detail::zero_run<Isa>(row + p.pad_left + p.in.w, right);
-      }
-  });
+  // Without padding, pieces of each sample's run; with it, pieces of its channels.
+  const std::int64_t size = padded ? p.out.c : count;
+  const std::int64_t align = padded ? 1 : Simd<Isa>::width;
+  parallel_for_pieces(ctx, p.out.n, size, align, p.out.n * count,
+                      [&](int n, std::ptrdiff_t begin, std::ptrdiff_t end) {
+                        const float *src = in + n * p.in.batch_stride;
+                        float *dst = out + n * p.out.batch_stride;
+                        if (!padded) {
+                          detail::copy_run<Isa>(src + begin, dst + begin, end - begin);
+                          return;
+                        }
+                        const int right = p.out.w - p.in.w - p.pad_left;
+                        const int c1 = int(end);
+                        src += begin * in_plane;
+                        dst += begin * out_plane;
+                        for (int c = int(begin); c < c1; ++c, src += in_plane, dst += out_plane)
+                          for (int y = 0; y < p.out.h; ++y) {
+                            float *row = dst + std::ptrdiff_t(y) * p.out.w;
+                            const int iy = y - p.pad_top;
+                            if (iy < 0 || iy >= p.in.h) {
+                              detail::zero_run<Isa>(row, p.out.w);
+                              continue;
+                            }
+                            detail::zero_run<Isa>(row, p.pad_left);
+                            detail::copy_run<Isa>(src + std::ptrdiff_t(iy) * p.in.w,
+                                                  row + p.pad_left, p.in.w);
+                            detail::zero_run<Isa>(row + p.pad_left + p.in.w, right);
+                          }
+                      });
 }
 
 } // namespace netc::cpu

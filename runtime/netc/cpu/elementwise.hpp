@@ -20,22 +20,21 @@ inline void unary(const Context &ctx, const UnaryParams &p, const float *in, flo
   constexpr int width = S::width;
   const std::ptrdiff_t count = std::ptrdiff_t(p.out.c) * p.out.h * p.out.w;
   const typename S::Vec scale = S::set1(p.scale);
-  const RangeCut cut = cut_range(ctx, p.out.n, count, width);
-  ctx.parallel_for(p.out.n * cut.pieces, p.out.n * count, [&](std::int64_t unit, int) {
-    const int n = int(unit / cut.pieces);
-    const std::ptrdiff_t begin = unit % cut.pieces * cut.length;
-    const std::ptrdiff_t end = count - begin < cut.length ? count : begin + cut.length;
-    const float *src = in + n * p.in.batch_stride;
-    float *dst = out + n * p.out.batch_stride;
-    std::ptrdiff_t i = begin;
-    for (; i + width <= end; i += width)
-      S::store(dst + i, activate_vec<Isa>(p.act, S::mul(scale, S::load(src + i))));
-    if (i < end) {
-      const LaneMask m = lane_range(0, int(end - i));
-      S::store_masked(
-          dst, i, m, activate_vec<Isa>(p.act, S::mul(scale, S::load_masked(src, i, m, S::zero()))));
-    }
-  });
+  parallel_for_pieces(
+      ctx, p.out.n, count, width, p.out.n * count,
+      [&](int n, std::ptrdiff_t begin, std::ptrdiff_t end) {
+        const float *src = in + n * p.in.batch_stride;
+        float *dst = out + n * p.out.batch_stride;
+        std::ptrdiff_t i = begin;
+        for (; i + width <= end; i += width)
+          S::store(dst + i, activate_vec<Isa>(p.act, S::mul(scale, S::load(src + i))));
+        if (i < end) {
+          const LaneMask m = lane_range(0, int(end - i));
+          S::store_masked(
+              dst, i, m,
+              activate_vec<Isa>(p.act, S::mul(scale, S::load_masked(src, i, m, S::zero()))));
+        }
+      });
 }
 
 template <class Isa>
@@ -45,24 +44,23 @@ inline void binary(const Context &ctx, const BinaryParams &p, const float *a, co
   constexpr int width = S::width;
   const std::ptrdiff_t count = std::ptrdiff_t(p.out.c) * p.out.h * p.out.w;
   const typename S::Vec scale = S::set1(p.b_scale);
-  const RangeCut cut = cut_range(ctx, p.out.n, count, width);
-  ctx.parallel_for(p.out.n * cut.pieces, p.out.n * count, [&](std::int64_t unit, int) {
-    const int n = int(unit / cut.pieces);
-    const std::ptrdiff_t begin = unit % cut.pieces * cut.length;
-    const std::ptrdiff_t end = count - begin < cut.length ? count : begin + cut.length;
-    const float *pa = a + n * p.a.batch_stride;
-    const float *pb = b + n * p.b.batch_stride;
-    float *dst = out + n * p.out.batch_stride;
-    std::ptrdiff_t i = begin;
-    for (; i + width <= end; i += width)
-      S::store(dst + i, activate_vec<Isa>(p.act, S::fma(scale, S::load(pb + i), S::load(pa + i))));
-    if (i < end) {
-      const LaneMask m = lane_range(0, int(end - i));
-      const typename S::Vec va = S::load_masked(pa, i, m, S::zero());
-      const typename S::Vec vb = S::load_masked(pb, i, m, S::zero());
-      S::store_masked(dst, i, m, activate_vec<Isa>(p.act, S::fma(scale, vb, va)));
-    }
-  });
+  parallel_for_pieces(
+      ctx, p.out.n, count, width, p.out.n * count,
+      [&](int n, std::ptrdiff_t begin, std::ptrdiff_t end) {
+        const float *pa = a + n * p.a.batch_stride;
+        const float *pb = b + n * p.b.batch_stride;
+        float *dst = out + n * p.out.batch_stride;
+        std::ptrdiff_t i = begin;
+        for (; i + width <= end; i += width)
+          S::store(dst + i,
+                   activate_vec<Isa>(p.act, S::fma(scale, S::load(pb + i), S::load(pa + i))));
+        if (i < end) {
+          const LaneMask m = lane_range(0, int(end - i));
+          const typename S::Vec va = S::load_masked(pa, i, m, S::zero());
+          const typename S::Vec vb = S::load_masked(pb, i, m, S::zero());
+          S::store_masked(dst, i, m, activate_vec<Isa>(p.act, S::fma(scale, vb, va)));
+        }
+      });
 }
 
 } // namespace netc::cpu

@@ -27,31 +27,28 @@ inline void lrn(const Context &ctx, const LrnParams &p, const float *in, float *
   const V alpha = S::set1(p.alpha / float(p.size));
   const float beta = p.beta;
   const int before = p.size / 2, after = (p.size - 1) / 2;
-  const RangeCut cut = cut_range(ctx, p.out.n, plane, width);
   const std::int64_t work = std::int64_t(p.out.n) * p.out.c * plane * p.size;
-  ctx.parallel_for(p.out.n * cut.pieces, work, [&](std::int64_t unit, int) {
-    const int n = int(unit / cut.pieces);
-    const std::ptrdiff_t begin = unit % cut.pieces * cut.length;
-    const std::ptrdiff_t end = plane - begin < cut.length ? plane : begin + cut.length;
-    const float *src = in + n * p.in.batch_stride;
-    float *dst = out + n * p.out.batch_stride;
-    for (std::ptrdiff_t i = begin; i < end; i += width) {
-      const LaneMask m = lane_range(0, int(plane - i < width ? plane - i : width));
-      for (int c = 0; c < p.out.c; ++c) {
-        const int c0 = c - before < 0 ? 0 : c - before;
-        const int c1 = c + after >= p.out.c ? p.out.c - 1 : c + after;
-        V sum = S::zero();
-        for (int cc = c0; cc <= c1; ++cc) {
-          const V x = S::load_masked(src + cc * plane, i, m, S::zero());
-          sum = S::fma(x, x, sum);
+  parallel_for_pieces(
+      ctx, p.out.n, plane, width, work, [&](int n, std::ptrdiff_t begin, std::ptrdiff_t end) {
+        const float *src = in + n * p.in.batch_stride;
+        float *dst = out + n * p.out.batch_stride;
+        for (std::ptrdiff_t i = begin; i < end; i += width) {
+          const LaneMask m = lane_range(0, int(plane - i < width ? plane - i : width));
+          for (int c = 0; c < p.out.c; ++c) {
+            const int c0 = c - before < 0 ? 0 : c - before;
+            const int c1 = c + after >= p.out.c ? p.out.c - 1 : c + after;
+            V sum = S::zero();
+            for (int cc = c0; cc <= c1; ++cc) {
+              const V x = S::load_masked(src + cc * plane, i, m, S::zero());
+              sum = S::fma(x, x, sum);
+            }
+            const V base = S::fma(alpha, sum, k);
+            const V div = S::map(base, [beta](float b) { return std::pow(b, beta); });
+            const V x = S::load_masked(src + c * plane, i, m, S::zero());
+            S::store_masked(dst + c * plane, i, m, S::div(x, div));
+          }
         }
-        const V base = S::fma(alpha, sum, k);
-        const V div = S::map(base, [beta](float b) { return std::pow(b, beta); });
-        const V x = S::load_masked(src + c * plane, i, m, S::zero());
-        S::store_masked(dst + c * plane, i, m, S::div(x, div));
-      }
-    }
-  });
+      });
 }
 
 } // namespace netc::cpu
