@@ -58,13 +58,17 @@ RECORDED_VARIABLES = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_WAIT_POLICY"
                       "ONEDNN_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY", "LD_LIBRARY_PATH",
                       "LD_PRELOAD"] + THREAD_VARIABLES
 
-TARGET_FLAGS = {
-    "generic": [],
-    "avx2": ["-mavx2", "-mfma"],
-    "avx512": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma"],
-}
-TARGET_CPU_FLAGS = {"generic": [], "avx2": ["avx2", "fma"],
-                    "avx512": ["avx512f", "avx512dq", "avx512bw", "avx512vl", "avx2", "fma"]}
+def read_cpu_targets(root):
+    """The CPU features of each --target, from cmake/NetcCpuTargets.cmake, the one list that the
+    emitter, netc_add_network() and the kernel tests use too: {"avx2": ["avx2", "fma"], ...}."""
+    with open(os.path.join(root, "cmake", "NetcCpuTargets.cmake")) as f:
+        text = f.read()
+    return {m.group(1): m.group(2).replace('""', "").split()
+            for m in re.finditer(r"^set\(NETC_CPU_FEATURES_(\w+)\s*([^)#]*)\)", text, re.M)}
+
+
+TARGET_CPU_FLAGS = read_cpu_targets(ROOT)
+TARGET_FLAGS = {t: ["-m" + f for f in features] for t, features in TARGET_CPU_FLAGS.items()}
 ENGINES = ["netc", "pytorch", "ort"]
 ENGINE_TITLES = {"netc": "netc", "pytorch": "PyTorch", "ort": "ORT"}
 

@@ -65,12 +65,17 @@ THREAD_COUNTS = [1, 2, 3]
 # inputs too.
 NAN_CASES = {"alexnet", "every_op"}
 
-TARGET_FLAGS = {
-    "generic": [],
-    "avx2": ["-mavx2", "-mfma"],
-    "avx512": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma"],
-}
-TARGET_CPU_FLAGS = {"generic": [], "avx2": ["avx2", "fma"], "avx512": ["avx512f", "avx2", "fma"]}
+def read_cpu_targets(root):
+    """The CPU features of each --target, from cmake/NetcCpuTargets.cmake, the one list that the
+    emitter, netc_add_network() and the kernel tests use too: {"avx2": ["avx2", "fma"], ...}."""
+    with open(os.path.join(root, "cmake", "NetcCpuTargets.cmake")) as f:
+        text = f.read()
+    return {m.group(1): m.group(2).replace('""', "").split()
+            for m in re.finditer(r"^set\(NETC_CPU_FEATURES_(\w+)\s*([^)#]*)\)", text, re.M)}
+
+
+TARGET_CPU_FLAGS = read_cpu_targets(ROOT)
+TARGET_FLAGS = {t: ["-m" + f for f in features] for t, features in TARGET_CPU_FLAGS.items()}
 
 # Compiler flags of --sanitize (replacing -O2), and the environment that makes a report fatal.
 SANITIZE_FLAGS = {None: ["-O2"], "thread": ["-O1", "-g", "-fsanitize=thread"]}
