@@ -59,13 +59,11 @@ private:
   void banner(CodeWriter &w, const std::string &file) {
     write_generated_by(w, file, list_, options_.version, options_.command);
     w.line("// Target: {}; batch {}; {} kernels; {} parameters; activation arena {} bytes.",
-           isa_name(options_.target), list_.batch, list_.kernels.size(),
-           list_.parameter_count, list_.arena_floats * 4);
+           isa_name(options_.target), list_.batch, list_.kernels.size(), list_.parameter_count,
+           list_.arena_floats * 4);
   }
 
-  std::string run_signature() const {
-    return "void run(" + io_parameters(list_, io_names_) + ")";
-  }
+  std::string run_signature() const { return "void run(" + io_parameters(list_, io_names_) + ")"; }
 
   std::string header() {
     CodeWriter w;
@@ -122,9 +120,7 @@ private:
     return w.str();
   }
 
-  std::string pointer(ValueId v) const {
-    return value_pointer(list_, io_names_, v, Layout::Nchw);
-  }
+  std::string pointer(ValueId v) const { return value_pointer(list_, io_names_, v, Layout::Nchw); }
 
   static std::string pack_function(KernelKind kind) {
     return fmt::format("cpu::{}_pack<Isa>", kernel_kind_name(kind));

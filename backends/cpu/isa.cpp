@@ -64,7 +64,8 @@ std::string isa_compile_flags(Isa isa) {
 std::string isa_missing_macro(Isa isa) {
   std::string macro;
   for (const std::string &f : isa_features(isa))
-    macro += (macro.empty() ? "!defined(__" : " || !defined(__") + llvm::StringRef(f).upper() + "__)";
+    macro +=
+        (macro.empty() ? "!defined(__" : " || !defined(__") + llvm::StringRef(f).upper() + "__)";
   return macro;
 }
 

@@ -32,10 +32,20 @@ private:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_relu() { return std::make_unique<PointwiseActivation>("relu"); }
-std::unique_ptr<OpDef> make_relu6() { return std::make_unique<PointwiseActivation>("relu6"); }
-std::unique_ptr<OpDef> make_sigmoid() { return std::make_unique<PointwiseActivation>("sigmoid"); }
-std::unique_ptr<OpDef> make_tanh() { return std::make_unique<PointwiseActivation>("tanh"); }
-std::unique_ptr<OpDef> make_identity() { return std::make_unique<PointwiseActivation>("identity"); }
+std::unique_ptr<OpDef> make_relu() {
+  return std::make_unique<PointwiseActivation>("relu");
+}
+std::unique_ptr<OpDef> make_relu6() {
+  return std::make_unique<PointwiseActivation>("relu6");
+}
+std::unique_ptr<OpDef> make_sigmoid() {
+  return std::make_unique<PointwiseActivation>("sigmoid");
+}
+std::unique_ptr<OpDef> make_tanh() {
+  return std::make_unique<PointwiseActivation>("tanh");
+}
+std::unique_ptr<OpDef> make_identity() {
+  return std::make_unique<PointwiseActivation>("identity");
+}
 
 } // namespace netc
