@@ -65,8 +65,6 @@ private:
 
   std::string io_arguments() const { return netc::io_arguments(list_, io_names_); }
 
-  size_t io_count() const { return list_.inputs.size() + list_.outputs.size(); }
-
   std::string header() {
     CodeWriter w;
     banner(w, list_.network + ".hpp");
@@ -77,11 +75,8 @@ private:
     w.line("#include <cstdint>");
     w.line("#include <string>");
     w.line();
-    w.line("// CUDA's handle types as cuda_runtime.h declares them, so that this header builds "
-           "without CUDA.");
-    w.line("typedef struct CUstream_st *cudaStream_t;");
-    if (options_.cuda_graph)
-      w.line("typedef struct CUgraphExec_st *cudaGraphExec_t;");
+    w.line("// Declares cudaStream_t as cuda_runtime.h does: this header builds without CUDA.");
+    w.line("#include \"netc/cuda/device_state.hpp\"");
     w.line();
     w.code("namespace netc {");
     w.line();
@@ -130,23 +125,13 @@ private:
     w.label("private:");
     w.line("explicit {}(const SafetensorsFile &file);", class_);
     w.line("void launch_kernels({});", io_parameters(true));
-    if (options_.cuda_graph)
-      w.line("void capture({});", io_parameters(false));
-    w.line("void release() noexcept;");
     w.line();
-    w.line("unsigned char *weights_ = nullptr; // device: every packed weight and bias");
-    w.line("float *arena_ = nullptr;           // device: activations, scratch, staging");
-    w.line("cudaStream_t stream_ = nullptr;    // run_host()'s{}",
-           options_.cuda_graph ? " and the graph capture's" : "");
+    w.line("cuda::DeviceState device_; // weights, arena (activations, scratch, staging), stream{}",
+           options_.cuda_graph ? ", graph" : "");
     if (slot_count_ != 0)
-      w.line("std::array<std::size_t, {}> offsets_{{}}; // bytes into weights_: weight, bias, ...",
+      w.line("std::array<std::size_t, {}> offsets_{{}}; // bytes into the weights: weight, bias, "
+             "...",
              slot_count_);
-    if (options_.cuda_graph) {
-      w.line("cudaGraphExec_t graph_ = nullptr;");
-      w.line("std::array<const void *, {}> graph_buffers_{{}}; // the buffers graph_ was captured "
-             "with",
-             io_count());
-    }
     w.close("};");
     w.line();
     w.code("} // namespace netc");
@@ -176,7 +161,6 @@ private:
     w.line("#include <algorithm>");
     w.line("#include <iterator>");
     w.line("#include <string>");
-    w.line("#include <utility>");
     w.line("#include <vector>");
     w.line();
     w.line("#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < {}", options_.arch * 10);
@@ -293,24 +277,11 @@ private:
     w.line();
     w.open("{0}::{0}(const SafetensorsFile &file) {{", class_);
     write_check_tensors(w, list_);
-    w.line("// A constructor that throws runs no destructor: free what was allocated so far.");
-    w.open("try {{");
-    w.line("int device = 0, major = 0, minor = 0;");
-    w.line("cuda::check(cudaGetDevice(&device), \"{}: cudaGetDevice\");", list_.network);
-    w.line(
-        "cuda::check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device),");
-    w.line("            \"{}: cudaDeviceGetAttribute\");", list_.network);
-    w.line(
-        "cuda::check(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device),");
-    w.line("            \"{}: cudaDeviceGetAttribute\");", list_.network);
-    w.line("if (major * 10 + minor < {})", options_.arch);
-    w.line("  throw Error(\"{}: generated for sm_{} or newer; CUDA device \" + "
-           "std::to_string(device) +",
-           list_.network, options_.arch);
-    w.line("              \" is sm_\" + std::to_string(major * 10 + minor));");
+    w.line("cuda::require_compute_capability({}, {});", cpp_string_literal(list_.network),
+           options_.arch);
+    w.line("// Fold (batch norm, scale) and pack on the host, then upload everything at once.");
+    w.line("WeightBlob blob;");
     if (slot_count_ != 0) {
-      w.line("// Fold (batch norm, scale) and pack on the host, then upload everything at once.");
-      w.line("WeightBlob blob;");
       w.line("std::vector<float> weight, bias;");
       for (size_t i = 0; i < list_.kernels.size(); ++i) {
         const Kernel &k = list_.kernels[i];
@@ -331,18 +302,9 @@ private:
         }
         w.line("offsets_[{}] = blob.add(bias);", slot + 1);
       }
-      w.line("cuda::check(cudaMalloc(&weights_, blob.size()), \"{}: cudaMalloc of the weights\");",
-             list_.network);
-      w.line("cuda::check(cudaMemcpy(weights_, blob.data(), blob.size(), "
-             "cudaMemcpyHostToDevice),");
-      w.line("            \"{}: copying the weights to the device\");", list_.network);
     }
-    w.line("cuda::check(cudaMalloc(&arena_, kArenaFloats * sizeof(float)), \"{}: cudaMalloc of "
-           "the arena\");",
-           list_.network);
-    w.line("cuda::check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), \"{}: "
-           "cudaStreamCreate\");",
-           list_.network);
+    w.line("device_ = cuda::DeviceState({}, blob.data(), blob.size(), kArenaFloats);",
+           cpp_string_literal(list_.network));
     for (const CudaLaunch &l : plan_.launches) {
       if (l.geometry.shared_bytes <= cuda::kMaxSharedStatic)
         continue;
@@ -351,53 +313,15 @@ private:
              template_of(l), l.geometry.shared_bytes);
       w.line("            \"{}: cudaFuncSetAttribute\");", launch_label(list_, plan_, l));
     }
-    w.close("} catch (...) {");
-    w.indent();
-    w.line("release();");
-    w.line("throw;");
-    w.close();
     w.close();
     w.line();
   }
 
+  // The special members are the DeviceState's, defined here where it is complete.
   void special_members(CodeWriter &w) {
-    w.line("{0}::~{0}() {{ release(); }}", class_);
-    w.line();
-    std::vector<std::string> members{"weights_", "arena_", "stream_"};
-    if (slot_count_ != 0)
-      members.push_back("offsets_");
-    if (options_.cuda_graph) {
-      members.push_back("graph_");
-      members.push_back("graph_buffers_");
-    }
-    w.line("{0}::{0}({0} &&other) noexcept {{ *this = std::move(other); }}", class_);
-    w.line();
-    w.open("{0} &{0}::operator=({0} &&other) noexcept {{", class_);
-    w.open("if (this != &other) {{");
-    w.line("release();");
-    for (const std::string &m : members)
-      if (m == "offsets_" || m == "graph_buffers_")
-        w.line("{0} = other.{0};", m);
-      else
-        w.line("{0} = std::exchange(other.{0}, nullptr);", m);
-    w.close();
-    w.line("return *this;");
-    w.close();
-    w.line();
-    w.line("// Errors are ignored here: a destructor cannot throw, and the memory goes with the "
-           "context.");
-    w.open("void {}::release() noexcept {{", class_);
-    if (options_.cuda_graph)
-      w.line("if (graph_)\n    cudaGraphExecDestroy(graph_);");
-    w.line("if (stream_)\n    cudaStreamDestroy(stream_);");
-    w.line("cudaFree(arena_);");
-    w.line("cudaFree(weights_);");
-    w.line("weights_ = nullptr;");
-    w.line("arena_ = nullptr;");
-    w.line("stream_ = nullptr;");
-    if (options_.cuda_graph)
-      w.line("graph_ = nullptr;");
-    w.close();
+    w.line("{0}::~{0}() = default;", class_);
+    w.line("{0}::{0}({0} &&other) noexcept = default;", class_);
+    w.line("{0} &{0}::operator=({0} &&other) noexcept = default;", class_);
     w.line();
   }
 
@@ -425,13 +349,13 @@ private:
 
   void launch_function(CodeWriter &w) {
     w.open("void {}::launch_kernels({}) {{", class_, io_parameters(true));
-    w.line("float *arena = arena_;");
+    w.line("float *arena = device_.arena();");
     if (slot_count_ != 0) {
       w.open("auto bytes = [this](std::size_t slot) -> const void * {{");
-      w.line("return weights_ + offsets_[slot];");
+      w.line("return device_.weights() + offsets_[slot];");
       w.close("};");
       w.open("auto floats = [this](std::size_t slot) {{");
-      w.line("return reinterpret_cast<const float *>(weights_ + offsets_[slot]);");
+      w.line("return reinterpret_cast<const float *>(device_.weights() + offsets_[slot]);");
       w.close("};");
     }
     for (const CudaLaunch &l : plan_.launches) {
@@ -479,15 +403,12 @@ private:
   void run_functions(CodeWriter &w) {
     std::string params = io_parameters(true);
     w.open("void {}::run({}) {{", class_, params);
-    if (options_.cuda_graph) {
-      w.line("const std::array<const void *, {}> buffers{{{}}};", io_count(), io_arguments());
-      w.line("if (!graph_ || buffers != graph_buffers_)");
-      w.line("  capture({});", io_arguments());
-      w.line("cuda::check(cudaGraphLaunch(graph_, stream), \"{}: cudaGraphLaunch\");",
-             list_.network);
-    } else {
+    if (options_.cuda_graph)
+      w.line("device_.run_graph({{{0}}}, stream, [&](cudaStream_t s) {{ launch_kernels({0}, s); "
+             "}});",
+             io_arguments());
+    else
       w.line("launch_kernels({}, stream);", io_arguments());
-    }
     w.close();
     w.line();
     w.open("void {}::run(const float *const *inputs, float *const *outputs, cudaStream_t stream) "
@@ -497,62 +418,26 @@ private:
     w.close();
     w.line();
     w.open("void {}::run_host({}) {{", class_, io_parameters(false));
+    w.line("float *arena = device_.arena();");
     std::string device_args;
     for (size_t i = 0; i < list_.inputs.size(); ++i) {
       const NamedValue &v = list_.inputs[i];
-      std::string name = io_names_.at(v.value);
-      w.line("cuda::check(cudaMemcpyAsync(arena_ + {}, {}, {} * sizeof(float), "
-             "cudaMemcpyHostToDevice, stream_),",
-             plan_.input_staging[i], name, *list_.values[v.value].type.num_elements());
-      w.line("            \"{}: copying {} to the device\");", list_.network, v.name);
+      w.line("device_.to_device(arena + {}, {}, {}, {});", plan_.input_staging[i],
+             io_names_.at(v.value), *list_.values[v.value].type.num_elements(),
+             cpp_string_literal(v.name));
       device_args +=
-          fmt::format("{}arena_ + {}", device_args.empty() ? "" : ", ", plan_.input_staging[i]);
+          fmt::format("{}arena + {}", device_args.empty() ? "" : ", ", plan_.input_staging[i]);
     }
     for (size_t i = 0; i < list_.outputs.size(); ++i)
-      device_args += fmt::format(", arena_ + {}", plan_.output_staging[i]);
-    w.line("run({}, stream_);", device_args);
+      device_args += fmt::format(", arena + {}", plan_.output_staging[i]);
+    w.line("run({}, device_.stream());", device_args);
     for (size_t i = 0; i < list_.outputs.size(); ++i) {
       const NamedValue &v = list_.outputs[i];
-      w.line("cuda::check(cudaMemcpyAsync({}, arena_ + {}, {} * sizeof(float), "
-             "cudaMemcpyDeviceToHost, stream_),",
-             io_names_.at(v.value), plan_.output_staging[i],
-             *list_.values[v.value].type.num_elements());
-      w.line("            \"{}: copying {} from the device\");", list_.network, v.name);
+      w.line("device_.to_host({}, arena + {}, {}, {});", io_names_.at(v.value),
+             plan_.output_staging[i], *list_.values[v.value].type.num_elements(),
+             cpp_string_literal(v.name));
     }
-    w.line("cuda::check(cudaStreamSynchronize(stream_), \"{}: running\");", list_.network);
-    w.close();
-    w.line();
-    if (options_.cuda_graph)
-      capture_function(w);
-  }
-
-  void capture_function(CodeWriter &w) {
-    w.line("// Records the launches on stream_ (a capture needs a stream other than the legacy "
-           "default)");
-    w.line("// into a graph that any stream can then replay.");
-    w.open("void {}::capture({}) {{", class_, io_parameters(false));
-    w.open("if (graph_) {{");
-    w.line("cuda::check(cudaGraphExecDestroy(graph_), \"{}: cudaGraphExecDestroy\");",
-           list_.network);
-    w.line("graph_ = nullptr;");
-    w.close();
-    w.line("cuda::check(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal),");
-    w.line("            \"{}: cudaStreamBeginCapture\");", list_.network);
-    w.line("cudaGraph_t graph = nullptr;");
-    w.open("try {{");
-    w.line("launch_kernels({}, stream_);", io_arguments());
-    w.close("} catch (...) {");
-    w.indent();
-    w.line("if (cudaStreamEndCapture(stream_, &graph) == cudaSuccess && graph)");
-    w.line("  cudaGraphDestroy(graph);");
-    w.line("throw;");
-    w.close();
-    w.line("cuda::check(cudaStreamEndCapture(stream_, &graph), \"{}: cudaStreamEndCapture\");",
-           list_.network);
-    w.line("cudaError_t instantiated = cudaGraphInstantiate(&graph_, graph, 0);");
-    w.line("cudaGraphDestroy(graph);");
-    w.line("cuda::check(instantiated, \"{}: cudaGraphInstantiate\");", list_.network);
-    w.line("graph_buffers_ = {{{}}};", io_arguments());
+    w.line("device_.synchronize();");
     w.close();
     w.line();
   }
