@@ -7,7 +7,7 @@ Run it with Debian's /usr/bin/python3 (torch, torchvision, timm, onnxruntime, sa
       [--models inception_v4,inception_v3,resnet50] [--batches 1,8] [--target avx512]
       [--warmup 5] [--runs 30] [--min-time 5] [--max-runs 1000] [--rounds 5]
       [--cxx g++] [--cxxflags FLAGS] [--allow-slow-blas]
-      [--json FILE] [--markdown FILE] [--work build/bench]
+      [--json FILE] [--markdown FILE] [--work build/bench] [--profile [TOP]]
 
 For each model and batch, all in one process on one machine:
   1. seeded random weights in PyTorch (batch-norm affine parameters random, running statistics
@@ -23,6 +23,10 @@ For each model and batch, all in one process on one machine:
      the minimum and the 90th percentile.
 The FP32 FMA peak is measured by bench/fma_peak.cpp on the same thread count; GFLOP/s counts
 2 * MACs * batch (MACs from `netc summary`).
+
+With --profile, after the table each model and batch is emitted again with `netc emit --profile`
+and time_generated --profile prints its TOP (default 15) kernels by time and a summary by kind,
+with GFLOP/s and % of the measured peak (bench/README.md).
 
 Trust checks: the run stops when PyTorch's BLAS (which runs its 1x1 convolutions at batch 1) is
 not OpenBLAS or MKL, unless --allow-slow-blas; it warns when other processes used the CPUs during
@@ -47,6 +51,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from netc_scripts import cpu_target_features, run, say, seed_of  # noqa: E402
 BENCH = os.path.join(ROOT, "bench")
 TOLERANCE = 1e-4
 OTHER_CPUS_LIMIT = 0.1  # CPUs other processes may use on average before a measurement is suspect
@@ -58,16 +64,8 @@ RECORDED_VARIABLES = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_WAIT_POLICY"
                       "ONEDNN_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY", "LD_LIBRARY_PATH",
                       "LD_PRELOAD"] + THREAD_VARIABLES
 
-def read_cpu_targets(root):
-    """The CPU features of each --target, from cmake/NetcCpuTargets.cmake, the one list that the
-    emitter, netc_add_network() and the kernel tests use too: {"avx2": ["avx2", "fma"], ...}."""
-    with open(os.path.join(root, "cmake", "NetcCpuTargets.cmake")) as f:
-        text = f.read()
-    return {m.group(1): m.group(2).replace('""', "").split()
-            for m in re.finditer(r"^set\(NETC_CPU_FEATURES_(\w+)\s*([^)#]*)\)", text, re.M)}
-
-
-TARGET_CPU_FLAGS = read_cpu_targets(ROOT)
+# Each target's CPU features and compile options (cmake/NetcCpuTargets.cmake).
+TARGET_CPU_FLAGS = cpu_target_features(ROOT)
 TARGET_FLAGS = {t: ["-m" + f for f in features] for t, features in TARGET_CPU_FLAGS.items()}
 ENGINES = ["netc", "pytorch", "ort"]
 ENGINE_TITLES = {"netc": "netc", "pytorch": "PyTorch", "ort": "ORT"}
@@ -96,22 +94,6 @@ MODELS = {
                      "torchvision inception_v3(aux_logits=False, init_weights=False)"),
     "resnet50": ("resnet50", "resnet50", 224, make_resnet50, "torchvision resnet50"),
 }
-
-
-def say(text=""):
-    print(text, flush=True)
-
-
-def run(cmd, **kw):
-    result = subprocess.run(cmd, capture_output=True, text=True, **kw)
-    if result.returncode != 0:
-        raise RuntimeError("command failed ({}): {}\n{}{}".format(
-            result.returncode, " ".join(cmd), result.stdout[-4000:], result.stderr[-4000:]))
-    return result.stdout
-
-
-def seed_of(text):
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -330,19 +312,22 @@ def model_macs(args, name):
     return summary["macs"]
 
 
-def build_driver(args, name, batch, work):
+def build_driver(args, name, batch, work, profile=False):
     """Emits the network for `batch` and builds time_generated around it (rebuilt only when the
-    emitted code, the driver or the flags changed). Returns the binary and the build command."""
+    emitted code, the driver or the flags changed). Returns the binary and the build command.
+    profile: emitted with --profile, in folders of their own."""
     zoo, network, _, _, _ = MODELS[name]
-    emit_dir = os.path.join(work, "emit-{}-b{}-{}".format(name, batch, args.target))
+    suffix = "-profile" if profile else ""
+    emit_dir = os.path.join(work, "emit-{}-b{}-{}{}".format(name, batch, args.target, suffix))
     run([args.netc, "emit", "--target=" + args.target, "--batch=" + str(batch),
-         "--network=" + network, "-o", emit_dir, os.path.join(ROOT, "dsl", "zoo", zoo + ".netc")])
+         "--network=" + network, "-o", emit_dir, os.path.join(ROOT, "dsl", "zoo", zoo + ".netc")] +
+        (["--profile"] if profile else []))
     header = os.path.join(emit_dir, network + ".hpp")
     with open(header) as f:
         match = re.search(r"^class (\w+) \{", f.read(), re.M)
     if not match:
         raise RuntimeError("no class in " + header)
-    binary = os.path.join(work, "time-{}-b{}-{}".format(name, batch, args.target))
+    binary = os.path.join(work, "time-{}-b{}-{}{}".format(name, batch, args.target, suffix))
     cmd = ([args.cxx, "-std=c++17", "-O2"] + TARGET_FLAGS[args.target] + args.cxxflags.split() +
            ["-I", emit_dir, '-DNETC_MODEL_HEADER="{}.hpp"'.format(network),
             "-DNETC_MODEL_CLASS=netc::" + match.group(1),
@@ -600,6 +585,19 @@ def bench_model(args, name, work, results):
         gc.collect()
 
 
+def profile_model(args, row, work, peak_gflops):
+    """time_generated --profile's report for one row: where netc's time goes, kernel by kernel."""
+    name, batch = row["model"], row["batch"]
+    binary, _ = build_driver(args, name, batch, work, profile=True)
+    label = "{}-b{}".format(name, batch)
+    report = run([binary, os.path.join(work, name + ".safetensors"),
+                  os.path.join(work, label + "-input.npy"), "--threads=" + str(args.threads),
+                  "--warmup=" + str(args.warmup), "--runs=" + str(args.runs),
+                  "--profile=" + str(args.profile), "--peak={:.3f}".format(peak_gflops)])
+    # The first line is the timed runs' JSON; the profile follows.
+    return report.split("\n", 1)[1].rstrip("\n")
+
+
 # ---------------------------------------------------------------------------------------------
 # Report
 
@@ -723,6 +721,9 @@ def parse_args():
                    help="folder for weights, ONNX files and builds")
     p.add_argument("--allow-slow-blas", action="store_true",
                    help="time PyTorch even when it calls a BLAS other than OpenBLAS or MKL")
+    p.add_argument("--profile", type=int, nargs="?", const=15, default=0, metavar="TOP",
+                   help="after the table, netc's TOP (default 15) kernels by time (netc emit "
+                        "--profile)")
     p.add_argument("--json", help="write the results as JSON")
     p.add_argument("--markdown", help="write the table and the notes as Markdown")
     args = p.parse_args()
@@ -733,6 +734,8 @@ def parse_args():
     args.batches = [int(b) for b in args.batches.split(",") if b]
     if args.threads < 1 or args.warmup < 2 or args.runs < 1 or args.rounds < 1:
         p.error("--threads, --runs and --rounds must be >= 1, --warmup >= 2")
+    if args.profile < 0:
+        p.error("--profile takes a number of kernels >= 0")
     missing = [f for f in TARGET_CPU_FLAGS[args.target] if f not in flags]
     if missing:
         p.error("this CPU cannot run --target={} (no {})".format(args.target, ", ".join(missing)))
@@ -802,6 +805,19 @@ def main():
     say()
     for line in notes(results):
         say(line)
+    if args.profile:
+        results["profiles"] = []
+        for row in results["rows"]:
+            meter = CpuMeter()
+            text = profile_model(args, row, work, results["peak"]["gflops"])
+            use = meter.stop()
+            say()
+            say("netc profile, {} batch {} ({} thread(s)); {}:".format(
+                row["model"], row["batch"], args.threads, cpu_use_text(use)))
+            say(text)
+            results["profiles"].append({"model": row["model"], "batch": row["batch"],
+                                        "text": text, "cpu_use": use})
+        say()
     say("Total time: {:.0f} s.".format(results["seconds"]))
     busiest = max([results["peak"]["cpu_use"]["other_cpus"]] +
                   [row["cpu_use"]["other_cpus"] for row in results["rows"]])
@@ -819,6 +835,9 @@ def main():
         with open(args.markdown, "w") as f:
             f.write(table(results, markdown=True) + "\n\n")
             f.write("\n".join("- " + line for line in notes(results)) + "\n\n")
+            for profile in results.get("profiles", []):
+                f.write("netc profile, {} batch {}:\n\n```\n{}\n```\n\n".format(
+                    profile["model"], profile["batch"], profile["text"]))
             f.write("Command: `{}`\n".format(results["command"]))
 
 

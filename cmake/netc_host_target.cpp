@@ -1,6 +1,7 @@
 // Prints which of the CPU features named on its command line this machine has, one per line, for
 // netc_add_network(... TARGET auto) in cmake/NetcAddNetwork.cmake, which takes the best target of
-// cmake/NetcCpuTargets.cmake whose features they cover.
+// cmake/NetcCpuTargets.cmake whose features they cover (as best_isa() in backends/cpu/isa.cpp
+// does for `netc emit --target=auto`).
 #include <cstdio>
 #include <cstring>
 

@@ -4,6 +4,7 @@
 #include "common/code_writer.h"
 #include "common/naming.h"
 #include "common/params_literal.h"
+#include "lower/kernel_macs.h"
 #include "lower/kernel_printer.h"
 
 #include <fmt/format.h>
@@ -72,6 +73,8 @@ private:
     w.line();
     w.line("#include \"netc/aligned_buffer.hpp\"");
     w.line("#include \"netc/cpu/context.hpp\"");
+    if (options_.profile)
+      w.line("#include \"netc/cpu/profile.hpp\"");
     w.line();
     w.line("#include <array>");
     w.line("#include <cstddef>");
@@ -109,11 +112,15 @@ private:
     w.line("// The same with the buffers in arrays, in the network's input and output order.");
     w.line("void run(const float *const *inputs, float *const *outputs);");
     w.line();
+    if (options_.profile)
+      profile_members(w);
     w.label("private:");
     w.line("{}(const SafetensorsFile &file, Threads threads);", class_);
     w.line("AlignedBuffer arena_;");
     w.line("AlignedBuffer weights_;");
     w.line("cpu::OwnedContext threads_; // the pool and each thread's scratch");
+    if (options_.profile)
+      w.line("cpu::Profiler<kNumKernels> profiler_;");
     w.close("};");
     w.line();
     w.code("} // namespace netc");
@@ -151,6 +158,8 @@ private:
     w.line();
     write_tensor_table(w, list_);
     kernel_constants(w);
+    if (options_.profile)
+      profile_table(w);
     weight_offsets(w);
     w.line("constexpr std::size_t kArenaFloats = {};", list_.arena_floats);
     scratch_size(w);
@@ -184,6 +193,52 @@ private:
       w.line("{}", kernel_comment(k));
       w.line("constexpr {} k{} = {};", params_type(k.params), i, params_literal(k.params));
     }
+    w.line();
+  }
+
+  // --profile: the public side of the profile, in the class.
+  void profile_members(CodeWriter &w) {
+    w.line("// Emitted with --profile: run() times each of its kNumKernels kernels with");
+    w.line("// std::chrono::steady_clock. profile() has one entry per kernel, in run()'s order:");
+    w.line("// its layer, what runs it, its multiply-adds per call, its calls and their total");
+    w.line("// time, summed over every run() since construction or reset_profile(). Without");
+    w.line("// --profile the class has none of this and run() reads no clock.");
+    w.line("static constexpr std::size_t kNumKernels = {};", list_.kernels.size());
+    w.line("const std::array<cpu::KernelProfile, kNumKernels> &profile() const {{ return "
+           "profiler_.kernels(); }}");
+    w.line("void reset_profile() {{ profiler_.reset(); }}");
+    w.line();
+  }
+
+  // What a profile calls a kernel's kind: the runtime function and, for windows, their size and
+  // stride, so that a summary by kind tells 1x1 from 3x3 from 1x7 convolutions; copies say
+  // whether they pad or fill a concat's slice.
+  std::string profile_kind(const Kernel &k) const {
+    std::string s = kernel_kind_name(k.kind);
+    auto window = [&](int kh, int kw, int sh, int sw) {
+      s += fmt::format(" {}x{}", kh, kw);
+      if (sh != 1 || sw != 1)
+        s += sh == sw ? fmt::format("/{}", sh) : fmt::format("/{}x{}", sh, sw);
+    };
+    if (const auto *c = std::get_if<ConvParams>(&k.params); c && k.kind != KernelKind::Conv1x1)
+      window(c->kernel_h, c->kernel_w, c->stride_h, c->stride_w);
+    else if (const auto *p = std::get_if<PoolParams>(&k.params))
+      window(p->kernel_h, p->kernel_w, p->stride_h, p->stride_w);
+    else if (const auto *copy = std::get_if<CopyParams>(&k.params))
+      s += copy->pad_top || copy->pad_left         ? " pad"
+           : list_.root_of(k.output) != k.output ? " concat"
+                                                   : "";
+    return s;
+  }
+
+  // --profile: each kernel's layer, kind and multiply-adds, the profile's starting table.
+  void profile_table(CodeWriter &w) {
+    w.line("// --profile: each kernel of run() as the profile names it, with its multiply-adds.");
+    w.open("constexpr std::array<cpu::KernelProfile, {}::kNumKernels> kProfile = {{{{", class_);
+    for (const Kernel &k : list_.kernels)
+      w.line("cpu::KernelProfile{{{}, \"{}\", {}}},", cpp_string_literal(k.name), profile_kind(k),
+             kernel_macs(k));
+    w.close("}};");
     w.line();
   }
 
@@ -253,8 +308,8 @@ private:
     w.line("{0}::{0}(const SafetensorsFile &file, Threads threads)", class_);
     w.open("    : arena_(kArenaFloats, \"{1}: the activation arena\"),\n"
            "      weights_(kWeightFloats, \"{1}: the packed weights\"),\n"
-           "      threads_(threads.count, kScratchFloats) {{",
-           class_, list_.network);
+           "      threads_(threads.count, kScratchFloats){2} {{",
+           class_, list_.network, options_.profile ? ",\n      profiler_(kProfile)" : "");
     if (!isa_features(options_.target).empty()) {
       std::string features;
       for (const std::string &f : isa_features(options_.target))
@@ -302,6 +357,8 @@ private:
     w.line("float *arena = arena_.data();");
     w.line("const float *w = weights_.data();");
     w.line("const cpu::Context &ctx = threads_.context();");
+    if (options_.profile)
+      w.line("profiler_.start();");
     bool needs_arena = false;
     for (size_t i = 0; i < list_.kernels.size(); ++i) {
       const Kernel &k = list_.kernels[i];
@@ -309,6 +366,8 @@ private:
       std::string c = call(i);
       needs_arena = needs_arena || c.find("arena + ") != std::string::npos;
       w.line("{}", c);
+      if (options_.profile)
+        w.line("profiler_.lap({});", i);
     }
     if (!needs_arena)
       w.line("(void)arena;");

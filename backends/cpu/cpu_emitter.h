@@ -7,23 +7,23 @@
 #include "common/emitted_file.h"
 #include "cpu/isa.h"
 #include "lower/kernel_list.h"
+#include "support/version.h"
 
 #include <string>
 #include <vector>
 
 namespace netc {
 
-// The old names of Isa and isa_name, which compiler/driver still uses: to go once it is moved.
-using CpuTarget = Isa;
-inline const char *cpu_target_name(Isa isa) { return isa_name(isa); }
-
 struct CpuEmitOptions {
   Isa target = Isa::Generic;
   std::string command; // the command that produced the code, for its header comment
-  std::string version; // "netc 0.1.0"
+  std::string version = netc_version(); // "netc 0.1.0", for the banner
   // A safetensors file to embed in the source (small networks): the class then also has a
   // constructor without arguments.
   const std::vector<unsigned char> *embedded_weights = nullptr;
+  // --profile: run() times each kernel and the class has profile() (runtime/netc/cpu/profile.hpp).
+  // Off, the code has no trace of it.
+  bool profile = false;
 };
 
 std::vector<EmittedFile> emit_cpu(const KernelList &list, const CpuEmitOptions &options);

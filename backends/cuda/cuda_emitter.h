@@ -7,6 +7,7 @@
 
 #include "common/emitted_file.h"
 #include "lower/kernel_list.h"
+#include "support/version.h"
 
 #include <netc/cuda/launch.hpp>
 
@@ -20,7 +21,7 @@ struct CudaEmitOptions {
   int arch = 80;           // the oldest compute capability the code is for: sm_80 -> 80
   bool cuda_graph = false; // capture the launches into a CUDA graph on the first run
   std::string command;     // the command that produced the code, for its header comment
-  std::string version;     // "netc 0.1.0"
+  std::string version = netc_version(); // "netc 0.1.0", for the banner
 };
 
 // Throws netc::Error for a network the CUDA backend cannot express (named in the message).

@@ -7,6 +7,7 @@
 
 #include "common/emitted_file.h"
 #include "ir/graph.h"
+#include "support/version.h"
 
 #include <string>
 
@@ -15,7 +16,7 @@ namespace netc {
 struct PytorchEmitOptions {
   std::string source_file; // as the user named it
   std::string command;     // the command that produced the code, for its header comment
-  std::string version;     // "netc 0.1.0"
+  std::string version = netc_version(); // "netc 0.1.0", for the banner
 };
 
 // Throws netc::Error, naming the layer, when PyTorch cannot hold the graph as it is (an op without

@@ -4,9 +4,9 @@
 #pragma once
 
 #include "ir/attrs.h"
-#include "ir/instantiation.h"
 #include "ir/op.h"
 #include "ir/tensor_type.h"
+#include "support/instantiation.h"
 
 #include <llvm/Support/SMLoc.h>
 

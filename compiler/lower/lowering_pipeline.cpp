@@ -60,11 +60,4 @@ KernelList lower_graph(const Graph &graph, const LoweringSource &source,
   return list;
 }
 
-std::vector<std::string> lowering_passes() {
-  std::vector<std::string> names{"select-kernels"};
-  for (const LoweringPass &p : kLoweringPipeline)
-    names.push_back(p.name);
-  return names;
-}
-
 } // namespace netc

@@ -5,9 +5,6 @@
 #include "lower/kernel_list.h"
 #include "lower/select_kernels.h"
 
-#include <string>
-#include <vector>
-
 namespace netc {
 
 struct LoweringOptions {
@@ -17,7 +14,5 @@ struct LoweringOptions {
 
 KernelList lower_graph(const Graph &graph, const LoweringSource &source,
                        const LoweringOptions &options = {});
-
-std::vector<std::string> lowering_passes();
 
 } // namespace netc

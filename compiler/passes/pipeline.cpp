@@ -1,8 +1,10 @@
 #include "passes/pipeline.h"
 
-#include "checks/dropped_pixels.h"
 #include "ir/printer.h"
+#include "passes/dropped_pixels.h"
 #include "passes/verify_graph.h"
+
+#include <llvm/Support/raw_ostream.h>
 
 #include <fmt/format.h>
 
@@ -48,13 +50,6 @@ Graph run_passes(const PassEntry (&passes)[N], Graph graph, PassContext &context
 
 Graph run_check_pipeline(Graph graph, PassContext &context, const PipelineOptions &options) {
   return run_passes(kCheckPipeline, std::move(graph), context, options);
-}
-
-std::vector<std::string> check_pipeline_passes() {
-  std::vector<std::string> names;
-  for (const PassEntry &p : kCheckPipeline)
-    names.push_back(p.name);
-  return names;
 }
 
 } // namespace netc

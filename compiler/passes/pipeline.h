@@ -3,11 +3,6 @@
 
 #include "passes/pass.h"
 
-#include <llvm/Support/raw_ostream.h>
-
-#include <string>
-#include <vector>
-
 namespace netc {
 
 struct PipelineOptions {
@@ -17,8 +12,5 @@ struct PipelineOptions {
 
 // The passes of `netc check` and `netc summary`.
 Graph run_check_pipeline(Graph graph, PassContext &context, const PipelineOptions &options);
-
-// Names of the passes of the check pipeline, in order (for --help and tests).
-std::vector<std::string> check_pipeline_passes();
 
 } // namespace netc

@@ -1,6 +1,6 @@
 #include "support/diagnostics.h"
 
-#include "ir/instantiation.h"
+#include "support/instantiation.h"
 #include "support/source_excerpt.h"
 
 #include <llvm/Support/WithColor.h>

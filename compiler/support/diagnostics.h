@@ -47,7 +47,7 @@ struct Diagnostic {
   // The block instantiation the mistake was found in; null at network level or while parsing.
   std::shared_ptr<const Instantiation> instantiation;
   // The graph node a shape-derived warning was computed at, or the one an `expect` checks: a
-  // failed `expect` hides the warnings downstream of it (checks/expect_cascade.h).
+  // failed `expect` hides the warnings downstream of it (passes/expect_cascade.h).
   std::optional<uint32_t> node;
 };
 

@@ -20,19 +20,20 @@ with ThreadSanitizer (-O1) and fails on its first report: the thread pool and th
 """
 import argparse
 import concurrent.futures
-import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from netc_scripts import cpu_target_features, run, say, seed_of  # noqa: E402
+
 TOLERANCE = 1e-5
 
 # (zoo file, network, input size in the default suite (None: declared), batch); a network
@@ -65,39 +66,15 @@ THREAD_COUNTS = [1, 2, 3]
 # inputs too.
 NAN_CASES = {"alexnet", "every_op"}
 
-def read_cpu_targets(root):
-    """The CPU features of each --target, from cmake/NetcCpuTargets.cmake, the one list that the
-    emitter, netc_add_network() and the kernel tests use too: {"avx2": ["avx2", "fma"], ...}."""
-    with open(os.path.join(root, "cmake", "NetcCpuTargets.cmake")) as f:
-        text = f.read()
-    return {m.group(1): m.group(2).replace('""', "").split()
-            for m in re.finditer(r"^set\(NETC_CPU_FEATURES_(\w+)\s*([^)#]*)\)", text, re.M)}
-
-
-TARGET_CPU_FLAGS = read_cpu_targets(ROOT)
+# Each target's CPU features and compile options (cmake/NetcCpuTargets.cmake).
+TARGET_CPU_FLAGS = cpu_target_features(ROOT)
 TARGET_FLAGS = {t: ["-m" + f for f in features] for t, features in TARGET_CPU_FLAGS.items()}
 
-# Compiler flags of --sanitize (replacing -O2), and the environment that makes a report fatal.
+# Compiler flags of --sanitize (replacing -O2), and the environment (of every command this script
+# runs) that makes a report fatal.
 SANITIZE_FLAGS = {None: ["-O2"], "thread": ["-O1", "-g", "-fsanitize=thread"]}
 SANITIZE_ENV = {"TSAN_OPTIONS": "halt_on_error=1"}
 sanitize = None
-
-print_lock = threading.Lock()
-
-
-def say(text):
-    with print_lock:
-        print(text, flush=True)
-
-
-def run(cmd, **kw):
-    result = subprocess.run(cmd, capture_output=True, text=True,
-                            env=dict(os.environ, **SANITIZE_ENV), **kw)
-    if result.returncode != 0:
-        raise RuntimeError("command failed ({}): {}\n{}{}".format(
-            result.returncode, " ".join(cmd), result.stdout[-4000:], result.stderr[-4000:]))
-    return result.stdout
-
 
 def cpu_flags():
     try:
@@ -108,10 +85,6 @@ def cpu_flags():
     except OSError:
         pass
     return set()
-
-
-def seed_of(text):
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
 
 
 def embedded(case):
@@ -387,6 +360,7 @@ def main():
     args = parser.parse_args()
     global sanitize
     sanitize = args.sanitize
+    os.environ.update(SANITIZE_ENV)
     netc = os.path.abspath(args.netc)
     cases = []
     models = MODELS

@@ -15,8 +15,11 @@ integer tensor, a NaN; and the same network at a --batch whose arena no machine 
 import argparse
 import os
 import shutil
-import subprocess
 import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from netc_scripts import run_status  # noqa: E402
 
 CASES = {
     "same_in_out": """
@@ -199,12 +202,6 @@ int main() {
 """
 
 
-def run(cmd, **kw):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                       errors="replace", **kw)
-    return r.returncode, r.stdout
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--netc", required=True)
@@ -217,7 +214,7 @@ def main():
     flags = ["-std=c++17", "-Wall", "-Wextra", "-Werror"]
 
     def step(label, cmd, **kw):
-        rc, out = run(cmd, **kw)
+        rc, out = run_status(cmd, **kw)
         if rc != 0:
             failures.append(f"{label}: exit {rc}\n  $ {' '.join(cmd)}\n{out}")
         return rc == 0

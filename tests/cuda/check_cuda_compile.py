@@ -28,12 +28,13 @@ import concurrent.futures
 import os
 import re
 import shutil
-import subprocess
 import sys
-import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from netc_scripts import run, say  # noqa: E402
+
 ARCHS = ["80", "90"]
 REGISTERS_PER_SM = 65536
 
@@ -51,22 +52,6 @@ ALL_PRECISIONS = ["fp32", "tf32", "bf16", "fp16"]
 # The batch of a network in these checks: every_op at 9 takes its linear layer past
 # kLinearGemvMaxBatch, onto the GEMM kernel.
 BATCH = {"every_op": 9}
-
-print_lock = threading.Lock()
-
-
-def say(text):
-    with print_lock:
-        print(text, flush=True)
-
-
-def run(cmd, **kw):
-    result = subprocess.run(cmd, capture_output=True, text=True, **kw)
-    if result.returncode != 0:
-        raise RuntimeError("command failed ({}): {}\n{}{}".format(
-            result.returncode, " ".join(cmd), result.stdout[-6000:], result.stderr[-6000:]))
-    return result.stdout + result.stderr
-
 
 def suite_cases(suite):
     """(zoo, network, precision, cuda graph) of a suite. The graph variant differs only in host
@@ -152,7 +137,7 @@ def check_case(args, case, work_root):
         arch_flags += ["--generate-code", "arch=compute_{0},code=sm_{0}".format(a)]
     ptxas = run([args.nvcc, "-std=c++17", "-O3"] + arch_flags +
                 ["-Werror", "all-warnings", "-Xcompiler", "-Wall,-Wextra,-Werror", "-Xptxas", "-v",
-                 "-I", work, "-c", cu, "-o", os.path.join(work, network + ".o")])
+                 "-I", work, "-c", cu, "-o", os.path.join(work, network + ".o")], with_stderr=True)
     nvcc_s = time.time() - start
     with open(cu) as f:
         problems, spills, kernels = check_resources(ptxas, launched_blocks(f.read()))

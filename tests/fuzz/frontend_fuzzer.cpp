@@ -2,7 +2,7 @@
 // elaboration and shape inference, summary. Any input must give diagnostics, never a crash or a
 // hang. Build and run: docs/fuzzing.md.
 #include "analysis/summary.h"
-#include "driver/compile.h"
+#include "frontend/compile.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -19,7 +19,6 @@ netc = os.path.abspath(lit_config.params.get("netc", os.path.join(root, "build",
 config.substitutions.append(("%netc", netc))
 config.substitutions.append(("%zoo", os.path.join(root, "dsl", "zoo")))
 config.substitutions.append(("%examples", os.path.join(root, "dsl", "examples")))
-config.substitutions.append(("%refs", os.path.join(root, "..", "shared", "refs")))
 config.substitutions.append(("%root", root))
 
 # FileCheck and `not` come with Debian's llvm-14-tools.

@@ -19,7 +19,6 @@ Needs torch and safetensors: run it with /usr/bin/python3 (ctest's NETC_TORCH_PY
 """
 import argparse
 import glob
-import hashlib
 import importlib.util
 import json
 import os
@@ -34,6 +33,9 @@ import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from netc_scripts import run, seed_of  # noqa: E402
+
 TOLERANCE = 1e-9
 FILES = sorted(glob.glob(os.path.join(ROOT, "dsl", "zoo", "*.netc"))) + [
     os.path.join(ROOT, "tests", "backend", "ops.netc"),
@@ -60,22 +62,10 @@ RUN_AS = {
 }
 
 
-def run(cmd):
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    if result.returncode != 0:
-        raise RuntimeError("command failed ({}): {}\n{}{}".format(
-            result.returncode, " ".join(cmd), result.stdout[-4000:], result.stderr[-4000:]))
-    return result.stdout
-
-
-def seed_of(text):
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
-
-
 def networks_of(netc, path, work):
     """The networks of a .netc file: what `netc emit` writes, one <network>.py each."""
     folder = os.path.join(work, "list", os.path.basename(path))
-    run([netc, "emit", "--backend=pytorch", "-o", folder, path])
+    run([netc, "emit", "--backend=pytorch", "-o", folder, path], cwd=ROOT)
     return sorted(os.path.splitext(f)[0] for f in os.listdir(folder))
 
 
@@ -87,7 +77,7 @@ def netc_args(path, network):
 
 def import_network(netc, path, network, folder):
     """Emits <network>.py into `folder` and imports it: (the module, its nn.Module class)."""
-    run([netc, "emit", "--backend=pytorch", "-o", folder] + netc_args(path, network))
+    run([netc, "emit", "--backend=pytorch", "-o", folder] + netc_args(path, network), cwd=ROOT)
     spec = importlib.util.spec_from_file_location(network, os.path.join(folder, network + ".py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -102,7 +92,7 @@ def import_network(netc, path, network, folder):
 def check_names(netc, path, network, module, model):
     """state_dict() holds what `netc params` lists: the same names, the same shapes."""
     listed = {}
-    for line in run([netc, "params"] + netc_args(path, network)).splitlines():
+    for line in run([netc, "params"] + netc_args(path, network), cwd=ROOT).splitlines():
         name, shape, dtype = line.split("\t")
         if dtype == "float32":
             listed[name] = json.loads(shape)

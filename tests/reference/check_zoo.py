@@ -6,8 +6,8 @@ child, and every state_dict() name and shape.
     python3 tests/reference/check_zoo.py [--netc build/bin/netc]
 
 The figures are data/torchvision_models.json and data/timm_models.json (measured with torchvision
-0.14 and timm 1.0.29.dev0, see data/README.md); the key lists are data/keys/*.txt. Exits 1 on any
-difference, printing each one.
+0.14 and timm 1.0.29.dev0, see README.md beside this script); the key lists are data/keys/*.txt.
+Exits 1 on any difference, printing each one.
 """
 import argparse
 import json

@@ -7,7 +7,7 @@
 // minutes.
 #include "cuda/cuda_emitter.h"
 #include "cuda/cuda_launch_plan.h"
-#include "driver/compile.h"
+#include "frontend/compile.h"
 #include "lower/lowering_pipeline.h"
 #include "support/resource_dirs.h"
 

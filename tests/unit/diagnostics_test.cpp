@@ -1,5 +1,5 @@
-#include "ir/instantiation.h"
 #include "support/diagnostics.h"
+#include "support/instantiation.h"
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,7 @@
 // Helpers for unit tests: compile DSL text in memory and read back what netc said.
 #pragma once
 
-#include "driver/compile.h"
+#include "frontend/compile.h"
 
 #include <string>
 

@@ -5,7 +5,7 @@
 // Each test executable is built for one ISA (NETC_TEST_ISA names its tag), from the same sources.
 #pragma once
 
-#include "driver/compile.h"
+#include "frontend/compile.h"
 #include "ops/window.h"
 #include "reference/reference_executor.h"
 

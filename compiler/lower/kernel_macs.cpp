@@ -1,0 +1,18 @@
+#include "lower/kernel_macs.h"
+
+namespace netc {
+
+int64_t kernel_macs(const Kernel &kernel) {
+  if (is_convolution(kernel.kind)) {
+    const ConvParams &p = std::get<ConvParams>(kernel.params);
+    return int64_t(p.out.n) * p.out.c * p.out.h * p.out.w * (p.in.c / p.groups) * p.kernel_h *
+           p.kernel_w;
+  }
+  if (kernel.kind == KernelKind::Linear) {
+    const LinearParams &p = std::get<LinearParams>(kernel.params);
+    return int64_t(p.out.n) * p.out.c * p.in.c;
+  }
+  return 0;
+}
+
+} // namespace netc
