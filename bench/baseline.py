@@ -317,17 +317,19 @@ def build_driver(args, name, batch, work, profile=False):
     emitted code, the driver or the flags changed). Returns the binary and the build command.
     profile: emitted with --profile, in folders of their own."""
     zoo, network, _, _, _ = MODELS[name]
-    suffix = "-profile" if profile else ""
-    emit_dir = os.path.join(work, "emit-{}-b{}-{}{}".format(name, batch, args.target, suffix))
-    run([args.netc, "emit", "--target=" + args.target, "--batch=" + str(batch),
-         "--network=" + network, "-o", emit_dir, os.path.join(ROOT, "dsl", "zoo", zoo + ".netc")] +
+    # Builds with other emit flags, or profiled, keep folders of their own.
+    variant = (args.target + "".join(f.replace("=", "-") for f in args.netc_flag) +
+               ("-profile" if profile else ""))
+    emit_dir = os.path.join(work, "emit-{}-b{}-{}".format(name, batch, variant))
+    run([args.netc, "emit", "--target=" + args.target, "--batch=" + str(batch)] + args.netc_flag +
+        ["--network=" + network, "-o", emit_dir, os.path.join(ROOT, "dsl", "zoo", zoo + ".netc")] +
         (["--profile"] if profile else []))
     header = os.path.join(emit_dir, network + ".hpp")
     with open(header) as f:
         match = re.search(r"^class (\w+) \{", f.read(), re.M)
     if not match:
         raise RuntimeError("no class in " + header)
-    binary = os.path.join(work, "time-{}-b{}-{}{}".format(name, batch, args.target, suffix))
+    binary = os.path.join(work, "time-{}-b{}-{}".format(name, batch, variant))
     cmd = ([args.cxx, "-std=c++17", "-O2"] + TARGET_FLAGS[args.target] + args.cxxflags.split() +
            ["-I", emit_dir, '-DNETC_MODEL_HEADER="{}.hpp"'.format(network),
             "-DNETC_MODEL_CLASS=netc::" + match.group(1),
@@ -710,6 +712,8 @@ def parse_args():
     p.add_argument("--batches", default="1,8")
     p.add_argument("--target", default=default_target, choices=sorted(TARGET_FLAGS))
     p.add_argument("--cxx", default="g++")
+    p.add_argument("--netc-flag", action="append", default=[],
+                   help="a flag for `netc emit` (repeatable), such as --winograd")
     p.add_argument("--cxxflags", default="", help="extra flags for the driver's build")
     p.add_argument("--warmup", type=int, default=5, help="warm-up runs per engine (>= 2)")
     p.add_argument("--runs", type=int, default=30, help="minimum timed runs per engine")

@@ -1,7 +1,7 @@
 # netc_add_network(<target> <file.netc>
 #                  [NETWORK name] [BACKEND cpu|cuda] [TARGET auto|generic|avx2|avx512]
 #                  [BATCH n] [INPUT_SIZE n|HxW] [EMBED_WEIGHTS file] [IMPORT_DIRS dir...]
-#                  [PRECISION fp32|tf32|bf16|fp16] [CUDA_GRAPH])
+#                  [PRECISION fp32|tf32|bf16|fp16] [CUDA_GRAPH] [WINOGRAD])
 #
 # Runs `netc emit` at build time, as protobuf_generate runs protoc, and makes a static library
 # <target> of the generated class: link it and #include "<network>.hpp". The code is written to
@@ -11,6 +11,8 @@
 # (cached as NETC_HOST_TARGET: set it to build for another machine). BACKEND cuda writes
 # <network>.cu for the first of CMAKE_CUDA_ARCHITECTURES (the project enables CUDA), with
 # PRECISION (default fp32) and CUDA_GRAPH (capture run() into a CUDA graph) passed to netc.
+# WINOGRAD (BACKEND cpu) runs 3x3 stride-1 convolutions as Winograd F(4x4, 3x3) (netc emit
+# --winograd: faster, less accurate).
 
 cmake_policy(PUSH)
 # Functions keep the policies of their definition: DEPFILE paths as CMake 3.20 reads them.
@@ -63,7 +65,7 @@ endfunction()
 
 function(netc_add_network target dsl_file)
   set(where "netc_add_network(${target})")
-  cmake_parse_arguments(PARSE_ARGV 2 arg "CUDA_GRAPH"
+  cmake_parse_arguments(PARSE_ARGV 2 arg "CUDA_GRAPH;WINOGRAD"
                         "NETWORK;BACKEND;TARGET;BATCH;INPUT_SIZE;EMBED_WEIGHTS;PRECISION"
                         "IMPORT_DIRS")
   if(arg_UNPARSED_ARGUMENTS)
@@ -123,6 +125,9 @@ function(netc_add_network target dsl_file)
               "${where}: TARGET must be auto, generic, avx2 or avx512, not '${arg_TARGET}'")
     endif()
     list(PREPEND emit_args --backend=cpu --target=${cpu_target})
+    if(arg_WINOGRAD)
+      list(APPEND emit_args --winograd)
+    endif()
     set(source ${out_dir}/${network}.cpp)
   elseif(arg_BACKEND STREQUAL "cuda")
     get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
@@ -139,6 +144,9 @@ function(netc_add_network target dsl_file)
     if(NOT arch MATCHES "^[0-9]+$")
       message(FATAL_ERROR "${where}: BACKEND cuda needs a numbered CMAKE_CUDA_ARCHITECTURES "
                           "(such as 80), not '${CMAKE_CUDA_ARCHITECTURES}'")
+    endif()
+    if(arg_WINOGRAD)
+      message(FATAL_ERROR "${where}: WINOGRAD is for BACKEND cpu")
     endif()
     if(DEFINED arg_EMBED_WEIGHTS)
       message(FATAL_ERROR "${where}: EMBED_WEIGHTS is for BACKEND cpu")

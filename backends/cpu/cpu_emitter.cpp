@@ -11,6 +11,7 @@
 
 #include <map>
 #include <set>
+#include <variant>
 
 namespace netc {
 
@@ -129,8 +130,25 @@ private:
 
   std::string pointer(ValueId v) const { return value_pointer(list_, io_names_, v, Layout::Nchw); }
 
-  static std::string pack_function(KernelKind kind) {
-    return fmt::format("cpu::{}_pack<Isa>", kernel_kind_name(kind));
+  // Whether kernel k runs as conv_winograd: asked for, a convolution it computes (as
+  // runtime/netc/cpu/conv_winograd.hpp's winograd_eligible says), and a plane of at least 8
+  // tiles of 4x4 (at 7x7, 4 tiles, it was no faster than conv_direct).
+  bool winograd(const Kernel &k) const {
+    if (!options_.winograd || k.kind != KernelKind::ConvDirect)
+      return false;
+    const ConvParams &p = std::get<ConvParams>(k.params);
+    const int tiles = ((p.out.h + 3) / 4) * ((p.out.w + 3) / 4);
+    return p.kernel_h == 3 && p.kernel_w == 3 && p.stride_h == 1 && p.stride_w == 1 &&
+           p.dilation_h == 1 && p.dilation_w == 1 && p.groups == 1 && tiles >= 8;
+  }
+
+  // The runtime's name of kernel k's functions (conv_direct, conv_winograd, pool, ...).
+  std::string runtime_name(const Kernel &k) const {
+    return winograd(k) ? "conv_winograd" : kernel_kind_name(k.kind);
+  }
+
+  std::string pack_function(const Kernel &k) const {
+    return fmt::format("cpu::{}_pack<Isa>", runtime_name(k));
   }
 
   std::string source() {
@@ -142,7 +160,7 @@ private:
                                   "netc/kernel_params.hpp", "netc/safetensors.hpp",
                                   "netc/weights.hpp"};
     for (const Kernel &k : list_.kernels)
-      headers.insert(header_of(k.kind));
+      headers.insert(winograd(k) ? "netc/cpu/conv_winograd.hpp" : header_of(k.kind));
     for (const std::string &h : headers)
       w.line("#include \"{}\"", h);
     w.line();
@@ -252,7 +270,7 @@ private:
         continue;
       w.line("constexpr std::size_t kW{} = {};", i, next);
       w.line("constexpr std::size_t kB{} = kW{} + padded_floats(cpu::{}_packed_size<Isa>(k{}));", i,
-             i, kernel_kind_name(k.kind), i);
+             i, runtime_name(k), i);
       next = fmt::format("kB{} + padded_floats({})", i, weighted_out_channels(k));
     }
     w.line("constexpr std::size_t kWeightFloats = {};", next);
@@ -265,7 +283,7 @@ private:
     w.line("0,");
     for (size_t i = 0; i < list_.kernels.size(); ++i)
       if (is_convolution(list_.kernels[i].kind))
-        w.line("cpu::{}_scratch_floats<Isa>(k{}),", kernel_kind_name(list_.kernels[i].kind), i);
+        w.line("cpu::{}_scratch_floats<Isa>(k{}),", runtime_name(list_.kernels[i]), i);
     w.close("});");
   }
 
@@ -327,7 +345,7 @@ private:
         continue;
       w.line("load_kernel_weights(file, {}, k{}, {}, {}, {}, w + kW{}, w + kB{});",
              recipe_literal(*k.weights), i, weighted_out_channels(k), weights_per_out_channel(k),
-             pack_function(k.kind), i, i);
+             pack_function(k), i, i);
     }
     w.close();
     w.line();
@@ -335,7 +353,7 @@ private:
 
   std::string call(size_t i) const {
     const Kernel &k = list_.kernels[i];
-    std::string name = kernel_kind_name(k.kind);
+    std::string name = runtime_name(k);
     std::string out = pointer(k.output);
     if (k.weights) {
       std::string residual = k.residual ? pointer(*k.residual) : "nullptr";

@@ -24,6 +24,9 @@ struct CpuEmitOptions {
   // --profile: run() times each kernel and the class has profile() (runtime/netc/cpu/profile.hpp).
   // Off, the code has no trace of it.
   bool profile = false;
+  // Run 3x3, stride-1, dilation-1, ungrouped convolutions as Winograd F(4x4, 3x3)
+  // (runtime/netc/cpu/conv_winograd.hpp): fewer multiplications, more rounding.
+  bool winograd = false;
 };
 
 std::vector<EmittedFile> emit_cpu(const KernelList &list, const CpuEmitOptions &options);

@@ -13,10 +13,13 @@ THREAD_CHECKED the outputs at 1, 2 and 3 threads (run_model --threads) must be t
   check_backend.py --netc build/bin/netc --work build/backend [--suite default|full]
                    [--models lenet5,resnet50] [--targets generic,avx2,avx512]
                    [--compilers g++,clang++-14] [--jobs 2] [--sanitize thread]
+                   [--emit-flag=--winograd] [--tolerance 1e-5]
 
 The default suite runs the small networks at their declared size and the large ones at a reduced
 valid size; the full suite runs every network at its declared size. --sanitize thread builds
 with ThreadSanitizer (-O1) and fails on its first report: the thread pool and the kernels' units.
+--emit-flag passes a flag to every `netc emit` (--winograd: the Winograd convolutions' error
+against the reference, reported per network); --tolerance replaces the 1e-5 gate.
 """
 import argparse
 import concurrent.futures
@@ -75,6 +78,7 @@ TARGET_FLAGS = {t: ["-m" + f for f in features] for t, features in TARGET_CPU_FL
 SANITIZE_FLAGS = {None: ["-O2"], "thread": ["-O1", "-g", "-fsanitize=thread"]}
 SANITIZE_ENV = {"TSAN_OPTIONS": "halt_on_error=1"}
 sanitize = None
+emit_flags = []
 
 def cpu_flags():
     try:
@@ -295,7 +299,8 @@ def build_and_run(netc, case, target, compiler, work, prepared):
     shutil.rmtree(os.path.join(work, tag), ignore_errors=True)
     network = case[1].replace("+embed", "")
     embed = ["--embed-weights=" + weights] if embedded(case) else []
-    run([netc, "emit", "--target=" + target, "-o", src] + embed + network_args(case), cwd=ROOT)
+    run([netc, "emit", "--target=" + target, "-o", src] + embed + emit_flags + network_args(case),
+        cwd=ROOT)
     header = os.path.join(src, network + ".hpp")
     with open(header) as f:
         class_name = re.search(r"^class (\w+) \{", f.read(), re.M).group(1)
@@ -344,6 +349,7 @@ def worst_relative_l2(outputs, expected):
 
 
 def main():
+    global sanitize, emit_flags, TOLERANCE
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--netc", required=True)
@@ -357,10 +363,15 @@ def main():
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--sanitize", choices=["thread"], help="build the generated code with "
                         "this sanitizer")
+    parser.add_argument("--emit-flag", action="append", default=[],
+                        help="a flag for every `netc emit` (repeatable), such as --winograd")
+    parser.add_argument("--tolerance", type=float, default=TOLERANCE,
+                        help="the relative L2 error a network may have (default 1e-5)")
     args = parser.parse_args()
-    global sanitize
     sanitize = args.sanitize
     os.environ.update(SANITIZE_ENV)
+    emit_flags = args.emit_flag
+    TOLERANCE = args.tolerance
     netc = os.path.abspath(args.netc)
     cases = []
     models = MODELS

@@ -14,6 +14,7 @@ library's auxiliary heads applied, in eval mode, to the activations they tap.
 
 Run with the Python that has torch, torchvision and timm (/usr/bin/python3 on Debian):
   check_interop.py --netc build/bin/netc --work build/interop [--models resnet50,inception_v4]
+                   [--emit-flag=--winograd]
 """
 import argparse
 import concurrent.futures
@@ -35,6 +36,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "backend"))
 from check_backend import TARGET_FLAGS, TARGET_CPU_FLAGS, cpu_flags, run, say, seed_of  # noqa: E402
 
 TOLERANCE = 1e-5
+EMIT_FLAGS = []  # --emit-flag: more flags for `netc emit`
 
 
 def torchvision_model(name, **kwargs):
@@ -147,7 +149,7 @@ def check(netc, case, target, work_root):
 
     src = os.path.join(work, "src")
     run([netc, "emit", "--target=" + target, "--batch=" + str(batch), "--network=" + network,
-         "-o", src, zoo_path(zoo)])
+         "-o", src, zoo_path(zoo)] + EMIT_FLAGS)
     with open(os.path.join(src, network + ".hpp")) as f:
         class_name = re.search(r"^class (\w+) \{", f.read(), re.M).group(1)
     binary = os.path.join(work, "run_model")
@@ -184,7 +186,10 @@ def main():
     parser.add_argument("--models", help="comma-separated netc networks (default: all)")
     parser.add_argument("--target", default=best_target(), choices=sorted(TARGET_FLAGS))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--emit-flag", action="append", default=[],
+                        help="a flag for `netc emit` (repeatable), such as --winograd")
     args = parser.parse_args()
+    EMIT_FLAGS.extend(args.emit_flag)
     netc = os.path.abspath(args.netc)
     torch.set_num_threads(1)
     cases = [c for c in MODELS if not args.models or c[1] in args.models.split(",")]

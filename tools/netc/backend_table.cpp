@@ -40,6 +40,10 @@ cl::opt<bool> profile("profile",
                       cl::desc("Time each kernel of run(): the class gets profile() (layer, kind, "
                                "MACs, calls, time); without it the code has no timing at all"),
                       cl::sub(emit_subcommand()), cl::cat(codegen_category()));
+cl::opt<bool> winograd("winograd",
+                       cl::desc("Run 3x3 stride-1 convolutions as Winograd F(4x4, 3x3) "
+                                "(faster, less accurate: see docs/benchmarks.md)"),
+                       cl::sub(emit_subcommand()), cl::cat(codegen_category()));
 
 // --backend=cuda
 cl::opt<std::string> arch("arch",
@@ -117,6 +121,7 @@ int emit_cpu_networks(const EmitInput &input, std::vector<EmittedFile> &files) {
     options.target = chosen_isa();
     options.command = input.invocation.command_line;
     options.profile = profile;
+    options.winograd = winograd;
     std::optional<std::vector<unsigned char>> embedded;
     if (!embed_weights.empty()) {
       embedded = read_embedded(input.file.graphs.at(i));
@@ -189,7 +194,7 @@ int emit_pytorch_networks(const EmitInput &input, std::vector<EmittedFile> &file
 const Backend kBackends[] = {
     {.name = "cpu",
      .description = "C++17 for CPUs (default)",
-     .options = {&target, &embed_weights, &profile},
+     .options = {&target, &embed_weights, &profile, &winograd},
      .lowers = true,
      .runtime = RuntimeHeaders::Cpu,
      .check_options = no_options_to_check,
