@@ -52,7 +52,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
-from netc_scripts import run, say, seed_of  # noqa: E402
+from netc_scripts import cpu_target_features, run, say, seed_of  # noqa: E402
 BENCH = os.path.join(ROOT, "bench")
 TOLERANCE = 1e-4
 OTHER_CPUS_LIMIT = 0.1  # CPUs other processes may use on average before a measurement is suspect
@@ -64,13 +64,9 @@ RECORDED_VARIABLES = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_WAIT_POLICY"
                       "ONEDNN_MAX_CPU_ISA", "ATEN_CPU_CAPABILITY", "LD_LIBRARY_PATH",
                       "LD_PRELOAD"] + THREAD_VARIABLES
 
-TARGET_FLAGS = {
-    "generic": [],
-    "avx2": ["-mavx2", "-mfma"],
-    "avx512": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma"],
-}
-TARGET_CPU_FLAGS = {"generic": [], "avx2": ["avx2", "fma"],
-                    "avx512": ["avx512f", "avx512dq", "avx512bw", "avx512vl", "avx2", "fma"]}
+# Each target's CPU features and compile options (cmake/NetcCpuTargets.cmake).
+TARGET_CPU_FLAGS = cpu_target_features(ROOT)
+TARGET_FLAGS = {t: ["-m" + f for f in features] for t, features in TARGET_CPU_FLAGS.items()}
 ENGINES = ["netc", "pytorch", "ort"]
 ENGINE_TITLES = {"netc": "netc", "pytorch": "PyTorch", "ort": "ORT"}
 

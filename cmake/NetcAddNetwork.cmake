@@ -18,6 +18,8 @@ cmake_policy(PUSH)
 # Functions keep the policies of their definition: DEPFILE paths as CMake 3.20 reads them.
 cmake_policy(VERSION 3.20)
 
+include(${CMAKE_CURRENT_LIST_DIR}/NetcCpuTargets.cmake)
+
 # The CPU target `netc emit --target=auto` would choose on the machine that configures the build:
 # a probe built with the project's compiler and run once. Chosen here, not by netc at build time,
 # so that the code and its compile options cannot disagree.
@@ -27,19 +29,35 @@ function(_netc_host_target out)
     if(CMAKE_CROSSCOMPILING)
       message(STATUS "netc: cross-compiling; TARGET auto builds for generic (set NETC_HOST_TARGET)")
     else()
+      set(features "")
+      foreach(t IN LISTS NETC_CPU_TARGETS)
+        list(APPEND features ${NETC_CPU_FEATURES_${t}})
+      endforeach()
+      list(REMOVE_DUPLICATES features)
       try_run(run_result compiled ${CMAKE_BINARY_DIR}/CMakeFiles/netc_host_target
               ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/netc_host_target.cpp
-              RUN_OUTPUT_VARIABLE output)
-      string(STRIP "${output}" output)
-      if(compiled AND run_result EQUAL 0 AND output MATCHES "^(generic|avx2|avx512)$")
-        set(host ${output})
+              RUN_OUTPUT_VARIABLE output ARGS ${features})
+      if(compiled AND run_result EQUAL 0)
+        # The probe prints the features this machine has; take the best target they cover.
+        string(REGEX REPLACE "[ \t\r\n]+" ";" present "${output}")
+        foreach(t IN LISTS NETC_CPU_TARGETS)
+          set(covered TRUE)
+          foreach(feature IN LISTS NETC_CPU_FEATURES_${t})
+            if(NOT feature IN_LIST present)
+              set(covered FALSE)
+            endif()
+          endforeach()
+          if(covered)
+            set(host ${t})
+          endif()
+        endforeach()
       endif()
     endif()
     set(NETC_HOST_TARGET ${host} CACHE STRING
         "The CPU target of netc_add_network(... TARGET auto): generic, avx2 or avx512")
     message(STATUS "netc: TARGET auto builds for ${host}")
   endif()
-  if(NOT NETC_HOST_TARGET MATCHES "^(generic|avx2|avx512)$")
+  if(NOT NETC_HOST_TARGET IN_LIST NETC_CPU_TARGETS)
     message(FATAL_ERROR "NETC_HOST_TARGET must be generic, avx2 or avx512, not '${NETC_HOST_TARGET}'")
   endif()
   set(${out} ${NETC_HOST_TARGET} PARENT_SCOPE)
@@ -96,10 +114,11 @@ function(netc_add_network target dsl_file)
   if(NOT DEFINED arg_BACKEND)
     set(arg_BACKEND cpu)
   endif()
+  set(cpu_target "")
   if(arg_BACKEND STREQUAL "cpu")
     if(NOT DEFINED arg_TARGET OR arg_TARGET STREQUAL "auto")
       _netc_host_target(cpu_target)
-    elseif(arg_TARGET MATCHES "^(generic|avx2|avx512)$")
+    elseif(arg_TARGET IN_LIST NETC_CPU_TARGETS)
       set(cpu_target ${arg_TARGET})
     else()
       message(FATAL_ERROR
@@ -169,13 +188,10 @@ function(netc_add_network target dsl_file)
     target_compile_features(${target} PUBLIC cuda_std_17)
     target_link_libraries(${target} PUBLIC CUDA::cudart)
   endif()
-  # The options each CPU target's code needs (its #error guard names them), as
-  # tests/backend/check_backend.py builds it.
-  if(cpu_target STREQUAL "avx2")
-    target_compile_options(${target} PRIVATE -mavx2 -mfma)
-  elseif(cpu_target STREQUAL "avx512")
-    target_compile_options(${target} PRIVATE
-                           -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma)
+  # The options the CPU target's code needs (its #error guard names them): NetcCpuTargets.cmake.
+  if(cpu_target)
+    netc_cpu_target_flags(${cpu_target} flags)
+    target_compile_options(${target} PRIVATE ${flags})
   endif()
 endfunction()
 

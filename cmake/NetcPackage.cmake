@@ -18,6 +18,7 @@ target_include_directories(netc_runtime INTERFACE $<INSTALL_INTERFACE:${CMAKE_IN
 set(netc_package_files
   ${CMAKE_CURRENT_LIST_DIR}/netcConfig.cmake
   ${CMAKE_CURRENT_LIST_DIR}/NetcAddNetwork.cmake
+  ${CMAKE_CURRENT_LIST_DIR}/NetcCpuTargets.cmake
   ${CMAKE_CURRENT_LIST_DIR}/netc_host_target.cpp
   ${PROJECT_BINARY_DIR}/cmake/netcConfigVersion.cmake)
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/cmake/netcConfigVersion.cmake

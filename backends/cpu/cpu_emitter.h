@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/emitted_file.h"
+#include "cpu/isa.h"
 #include "lower/kernel_list.h"
 #include "support/version.h"
 
@@ -13,12 +14,8 @@
 
 namespace netc {
 
-enum class CpuTarget { Generic, Avx2, Avx512 };
-
-const char *cpu_target_name(CpuTarget target); // "generic", "avx2", "avx512"
-
 struct CpuEmitOptions {
-  CpuTarget target = CpuTarget::Generic;
+  Isa target = Isa::Generic;
   std::string command; // the command that produced the code, for its header comment
   std::string version = netc_version(); // "netc 0.1.0", for the banner
   // A safetensors file to embed in the source (small networks): the class then also has a

@@ -104,42 +104,17 @@ const char *precision_name(cuda::Precision precision) {
   return "";
 }
 
-std::optional<cuda::Precision> parse_precision(std::string_view name) {
-  for (cuda::Precision p : {cuda::Precision::fp32, cuda::Precision::tf32, cuda::Precision::bf16,
-                            cuda::Precision::fp16})
-    if (name == precision_name(p))
-      return p;
-  return std::nullopt;
-}
-
 const char *cuda_function(KernelKind kind) {
-  switch (kind) {
-  case KernelKind::ConvDirect:
-  case KernelKind::Conv1x1:
-  case KernelKind::ConvGrouped:
+  // The convolutions and poolings are named after PyTorch's functions; the rest as the kinds are.
+  if (is_convolution(kind))
     return "conv2d";
-  case KernelKind::MaxPool:
+  if (kind == KernelKind::MaxPool)
     return "max_pool";
-  case KernelKind::AvgPool:
+  if (kind == KernelKind::AvgPool)
     return "avg_pool";
-  case KernelKind::AdaptiveAvgPool:
+  if (kind == KernelKind::AdaptiveAvgPool)
     return "adaptive_avg_pool";
-  case KernelKind::Linear:
-    return "linear";
-  case KernelKind::Unary:
-    return "unary";
-  case KernelKind::Binary:
-    return "binary";
-  case KernelKind::Copy:
-    return "copy";
-  case KernelKind::Lrn:
-    return "lrn";
-  case KernelKind::Softmax:
-    return "softmax";
-  case KernelKind::Concat:
-    break;
-  }
-  return "";
+  return kernel_kind_name(kind);
 }
 
 CudaPlan plan_cuda_launches(const KernelList &list, cuda::Precision precision) {

@@ -14,13 +14,11 @@
 
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace netc {
 
 const char *precision_name(cuda::Precision precision); // "tf32"
-std::optional<cuda::Precision> parse_precision(std::string_view name);
 
 // A network input or output converted between the caller's NCHW buffer and NHWC scratch in the
 // arena. Values with H = W = 1 (features) are the same in both layouts and need none.

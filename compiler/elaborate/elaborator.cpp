@@ -1,5 +1,7 @@
 #include "elaborate/elaborator.h"
 
+#include "elaborate/argument_binding.h"
+#include "elaborate/layer_names.h"
 #include "elaborate/value.h"
 #include "ir/shape_inference.h"
 #include "ops/registry.h"
@@ -45,59 +47,11 @@ struct Abort {};
 struct Frame {
   const Definition *def = nullptr;
   std::map<std::string, Value, std::less<>> vars;
-  std::string prefix; // the layer path of this call, "" for the network
   std::shared_ptr<const Instantiation> instantiation;
-  std::set<std::string, std::less<>> numbered_bases; // variables that receive several layers
-  std::map<std::string, int64_t, std::less<>> next_index;
-  std::map<std::string, int, std::less<>> auto_names;
-  std::vector<std::string> sequential; // enclosing `sequential` names, innermost last
+  LayerScope layers;
   bool returned = false;
   std::vector<std::pair<std::string, Value>> results;
 };
-
-// Names the layer a stage creates, on demand: a stage that makes no layer (`y = x`, `n = x.C`)
-// must not use up a number.
-struct StageNamer {
-  const Stage *stage = nullptr;
-  const std::string *base = nullptr; // the assigned variable
-  int repeat_index = 0;              // 1-based inside a repeat
-  bool is_explicit() const { return stage && stage->name; }
-};
-
-// Counts the layer-making stages each variable receives in a body (both arms of an `if`
-// included, `sequential` bodies excluded): a variable with more than one is numbered.
-void count_stages(const std::vector<Stmt> &body, std::map<std::string, int> &counts) {
-  for (const Stmt &s : body) {
-    if (s.kind == StmtKind::Assign && !s.chains.empty()) {
-      for (const Stage &stage : s.chains[0].stages) {
-        bool makes_layer =
-            stage.expr->kind == ExprKind::Call || stage.expr->kind == ExprKind::Binary;
-        counts[s.target] += stage.repeat_count ? 2 : (makes_layer ? 1 : 0);
-      }
-    } else if (s.kind == StmtKind::If) {
-      count_stages(s.then_body, counts);
-      count_stages(s.else_body, counts);
-    }
-  }
-}
-
-std::string join_path(const std::string &prefix, const std::string &local) {
-  return prefix.empty() ? local : prefix + "." + local;
-}
-
-// The candidate spelled most like `word`, for "did you mean" hints; empty if none is close.
-std::string closest(llvm::StringRef word, const std::vector<std::string> &candidates) {
-  std::string best;
-  unsigned best_distance = 3;
-  for (const std::string &c : candidates) {
-    unsigned d = word.edit_distance(c, /*AllowReplacements=*/true, best_distance);
-    if (d < best_distance && d < word.size()) {
-      best_distance = d;
-      best = c;
-    }
-  }
-  return best;
-}
 
 class Elaborator {
 public:
@@ -160,7 +114,7 @@ private:
   void run_network(const Definition &network) {
     Frame frame;
     frame.def = &network;
-    prepare_frame(frame, network.body);
+    frame.layers = LayerScope::for_body("", network.body);
     for (const NetworkInput &input : network.inputs)
       declare_input(input, frame);
     exec_body(network.body, frame);
@@ -177,14 +131,6 @@ private:
         error(rules::kTypeError, value.range,
               fmt::format("a network returns tensors; this is {}", kind_name(value.kind)), frame);
     }
-  }
-
-  void prepare_frame(Frame &frame, const std::vector<Stmt> &body) {
-    std::map<std::string, int> counts;
-    count_stages(body, counts);
-    for (const auto &[name, count] : counts)
-      if (count > 1)
-        frame.numbered_bases.insert(name);
   }
 
   void declare_input(const NetworkInput &input, Frame &frame) {
@@ -213,7 +159,7 @@ private:
             "an input shape is [C, H, W] or [F] (the batch dimension is left out)", frame);
     }
     Node node;
-    node.name = claim_name(input.name, input.range, true, frame);
+    node.name = claimed(names_.claim(input.name, input.range, true), input.range, frame);
     node.type = type;
     node.range = input.range;
     NodeId id = add_node(std::move(node));
@@ -260,9 +206,9 @@ private:
       return;
     }
     case StmtKind::Sequential:
-      frame.sequential.push_back(stmt.sequential_name.path);
+      frame.layers.sequential.push_back(stmt.sequential_name.path);
       exec_body(stmt.then_body, frame);
-      frame.sequential.pop_back();
+      frame.layers.sequential.pop_back();
       return;
     }
   }
@@ -396,56 +342,17 @@ private:
     return true;
   }
 
-  // The local name of the layer a stage makes, or empty for an automatic name. Every stage of
-  // a numbered variable or a `sequential` takes a number, as in an nn.Sequential, even when
-  // `as` gives it another name.
-  std::string take_stage_name(const StageNamer *namer, Frame &frame) {
-    if (!namer || !namer->stage)
-      return "";
-    const Stage &stage = *namer->stage;
-    std::string numbered;
-    if (!frame.sequential.empty()) {
-      const std::string &seq = frame.sequential.back();
-      int64_t index = frame.next_index[seq]++;
-      numbered = seq.empty() ? std::to_string(index) : fmt::format("{}.{}", seq, index);
-    } else if (namer->base && frame.numbered_bases.count(*namer->base)) {
-      numbered = fmt::format("{}.{}", *namer->base, frame.next_index[*namer->base]++);
-    } else if (namer->base) {
-      numbered = *namer->base;
-    }
-    if (!stage.name)
-      return numbered;
-    if (namer->repeat_index > 0)
-      return fmt::format("{}.{}", stage.name->path, namer->repeat_index - 1);
-    return stage.name->path;
-  }
-
-  // Turns a local name (or, if empty, the callee's name) into a unique full layer name.
+  // Names the layer a stage makes (layer_names.h), reporting an explicit name already taken.
   std::string layer_name(const StageNamer *namer, std::string_view callee, llvm::SMRange range,
                          Frame &frame) {
-    std::string local = take_stage_name(namer, frame);
-    bool is_explicit = namer && namer->is_explicit();
-    if (local.empty()) {
-      int &n = frame.auto_names[std::string(callee)];
-      local = n == 0 ? std::string(callee) : fmt::format("{}_{}", callee, n);
-      ++n;
-    }
-    return claim_name(join_path(frame.prefix, local), range, is_explicit, frame);
+    return claimed(names_.layer(namer, callee, range, frame.layers), range, frame);
   }
 
-  std::string claim_name(std::string name, llvm::SMRange range, bool is_explicit,
-                         const Frame &frame) {
-    auto [it, inserted] = used_names_.try_emplace(name, range);
-    if (inserted)
-      return name;
-    if (is_explicit)
-      error(rules::kLayerName, range, fmt::format("layer name '{}' is already taken", name), frame,
-            {{it->second.Start, "first used here", {it->second}}});
-    for (int i = 1;; ++i) {
-      std::string candidate = fmt::format("{}_{}", name, i);
-      if (used_names_.try_emplace(candidate, range).second)
-        return candidate;
-    }
+  std::string claimed(LayerNames::Claim claim, llvm::SMRange range, const Frame &frame) {
+    if (const std::optional<LayerNames::Clash> &c = claim.clash)
+      error(rules::kLayerName, range, fmt::format("layer name '{}' is already taken", c->name),
+            frame, {{c->first_use.Start, "first used here", {c->first_use}}});
+    return std::move(claim.name);
   }
 
   // --- expressions ----------------------------------------------------------------------------------
@@ -674,118 +581,25 @@ private:
 
   // --- calls -------------------------------------------------------------------------------------------
 
-  struct Binding {
-    std::vector<std::optional<Value>> values; // per parameter
-    std::vector<llvm::SMRange> ranges;
-    std::vector<Value> rest; // the variadic parameter's values
-  };
-
-  struct ParamInfo {
-    std::string name;
-    bool required = true;
-    bool variadic = false;
-  };
-
-  // Binds positional then named arguments to parameters. Returns nullopt after reporting.
+  // Binds a call's arguments (argument_binding.h). `definition` is the called block's name, for
+  // a note on a mistake. Records a repeated call's first input (see first_input_).
   std::optional<Binding> bind(const Expr &call, std::optional<Value> piped, bool replaces_first,
                               const std::vector<ParamInfo> &params, Frame &frame,
                               llvm::SMRange definition) {
-    Binding b;
-    b.values.resize(params.size());
-    b.ranges.resize(params.size(), call.range);
-    std::vector<std::string> names;
-    for (const ParamInfo &p : params)
-      names.push_back(p.name);
-    auto signature = [&] { return fmt::format("{}({})", call.text, fmt::join(names, ", ")); };
     auto report = [&](llvm::SMRange at, std::string message) {
       std::vector<Note> notes;
       if (definition.isValid())
-        notes.push_back({definition.Start, fmt::format("'{}' is defined here", call.text),
-                         {definition}});
+        notes.push_back(
+            {definition.Start, fmt::format("'{}' is defined here", call.text), {definition}});
       error(rules::kCallArguments, at, std::move(message), frame, std::move(notes));
     };
-
-    std::vector<Value> positional;
-    if (piped)
-      positional.push_back(std::move(*piped));
-    bool poisoned = false;
-    bool skip = replaces_first;
-    for (const Arg &arg : call.args) {
-      if (!arg.name.empty())
-        continue;
-      if (skip) {
-        skip = false;
-        continue;
-      }
-      positional.push_back(eval(*arg.value, frame));
-    }
-    // "'conv_unit' takes 2 to 3 arguments, 4 given", the piped value counted as the first.
-    auto counts = [&] {
-      size_t required = 0, most = 0;
-      bool variadic = false;
-      for (const ParamInfo &param : params) {
-        required += param.required && !param.variadic;
-        most += !param.variadic;
-        variadic |= param.variadic;
-      }
-      size_t given = positional.size();
-      for (const Arg &arg : call.args)
-        given += !arg.name.empty();
-      std::string takes = variadic            ? fmt::format("at least {}", required)
-                          : required == most ? std::to_string(most)
-                                             : fmt::format("{} to {}", required, most);
-      return fmt::format("'{}' takes {} argument{}, {} given", call.text, takes,
-                         !variadic && most == 1 ? "" : "s", given);
-    };
-    size_t p = 0;
-    for (Value &v : positional) {
-      poisoned |= v.is_poison();
-      if (p < params.size() && params[p].variadic) {
-        b.rest.push_back(std::move(v));
-        continue;
-      }
-      if (p >= params.size()) {
-        report(v.range, fmt::format("too many arguments: {}: {}", counts(), signature()));
-        return std::nullopt;
-      }
-      b.ranges[p] = v.range;
-      b.values[p++] = std::move(v);
-    }
-    for (const Arg &arg : call.args) {
-      if (arg.name.empty())
-        continue;
-      auto it = std::find(names.begin(), names.end(), arg.name);
-      if (it == names.end()) {
-        std::string hint = closest(arg.name, names);
-        report(arg.name_range,
-               fmt::format("{} has no parameter '{}'{}; it takes {}", call.text, arg.name,
-                           hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
-                           signature()));
-        return std::nullopt;
-      }
-      size_t index = it - names.begin();
-      if (b.values[index] || params[index].variadic) {
-        report(arg.name_range, fmt::format("argument '{}' is given twice", arg.name));
-        return std::nullopt;
-      }
-      Value v = eval(*arg.value, frame);
-      poisoned |= v.is_poison();
-      b.ranges[index] = arg.value->range;
-      b.values[index] = std::move(v);
-    }
-    for (size_t i = 0; i < params.size(); ++i) {
-      if (params[i].required && !params[i].variadic && !b.values[i]) {
-        report(call.range, fmt::format("missing argument '{}': {}: {}", params[i].name,
-                                       counts(), signature()));
-        return std::nullopt;
-      }
-    }
-    if (poisoned)
-      return std::nullopt;
-    if (first_input_) {
-      const Value *first = !b.values.empty() && b.values[0] ? &*b.values[0]
-                           : !b.rest.empty()                ? &b.rest[0]
-                                                            : nullptr;
+    std::optional<Binding> b = bind_arguments(
+        call, std::move(piped), replaces_first, params,
+        [&](const Expr &arg) { return eval(arg, frame); }, report);
+    if (b && first_input_) {
+      const Value *first = !b->values.empty() && b->values[0] ? &*b->values[0]
+                           : !b->rest.empty()                 ? &b->rest[0]
+                                                              : nullptr;
       if (first && first->kind == Value::Kind::Tensor)
         *first_input_ = graph_.node(first->node).type;
       first_input_ = nullptr; // only the repeated call's own binding, not those of its body
@@ -876,76 +690,17 @@ private:
         inputs.push_back(v.node);
         continue;
       }
-      std::optional<AttrValue> attr = convert(d, v, op.name(), frame);
-      if (!attr)
+      std::string mistake;
+      std::optional<AttrValue> attr = convert_argument(d, v, op.name(), mistake);
+      if (!attr && mistake.empty())
         return Value::poison(call.range);
+      if (!attr)
+        return fail(rules::kArgumentType, v.range, std::move(mistake), frame);
       attrs.set(d.name, std::move(*attr));
     }
     op.complete(attrs);
     return make_node(&op, std::move(inputs), std::move(attrs), call.range, std::move(arg_ranges),
                      namer, frame);
-  }
-
-  std::optional<AttrValue> convert(const ParamDecl &d, const Value &v, std::string_view op,
-                                   Frame &frame) {
-    auto wrong = [&](const char *wanted) -> std::optional<AttrValue> {
-      // A string of the right type but the wrong value is named by its value.
-      std::string got = v.kind == Value::Kind::String && d.kind == ArgKind::Padding
-                            ? fmt::format("\"{}\"", v.string_value)
-                            : kind_name(v.kind);
-      error(rules::kArgumentType, v.range,
-            fmt::format("argument '{}' of {} must be {}, not {}", d.name, op, wanted, got),
-            frame);
-      return std::nullopt;
-    };
-    auto ints = [&](size_t n) -> std::optional<std::vector<int64_t>> {
-      std::vector<int64_t> out;
-      for (const Value &item : v.list) {
-        if (item.kind != Value::Kind::Int)
-          return std::nullopt;
-        out.push_back(item.int_value);
-      }
-      if (out.size() != n)
-        return std::nullopt;
-      return out;
-    };
-    switch (d.kind) {
-    case ArgKind::Int:
-      if (v.kind != Value::Kind::Int)
-        return wrong("an int");
-      return AttrValue(v.int_value);
-    case ArgKind::Float:
-      if (!v.is_number())
-        return wrong("a number");
-      return AttrValue(v.as_double());
-    case ArgKind::Bool:
-      if (v.kind != Value::Kind::Bool)
-        return wrong("a bool");
-      return AttrValue(v.bool_value);
-    case ArgKind::IntPair:
-      if (v.kind == Value::Kind::Int)
-        return AttrValue(std::vector<int64_t>{v.int_value, v.int_value});
-      if (v.kind == Value::Kind::List)
-        if (auto pair = ints(2))
-          return AttrValue(*pair);
-      return wrong("an int or [h, w]");
-    case ArgKind::Padding:
-      if (v.kind == Value::Kind::Int)
-        return AttrValue(std::vector<int64_t>(4, v.int_value));
-      if (v.kind == Value::Kind::String && (v.string_value == "same" || v.string_value == "valid"))
-        return AttrValue(v.string_value);
-      if (v.kind == Value::Kind::List) {
-        if (auto hw = ints(2))
-          return AttrValue(std::vector<int64_t>{(*hw)[0], (*hw)[0], (*hw)[1], (*hw)[1]});
-        if (auto four = ints(4))
-          return AttrValue(*four);
-      }
-      return wrong("an int, [h, w], [top, bottom, left, right], \"same\" or \"valid\"");
-    case ArgKind::Tensor:
-    case ArgKind::Tensors:
-      break;
-    }
-    return std::nullopt;
   }
 
   Value make_node(const OpDef *op, std::vector<NodeId> inputs, Attrs attrs, llvm::SMRange range,
@@ -1017,8 +772,9 @@ private:
     // `as _` puts the block's layers in the caller's namespace, as if its body were written there.
     bool transparent = namer && namer->stage && namer->stage->name &&
                        namer->stage->name->path == "_";
-    callee.prefix = transparent ? frame.prefix : layer_name(namer, def.name, call.range, frame);
-    prepare_frame(callee, def.body);
+    callee.layers = LayerScope::for_body(
+        transparent ? frame.layers.prefix : layer_name(namer, def.name, call.range, frame),
+        def.body);
     for (size_t i = 0; i < def.params.size(); ++i) {
       if (b->values[i]) {
         callee.vars[def.params[i].name] = *b->values[i];
@@ -1049,7 +805,7 @@ private:
   DiagnosticEngine &diags_;
   ElaborateOptions options_;
   Graph graph_;
-  std::map<std::string, llvm::SMRange, std::less<>> used_names_;
+  LayerNames names_;
   std::vector<const Definition *> call_stack_;
   int64_t calls_ = 0;
   int eval_depth_ = 0; // see DepthGuard

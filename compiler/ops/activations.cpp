@@ -7,9 +7,11 @@ namespace netc {
 
 namespace {
 
-class Activation final : public OpDef {
+// Named apart from the kernels' `enum class Activation` (runtime/netc/kernel_params.hpp), which
+// says which of these a kernel applies.
+class PointwiseActivation final : public OpDef {
 public:
-  explicit Activation(std::string_view name) : name_(name) {}
+  explicit PointwiseActivation(std::string_view name) : name_(name) {}
 
   std::string_view name() const override { return name_; }
 
@@ -30,10 +32,20 @@ private:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_relu() { return std::make_unique<Activation>("relu"); }
-std::unique_ptr<OpDef> make_relu6() { return std::make_unique<Activation>("relu6"); }
-std::unique_ptr<OpDef> make_sigmoid() { return std::make_unique<Activation>("sigmoid"); }
-std::unique_ptr<OpDef> make_tanh() { return std::make_unique<Activation>("tanh"); }
-std::unique_ptr<OpDef> make_identity() { return std::make_unique<Activation>("identity"); }
+std::unique_ptr<OpDef> make_relu() {
+  return std::make_unique<PointwiseActivation>("relu");
+}
+std::unique_ptr<OpDef> make_relu6() {
+  return std::make_unique<PointwiseActivation>("relu6");
+}
+std::unique_ptr<OpDef> make_sigmoid() {
+  return std::make_unique<PointwiseActivation>("sigmoid");
+}
+std::unique_ptr<OpDef> make_tanh() {
+  return std::make_unique<PointwiseActivation>("tanh");
+}
+std::unique_ptr<OpDef> make_identity() {
+  return std::make_unique<PointwiseActivation>("identity");
+}
 
 } // namespace netc

@@ -4,7 +4,7 @@
 #include "digits.hpp"
 
 #include <netc/error.hpp>
-#include <netc/safetensors.hpp>
+#include <netc/safetensors_writer.hpp>
 
 #include <cstdint>
 #include <cstdio>

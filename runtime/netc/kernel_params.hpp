@@ -3,9 +3,13 @@
 // constexpr aggregates; the CPU kernels (runtime/netc/cpu/) and the CUDA kernels read the same
 // structs, so both backends share one lowering.
 //
-// Activations are float32 NCHW. A tensor's samples lie `batch_stride` floats apart: C*H*W for a
-// tensor of its own, more for a channel slice of a larger tensor (a branch writing straight into
-// its part of a concat's output). A tensor of features [N, F] is Dims{N, F, 1, 1, stride}.
+// Activations are float32, NCHW on the CPU (runtime/netc/cpu/) and NHWC on CUDA
+// (runtime/netc/cuda/launch.hpp's nhwc_offset); the structs are the same for both. A tensor's
+// samples lie `batch_stride` floats apart: C*H*W for a tensor of its own, more for a channel slice
+// of a larger tensor (a branch writing straight into its part of a concat's output). In NCHW such
+// a slice starts channel_offset*H*W floats into its parent; in NHWC channel_offset floats, and
+// its pixels lie batch_stride/(H*W) floats apart (the parent's C). A tensor of features [N, F] is
+// Dims{N, F, 1, 1, stride} in either layout.
 #pragma once
 
 #include <cstdint>

@@ -5,6 +5,8 @@
 // 'shape', and then exactly the data the shape needs. Header-only C++17: generated code ships it.
 #pragma once
 
+#include "netc/detail/header_text.hpp"
+#include "netc/detail/write_file.hpp"
 #include "netc/error.hpp"
 
 #include <algorithm>
@@ -64,9 +66,10 @@ inline std::string npy_format_shape(const std::vector<std::int64_t> &shape) {
 // The header is a Python dict literal. This reads the subset numpy writes (and older or other
 // writers produce): strings in either quotes, True/False, tuples of integers (a trailing 'L' from
 // Python 2 included), trailing commas.
-class NpyHeaderParser {
+class NpyHeaderParser : HeaderText {
 public:
-  NpyHeaderParser(std::string_view text, const std::string &path) : text_(text), path_(path) {}
+  NpyHeaderParser(std::string_view text, const std::string &path)
+      : HeaderText(text, path + ": bad header at byte "), path_(path) {}
 
   NpyArray parse() {
     NpyArray out;
@@ -78,8 +81,8 @@ public:
       if (key == "descr") {
         check_new(have_descr, key);
         if (peek() != '\'' && peek() != '"')
-          fail_at(pos_, "'descr' is not a simple dtype string (structured dtypes are not "
-                        "supported)");
+          fail_syntax(pos_, "'descr' is not a simple dtype string (structured dtypes are not "
+                            "supported)");
         out.dtype = parse_string();
       } else if (key == "fortran_order") {
         check_new(have_order, key);
@@ -97,7 +100,7 @@ public:
     }
     skip_ws();
     if (pos_ < text_.size())
-      fail_at(pos_, "unexpected " + describe(pos_) + " after the header dict");
+      fail_syntax(pos_, "unexpected " + describe(pos_) + " after the header dict");
     for (auto [have, name] : {std::pair<bool, const char *>{have_descr, "descr"},
                               {have_order, "fortran_order"},
                               {have_shape, "shape"}})
@@ -114,48 +117,13 @@ public:
   }
 
 private:
-  std::string_view text_;
   const std::string &path_;
-  std::size_t pos_ = 0;
 
   [[noreturn]] void fail(const std::string &what) const { throw Error(path_ + ": " + what); }
-  [[noreturn]] void fail_at(std::size_t at, const std::string &what) const {
-    throw Error(path_ + ": bad header at byte " + std::to_string(at) + ": " + what);
-  }
-  std::string describe(std::size_t at) const {
-    if (at >= text_.size())
-      return "end of header";
-    unsigned char c = static_cast<unsigned char>(text_[at]);
-    if (c == '\'')
-      return "\"'\"";
-    if (c > 0x20 && c < 0x7f)
-      return std::string("'") + static_cast<char>(c) + "'";
-    static const char kHex[] = "0123456789abcdef";
-    return std::string("byte \\x") + kHex[c >> 4] + kHex[c & 15];
-  }
   void check_new(bool &have, const std::string &key) {
     if (have)
       fail("key '" + key + "' appears twice in the header");
     have = true;
-  }
-  void skip_ws() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
-                                   text_[pos_] == '\n' || text_[pos_] == '\r'))
-      ++pos_;
-  }
-  int peek() {
-    skip_ws();
-    return pos_ < text_.size() ? static_cast<unsigned char>(text_[pos_]) : -1;
-  }
-  bool consume_if(char c) {
-    if (peek() != static_cast<unsigned char>(c))
-      return false;
-    ++pos_;
-    return true;
-  }
-  void expect(char c) {
-    if (!consume_if(c))
-      fail_at(pos_, std::string("expected '") + c + "', found " + describe(pos_));
   }
   bool is_word(std::string_view w) const {
     std::size_t end = pos_ + w.size();
@@ -166,14 +134,14 @@ private:
   std::string parse_string() {
     int q = peek();
     if (q != '\'' && q != '"')
-      fail_at(pos_, "expected a string, found " + describe(pos_));
+      fail_syntax(pos_, "expected a string, found " + describe(pos_));
     std::size_t start = pos_++;
     std::size_t end = text_.find(static_cast<char>(q), pos_);
     if (end == std::string_view::npos)
-      fail_at(start, "unterminated string");
+      fail_syntax(start, "unterminated string");
     std::string_view s = text_.substr(pos_, end - pos_);
     if (s.find('\\') != std::string_view::npos)
-      fail_at(start, "escapes in strings are not supported");
+      fail_syntax(start, "escapes in strings are not supported");
     pos_ = end + 1;
     return std::string(s);
   }
@@ -186,7 +154,7 @@ private:
         return value;
       }
     }
-    fail_at(pos_, "expected True or False, found " + describe(pos_));
+    fail_syntax(pos_, "expected True or False, found " + describe(pos_));
   }
   std::int64_t parse_int() {
     std::size_t start = pos_;
@@ -194,13 +162,13 @@ private:
     if (negative)
       ++pos_;
     if (pos_ >= text_.size() || text_[pos_] < '0' || text_[pos_] > '9')
-      fail_at(pos_, "expected a digit, found " + describe(pos_));
+      fail_syntax(pos_, "expected a digit, found " + describe(pos_));
     constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
     std::int64_t v = 0;
     while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
       int d = text_[pos_++] - '0';
       if (v > (kMax - d) / 10)
-        fail_at(start, "integer out of range");
+        fail_syntax(start, "integer out of range");
       v = v * 10 + d;
     }
     if (pos_ < text_.size() && text_[pos_] == 'L') // Python 2
@@ -213,11 +181,11 @@ private:
     while (!consume_if(')')) {
       int c = peek();
       if (c != '-' && (c < '0' || c > '9'))
-        fail_at(pos_, "expected an integer in the shape, found " + describe(pos_));
+        fail_syntax(pos_, "expected an integer in the shape, found " + describe(pos_));
       dims.push_back(parse_int());
       if (!consume_if(',')) {
         if (dims.size() == 1) // (3) is an integer in Python, not a tuple
-          fail_at(pos_, "expected ',' after the only dimension, found " + describe(pos_));
+          fail_syntax(pos_, "expected ',' after the only dimension, found " + describe(pos_));
         expect(')');
         break;
       }
@@ -264,19 +232,7 @@ inline void npy_write(const std::string &path, const std::vector<std::int64_t> &
     head += static_cast<char>((dict.size() >> (8 * i)) & 0xFF);
   head += dict;
 
-  std::FILE *f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr)
-    throw Error(path + ": cannot write: " + std::strerror(errno));
-  int err = 0;
-  if (std::fwrite(head.data(), 1, head.size(), f) != head.size() ||
-      (bytes != 0 && std::fwrite(data, 1, bytes, f) != bytes))
-    err = errno != 0 ? errno : EIO;
-  if (std::fclose(f) != 0 && err == 0)
-    err = errno != 0 ? errno : EIO;
-  if (err != 0) {
-    std::remove(path.c_str());
-    throw Error(path + ": cannot write: " + std::strerror(err));
-  }
+  write_file(path, {{head.data(), head.size()}, {data, bytes}});
 }
 
 } // namespace detail

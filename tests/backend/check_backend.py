@@ -35,7 +35,7 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
-from netc_scripts import run, say, seed_of  # noqa: E402
+from netc_scripts import cpu_target_features, run, say, seed_of  # noqa: E402
 
 TOLERANCE = 1e-5
 
@@ -69,12 +69,9 @@ THREAD_COUNTS = [1, 2, 3]
 # inputs too.
 NAN_CASES = {"alexnet", "every_op"}
 
-TARGET_FLAGS = {
-    "generic": [],
-    "avx2": ["-mavx2", "-mfma"],
-    "avx512": ["-mavx512f", "-mavx512dq", "-mavx512bw", "-mavx512vl", "-mavx2", "-mfma"],
-}
-TARGET_CPU_FLAGS = {"generic": [], "avx2": ["avx2", "fma"], "avx512": ["avx512f", "avx2", "fma"]}
+# Each target's CPU features and compile options (cmake/NetcCpuTargets.cmake).
+TARGET_CPU_FLAGS = cpu_target_features(ROOT)
+TARGET_FLAGS = {t: ["-m" + f for f in features] for t, features in TARGET_CPU_FLAGS.items()}
 
 # Compiler flags of --sanitize (replacing -O2), and the environment (of every command this script
 # runs) that makes a report fatal.

@@ -105,7 +105,7 @@ HUGE = ROBUST.replace("[2, 4, 4]", "[2, 65536, 65536]")
 DRIVER = r"""
 #include "robust.hpp"
 #include "netc/error.hpp"
-#include "netc/safetensors.hpp"
+#include "netc/safetensors_writer.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -1,5 +1,5 @@
 """What netc's Python test and benchmark scripts share: printing from threads, running a command,
-seeds from names.
+seeds from names, the CPU targets' features.
 
 A script puts this folder on its path and imports what it uses:
 
@@ -8,6 +8,8 @@ A script puts this folder on its path and imports what it uses:
     from netc_scripts import run, say, seed_of  # noqa: E402
 """
 import hashlib
+import os
+import re
 import subprocess
 import threading
 
@@ -47,3 +49,13 @@ def run_status(cmd, **kw):
 def seed_of(text):
     """A 32-bit seed named by `text`: the same in every run, on every machine and Python."""
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
+
+
+def cpu_target_features(root):
+    """The CPU features of each --target, from cmake/NetcCpuTargets.cmake, the one list that the
+    emitter, netc_add_network() and the kernel tests use too: {"avx2": ["avx2", "fma"], ...}.
+    The compile options are -m<feature> for each."""
+    with open(os.path.join(root, "cmake", "NetcCpuTargets.cmake")) as f:
+        text = f.read()
+    return {m.group(1): m.group(2).replace('""', "").split()
+            for m in re.finditer(r"^set\(NETC_CPU_FEATURES_(\w+)\s*([^)#]*)\)", text, re.M)}

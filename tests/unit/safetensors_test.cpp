@@ -1,6 +1,7 @@
 // runtime/netc/safetensors.hpp: round trips, the reference writer's exact bytes, check_tensors'
 // report, and every refusal of a hostile or truncated file with its message.
 #include "netc/safetensors.hpp"
+#include "netc/safetensors_writer.hpp"
 
 #include "temp_files.h"
 

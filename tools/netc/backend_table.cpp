@@ -22,15 +22,15 @@ namespace netc {
 
 namespace {
 
-// --backend=cpu
-enum class Target { Auto, Generic, Avx2, Avx512 };
-cl::opt<Target>
+// --backend=cpu: an instruction set (backends/cpu/isa.h), or auto.
+enum class IsaOption { Auto, Generic, Avx2, Avx512 };
+cl::opt<IsaOption>
     target("target", cl::desc("CPU instructions the code may use"),
-           cl::values(clEnumValN(Target::Auto, "auto", "those of this machine (default)"),
-                      clEnumValN(Target::Generic, "generic", "none: portable C++17"),
-                      clEnumValN(Target::Avx2, "avx2", "AVX2 and FMA"),
-                      clEnumValN(Target::Avx512, "avx512", "AVX-512F")),
-           cl::init(Target::Auto), cl::sub(emit_subcommand()), cl::cat(codegen_category()));
+           cl::values(clEnumValN(IsaOption::Auto, "auto", "those of this machine (default)"),
+                      clEnumValN(IsaOption::Generic, "generic", "none: portable C++17"),
+                      clEnumValN(IsaOption::Avx2, "avx2", "AVX2 and FMA"),
+                      clEnumValN(IsaOption::Avx512, "avx512", "AVX-512 F, DQ, BW and VL")),
+           cl::init(IsaOption::Auto), cl::sub(emit_subcommand()), cl::cat(codegen_category()));
 cl::opt<std::string> embed_weights("embed-weights",
                                    cl::desc("Embed this safetensors file in the generated source "
                                             "(small networks; checked against the network)"),
@@ -64,30 +64,27 @@ cl::opt<bool> cuda_graph("cuda-graph",
                                   "replay it (batch-1 latency)"),
                          cl::sub(emit_subcommand()), cl::cat(codegen_category()));
 
-// The same test as cmake/netc_host_target.cpp, for netc_add_network(... TARGET auto).
-CpuTarget host_target() {
+// --target=auto: the best ISA this machine has every feature of (cmake/NetcCpuTargets.cmake), as
+// netc_add_network(... TARGET auto) chooses through cmake/netc_host_target.cpp.
+Isa host_isa() {
   llvm::StringMap<bool> features;
   if (!llvm::sys::getHostCPUFeatures(features))
-    return CpuTarget::Generic;
-  if (features.lookup("avx512f") && features.lookup("avx2") && features.lookup("fma"))
-    return CpuTarget::Avx512;
-  if (features.lookup("avx2") && features.lookup("fma"))
-    return CpuTarget::Avx2;
-  return CpuTarget::Generic;
+    return Isa::Generic;
+  return best_isa([&](llvm::StringRef f) { return features.lookup(f); });
 }
 
-CpuTarget chosen_target() {
+Isa chosen_isa() {
   switch (target) {
-  case Target::Auto:
-    return host_target();
-  case Target::Generic:
-    return CpuTarget::Generic;
-  case Target::Avx2:
-    return CpuTarget::Avx2;
-  case Target::Avx512:
-    return CpuTarget::Avx512;
+  case IsaOption::Auto:
+    return host_isa();
+  case IsaOption::Generic:
+    return Isa::Generic;
+  case IsaOption::Avx2:
+    return Isa::Avx2;
+  case IsaOption::Avx512:
+    return Isa::Avx512;
   }
-  return CpuTarget::Generic;
+  return Isa::Generic;
 }
 
 bool no_options_to_check() {
@@ -121,7 +118,7 @@ int emit_cpu_networks(const EmitInput &input, std::vector<EmittedFile> &files) {
   }
   for (size_t i = 0; i < input.lists.size(); ++i) {
     CpuEmitOptions options;
-    options.target = chosen_target();
+    options.target = chosen_isa();
     options.command = input.invocation.command_line;
     options.profile = profile;
     options.winograd = winograd;

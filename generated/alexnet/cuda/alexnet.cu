@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <iterator>
 #include <string>
-#include <utility>
 #include <vector>
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
@@ -113,88 +112,48 @@ Alexnet::Alexnet(const void *weights, std::size_t size)
 
 Alexnet::Alexnet(const SafetensorsFile &file) {
   check_tensors(file, kTensors, std::size(kTensors));
-  // A constructor that throws runs no destructor: free what was allocated so far.
-  try {
-    int device = 0, major = 0, minor = 0;
-    cuda::check(cudaGetDevice(&device), "alexnet: cudaGetDevice");
-    cuda::check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device),
-                "alexnet: cudaDeviceGetAttribute");
-    cuda::check(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device),
-                "alexnet: cudaDeviceGetAttribute");
-    if (major * 10 + minor < 80)
-      throw Error("alexnet: generated for sm_80 or newer; CUDA device " + std::to_string(device) +
-                  " is sm_" + std::to_string(major * 10 + minor));
-    // Fold (batch norm, scale) and pack on the host, then upload everything at once.
-    WeightBlob blob;
-    std::vector<float> weight, bias;
-    fold_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, 64, 363, weight, bias);
-    offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
-    offsets_[1] = blob.add(bias);
-    fold_weights(file, {"features.3.weight", "features.3.bias", nullptr, 0, 1}, 192, 1600, weight, bias);
-    offsets_[2] = blob.add(cuda::pack_conv_weights(k2, kPrecision, weight.data()));
-    offsets_[3] = blob.add(bias);
-    fold_weights(file, {"features.6.weight", "features.6.bias", nullptr, 0, 1}, 384, 1728, weight, bias);
-    offsets_[4] = blob.add(cuda::pack_conv_weights(k4, kPrecision, weight.data()));
-    offsets_[5] = blob.add(bias);
-    fold_weights(file, {"features.8.weight", "features.8.bias", nullptr, 0, 1}, 256, 3456, weight, bias);
-    offsets_[6] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
-    offsets_[7] = blob.add(bias);
-    fold_weights(file, {"features.10.weight", "features.10.bias", nullptr, 0, 1}, 256, 2304, weight, bias);
-    offsets_[8] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
-    offsets_[9] = blob.add(bias);
-    fold_weights(file, {"classifier.1.weight", "classifier.1.bias", nullptr, 0, 1}, 4096, 9216, weight, bias);
-    offsets_[10] = blob.add(cuda::pack_linear_weights(k9, kPrecision, weight.data(), 256, 6, 6));
-    offsets_[11] = blob.add(bias);
-    fold_weights(file, {"classifier.4.weight", "classifier.4.bias", nullptr, 0, 1}, 4096, 4096, weight, bias);
-    offsets_[12] = blob.add(cuda::pack_linear_weights(k10, kPrecision, weight.data(), 0, 0, 0));
-    offsets_[13] = blob.add(bias);
-    fold_weights(file, {"classifier.6.weight", "classifier.6.bias", nullptr, 0, 1}, 1000, 4096, weight, bias);
-    offsets_[14] = blob.add(cuda::pack_linear_weights(k11, kPrecision, weight.data(), 0, 0, 0));
-    offsets_[15] = blob.add(bias);
-    cuda::check(cudaMalloc(&weights_, blob.size()), "alexnet: cudaMalloc of the weights");
-    cuda::check(cudaMemcpy(weights_, blob.data(), blob.size(), cudaMemcpyHostToDevice),
-                "alexnet: copying the weights to the device");
-    cuda::check(cudaMalloc(&arena_, kArenaFloats * sizeof(float)), "alexnet: cudaMalloc of the arena");
-    cuda::check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "alexnet: cudaStreamCreate");
-  } catch (...) {
-    release();
-    throw;
-  }
+  cuda::require_compute_capability("alexnet", 80);
+  // Fold (batch norm, scale) and pack on the host, then upload everything at once.
+  WeightBlob blob;
+  std::vector<float> weight, bias;
+  fold_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, 64, 363, weight, bias);
+  offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
+  offsets_[1] = blob.add(bias);
+  fold_weights(file, {"features.3.weight", "features.3.bias", nullptr, 0, 1}, 192, 1600, weight, bias);
+  offsets_[2] = blob.add(cuda::pack_conv_weights(k2, kPrecision, weight.data()));
+  offsets_[3] = blob.add(bias);
+  fold_weights(file, {"features.6.weight", "features.6.bias", nullptr, 0, 1}, 384, 1728, weight, bias);
+  offsets_[4] = blob.add(cuda::pack_conv_weights(k4, kPrecision, weight.data()));
+  offsets_[5] = blob.add(bias);
+  fold_weights(file, {"features.8.weight", "features.8.bias", nullptr, 0, 1}, 256, 3456, weight, bias);
+  offsets_[6] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
+  offsets_[7] = blob.add(bias);
+  fold_weights(file, {"features.10.weight", "features.10.bias", nullptr, 0, 1}, 256, 2304, weight, bias);
+  offsets_[8] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
+  offsets_[9] = blob.add(bias);
+  fold_weights(file, {"classifier.1.weight", "classifier.1.bias", nullptr, 0, 1}, 4096, 9216, weight, bias);
+  offsets_[10] = blob.add(cuda::pack_linear_weights(k9, kPrecision, weight.data(), 256, 6, 6));
+  offsets_[11] = blob.add(bias);
+  fold_weights(file, {"classifier.4.weight", "classifier.4.bias", nullptr, 0, 1}, 4096, 4096, weight, bias);
+  offsets_[12] = blob.add(cuda::pack_linear_weights(k10, kPrecision, weight.data(), 0, 0, 0));
+  offsets_[13] = blob.add(bias);
+  fold_weights(file, {"classifier.6.weight", "classifier.6.bias", nullptr, 0, 1}, 1000, 4096, weight, bias);
+  offsets_[14] = blob.add(cuda::pack_linear_weights(k11, kPrecision, weight.data(), 0, 0, 0));
+  offsets_[15] = blob.add(bias);
+  device_ = cuda::DeviceState("alexnet", blob.data(), blob.size(), kArenaFloats);
 }
 
-Alexnet::~Alexnet() { release(); }
-
-Alexnet::Alexnet(Alexnet &&other) noexcept { *this = std::move(other); }
-
-Alexnet &Alexnet::operator=(Alexnet &&other) noexcept {
-  if (this != &other) {
-    release();
-    weights_ = std::exchange(other.weights_, nullptr);
-    arena_ = std::exchange(other.arena_, nullptr);
-    stream_ = std::exchange(other.stream_, nullptr);
-    offsets_ = other.offsets_;
-  }
-  return *this;
-}
-
-// Errors are ignored here: a destructor cannot throw, and the memory goes with the context.
-void Alexnet::release() noexcept {
-  if (stream_)
-    cudaStreamDestroy(stream_);
-  cudaFree(arena_);
-  cudaFree(weights_);
-  weights_ = nullptr;
-  arena_ = nullptr;
-  stream_ = nullptr;
-}
+Alexnet::~Alexnet() = default;
+Alexnet::Alexnet(Alexnet &&other) noexcept = default;
+Alexnet &Alexnet::operator=(Alexnet &&other) noexcept = default;
 
 void Alexnet::launch_kernels(const float *image, float *x, cudaStream_t stream) {
-  float *arena = arena_;
+  float *arena = device_.arena();
   auto bytes = [this](std::size_t slot) -> const void * {
-    return weights_ + offsets_[slot];
+    return device_.weights() + offsets_[slot];
   };
   auto floats = [this](std::size_t slot) {
-    return reinterpret_cast<const float *>(weights_ + offsets_[slot]);
+    return reinterpret_cast<const float *>(device_.weights() + offsets_[slot]);
   };
   // input image (NCHW to NHWC)
   cuda::nchw_to_nhwc<kLayout0><<<dim3(588, 1, 1), dim3(256, 1, 1), 0, stream>>>(image, arena + 240256);
@@ -246,12 +205,11 @@ void Alexnet::run(const float *const *inputs, float *const *outputs, cudaStream_
 }
 
 void Alexnet::run_host(const float *image, float *x) {
-  cuda::check(cudaMemcpyAsync(arena_ + 390784, image, 150528 * sizeof(float), cudaMemcpyHostToDevice, stream_),
-              "alexnet: copying image to the device");
-  run(arena_ + 390784, arena_ + 541312, stream_);
-  cuda::check(cudaMemcpyAsync(x, arena_ + 541312, 1000 * sizeof(float), cudaMemcpyDeviceToHost, stream_),
-              "alexnet: copying x from the device");
-  cuda::check(cudaStreamSynchronize(stream_), "alexnet: running");
+  float *arena = device_.arena();
+  device_.to_device(arena + 390784, image, 150528, "image");
+  run(arena + 390784, arena + 541312, device_.stream());
+  device_.to_host(x, arena + 541312, 1000, "x");
+  device_.synchronize();
 }
 
 } // namespace netc

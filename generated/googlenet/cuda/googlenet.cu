@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <iterator>
 #include <string>
-#include <utility>
 #include <vector>
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
@@ -558,238 +557,198 @@ Googlenet::Googlenet(const void *weights, std::size_t size)
 
 Googlenet::Googlenet(const SafetensorsFile &file) {
   check_tensors(file, kTensors, std::size(kTensors));
-  // A constructor that throws runs no destructor: free what was allocated so far.
-  try {
-    int device = 0, major = 0, minor = 0;
-    cuda::check(cudaGetDevice(&device), "googlenet: cudaGetDevice");
-    cuda::check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device),
-                "googlenet: cudaDeviceGetAttribute");
-    cuda::check(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device),
-                "googlenet: cudaDeviceGetAttribute");
-    if (major * 10 + minor < 80)
-      throw Error("googlenet: generated for sm_80 or newer; CUDA device " + std::to_string(device) +
-                  " is sm_" + std::to_string(major * 10 + minor));
-    // Fold (batch norm, scale) and pack on the host, then upload everything at once.
-    WeightBlob blob;
-    std::vector<float> weight, bias;
-    fold_weights(file, {"conv1.conv.weight", nullptr, "conv1.bn", 0.001, 1}, 64, 147, weight, bias);
-    offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
-    offsets_[1] = blob.add(bias);
-    fold_weights(file, {"conv2.conv.weight", nullptr, "conv2.bn", 0.001, 1}, 64, 64, weight, bias);
-    offsets_[2] = blob.add(cuda::pack_conv_weights(k2, kPrecision, weight.data()));
-    offsets_[3] = blob.add(bias);
-    fold_weights(file, {"conv3.conv.weight", nullptr, "conv3.bn", 0.001, 1}, 192, 576, weight, bias);
-    offsets_[4] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
-    offsets_[5] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch1.conv.weight", nullptr, "inception3a.branch1.bn", 0.001, 1}, 64, 192, weight, bias);
-    offsets_[6] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
-    offsets_[7] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch2.0.conv.weight", nullptr, "inception3a.branch2.0.bn", 0.001, 1}, 96, 192, weight, bias);
-    offsets_[8] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
-    offsets_[9] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch2.1.conv.weight", nullptr, "inception3a.branch2.1.bn", 0.001, 1}, 128, 864, weight, bias);
-    offsets_[10] = blob.add(cuda::pack_conv_weights(k7, kPrecision, weight.data()));
-    offsets_[11] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch3.0.conv.weight", nullptr, "inception3a.branch3.0.bn", 0.001, 1}, 16, 192, weight, bias);
-    offsets_[12] = blob.add(cuda::pack_conv_weights(k8, kPrecision, weight.data()));
-    offsets_[13] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch3.1.conv.weight", nullptr, "inception3a.branch3.1.bn", 0.001, 1}, 32, 144, weight, bias);
-    offsets_[14] = blob.add(cuda::pack_conv_weights(k9, kPrecision, weight.data()));
-    offsets_[15] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch4.1.conv.weight", nullptr, "inception3a.branch4.1.bn", 0.001, 1}, 32, 192, weight, bias);
-    offsets_[16] = blob.add(cuda::pack_conv_weights(k11, kPrecision, weight.data()));
-    offsets_[17] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch1.conv.weight", nullptr, "inception3b.branch1.bn", 0.001, 1}, 128, 256, weight, bias);
-    offsets_[18] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
-    offsets_[19] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch2.0.conv.weight", nullptr, "inception3b.branch2.0.bn", 0.001, 1}, 128, 256, weight, bias);
-    offsets_[20] = blob.add(cuda::pack_conv_weights(k13, kPrecision, weight.data()));
-    offsets_[21] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch2.1.conv.weight", nullptr, "inception3b.branch2.1.bn", 0.001, 1}, 192, 1152, weight, bias);
-    offsets_[22] = blob.add(cuda::pack_conv_weights(k14, kPrecision, weight.data()));
-    offsets_[23] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch3.0.conv.weight", nullptr, "inception3b.branch3.0.bn", 0.001, 1}, 32, 256, weight, bias);
-    offsets_[24] = blob.add(cuda::pack_conv_weights(k15, kPrecision, weight.data()));
-    offsets_[25] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch3.1.conv.weight", nullptr, "inception3b.branch3.1.bn", 0.001, 1}, 96, 288, weight, bias);
-    offsets_[26] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
-    offsets_[27] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch4.1.conv.weight", nullptr, "inception3b.branch4.1.bn", 0.001, 1}, 64, 256, weight, bias);
-    offsets_[28] = blob.add(cuda::pack_conv_weights(k18, kPrecision, weight.data()));
-    offsets_[29] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch1.conv.weight", nullptr, "inception4a.branch1.bn", 0.001, 1}, 192, 480, weight, bias);
-    offsets_[30] = blob.add(cuda::pack_conv_weights(k20, kPrecision, weight.data()));
-    offsets_[31] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch2.0.conv.weight", nullptr, "inception4a.branch2.0.bn", 0.001, 1}, 96, 480, weight, bias);
-    offsets_[32] = blob.add(cuda::pack_conv_weights(k21, kPrecision, weight.data()));
-    offsets_[33] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch2.1.conv.weight", nullptr, "inception4a.branch2.1.bn", 0.001, 1}, 208, 864, weight, bias);
-    offsets_[34] = blob.add(cuda::pack_conv_weights(k22, kPrecision, weight.data()));
-    offsets_[35] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch3.0.conv.weight", nullptr, "inception4a.branch3.0.bn", 0.001, 1}, 16, 480, weight, bias);
-    offsets_[36] = blob.add(cuda::pack_conv_weights(k23, kPrecision, weight.data()));
-    offsets_[37] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch3.1.conv.weight", nullptr, "inception4a.branch3.1.bn", 0.001, 1}, 48, 144, weight, bias);
-    offsets_[38] = blob.add(cuda::pack_conv_weights(k24, kPrecision, weight.data()));
-    offsets_[39] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch4.1.conv.weight", nullptr, "inception4a.branch4.1.bn", 0.001, 1}, 64, 480, weight, bias);
-    offsets_[40] = blob.add(cuda::pack_conv_weights(k26, kPrecision, weight.data()));
-    offsets_[41] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch1.conv.weight", nullptr, "inception4b.branch1.bn", 0.001, 1}, 160, 512, weight, bias);
-    offsets_[42] = blob.add(cuda::pack_conv_weights(k27, kPrecision, weight.data()));
-    offsets_[43] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch2.0.conv.weight", nullptr, "inception4b.branch2.0.bn", 0.001, 1}, 112, 512, weight, bias);
-    offsets_[44] = blob.add(cuda::pack_conv_weights(k28, kPrecision, weight.data()));
-    offsets_[45] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch2.1.conv.weight", nullptr, "inception4b.branch2.1.bn", 0.001, 1}, 224, 1008, weight, bias);
-    offsets_[46] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
-    offsets_[47] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch3.0.conv.weight", nullptr, "inception4b.branch3.0.bn", 0.001, 1}, 24, 512, weight, bias);
-    offsets_[48] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
-    offsets_[49] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch3.1.conv.weight", nullptr, "inception4b.branch3.1.bn", 0.001, 1}, 64, 216, weight, bias);
-    offsets_[50] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
-    offsets_[51] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch4.1.conv.weight", nullptr, "inception4b.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
-    offsets_[52] = blob.add(cuda::pack_conv_weights(k33, kPrecision, weight.data()));
-    offsets_[53] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch1.conv.weight", nullptr, "inception4c.branch1.bn", 0.001, 1}, 128, 512, weight, bias);
-    offsets_[54] = blob.add(cuda::pack_conv_weights(k34, kPrecision, weight.data()));
-    offsets_[55] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch2.0.conv.weight", nullptr, "inception4c.branch2.0.bn", 0.001, 1}, 128, 512, weight, bias);
-    offsets_[56] = blob.add(cuda::pack_conv_weights(k35, kPrecision, weight.data()));
-    offsets_[57] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch2.1.conv.weight", nullptr, "inception4c.branch2.1.bn", 0.001, 1}, 256, 1152, weight, bias);
-    offsets_[58] = blob.add(cuda::pack_conv_weights(k36, kPrecision, weight.data()));
-    offsets_[59] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch3.0.conv.weight", nullptr, "inception4c.branch3.0.bn", 0.001, 1}, 24, 512, weight, bias);
-    offsets_[60] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
-    offsets_[61] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch3.1.conv.weight", nullptr, "inception4c.branch3.1.bn", 0.001, 1}, 64, 216, weight, bias);
-    offsets_[62] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
-    offsets_[63] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch4.1.conv.weight", nullptr, "inception4c.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
-    offsets_[64] = blob.add(cuda::pack_conv_weights(k33, kPrecision, weight.data()));
-    offsets_[65] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch1.conv.weight", nullptr, "inception4d.branch1.bn", 0.001, 1}, 112, 512, weight, bias);
-    offsets_[66] = blob.add(cuda::pack_conv_weights(k41, kPrecision, weight.data()));
-    offsets_[67] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch2.0.conv.weight", nullptr, "inception4d.branch2.0.bn", 0.001, 1}, 144, 512, weight, bias);
-    offsets_[68] = blob.add(cuda::pack_conv_weights(k42, kPrecision, weight.data()));
-    offsets_[69] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch2.1.conv.weight", nullptr, "inception4d.branch2.1.bn", 0.001, 1}, 288, 1296, weight, bias);
-    offsets_[70] = blob.add(cuda::pack_conv_weights(k43, kPrecision, weight.data()));
-    offsets_[71] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch3.0.conv.weight", nullptr, "inception4d.branch3.0.bn", 0.001, 1}, 32, 512, weight, bias);
-    offsets_[72] = blob.add(cuda::pack_conv_weights(k44, kPrecision, weight.data()));
-    offsets_[73] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch3.1.conv.weight", nullptr, "inception4d.branch3.1.bn", 0.001, 1}, 64, 288, weight, bias);
-    offsets_[74] = blob.add(cuda::pack_conv_weights(k45, kPrecision, weight.data()));
-    offsets_[75] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch4.1.conv.weight", nullptr, "inception4d.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
-    offsets_[76] = blob.add(cuda::pack_conv_weights(k47, kPrecision, weight.data()));
-    offsets_[77] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch1.conv.weight", nullptr, "inception4e.branch1.bn", 0.001, 1}, 256, 528, weight, bias);
-    offsets_[78] = blob.add(cuda::pack_conv_weights(k48, kPrecision, weight.data()));
-    offsets_[79] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch2.0.conv.weight", nullptr, "inception4e.branch2.0.bn", 0.001, 1}, 160, 528, weight, bias);
-    offsets_[80] = blob.add(cuda::pack_conv_weights(k49, kPrecision, weight.data()));
-    offsets_[81] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch2.1.conv.weight", nullptr, "inception4e.branch2.1.bn", 0.001, 1}, 320, 1440, weight, bias);
-    offsets_[82] = blob.add(cuda::pack_conv_weights(k50, kPrecision, weight.data()));
-    offsets_[83] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch3.0.conv.weight", nullptr, "inception4e.branch3.0.bn", 0.001, 1}, 32, 528, weight, bias);
-    offsets_[84] = blob.add(cuda::pack_conv_weights(k51, kPrecision, weight.data()));
-    offsets_[85] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch3.1.conv.weight", nullptr, "inception4e.branch3.1.bn", 0.001, 1}, 128, 288, weight, bias);
-    offsets_[86] = blob.add(cuda::pack_conv_weights(k52, kPrecision, weight.data()));
-    offsets_[87] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch4.1.conv.weight", nullptr, "inception4e.branch4.1.bn", 0.001, 1}, 128, 528, weight, bias);
-    offsets_[88] = blob.add(cuda::pack_conv_weights(k54, kPrecision, weight.data()));
-    offsets_[89] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch1.conv.weight", nullptr, "inception5a.branch1.bn", 0.001, 1}, 256, 832, weight, bias);
-    offsets_[90] = blob.add(cuda::pack_conv_weights(k56, kPrecision, weight.data()));
-    offsets_[91] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch2.0.conv.weight", nullptr, "inception5a.branch2.0.bn", 0.001, 1}, 160, 832, weight, bias);
-    offsets_[92] = blob.add(cuda::pack_conv_weights(k57, kPrecision, weight.data()));
-    offsets_[93] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch2.1.conv.weight", nullptr, "inception5a.branch2.1.bn", 0.001, 1}, 320, 1440, weight, bias);
-    offsets_[94] = blob.add(cuda::pack_conv_weights(k58, kPrecision, weight.data()));
-    offsets_[95] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch3.0.conv.weight", nullptr, "inception5a.branch3.0.bn", 0.001, 1}, 32, 832, weight, bias);
-    offsets_[96] = blob.add(cuda::pack_conv_weights(k59, kPrecision, weight.data()));
-    offsets_[97] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch3.1.conv.weight", nullptr, "inception5a.branch3.1.bn", 0.001, 1}, 128, 288, weight, bias);
-    offsets_[98] = blob.add(cuda::pack_conv_weights(k60, kPrecision, weight.data()));
-    offsets_[99] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch4.1.conv.weight", nullptr, "inception5a.branch4.1.bn", 0.001, 1}, 128, 832, weight, bias);
-    offsets_[100] = blob.add(cuda::pack_conv_weights(k62, kPrecision, weight.data()));
-    offsets_[101] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch1.conv.weight", nullptr, "inception5b.branch1.bn", 0.001, 1}, 384, 832, weight, bias);
-    offsets_[102] = blob.add(cuda::pack_conv_weights(k63, kPrecision, weight.data()));
-    offsets_[103] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch2.0.conv.weight", nullptr, "inception5b.branch2.0.bn", 0.001, 1}, 192, 832, weight, bias);
-    offsets_[104] = blob.add(cuda::pack_conv_weights(k64, kPrecision, weight.data()));
-    offsets_[105] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch2.1.conv.weight", nullptr, "inception5b.branch2.1.bn", 0.001, 1}, 384, 1728, weight, bias);
-    offsets_[106] = blob.add(cuda::pack_conv_weights(k65, kPrecision, weight.data()));
-    offsets_[107] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch3.0.conv.weight", nullptr, "inception5b.branch3.0.bn", 0.001, 1}, 48, 832, weight, bias);
-    offsets_[108] = blob.add(cuda::pack_conv_weights(k66, kPrecision, weight.data()));
-    offsets_[109] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch3.1.conv.weight", nullptr, "inception5b.branch3.1.bn", 0.001, 1}, 128, 432, weight, bias);
-    offsets_[110] = blob.add(cuda::pack_conv_weights(k67, kPrecision, weight.data()));
-    offsets_[111] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch4.1.conv.weight", nullptr, "inception5b.branch4.1.bn", 0.001, 1}, 128, 832, weight, bias);
-    offsets_[112] = blob.add(cuda::pack_conv_weights(k69, kPrecision, weight.data()));
-    offsets_[113] = blob.add(bias);
-    fold_weights(file, {"fc.weight", "fc.bias", nullptr, 0, 1}, 1000, 1024, weight, bias);
-    offsets_[114] = blob.add(cuda::pack_linear_weights(k71, kPrecision, weight.data(), 0, 0, 0));
-    offsets_[115] = blob.add(bias);
-    cuda::check(cudaMalloc(&weights_, blob.size()), "googlenet: cudaMalloc of the weights");
-    cuda::check(cudaMemcpy(weights_, blob.data(), blob.size(), cudaMemcpyHostToDevice),
-                "googlenet: copying the weights to the device");
-    cuda::check(cudaMalloc(&arena_, kArenaFloats * sizeof(float)), "googlenet: cudaMalloc of the arena");
-    cuda::check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "googlenet: cudaStreamCreate");
-  } catch (...) {
-    release();
-    throw;
-  }
+  cuda::require_compute_capability("googlenet", 80);
+  // Fold (batch norm, scale) and pack on the host, then upload everything at once.
+  WeightBlob blob;
+  std::vector<float> weight, bias;
+  fold_weights(file, {"conv1.conv.weight", nullptr, "conv1.bn", 0.001, 1}, 64, 147, weight, bias);
+  offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
+  offsets_[1] = blob.add(bias);
+  fold_weights(file, {"conv2.conv.weight", nullptr, "conv2.bn", 0.001, 1}, 64, 64, weight, bias);
+  offsets_[2] = blob.add(cuda::pack_conv_weights(k2, kPrecision, weight.data()));
+  offsets_[3] = blob.add(bias);
+  fold_weights(file, {"conv3.conv.weight", nullptr, "conv3.bn", 0.001, 1}, 192, 576, weight, bias);
+  offsets_[4] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
+  offsets_[5] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch1.conv.weight", nullptr, "inception3a.branch1.bn", 0.001, 1}, 64, 192, weight, bias);
+  offsets_[6] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
+  offsets_[7] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch2.0.conv.weight", nullptr, "inception3a.branch2.0.bn", 0.001, 1}, 96, 192, weight, bias);
+  offsets_[8] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
+  offsets_[9] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch2.1.conv.weight", nullptr, "inception3a.branch2.1.bn", 0.001, 1}, 128, 864, weight, bias);
+  offsets_[10] = blob.add(cuda::pack_conv_weights(k7, kPrecision, weight.data()));
+  offsets_[11] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch3.0.conv.weight", nullptr, "inception3a.branch3.0.bn", 0.001, 1}, 16, 192, weight, bias);
+  offsets_[12] = blob.add(cuda::pack_conv_weights(k8, kPrecision, weight.data()));
+  offsets_[13] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch3.1.conv.weight", nullptr, "inception3a.branch3.1.bn", 0.001, 1}, 32, 144, weight, bias);
+  offsets_[14] = blob.add(cuda::pack_conv_weights(k9, kPrecision, weight.data()));
+  offsets_[15] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch4.1.conv.weight", nullptr, "inception3a.branch4.1.bn", 0.001, 1}, 32, 192, weight, bias);
+  offsets_[16] = blob.add(cuda::pack_conv_weights(k11, kPrecision, weight.data()));
+  offsets_[17] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch1.conv.weight", nullptr, "inception3b.branch1.bn", 0.001, 1}, 128, 256, weight, bias);
+  offsets_[18] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
+  offsets_[19] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch2.0.conv.weight", nullptr, "inception3b.branch2.0.bn", 0.001, 1}, 128, 256, weight, bias);
+  offsets_[20] = blob.add(cuda::pack_conv_weights(k13, kPrecision, weight.data()));
+  offsets_[21] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch2.1.conv.weight", nullptr, "inception3b.branch2.1.bn", 0.001, 1}, 192, 1152, weight, bias);
+  offsets_[22] = blob.add(cuda::pack_conv_weights(k14, kPrecision, weight.data()));
+  offsets_[23] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch3.0.conv.weight", nullptr, "inception3b.branch3.0.bn", 0.001, 1}, 32, 256, weight, bias);
+  offsets_[24] = blob.add(cuda::pack_conv_weights(k15, kPrecision, weight.data()));
+  offsets_[25] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch3.1.conv.weight", nullptr, "inception3b.branch3.1.bn", 0.001, 1}, 96, 288, weight, bias);
+  offsets_[26] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
+  offsets_[27] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch4.1.conv.weight", nullptr, "inception3b.branch4.1.bn", 0.001, 1}, 64, 256, weight, bias);
+  offsets_[28] = blob.add(cuda::pack_conv_weights(k18, kPrecision, weight.data()));
+  offsets_[29] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch1.conv.weight", nullptr, "inception4a.branch1.bn", 0.001, 1}, 192, 480, weight, bias);
+  offsets_[30] = blob.add(cuda::pack_conv_weights(k20, kPrecision, weight.data()));
+  offsets_[31] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch2.0.conv.weight", nullptr, "inception4a.branch2.0.bn", 0.001, 1}, 96, 480, weight, bias);
+  offsets_[32] = blob.add(cuda::pack_conv_weights(k21, kPrecision, weight.data()));
+  offsets_[33] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch2.1.conv.weight", nullptr, "inception4a.branch2.1.bn", 0.001, 1}, 208, 864, weight, bias);
+  offsets_[34] = blob.add(cuda::pack_conv_weights(k22, kPrecision, weight.data()));
+  offsets_[35] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch3.0.conv.weight", nullptr, "inception4a.branch3.0.bn", 0.001, 1}, 16, 480, weight, bias);
+  offsets_[36] = blob.add(cuda::pack_conv_weights(k23, kPrecision, weight.data()));
+  offsets_[37] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch3.1.conv.weight", nullptr, "inception4a.branch3.1.bn", 0.001, 1}, 48, 144, weight, bias);
+  offsets_[38] = blob.add(cuda::pack_conv_weights(k24, kPrecision, weight.data()));
+  offsets_[39] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch4.1.conv.weight", nullptr, "inception4a.branch4.1.bn", 0.001, 1}, 64, 480, weight, bias);
+  offsets_[40] = blob.add(cuda::pack_conv_weights(k26, kPrecision, weight.data()));
+  offsets_[41] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch1.conv.weight", nullptr, "inception4b.branch1.bn", 0.001, 1}, 160, 512, weight, bias);
+  offsets_[42] = blob.add(cuda::pack_conv_weights(k27, kPrecision, weight.data()));
+  offsets_[43] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch2.0.conv.weight", nullptr, "inception4b.branch2.0.bn", 0.001, 1}, 112, 512, weight, bias);
+  offsets_[44] = blob.add(cuda::pack_conv_weights(k28, kPrecision, weight.data()));
+  offsets_[45] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch2.1.conv.weight", nullptr, "inception4b.branch2.1.bn", 0.001, 1}, 224, 1008, weight, bias);
+  offsets_[46] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
+  offsets_[47] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch3.0.conv.weight", nullptr, "inception4b.branch3.0.bn", 0.001, 1}, 24, 512, weight, bias);
+  offsets_[48] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
+  offsets_[49] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch3.1.conv.weight", nullptr, "inception4b.branch3.1.bn", 0.001, 1}, 64, 216, weight, bias);
+  offsets_[50] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
+  offsets_[51] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch4.1.conv.weight", nullptr, "inception4b.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
+  offsets_[52] = blob.add(cuda::pack_conv_weights(k33, kPrecision, weight.data()));
+  offsets_[53] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch1.conv.weight", nullptr, "inception4c.branch1.bn", 0.001, 1}, 128, 512, weight, bias);
+  offsets_[54] = blob.add(cuda::pack_conv_weights(k34, kPrecision, weight.data()));
+  offsets_[55] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch2.0.conv.weight", nullptr, "inception4c.branch2.0.bn", 0.001, 1}, 128, 512, weight, bias);
+  offsets_[56] = blob.add(cuda::pack_conv_weights(k35, kPrecision, weight.data()));
+  offsets_[57] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch2.1.conv.weight", nullptr, "inception4c.branch2.1.bn", 0.001, 1}, 256, 1152, weight, bias);
+  offsets_[58] = blob.add(cuda::pack_conv_weights(k36, kPrecision, weight.data()));
+  offsets_[59] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch3.0.conv.weight", nullptr, "inception4c.branch3.0.bn", 0.001, 1}, 24, 512, weight, bias);
+  offsets_[60] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
+  offsets_[61] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch3.1.conv.weight", nullptr, "inception4c.branch3.1.bn", 0.001, 1}, 64, 216, weight, bias);
+  offsets_[62] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
+  offsets_[63] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch4.1.conv.weight", nullptr, "inception4c.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
+  offsets_[64] = blob.add(cuda::pack_conv_weights(k33, kPrecision, weight.data()));
+  offsets_[65] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch1.conv.weight", nullptr, "inception4d.branch1.bn", 0.001, 1}, 112, 512, weight, bias);
+  offsets_[66] = blob.add(cuda::pack_conv_weights(k41, kPrecision, weight.data()));
+  offsets_[67] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch2.0.conv.weight", nullptr, "inception4d.branch2.0.bn", 0.001, 1}, 144, 512, weight, bias);
+  offsets_[68] = blob.add(cuda::pack_conv_weights(k42, kPrecision, weight.data()));
+  offsets_[69] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch2.1.conv.weight", nullptr, "inception4d.branch2.1.bn", 0.001, 1}, 288, 1296, weight, bias);
+  offsets_[70] = blob.add(cuda::pack_conv_weights(k43, kPrecision, weight.data()));
+  offsets_[71] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch3.0.conv.weight", nullptr, "inception4d.branch3.0.bn", 0.001, 1}, 32, 512, weight, bias);
+  offsets_[72] = blob.add(cuda::pack_conv_weights(k44, kPrecision, weight.data()));
+  offsets_[73] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch3.1.conv.weight", nullptr, "inception4d.branch3.1.bn", 0.001, 1}, 64, 288, weight, bias);
+  offsets_[74] = blob.add(cuda::pack_conv_weights(k45, kPrecision, weight.data()));
+  offsets_[75] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch4.1.conv.weight", nullptr, "inception4d.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
+  offsets_[76] = blob.add(cuda::pack_conv_weights(k47, kPrecision, weight.data()));
+  offsets_[77] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch1.conv.weight", nullptr, "inception4e.branch1.bn", 0.001, 1}, 256, 528, weight, bias);
+  offsets_[78] = blob.add(cuda::pack_conv_weights(k48, kPrecision, weight.data()));
+  offsets_[79] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch2.0.conv.weight", nullptr, "inception4e.branch2.0.bn", 0.001, 1}, 160, 528, weight, bias);
+  offsets_[80] = blob.add(cuda::pack_conv_weights(k49, kPrecision, weight.data()));
+  offsets_[81] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch2.1.conv.weight", nullptr, "inception4e.branch2.1.bn", 0.001, 1}, 320, 1440, weight, bias);
+  offsets_[82] = blob.add(cuda::pack_conv_weights(k50, kPrecision, weight.data()));
+  offsets_[83] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch3.0.conv.weight", nullptr, "inception4e.branch3.0.bn", 0.001, 1}, 32, 528, weight, bias);
+  offsets_[84] = blob.add(cuda::pack_conv_weights(k51, kPrecision, weight.data()));
+  offsets_[85] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch3.1.conv.weight", nullptr, "inception4e.branch3.1.bn", 0.001, 1}, 128, 288, weight, bias);
+  offsets_[86] = blob.add(cuda::pack_conv_weights(k52, kPrecision, weight.data()));
+  offsets_[87] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch4.1.conv.weight", nullptr, "inception4e.branch4.1.bn", 0.001, 1}, 128, 528, weight, bias);
+  offsets_[88] = blob.add(cuda::pack_conv_weights(k54, kPrecision, weight.data()));
+  offsets_[89] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch1.conv.weight", nullptr, "inception5a.branch1.bn", 0.001, 1}, 256, 832, weight, bias);
+  offsets_[90] = blob.add(cuda::pack_conv_weights(k56, kPrecision, weight.data()));
+  offsets_[91] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch2.0.conv.weight", nullptr, "inception5a.branch2.0.bn", 0.001, 1}, 160, 832, weight, bias);
+  offsets_[92] = blob.add(cuda::pack_conv_weights(k57, kPrecision, weight.data()));
+  offsets_[93] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch2.1.conv.weight", nullptr, "inception5a.branch2.1.bn", 0.001, 1}, 320, 1440, weight, bias);
+  offsets_[94] = blob.add(cuda::pack_conv_weights(k58, kPrecision, weight.data()));
+  offsets_[95] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch3.0.conv.weight", nullptr, "inception5a.branch3.0.bn", 0.001, 1}, 32, 832, weight, bias);
+  offsets_[96] = blob.add(cuda::pack_conv_weights(k59, kPrecision, weight.data()));
+  offsets_[97] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch3.1.conv.weight", nullptr, "inception5a.branch3.1.bn", 0.001, 1}, 128, 288, weight, bias);
+  offsets_[98] = blob.add(cuda::pack_conv_weights(k60, kPrecision, weight.data()));
+  offsets_[99] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch4.1.conv.weight", nullptr, "inception5a.branch4.1.bn", 0.001, 1}, 128, 832, weight, bias);
+  offsets_[100] = blob.add(cuda::pack_conv_weights(k62, kPrecision, weight.data()));
+  offsets_[101] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch1.conv.weight", nullptr, "inception5b.branch1.bn", 0.001, 1}, 384, 832, weight, bias);
+  offsets_[102] = blob.add(cuda::pack_conv_weights(k63, kPrecision, weight.data()));
+  offsets_[103] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch2.0.conv.weight", nullptr, "inception5b.branch2.0.bn", 0.001, 1}, 192, 832, weight, bias);
+  offsets_[104] = blob.add(cuda::pack_conv_weights(k64, kPrecision, weight.data()));
+  offsets_[105] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch2.1.conv.weight", nullptr, "inception5b.branch2.1.bn", 0.001, 1}, 384, 1728, weight, bias);
+  offsets_[106] = blob.add(cuda::pack_conv_weights(k65, kPrecision, weight.data()));
+  offsets_[107] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch3.0.conv.weight", nullptr, "inception5b.branch3.0.bn", 0.001, 1}, 48, 832, weight, bias);
+  offsets_[108] = blob.add(cuda::pack_conv_weights(k66, kPrecision, weight.data()));
+  offsets_[109] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch3.1.conv.weight", nullptr, "inception5b.branch3.1.bn", 0.001, 1}, 128, 432, weight, bias);
+  offsets_[110] = blob.add(cuda::pack_conv_weights(k67, kPrecision, weight.data()));
+  offsets_[111] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch4.1.conv.weight", nullptr, "inception5b.branch4.1.bn", 0.001, 1}, 128, 832, weight, bias);
+  offsets_[112] = blob.add(cuda::pack_conv_weights(k69, kPrecision, weight.data()));
+  offsets_[113] = blob.add(bias);
+  fold_weights(file, {"fc.weight", "fc.bias", nullptr, 0, 1}, 1000, 1024, weight, bias);
+  offsets_[114] = blob.add(cuda::pack_linear_weights(k71, kPrecision, weight.data(), 0, 0, 0));
+  offsets_[115] = blob.add(bias);
+  device_ = cuda::DeviceState("googlenet", blob.data(), blob.size(), kArenaFloats);
 }
 
-Googlenet::~Googlenet() { release(); }
-
-Googlenet::Googlenet(Googlenet &&other) noexcept { *this = std::move(other); }
-
-Googlenet &Googlenet::operator=(Googlenet &&other) noexcept {
-  if (this != &other) {
-    release();
-    weights_ = std::exchange(other.weights_, nullptr);
-    arena_ = std::exchange(other.arena_, nullptr);
-    stream_ = std::exchange(other.stream_, nullptr);
-    offsets_ = other.offsets_;
-  }
-  return *this;
-}
-
-// Errors are ignored here: a destructor cannot throw, and the memory goes with the context.
-void Googlenet::release() noexcept {
-  if (stream_)
-    cudaStreamDestroy(stream_);
-  cudaFree(arena_);
-  cudaFree(weights_);
-  weights_ = nullptr;
-  arena_ = nullptr;
-  stream_ = nullptr;
-}
+Googlenet::~Googlenet() = default;
+Googlenet::Googlenet(Googlenet &&other) noexcept = default;
+Googlenet &Googlenet::operator=(Googlenet &&other) noexcept = default;
 
 void Googlenet::launch_kernels(const float *image, float *logits, cudaStream_t stream) {
-  float *arena = arena_;
+  float *arena = device_.arena();
   auto bytes = [this](std::size_t slot) -> const void * {
-    return weights_ + offsets_[slot];
+    return device_.weights() + offsets_[slot];
   };
   auto floats = [this](std::size_t slot) {
-    return reinterpret_cast<const float *>(weights_ + offsets_[slot]);
+    return reinterpret_cast<const float *>(device_.weights() + offsets_[slot]);
   };
   // input image (NCHW to NHWC)
   cuda::nchw_to_nhwc<kLayout0><<<dim3(588, 1, 1), dim3(256, 1, 1), 0, stream>>>(image, arena + 1003520);
@@ -1021,12 +980,11 @@ void Googlenet::run(const float *const *inputs, float *const *outputs, cudaStrea
 }
 
 void Googlenet::run_host(const float *image, float *logits) {
-  cuda::check(cudaMemcpyAsync(arena_ + 1154048, image, 150528 * sizeof(float), cudaMemcpyHostToDevice, stream_),
-              "googlenet: copying image to the device");
-  run(arena_ + 1154048, arena_ + 1304576, stream_);
-  cuda::check(cudaMemcpyAsync(logits, arena_ + 1304576, 1000 * sizeof(float), cudaMemcpyDeviceToHost, stream_),
-              "googlenet: copying logits from the device");
-  cuda::check(cudaStreamSynchronize(stream_), "googlenet: running");
+  float *arena = device_.arena();
+  device_.to_device(arena + 1154048, image, 150528, "image");
+  run(arena + 1154048, arena + 1304576, device_.stream());
+  device_.to_host(logits, arena + 1304576, 1000, "logits");
+  device_.synchronize();
 }
 
 } // namespace netc

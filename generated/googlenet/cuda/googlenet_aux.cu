@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <iterator>
 #include <string>
-#include <utility>
 #include <vector>
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
@@ -597,256 +596,216 @@ GooglenetAux::GooglenetAux(const void *weights, std::size_t size)
 
 GooglenetAux::GooglenetAux(const SafetensorsFile &file) {
   check_tensors(file, kTensors, std::size(kTensors));
-  // A constructor that throws runs no destructor: free what was allocated so far.
-  try {
-    int device = 0, major = 0, minor = 0;
-    cuda::check(cudaGetDevice(&device), "googlenet_aux: cudaGetDevice");
-    cuda::check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device),
-                "googlenet_aux: cudaDeviceGetAttribute");
-    cuda::check(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device),
-                "googlenet_aux: cudaDeviceGetAttribute");
-    if (major * 10 + minor < 80)
-      throw Error("googlenet_aux: generated for sm_80 or newer; CUDA device " + std::to_string(device) +
-                  " is sm_" + std::to_string(major * 10 + minor));
-    // Fold (batch norm, scale) and pack on the host, then upload everything at once.
-    WeightBlob blob;
-    std::vector<float> weight, bias;
-    fold_weights(file, {"conv1.conv.weight", nullptr, "conv1.bn", 0.001, 1}, 64, 147, weight, bias);
-    offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
-    offsets_[1] = blob.add(bias);
-    fold_weights(file, {"conv2.conv.weight", nullptr, "conv2.bn", 0.001, 1}, 64, 64, weight, bias);
-    offsets_[2] = blob.add(cuda::pack_conv_weights(k2, kPrecision, weight.data()));
-    offsets_[3] = blob.add(bias);
-    fold_weights(file, {"conv3.conv.weight", nullptr, "conv3.bn", 0.001, 1}, 192, 576, weight, bias);
-    offsets_[4] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
-    offsets_[5] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch1.conv.weight", nullptr, "inception3a.branch1.bn", 0.001, 1}, 64, 192, weight, bias);
-    offsets_[6] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
-    offsets_[7] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch2.0.conv.weight", nullptr, "inception3a.branch2.0.bn", 0.001, 1}, 96, 192, weight, bias);
-    offsets_[8] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
-    offsets_[9] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch2.1.conv.weight", nullptr, "inception3a.branch2.1.bn", 0.001, 1}, 128, 864, weight, bias);
-    offsets_[10] = blob.add(cuda::pack_conv_weights(k7, kPrecision, weight.data()));
-    offsets_[11] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch3.0.conv.weight", nullptr, "inception3a.branch3.0.bn", 0.001, 1}, 16, 192, weight, bias);
-    offsets_[12] = blob.add(cuda::pack_conv_weights(k8, kPrecision, weight.data()));
-    offsets_[13] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch3.1.conv.weight", nullptr, "inception3a.branch3.1.bn", 0.001, 1}, 32, 144, weight, bias);
-    offsets_[14] = blob.add(cuda::pack_conv_weights(k9, kPrecision, weight.data()));
-    offsets_[15] = blob.add(bias);
-    fold_weights(file, {"inception3a.branch4.1.conv.weight", nullptr, "inception3a.branch4.1.bn", 0.001, 1}, 32, 192, weight, bias);
-    offsets_[16] = blob.add(cuda::pack_conv_weights(k11, kPrecision, weight.data()));
-    offsets_[17] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch1.conv.weight", nullptr, "inception3b.branch1.bn", 0.001, 1}, 128, 256, weight, bias);
-    offsets_[18] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
-    offsets_[19] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch2.0.conv.weight", nullptr, "inception3b.branch2.0.bn", 0.001, 1}, 128, 256, weight, bias);
-    offsets_[20] = blob.add(cuda::pack_conv_weights(k13, kPrecision, weight.data()));
-    offsets_[21] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch2.1.conv.weight", nullptr, "inception3b.branch2.1.bn", 0.001, 1}, 192, 1152, weight, bias);
-    offsets_[22] = blob.add(cuda::pack_conv_weights(k14, kPrecision, weight.data()));
-    offsets_[23] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch3.0.conv.weight", nullptr, "inception3b.branch3.0.bn", 0.001, 1}, 32, 256, weight, bias);
-    offsets_[24] = blob.add(cuda::pack_conv_weights(k15, kPrecision, weight.data()));
-    offsets_[25] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch3.1.conv.weight", nullptr, "inception3b.branch3.1.bn", 0.001, 1}, 96, 288, weight, bias);
-    offsets_[26] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
-    offsets_[27] = blob.add(bias);
-    fold_weights(file, {"inception3b.branch4.1.conv.weight", nullptr, "inception3b.branch4.1.bn", 0.001, 1}, 64, 256, weight, bias);
-    offsets_[28] = blob.add(cuda::pack_conv_weights(k18, kPrecision, weight.data()));
-    offsets_[29] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch1.conv.weight", nullptr, "inception4a.branch1.bn", 0.001, 1}, 192, 480, weight, bias);
-    offsets_[30] = blob.add(cuda::pack_conv_weights(k20, kPrecision, weight.data()));
-    offsets_[31] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch2.0.conv.weight", nullptr, "inception4a.branch2.0.bn", 0.001, 1}, 96, 480, weight, bias);
-    offsets_[32] = blob.add(cuda::pack_conv_weights(k21, kPrecision, weight.data()));
-    offsets_[33] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch2.1.conv.weight", nullptr, "inception4a.branch2.1.bn", 0.001, 1}, 208, 864, weight, bias);
-    offsets_[34] = blob.add(cuda::pack_conv_weights(k22, kPrecision, weight.data()));
-    offsets_[35] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch3.0.conv.weight", nullptr, "inception4a.branch3.0.bn", 0.001, 1}, 16, 480, weight, bias);
-    offsets_[36] = blob.add(cuda::pack_conv_weights(k23, kPrecision, weight.data()));
-    offsets_[37] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch3.1.conv.weight", nullptr, "inception4a.branch3.1.bn", 0.001, 1}, 48, 144, weight, bias);
-    offsets_[38] = blob.add(cuda::pack_conv_weights(k24, kPrecision, weight.data()));
-    offsets_[39] = blob.add(bias);
-    fold_weights(file, {"inception4a.branch4.1.conv.weight", nullptr, "inception4a.branch4.1.bn", 0.001, 1}, 64, 480, weight, bias);
-    offsets_[40] = blob.add(cuda::pack_conv_weights(k26, kPrecision, weight.data()));
-    offsets_[41] = blob.add(bias);
-    fold_weights(file, {"aux1.conv.conv.weight", nullptr, "aux1.conv.bn", 0.001, 1}, 128, 512, weight, bias);
-    offsets_[42] = blob.add(cuda::pack_conv_weights(k28, kPrecision, weight.data()));
-    offsets_[43] = blob.add(bias);
-    fold_weights(file, {"aux1.fc1.weight", "aux1.fc1.bias", nullptr, 0, 1}, 1024, 2048, weight, bias);
-    offsets_[44] = blob.add(cuda::pack_linear_weights(k29, kPrecision, weight.data(), 128, 4, 4));
-    offsets_[45] = blob.add(bias);
-    fold_weights(file, {"aux1.fc2.weight", "aux1.fc2.bias", nullptr, 0, 1}, 1000, 1024, weight, bias);
-    offsets_[46] = blob.add(cuda::pack_linear_weights(k30, kPrecision, weight.data(), 0, 0, 0));
-    offsets_[47] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch1.conv.weight", nullptr, "inception4b.branch1.bn", 0.001, 1}, 160, 512, weight, bias);
-    offsets_[48] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
-    offsets_[49] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch2.0.conv.weight", nullptr, "inception4b.branch2.0.bn", 0.001, 1}, 112, 512, weight, bias);
-    offsets_[50] = blob.add(cuda::pack_conv_weights(k32, kPrecision, weight.data()));
-    offsets_[51] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch2.1.conv.weight", nullptr, "inception4b.branch2.1.bn", 0.001, 1}, 224, 1008, weight, bias);
-    offsets_[52] = blob.add(cuda::pack_conv_weights(k33, kPrecision, weight.data()));
-    offsets_[53] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch3.0.conv.weight", nullptr, "inception4b.branch3.0.bn", 0.001, 1}, 24, 512, weight, bias);
-    offsets_[54] = blob.add(cuda::pack_conv_weights(k34, kPrecision, weight.data()));
-    offsets_[55] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch3.1.conv.weight", nullptr, "inception4b.branch3.1.bn", 0.001, 1}, 64, 216, weight, bias);
-    offsets_[56] = blob.add(cuda::pack_conv_weights(k35, kPrecision, weight.data()));
-    offsets_[57] = blob.add(bias);
-    fold_weights(file, {"inception4b.branch4.1.conv.weight", nullptr, "inception4b.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
-    offsets_[58] = blob.add(cuda::pack_conv_weights(k37, kPrecision, weight.data()));
-    offsets_[59] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch1.conv.weight", nullptr, "inception4c.branch1.bn", 0.001, 1}, 128, 512, weight, bias);
-    offsets_[60] = blob.add(cuda::pack_conv_weights(k38, kPrecision, weight.data()));
-    offsets_[61] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch2.0.conv.weight", nullptr, "inception4c.branch2.0.bn", 0.001, 1}, 128, 512, weight, bias);
-    offsets_[62] = blob.add(cuda::pack_conv_weights(k39, kPrecision, weight.data()));
-    offsets_[63] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch2.1.conv.weight", nullptr, "inception4c.branch2.1.bn", 0.001, 1}, 256, 1152, weight, bias);
-    offsets_[64] = blob.add(cuda::pack_conv_weights(k40, kPrecision, weight.data()));
-    offsets_[65] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch3.0.conv.weight", nullptr, "inception4c.branch3.0.bn", 0.001, 1}, 24, 512, weight, bias);
-    offsets_[66] = blob.add(cuda::pack_conv_weights(k34, kPrecision, weight.data()));
-    offsets_[67] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch3.1.conv.weight", nullptr, "inception4c.branch3.1.bn", 0.001, 1}, 64, 216, weight, bias);
-    offsets_[68] = blob.add(cuda::pack_conv_weights(k35, kPrecision, weight.data()));
-    offsets_[69] = blob.add(bias);
-    fold_weights(file, {"inception4c.branch4.1.conv.weight", nullptr, "inception4c.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
-    offsets_[70] = blob.add(cuda::pack_conv_weights(k37, kPrecision, weight.data()));
-    offsets_[71] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch1.conv.weight", nullptr, "inception4d.branch1.bn", 0.001, 1}, 112, 512, weight, bias);
-    offsets_[72] = blob.add(cuda::pack_conv_weights(k45, kPrecision, weight.data()));
-    offsets_[73] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch2.0.conv.weight", nullptr, "inception4d.branch2.0.bn", 0.001, 1}, 144, 512, weight, bias);
-    offsets_[74] = blob.add(cuda::pack_conv_weights(k46, kPrecision, weight.data()));
-    offsets_[75] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch2.1.conv.weight", nullptr, "inception4d.branch2.1.bn", 0.001, 1}, 288, 1296, weight, bias);
-    offsets_[76] = blob.add(cuda::pack_conv_weights(k47, kPrecision, weight.data()));
-    offsets_[77] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch3.0.conv.weight", nullptr, "inception4d.branch3.0.bn", 0.001, 1}, 32, 512, weight, bias);
-    offsets_[78] = blob.add(cuda::pack_conv_weights(k48, kPrecision, weight.data()));
-    offsets_[79] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch3.1.conv.weight", nullptr, "inception4d.branch3.1.bn", 0.001, 1}, 64, 288, weight, bias);
-    offsets_[80] = blob.add(cuda::pack_conv_weights(k49, kPrecision, weight.data()));
-    offsets_[81] = blob.add(bias);
-    fold_weights(file, {"inception4d.branch4.1.conv.weight", nullptr, "inception4d.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
-    offsets_[82] = blob.add(cuda::pack_conv_weights(k51, kPrecision, weight.data()));
-    offsets_[83] = blob.add(bias);
-    fold_weights(file, {"aux2.conv.conv.weight", nullptr, "aux2.conv.bn", 0.001, 1}, 128, 528, weight, bias);
-    offsets_[84] = blob.add(cuda::pack_conv_weights(k53, kPrecision, weight.data()));
-    offsets_[85] = blob.add(bias);
-    fold_weights(file, {"aux2.fc1.weight", "aux2.fc1.bias", nullptr, 0, 1}, 1024, 2048, weight, bias);
-    offsets_[86] = blob.add(cuda::pack_linear_weights(k29, kPrecision, weight.data(), 128, 4, 4));
-    offsets_[87] = blob.add(bias);
-    fold_weights(file, {"aux2.fc2.weight", "aux2.fc2.bias", nullptr, 0, 1}, 1000, 1024, weight, bias);
-    offsets_[88] = blob.add(cuda::pack_linear_weights(k30, kPrecision, weight.data(), 0, 0, 0));
-    offsets_[89] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch1.conv.weight", nullptr, "inception4e.branch1.bn", 0.001, 1}, 256, 528, weight, bias);
-    offsets_[90] = blob.add(cuda::pack_conv_weights(k56, kPrecision, weight.data()));
-    offsets_[91] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch2.0.conv.weight", nullptr, "inception4e.branch2.0.bn", 0.001, 1}, 160, 528, weight, bias);
-    offsets_[92] = blob.add(cuda::pack_conv_weights(k57, kPrecision, weight.data()));
-    offsets_[93] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch2.1.conv.weight", nullptr, "inception4e.branch2.1.bn", 0.001, 1}, 320, 1440, weight, bias);
-    offsets_[94] = blob.add(cuda::pack_conv_weights(k58, kPrecision, weight.data()));
-    offsets_[95] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch3.0.conv.weight", nullptr, "inception4e.branch3.0.bn", 0.001, 1}, 32, 528, weight, bias);
-    offsets_[96] = blob.add(cuda::pack_conv_weights(k59, kPrecision, weight.data()));
-    offsets_[97] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch3.1.conv.weight", nullptr, "inception4e.branch3.1.bn", 0.001, 1}, 128, 288, weight, bias);
-    offsets_[98] = blob.add(cuda::pack_conv_weights(k60, kPrecision, weight.data()));
-    offsets_[99] = blob.add(bias);
-    fold_weights(file, {"inception4e.branch4.1.conv.weight", nullptr, "inception4e.branch4.1.bn", 0.001, 1}, 128, 528, weight, bias);
-    offsets_[100] = blob.add(cuda::pack_conv_weights(k62, kPrecision, weight.data()));
-    offsets_[101] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch1.conv.weight", nullptr, "inception5a.branch1.bn", 0.001, 1}, 256, 832, weight, bias);
-    offsets_[102] = blob.add(cuda::pack_conv_weights(k64, kPrecision, weight.data()));
-    offsets_[103] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch2.0.conv.weight", nullptr, "inception5a.branch2.0.bn", 0.001, 1}, 160, 832, weight, bias);
-    offsets_[104] = blob.add(cuda::pack_conv_weights(k65, kPrecision, weight.data()));
-    offsets_[105] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch2.1.conv.weight", nullptr, "inception5a.branch2.1.bn", 0.001, 1}, 320, 1440, weight, bias);
-    offsets_[106] = blob.add(cuda::pack_conv_weights(k66, kPrecision, weight.data()));
-    offsets_[107] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch3.0.conv.weight", nullptr, "inception5a.branch3.0.bn", 0.001, 1}, 32, 832, weight, bias);
-    offsets_[108] = blob.add(cuda::pack_conv_weights(k67, kPrecision, weight.data()));
-    offsets_[109] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch3.1.conv.weight", nullptr, "inception5a.branch3.1.bn", 0.001, 1}, 128, 288, weight, bias);
-    offsets_[110] = blob.add(cuda::pack_conv_weights(k68, kPrecision, weight.data()));
-    offsets_[111] = blob.add(bias);
-    fold_weights(file, {"inception5a.branch4.1.conv.weight", nullptr, "inception5a.branch4.1.bn", 0.001, 1}, 128, 832, weight, bias);
-    offsets_[112] = blob.add(cuda::pack_conv_weights(k70, kPrecision, weight.data()));
-    offsets_[113] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch1.conv.weight", nullptr, "inception5b.branch1.bn", 0.001, 1}, 384, 832, weight, bias);
-    offsets_[114] = blob.add(cuda::pack_conv_weights(k71, kPrecision, weight.data()));
-    offsets_[115] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch2.0.conv.weight", nullptr, "inception5b.branch2.0.bn", 0.001, 1}, 192, 832, weight, bias);
-    offsets_[116] = blob.add(cuda::pack_conv_weights(k72, kPrecision, weight.data()));
-    offsets_[117] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch2.1.conv.weight", nullptr, "inception5b.branch2.1.bn", 0.001, 1}, 384, 1728, weight, bias);
-    offsets_[118] = blob.add(cuda::pack_conv_weights(k73, kPrecision, weight.data()));
-    offsets_[119] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch3.0.conv.weight", nullptr, "inception5b.branch3.0.bn", 0.001, 1}, 48, 832, weight, bias);
-    offsets_[120] = blob.add(cuda::pack_conv_weights(k74, kPrecision, weight.data()));
-    offsets_[121] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch3.1.conv.weight", nullptr, "inception5b.branch3.1.bn", 0.001, 1}, 128, 432, weight, bias);
-    offsets_[122] = blob.add(cuda::pack_conv_weights(k75, kPrecision, weight.data()));
-    offsets_[123] = blob.add(bias);
-    fold_weights(file, {"inception5b.branch4.1.conv.weight", nullptr, "inception5b.branch4.1.bn", 0.001, 1}, 128, 832, weight, bias);
-    offsets_[124] = blob.add(cuda::pack_conv_weights(k77, kPrecision, weight.data()));
-    offsets_[125] = blob.add(bias);
-    fold_weights(file, {"fc.weight", "fc.bias", nullptr, 0, 1}, 1000, 1024, weight, bias);
-    offsets_[126] = blob.add(cuda::pack_linear_weights(k30, kPrecision, weight.data(), 0, 0, 0));
-    offsets_[127] = blob.add(bias);
-    cuda::check(cudaMalloc(&weights_, blob.size()), "googlenet_aux: cudaMalloc of the weights");
-    cuda::check(cudaMemcpy(weights_, blob.data(), blob.size(), cudaMemcpyHostToDevice),
-                "googlenet_aux: copying the weights to the device");
-    cuda::check(cudaMalloc(&arena_, kArenaFloats * sizeof(float)), "googlenet_aux: cudaMalloc of the arena");
-    cuda::check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "googlenet_aux: cudaStreamCreate");
-  } catch (...) {
-    release();
-    throw;
-  }
+  cuda::require_compute_capability("googlenet_aux", 80);
+  // Fold (batch norm, scale) and pack on the host, then upload everything at once.
+  WeightBlob blob;
+  std::vector<float> weight, bias;
+  fold_weights(file, {"conv1.conv.weight", nullptr, "conv1.bn", 0.001, 1}, 64, 147, weight, bias);
+  offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
+  offsets_[1] = blob.add(bias);
+  fold_weights(file, {"conv2.conv.weight", nullptr, "conv2.bn", 0.001, 1}, 64, 64, weight, bias);
+  offsets_[2] = blob.add(cuda::pack_conv_weights(k2, kPrecision, weight.data()));
+  offsets_[3] = blob.add(bias);
+  fold_weights(file, {"conv3.conv.weight", nullptr, "conv3.bn", 0.001, 1}, 192, 576, weight, bias);
+  offsets_[4] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
+  offsets_[5] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch1.conv.weight", nullptr, "inception3a.branch1.bn", 0.001, 1}, 64, 192, weight, bias);
+  offsets_[6] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
+  offsets_[7] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch2.0.conv.weight", nullptr, "inception3a.branch2.0.bn", 0.001, 1}, 96, 192, weight, bias);
+  offsets_[8] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
+  offsets_[9] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch2.1.conv.weight", nullptr, "inception3a.branch2.1.bn", 0.001, 1}, 128, 864, weight, bias);
+  offsets_[10] = blob.add(cuda::pack_conv_weights(k7, kPrecision, weight.data()));
+  offsets_[11] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch3.0.conv.weight", nullptr, "inception3a.branch3.0.bn", 0.001, 1}, 16, 192, weight, bias);
+  offsets_[12] = blob.add(cuda::pack_conv_weights(k8, kPrecision, weight.data()));
+  offsets_[13] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch3.1.conv.weight", nullptr, "inception3a.branch3.1.bn", 0.001, 1}, 32, 144, weight, bias);
+  offsets_[14] = blob.add(cuda::pack_conv_weights(k9, kPrecision, weight.data()));
+  offsets_[15] = blob.add(bias);
+  fold_weights(file, {"inception3a.branch4.1.conv.weight", nullptr, "inception3a.branch4.1.bn", 0.001, 1}, 32, 192, weight, bias);
+  offsets_[16] = blob.add(cuda::pack_conv_weights(k11, kPrecision, weight.data()));
+  offsets_[17] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch1.conv.weight", nullptr, "inception3b.branch1.bn", 0.001, 1}, 128, 256, weight, bias);
+  offsets_[18] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
+  offsets_[19] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch2.0.conv.weight", nullptr, "inception3b.branch2.0.bn", 0.001, 1}, 128, 256, weight, bias);
+  offsets_[20] = blob.add(cuda::pack_conv_weights(k13, kPrecision, weight.data()));
+  offsets_[21] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch2.1.conv.weight", nullptr, "inception3b.branch2.1.bn", 0.001, 1}, 192, 1152, weight, bias);
+  offsets_[22] = blob.add(cuda::pack_conv_weights(k14, kPrecision, weight.data()));
+  offsets_[23] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch3.0.conv.weight", nullptr, "inception3b.branch3.0.bn", 0.001, 1}, 32, 256, weight, bias);
+  offsets_[24] = blob.add(cuda::pack_conv_weights(k15, kPrecision, weight.data()));
+  offsets_[25] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch3.1.conv.weight", nullptr, "inception3b.branch3.1.bn", 0.001, 1}, 96, 288, weight, bias);
+  offsets_[26] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
+  offsets_[27] = blob.add(bias);
+  fold_weights(file, {"inception3b.branch4.1.conv.weight", nullptr, "inception3b.branch4.1.bn", 0.001, 1}, 64, 256, weight, bias);
+  offsets_[28] = blob.add(cuda::pack_conv_weights(k18, kPrecision, weight.data()));
+  offsets_[29] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch1.conv.weight", nullptr, "inception4a.branch1.bn", 0.001, 1}, 192, 480, weight, bias);
+  offsets_[30] = blob.add(cuda::pack_conv_weights(k20, kPrecision, weight.data()));
+  offsets_[31] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch2.0.conv.weight", nullptr, "inception4a.branch2.0.bn", 0.001, 1}, 96, 480, weight, bias);
+  offsets_[32] = blob.add(cuda::pack_conv_weights(k21, kPrecision, weight.data()));
+  offsets_[33] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch2.1.conv.weight", nullptr, "inception4a.branch2.1.bn", 0.001, 1}, 208, 864, weight, bias);
+  offsets_[34] = blob.add(cuda::pack_conv_weights(k22, kPrecision, weight.data()));
+  offsets_[35] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch3.0.conv.weight", nullptr, "inception4a.branch3.0.bn", 0.001, 1}, 16, 480, weight, bias);
+  offsets_[36] = blob.add(cuda::pack_conv_weights(k23, kPrecision, weight.data()));
+  offsets_[37] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch3.1.conv.weight", nullptr, "inception4a.branch3.1.bn", 0.001, 1}, 48, 144, weight, bias);
+  offsets_[38] = blob.add(cuda::pack_conv_weights(k24, kPrecision, weight.data()));
+  offsets_[39] = blob.add(bias);
+  fold_weights(file, {"inception4a.branch4.1.conv.weight", nullptr, "inception4a.branch4.1.bn", 0.001, 1}, 64, 480, weight, bias);
+  offsets_[40] = blob.add(cuda::pack_conv_weights(k26, kPrecision, weight.data()));
+  offsets_[41] = blob.add(bias);
+  fold_weights(file, {"aux1.conv.conv.weight", nullptr, "aux1.conv.bn", 0.001, 1}, 128, 512, weight, bias);
+  offsets_[42] = blob.add(cuda::pack_conv_weights(k28, kPrecision, weight.data()));
+  offsets_[43] = blob.add(bias);
+  fold_weights(file, {"aux1.fc1.weight", "aux1.fc1.bias", nullptr, 0, 1}, 1024, 2048, weight, bias);
+  offsets_[44] = blob.add(cuda::pack_linear_weights(k29, kPrecision, weight.data(), 128, 4, 4));
+  offsets_[45] = blob.add(bias);
+  fold_weights(file, {"aux1.fc2.weight", "aux1.fc2.bias", nullptr, 0, 1}, 1000, 1024, weight, bias);
+  offsets_[46] = blob.add(cuda::pack_linear_weights(k30, kPrecision, weight.data(), 0, 0, 0));
+  offsets_[47] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch1.conv.weight", nullptr, "inception4b.branch1.bn", 0.001, 1}, 160, 512, weight, bias);
+  offsets_[48] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
+  offsets_[49] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch2.0.conv.weight", nullptr, "inception4b.branch2.0.bn", 0.001, 1}, 112, 512, weight, bias);
+  offsets_[50] = blob.add(cuda::pack_conv_weights(k32, kPrecision, weight.data()));
+  offsets_[51] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch2.1.conv.weight", nullptr, "inception4b.branch2.1.bn", 0.001, 1}, 224, 1008, weight, bias);
+  offsets_[52] = blob.add(cuda::pack_conv_weights(k33, kPrecision, weight.data()));
+  offsets_[53] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch3.0.conv.weight", nullptr, "inception4b.branch3.0.bn", 0.001, 1}, 24, 512, weight, bias);
+  offsets_[54] = blob.add(cuda::pack_conv_weights(k34, kPrecision, weight.data()));
+  offsets_[55] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch3.1.conv.weight", nullptr, "inception4b.branch3.1.bn", 0.001, 1}, 64, 216, weight, bias);
+  offsets_[56] = blob.add(cuda::pack_conv_weights(k35, kPrecision, weight.data()));
+  offsets_[57] = blob.add(bias);
+  fold_weights(file, {"inception4b.branch4.1.conv.weight", nullptr, "inception4b.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
+  offsets_[58] = blob.add(cuda::pack_conv_weights(k37, kPrecision, weight.data()));
+  offsets_[59] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch1.conv.weight", nullptr, "inception4c.branch1.bn", 0.001, 1}, 128, 512, weight, bias);
+  offsets_[60] = blob.add(cuda::pack_conv_weights(k38, kPrecision, weight.data()));
+  offsets_[61] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch2.0.conv.weight", nullptr, "inception4c.branch2.0.bn", 0.001, 1}, 128, 512, weight, bias);
+  offsets_[62] = blob.add(cuda::pack_conv_weights(k39, kPrecision, weight.data()));
+  offsets_[63] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch2.1.conv.weight", nullptr, "inception4c.branch2.1.bn", 0.001, 1}, 256, 1152, weight, bias);
+  offsets_[64] = blob.add(cuda::pack_conv_weights(k40, kPrecision, weight.data()));
+  offsets_[65] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch3.0.conv.weight", nullptr, "inception4c.branch3.0.bn", 0.001, 1}, 24, 512, weight, bias);
+  offsets_[66] = blob.add(cuda::pack_conv_weights(k34, kPrecision, weight.data()));
+  offsets_[67] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch3.1.conv.weight", nullptr, "inception4c.branch3.1.bn", 0.001, 1}, 64, 216, weight, bias);
+  offsets_[68] = blob.add(cuda::pack_conv_weights(k35, kPrecision, weight.data()));
+  offsets_[69] = blob.add(bias);
+  fold_weights(file, {"inception4c.branch4.1.conv.weight", nullptr, "inception4c.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
+  offsets_[70] = blob.add(cuda::pack_conv_weights(k37, kPrecision, weight.data()));
+  offsets_[71] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch1.conv.weight", nullptr, "inception4d.branch1.bn", 0.001, 1}, 112, 512, weight, bias);
+  offsets_[72] = blob.add(cuda::pack_conv_weights(k45, kPrecision, weight.data()));
+  offsets_[73] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch2.0.conv.weight", nullptr, "inception4d.branch2.0.bn", 0.001, 1}, 144, 512, weight, bias);
+  offsets_[74] = blob.add(cuda::pack_conv_weights(k46, kPrecision, weight.data()));
+  offsets_[75] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch2.1.conv.weight", nullptr, "inception4d.branch2.1.bn", 0.001, 1}, 288, 1296, weight, bias);
+  offsets_[76] = blob.add(cuda::pack_conv_weights(k47, kPrecision, weight.data()));
+  offsets_[77] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch3.0.conv.weight", nullptr, "inception4d.branch3.0.bn", 0.001, 1}, 32, 512, weight, bias);
+  offsets_[78] = blob.add(cuda::pack_conv_weights(k48, kPrecision, weight.data()));
+  offsets_[79] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch3.1.conv.weight", nullptr, "inception4d.branch3.1.bn", 0.001, 1}, 64, 288, weight, bias);
+  offsets_[80] = blob.add(cuda::pack_conv_weights(k49, kPrecision, weight.data()));
+  offsets_[81] = blob.add(bias);
+  fold_weights(file, {"inception4d.branch4.1.conv.weight", nullptr, "inception4d.branch4.1.bn", 0.001, 1}, 64, 512, weight, bias);
+  offsets_[82] = blob.add(cuda::pack_conv_weights(k51, kPrecision, weight.data()));
+  offsets_[83] = blob.add(bias);
+  fold_weights(file, {"aux2.conv.conv.weight", nullptr, "aux2.conv.bn", 0.001, 1}, 128, 528, weight, bias);
+  offsets_[84] = blob.add(cuda::pack_conv_weights(k53, kPrecision, weight.data()));
+  offsets_[85] = blob.add(bias);
+  fold_weights(file, {"aux2.fc1.weight", "aux2.fc1.bias", nullptr, 0, 1}, 1024, 2048, weight, bias);
+  offsets_[86] = blob.add(cuda::pack_linear_weights(k29, kPrecision, weight.data(), 128, 4, 4));
+  offsets_[87] = blob.add(bias);
+  fold_weights(file, {"aux2.fc2.weight", "aux2.fc2.bias", nullptr, 0, 1}, 1000, 1024, weight, bias);
+  offsets_[88] = blob.add(cuda::pack_linear_weights(k30, kPrecision, weight.data(), 0, 0, 0));
+  offsets_[89] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch1.conv.weight", nullptr, "inception4e.branch1.bn", 0.001, 1}, 256, 528, weight, bias);
+  offsets_[90] = blob.add(cuda::pack_conv_weights(k56, kPrecision, weight.data()));
+  offsets_[91] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch2.0.conv.weight", nullptr, "inception4e.branch2.0.bn", 0.001, 1}, 160, 528, weight, bias);
+  offsets_[92] = blob.add(cuda::pack_conv_weights(k57, kPrecision, weight.data()));
+  offsets_[93] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch2.1.conv.weight", nullptr, "inception4e.branch2.1.bn", 0.001, 1}, 320, 1440, weight, bias);
+  offsets_[94] = blob.add(cuda::pack_conv_weights(k58, kPrecision, weight.data()));
+  offsets_[95] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch3.0.conv.weight", nullptr, "inception4e.branch3.0.bn", 0.001, 1}, 32, 528, weight, bias);
+  offsets_[96] = blob.add(cuda::pack_conv_weights(k59, kPrecision, weight.data()));
+  offsets_[97] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch3.1.conv.weight", nullptr, "inception4e.branch3.1.bn", 0.001, 1}, 128, 288, weight, bias);
+  offsets_[98] = blob.add(cuda::pack_conv_weights(k60, kPrecision, weight.data()));
+  offsets_[99] = blob.add(bias);
+  fold_weights(file, {"inception4e.branch4.1.conv.weight", nullptr, "inception4e.branch4.1.bn", 0.001, 1}, 128, 528, weight, bias);
+  offsets_[100] = blob.add(cuda::pack_conv_weights(k62, kPrecision, weight.data()));
+  offsets_[101] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch1.conv.weight", nullptr, "inception5a.branch1.bn", 0.001, 1}, 256, 832, weight, bias);
+  offsets_[102] = blob.add(cuda::pack_conv_weights(k64, kPrecision, weight.data()));
+  offsets_[103] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch2.0.conv.weight", nullptr, "inception5a.branch2.0.bn", 0.001, 1}, 160, 832, weight, bias);
+  offsets_[104] = blob.add(cuda::pack_conv_weights(k65, kPrecision, weight.data()));
+  offsets_[105] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch2.1.conv.weight", nullptr, "inception5a.branch2.1.bn", 0.001, 1}, 320, 1440, weight, bias);
+  offsets_[106] = blob.add(cuda::pack_conv_weights(k66, kPrecision, weight.data()));
+  offsets_[107] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch3.0.conv.weight", nullptr, "inception5a.branch3.0.bn", 0.001, 1}, 32, 832, weight, bias);
+  offsets_[108] = blob.add(cuda::pack_conv_weights(k67, kPrecision, weight.data()));
+  offsets_[109] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch3.1.conv.weight", nullptr, "inception5a.branch3.1.bn", 0.001, 1}, 128, 288, weight, bias);
+  offsets_[110] = blob.add(cuda::pack_conv_weights(k68, kPrecision, weight.data()));
+  offsets_[111] = blob.add(bias);
+  fold_weights(file, {"inception5a.branch4.1.conv.weight", nullptr, "inception5a.branch4.1.bn", 0.001, 1}, 128, 832, weight, bias);
+  offsets_[112] = blob.add(cuda::pack_conv_weights(k70, kPrecision, weight.data()));
+  offsets_[113] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch1.conv.weight", nullptr, "inception5b.branch1.bn", 0.001, 1}, 384, 832, weight, bias);
+  offsets_[114] = blob.add(cuda::pack_conv_weights(k71, kPrecision, weight.data()));
+  offsets_[115] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch2.0.conv.weight", nullptr, "inception5b.branch2.0.bn", 0.001, 1}, 192, 832, weight, bias);
+  offsets_[116] = blob.add(cuda::pack_conv_weights(k72, kPrecision, weight.data()));
+  offsets_[117] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch2.1.conv.weight", nullptr, "inception5b.branch2.1.bn", 0.001, 1}, 384, 1728, weight, bias);
+  offsets_[118] = blob.add(cuda::pack_conv_weights(k73, kPrecision, weight.data()));
+  offsets_[119] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch3.0.conv.weight", nullptr, "inception5b.branch3.0.bn", 0.001, 1}, 48, 832, weight, bias);
+  offsets_[120] = blob.add(cuda::pack_conv_weights(k74, kPrecision, weight.data()));
+  offsets_[121] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch3.1.conv.weight", nullptr, "inception5b.branch3.1.bn", 0.001, 1}, 128, 432, weight, bias);
+  offsets_[122] = blob.add(cuda::pack_conv_weights(k75, kPrecision, weight.data()));
+  offsets_[123] = blob.add(bias);
+  fold_weights(file, {"inception5b.branch4.1.conv.weight", nullptr, "inception5b.branch4.1.bn", 0.001, 1}, 128, 832, weight, bias);
+  offsets_[124] = blob.add(cuda::pack_conv_weights(k77, kPrecision, weight.data()));
+  offsets_[125] = blob.add(bias);
+  fold_weights(file, {"fc.weight", "fc.bias", nullptr, 0, 1}, 1000, 1024, weight, bias);
+  offsets_[126] = blob.add(cuda::pack_linear_weights(k30, kPrecision, weight.data(), 0, 0, 0));
+  offsets_[127] = blob.add(bias);
+  device_ = cuda::DeviceState("googlenet_aux", blob.data(), blob.size(), kArenaFloats);
 }
 
-GooglenetAux::~GooglenetAux() { release(); }
-
-GooglenetAux::GooglenetAux(GooglenetAux &&other) noexcept { *this = std::move(other); }
-
-GooglenetAux &GooglenetAux::operator=(GooglenetAux &&other) noexcept {
-  if (this != &other) {
-    release();
-    weights_ = std::exchange(other.weights_, nullptr);
-    arena_ = std::exchange(other.arena_, nullptr);
-    stream_ = std::exchange(other.stream_, nullptr);
-    offsets_ = other.offsets_;
-  }
-  return *this;
-}
-
-// Errors are ignored here: a destructor cannot throw, and the memory goes with the context.
-void GooglenetAux::release() noexcept {
-  if (stream_)
-    cudaStreamDestroy(stream_);
-  cudaFree(arena_);
-  cudaFree(weights_);
-  weights_ = nullptr;
-  arena_ = nullptr;
-  stream_ = nullptr;
-}
+GooglenetAux::~GooglenetAux() = default;
+GooglenetAux::GooglenetAux(GooglenetAux &&other) noexcept = default;
+GooglenetAux &GooglenetAux::operator=(GooglenetAux &&other) noexcept = default;
 
 void GooglenetAux::launch_kernels(const float *image, float *logits, float *aux2, float *aux1, cudaStream_t stream) {
-  float *arena = arena_;
+  float *arena = device_.arena();
   auto bytes = [this](std::size_t slot) -> const void * {
-    return weights_ + offsets_[slot];
+    return device_.weights() + offsets_[slot];
   };
   auto floats = [this](std::size_t slot) {
-    return reinterpret_cast<const float *>(weights_ + offsets_[slot]);
+    return reinterpret_cast<const float *>(device_.weights() + offsets_[slot]);
   };
   // input image (NCHW to NHWC)
   cuda::nchw_to_nhwc<kLayout0><<<dim3(588, 1, 1), dim3(256, 1, 1), 0, stream>>>(image, arena + 1003520);
@@ -1102,16 +1061,13 @@ void GooglenetAux::run(const float *const *inputs, float *const *outputs, cudaSt
 }
 
 void GooglenetAux::run_host(const float *image, float *logits, float *aux2, float *aux1) {
-  cuda::check(cudaMemcpyAsync(arena_ + 1154048, image, 150528 * sizeof(float), cudaMemcpyHostToDevice, stream_),
-              "googlenet_aux: copying image to the device");
-  run(arena_ + 1154048, arena_ + 1304576, arena_ + 1305600, arena_ + 1306624, stream_);
-  cuda::check(cudaMemcpyAsync(logits, arena_ + 1304576, 1000 * sizeof(float), cudaMemcpyDeviceToHost, stream_),
-              "googlenet_aux: copying logits from the device");
-  cuda::check(cudaMemcpyAsync(aux2, arena_ + 1305600, 1000 * sizeof(float), cudaMemcpyDeviceToHost, stream_),
-              "googlenet_aux: copying aux2 from the device");
-  cuda::check(cudaMemcpyAsync(aux1, arena_ + 1306624, 1000 * sizeof(float), cudaMemcpyDeviceToHost, stream_),
-              "googlenet_aux: copying aux1 from the device");
-  cuda::check(cudaStreamSynchronize(stream_), "googlenet_aux: running");
+  float *arena = device_.arena();
+  device_.to_device(arena + 1154048, image, 150528, "image");
+  run(arena + 1154048, arena + 1304576, arena + 1305600, arena + 1306624, device_.stream());
+  device_.to_host(logits, arena + 1304576, 1000, "logits");
+  device_.to_host(aux2, arena + 1305600, 1000, "aux2");
+  device_.to_host(aux1, arena + 1306624, 1000, "aux1");
+  device_.synchronize();
 }
 
 } // namespace netc

@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <iterator>
 #include <string>
-#include <utility>
 #include <vector>
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
@@ -92,79 +91,39 @@ Lenet5::Lenet5(const void *weights, std::size_t size)
 
 Lenet5::Lenet5(const SafetensorsFile &file) {
   check_tensors(file, kTensors, std::size(kTensors));
-  // A constructor that throws runs no destructor: free what was allocated so far.
-  try {
-    int device = 0, major = 0, minor = 0;
-    cuda::check(cudaGetDevice(&device), "lenet5: cudaGetDevice");
-    cuda::check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device),
-                "lenet5: cudaDeviceGetAttribute");
-    cuda::check(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device),
-                "lenet5: cudaDeviceGetAttribute");
-    if (major * 10 + minor < 80)
-      throw Error("lenet5: generated for sm_80 or newer; CUDA device " + std::to_string(device) +
-                  " is sm_" + std::to_string(major * 10 + minor));
-    // Fold (batch norm, scale) and pack on the host, then upload everything at once.
-    WeightBlob blob;
-    std::vector<float> weight, bias;
-    fold_weights(file, {"c1.weight", "c1.bias", nullptr, 0, 1}, 6, 25, weight, bias);
-    offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
-    offsets_[1] = blob.add(bias);
-    fold_weights(file, {"c3.weight", "c3.bias", nullptr, 0, 1}, 16, 150, weight, bias);
-    offsets_[2] = blob.add(cuda::pack_conv_weights(k2, kPrecision, weight.data()));
-    offsets_[3] = blob.add(bias);
-    fold_weights(file, {"c5.weight", "c5.bias", nullptr, 0, 1}, 120, 400, weight, bias);
-    offsets_[4] = blob.add(cuda::pack_conv_weights(k4, kPrecision, weight.data()));
-    offsets_[5] = blob.add(bias);
-    fold_weights(file, {"f6.weight", "f6.bias", nullptr, 0, 1}, 84, 120, weight, bias);
-    offsets_[6] = blob.add(cuda::pack_linear_weights(k5, kPrecision, weight.data(), 0, 0, 0));
-    offsets_[7] = blob.add(bias);
-    fold_weights(file, {"output.weight", "output.bias", nullptr, 0, 1}, 10, 84, weight, bias);
-    offsets_[8] = blob.add(cuda::pack_linear_weights(k6, kPrecision, weight.data(), 0, 0, 0));
-    offsets_[9] = blob.add(bias);
-    cuda::check(cudaMalloc(&weights_, blob.size()), "lenet5: cudaMalloc of the weights");
-    cuda::check(cudaMemcpy(weights_, blob.data(), blob.size(), cudaMemcpyHostToDevice),
-                "lenet5: copying the weights to the device");
-    cuda::check(cudaMalloc(&arena_, kArenaFloats * sizeof(float)), "lenet5: cudaMalloc of the arena");
-    cuda::check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "lenet5: cudaStreamCreate");
-  } catch (...) {
-    release();
-    throw;
-  }
+  cuda::require_compute_capability("lenet5", 80);
+  // Fold (batch norm, scale) and pack on the host, then upload everything at once.
+  WeightBlob blob;
+  std::vector<float> weight, bias;
+  fold_weights(file, {"c1.weight", "c1.bias", nullptr, 0, 1}, 6, 25, weight, bias);
+  offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
+  offsets_[1] = blob.add(bias);
+  fold_weights(file, {"c3.weight", "c3.bias", nullptr, 0, 1}, 16, 150, weight, bias);
+  offsets_[2] = blob.add(cuda::pack_conv_weights(k2, kPrecision, weight.data()));
+  offsets_[3] = blob.add(bias);
+  fold_weights(file, {"c5.weight", "c5.bias", nullptr, 0, 1}, 120, 400, weight, bias);
+  offsets_[4] = blob.add(cuda::pack_conv_weights(k4, kPrecision, weight.data()));
+  offsets_[5] = blob.add(bias);
+  fold_weights(file, {"f6.weight", "f6.bias", nullptr, 0, 1}, 84, 120, weight, bias);
+  offsets_[6] = blob.add(cuda::pack_linear_weights(k5, kPrecision, weight.data(), 0, 0, 0));
+  offsets_[7] = blob.add(bias);
+  fold_weights(file, {"output.weight", "output.bias", nullptr, 0, 1}, 10, 84, weight, bias);
+  offsets_[8] = blob.add(cuda::pack_linear_weights(k6, kPrecision, weight.data(), 0, 0, 0));
+  offsets_[9] = blob.add(bias);
+  device_ = cuda::DeviceState("lenet5", blob.data(), blob.size(), kArenaFloats);
 }
 
-Lenet5::~Lenet5() { release(); }
-
-Lenet5::Lenet5(Lenet5 &&other) noexcept { *this = std::move(other); }
-
-Lenet5 &Lenet5::operator=(Lenet5 &&other) noexcept {
-  if (this != &other) {
-    release();
-    weights_ = std::exchange(other.weights_, nullptr);
-    arena_ = std::exchange(other.arena_, nullptr);
-    stream_ = std::exchange(other.stream_, nullptr);
-    offsets_ = other.offsets_;
-  }
-  return *this;
-}
-
-// Errors are ignored here: a destructor cannot throw, and the memory goes with the context.
-void Lenet5::release() noexcept {
-  if (stream_)
-    cudaStreamDestroy(stream_);
-  cudaFree(arena_);
-  cudaFree(weights_);
-  weights_ = nullptr;
-  arena_ = nullptr;
-  stream_ = nullptr;
-}
+Lenet5::~Lenet5() = default;
+Lenet5::Lenet5(Lenet5 &&other) noexcept = default;
+Lenet5 &Lenet5::operator=(Lenet5 &&other) noexcept = default;
 
 void Lenet5::launch_kernels(const float *image, float *logits, cudaStream_t stream) {
-  float *arena = arena_;
+  float *arena = device_.arena();
   auto bytes = [this](std::size_t slot) -> const void * {
-    return weights_ + offsets_[slot];
+    return device_.weights() + offsets_[slot];
   };
   auto floats = [this](std::size_t slot) {
-    return reinterpret_cast<const float *>(weights_ + offsets_[slot]);
+    return reinterpret_cast<const float *>(device_.weights() + offsets_[slot]);
   };
   // input image (NCHW to NHWC)
   cuda::nchw_to_nhwc<kLayout0><<<dim3(4, 1, 1), dim3(256, 1, 1), 0, stream>>>(image, arena + 5888);
@@ -201,12 +160,11 @@ void Lenet5::run(const float *const *inputs, float *const *outputs, cudaStream_t
 }
 
 void Lenet5::run_host(const float *image, float *logits) {
-  cuda::check(cudaMemcpyAsync(arena_ + 6912, image, 1024 * sizeof(float), cudaMemcpyHostToDevice, stream_),
-              "lenet5: copying image to the device");
-  run(arena_ + 6912, arena_ + 7936, stream_);
-  cuda::check(cudaMemcpyAsync(logits, arena_ + 7936, 10 * sizeof(float), cudaMemcpyDeviceToHost, stream_),
-              "lenet5: copying logits from the device");
-  cuda::check(cudaStreamSynchronize(stream_), "lenet5: running");
+  float *arena = device_.arena();
+  device_.to_device(arena + 6912, image, 1024, "image");
+  run(arena + 6912, arena + 7936, device_.stream());
+  device_.to_host(logits, arena + 7936, 10, "logits");
+  device_.synchronize();
 }
 
 } // namespace netc

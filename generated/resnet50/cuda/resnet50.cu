@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <iterator>
 #include <string>
-#include <utility>
 #include <vector>
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
@@ -470,226 +469,186 @@ Resnet50::Resnet50(const void *weights, std::size_t size)
 
 Resnet50::Resnet50(const SafetensorsFile &file) {
   check_tensors(file, kTensors, std::size(kTensors));
-  // A constructor that throws runs no destructor: free what was allocated so far.
-  try {
-    int device = 0, major = 0, minor = 0;
-    cuda::check(cudaGetDevice(&device), "resnet50: cudaGetDevice");
-    cuda::check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device),
-                "resnet50: cudaDeviceGetAttribute");
-    cuda::check(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device),
-                "resnet50: cudaDeviceGetAttribute");
-    if (major * 10 + minor < 80)
-      throw Error("resnet50: generated for sm_80 or newer; CUDA device " + std::to_string(device) +
-                  " is sm_" + std::to_string(major * 10 + minor));
-    // Fold (batch norm, scale) and pack on the host, then upload everything at once.
-    WeightBlob blob;
-    std::vector<float> weight, bias;
-    fold_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, 64, 147, weight, bias);
-    offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
-    offsets_[1] = blob.add(bias);
-    fold_weights(file, {"layer1.0.conv1.weight", nullptr, "layer1.0.bn1", 1.0000000000000001e-05, 1}, 64, 64, weight, bias);
-    offsets_[2] = blob.add(cuda::pack_conv_weights(k2, kPrecision, weight.data()));
-    offsets_[3] = blob.add(bias);
-    fold_weights(file, {"layer1.0.conv2.weight", nullptr, "layer1.0.bn2", 1.0000000000000001e-05, 1}, 64, 576, weight, bias);
-    offsets_[4] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
-    offsets_[5] = blob.add(bias);
-    fold_weights(file, {"layer1.0.conv3.weight", nullptr, "layer1.0.bn3", 1.0000000000000001e-05, 1}, 256, 64, weight, bias);
-    offsets_[6] = blob.add(cuda::pack_conv_weights(k4, kPrecision, weight.data()));
-    offsets_[7] = blob.add(bias);
-    fold_weights(file, {"layer1.0.downsample.0.weight", nullptr, "layer1.0.downsample.1", 1.0000000000000001e-05, 1}, 256, 64, weight, bias);
-    offsets_[8] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
-    offsets_[9] = blob.add(bias);
-    fold_weights(file, {"layer1.1.conv1.weight", nullptr, "layer1.1.bn1", 1.0000000000000001e-05, 1}, 64, 256, weight, bias);
-    offsets_[10] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
-    offsets_[11] = blob.add(bias);
-    fold_weights(file, {"layer1.1.conv2.weight", nullptr, "layer1.1.bn2", 1.0000000000000001e-05, 1}, 64, 576, weight, bias);
-    offsets_[12] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
-    offsets_[13] = blob.add(bias);
-    fold_weights(file, {"layer1.1.conv3.weight", nullptr, "layer1.1.bn3", 1.0000000000000001e-05, 1}, 256, 64, weight, bias);
-    offsets_[14] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
-    offsets_[15] = blob.add(bias);
-    fold_weights(file, {"layer1.2.conv1.weight", nullptr, "layer1.2.bn1", 1.0000000000000001e-05, 1}, 64, 256, weight, bias);
-    offsets_[16] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
-    offsets_[17] = blob.add(bias);
-    fold_weights(file, {"layer1.2.conv2.weight", nullptr, "layer1.2.bn2", 1.0000000000000001e-05, 1}, 64, 576, weight, bias);
-    offsets_[18] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
-    offsets_[19] = blob.add(bias);
-    fold_weights(file, {"layer1.2.conv3.weight", nullptr, "layer1.2.bn3", 1.0000000000000001e-05, 1}, 256, 64, weight, bias);
-    offsets_[20] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
-    offsets_[21] = blob.add(bias);
-    fold_weights(file, {"layer2.0.conv1.weight", nullptr, "layer2.0.bn1", 1.0000000000000001e-05, 1}, 128, 256, weight, bias);
-    offsets_[22] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
-    offsets_[23] = blob.add(bias);
-    fold_weights(file, {"layer2.0.conv2.weight", nullptr, "layer2.0.bn2", 1.0000000000000001e-05, 1}, 128, 1152, weight, bias);
-    offsets_[24] = blob.add(cuda::pack_conv_weights(k13, kPrecision, weight.data()));
-    offsets_[25] = blob.add(bias);
-    fold_weights(file, {"layer2.0.conv3.weight", nullptr, "layer2.0.bn3", 1.0000000000000001e-05, 1}, 512, 128, weight, bias);
-    offsets_[26] = blob.add(cuda::pack_conv_weights(k14, kPrecision, weight.data()));
-    offsets_[27] = blob.add(bias);
-    fold_weights(file, {"layer2.0.downsample.0.weight", nullptr, "layer2.0.downsample.1", 1.0000000000000001e-05, 1}, 512, 256, weight, bias);
-    offsets_[28] = blob.add(cuda::pack_conv_weights(k15, kPrecision, weight.data()));
-    offsets_[29] = blob.add(bias);
-    fold_weights(file, {"layer2.1.conv1.weight", nullptr, "layer2.1.bn1", 1.0000000000000001e-05, 1}, 128, 512, weight, bias);
-    offsets_[30] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
-    offsets_[31] = blob.add(bias);
-    fold_weights(file, {"layer2.1.conv2.weight", nullptr, "layer2.1.bn2", 1.0000000000000001e-05, 1}, 128, 1152, weight, bias);
-    offsets_[32] = blob.add(cuda::pack_conv_weights(k17, kPrecision, weight.data()));
-    offsets_[33] = blob.add(bias);
-    fold_weights(file, {"layer2.1.conv3.weight", nullptr, "layer2.1.bn3", 1.0000000000000001e-05, 1}, 512, 128, weight, bias);
-    offsets_[34] = blob.add(cuda::pack_conv_weights(k18, kPrecision, weight.data()));
-    offsets_[35] = blob.add(bias);
-    fold_weights(file, {"layer2.2.conv1.weight", nullptr, "layer2.2.bn1", 1.0000000000000001e-05, 1}, 128, 512, weight, bias);
-    offsets_[36] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
-    offsets_[37] = blob.add(bias);
-    fold_weights(file, {"layer2.2.conv2.weight", nullptr, "layer2.2.bn2", 1.0000000000000001e-05, 1}, 128, 1152, weight, bias);
-    offsets_[38] = blob.add(cuda::pack_conv_weights(k17, kPrecision, weight.data()));
-    offsets_[39] = blob.add(bias);
-    fold_weights(file, {"layer2.2.conv3.weight", nullptr, "layer2.2.bn3", 1.0000000000000001e-05, 1}, 512, 128, weight, bias);
-    offsets_[40] = blob.add(cuda::pack_conv_weights(k18, kPrecision, weight.data()));
-    offsets_[41] = blob.add(bias);
-    fold_weights(file, {"layer2.3.conv1.weight", nullptr, "layer2.3.bn1", 1.0000000000000001e-05, 1}, 128, 512, weight, bias);
-    offsets_[42] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
-    offsets_[43] = blob.add(bias);
-    fold_weights(file, {"layer2.3.conv2.weight", nullptr, "layer2.3.bn2", 1.0000000000000001e-05, 1}, 128, 1152, weight, bias);
-    offsets_[44] = blob.add(cuda::pack_conv_weights(k17, kPrecision, weight.data()));
-    offsets_[45] = blob.add(bias);
-    fold_weights(file, {"layer2.3.conv3.weight", nullptr, "layer2.3.bn3", 1.0000000000000001e-05, 1}, 512, 128, weight, bias);
-    offsets_[46] = blob.add(cuda::pack_conv_weights(k18, kPrecision, weight.data()));
-    offsets_[47] = blob.add(bias);
-    fold_weights(file, {"layer3.0.conv1.weight", nullptr, "layer3.0.bn1", 1.0000000000000001e-05, 1}, 256, 512, weight, bias);
-    offsets_[48] = blob.add(cuda::pack_conv_weights(k25, kPrecision, weight.data()));
-    offsets_[49] = blob.add(bias);
-    fold_weights(file, {"layer3.0.conv2.weight", nullptr, "layer3.0.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
-    offsets_[50] = blob.add(cuda::pack_conv_weights(k26, kPrecision, weight.data()));
-    offsets_[51] = blob.add(bias);
-    fold_weights(file, {"layer3.0.conv3.weight", nullptr, "layer3.0.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
-    offsets_[52] = blob.add(cuda::pack_conv_weights(k27, kPrecision, weight.data()));
-    offsets_[53] = blob.add(bias);
-    fold_weights(file, {"layer3.0.downsample.0.weight", nullptr, "layer3.0.downsample.1", 1.0000000000000001e-05, 1}, 1024, 512, weight, bias);
-    offsets_[54] = blob.add(cuda::pack_conv_weights(k28, kPrecision, weight.data()));
-    offsets_[55] = blob.add(bias);
-    fold_weights(file, {"layer3.1.conv1.weight", nullptr, "layer3.1.bn1", 1.0000000000000001e-05, 1}, 256, 1024, weight, bias);
-    offsets_[56] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
-    offsets_[57] = blob.add(bias);
-    fold_weights(file, {"layer3.1.conv2.weight", nullptr, "layer3.1.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
-    offsets_[58] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
-    offsets_[59] = blob.add(bias);
-    fold_weights(file, {"layer3.1.conv3.weight", nullptr, "layer3.1.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
-    offsets_[60] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
-    offsets_[61] = blob.add(bias);
-    fold_weights(file, {"layer3.2.conv1.weight", nullptr, "layer3.2.bn1", 1.0000000000000001e-05, 1}, 256, 1024, weight, bias);
-    offsets_[62] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
-    offsets_[63] = blob.add(bias);
-    fold_weights(file, {"layer3.2.conv2.weight", nullptr, "layer3.2.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
-    offsets_[64] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
-    offsets_[65] = blob.add(bias);
-    fold_weights(file, {"layer3.2.conv3.weight", nullptr, "layer3.2.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
-    offsets_[66] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
-    offsets_[67] = blob.add(bias);
-    fold_weights(file, {"layer3.3.conv1.weight", nullptr, "layer3.3.bn1", 1.0000000000000001e-05, 1}, 256, 1024, weight, bias);
-    offsets_[68] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
-    offsets_[69] = blob.add(bias);
-    fold_weights(file, {"layer3.3.conv2.weight", nullptr, "layer3.3.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
-    offsets_[70] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
-    offsets_[71] = blob.add(bias);
-    fold_weights(file, {"layer3.3.conv3.weight", nullptr, "layer3.3.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
-    offsets_[72] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
-    offsets_[73] = blob.add(bias);
-    fold_weights(file, {"layer3.4.conv1.weight", nullptr, "layer3.4.bn1", 1.0000000000000001e-05, 1}, 256, 1024, weight, bias);
-    offsets_[74] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
-    offsets_[75] = blob.add(bias);
-    fold_weights(file, {"layer3.4.conv2.weight", nullptr, "layer3.4.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
-    offsets_[76] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
-    offsets_[77] = blob.add(bias);
-    fold_weights(file, {"layer3.4.conv3.weight", nullptr, "layer3.4.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
-    offsets_[78] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
-    offsets_[79] = blob.add(bias);
-    fold_weights(file, {"layer3.5.conv1.weight", nullptr, "layer3.5.bn1", 1.0000000000000001e-05, 1}, 256, 1024, weight, bias);
-    offsets_[80] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
-    offsets_[81] = blob.add(bias);
-    fold_weights(file, {"layer3.5.conv2.weight", nullptr, "layer3.5.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
-    offsets_[82] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
-    offsets_[83] = blob.add(bias);
-    fold_weights(file, {"layer3.5.conv3.weight", nullptr, "layer3.5.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
-    offsets_[84] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
-    offsets_[85] = blob.add(bias);
-    fold_weights(file, {"layer4.0.conv1.weight", nullptr, "layer4.0.bn1", 1.0000000000000001e-05, 1}, 512, 1024, weight, bias);
-    offsets_[86] = blob.add(cuda::pack_conv_weights(k44, kPrecision, weight.data()));
-    offsets_[87] = blob.add(bias);
-    fold_weights(file, {"layer4.0.conv2.weight", nullptr, "layer4.0.bn2", 1.0000000000000001e-05, 1}, 512, 4608, weight, bias);
-    offsets_[88] = blob.add(cuda::pack_conv_weights(k45, kPrecision, weight.data()));
-    offsets_[89] = blob.add(bias);
-    fold_weights(file, {"layer4.0.conv3.weight", nullptr, "layer4.0.bn3", 1.0000000000000001e-05, 1}, 2048, 512, weight, bias);
-    offsets_[90] = blob.add(cuda::pack_conv_weights(k46, kPrecision, weight.data()));
-    offsets_[91] = blob.add(bias);
-    fold_weights(file, {"layer4.0.downsample.0.weight", nullptr, "layer4.0.downsample.1", 1.0000000000000001e-05, 1}, 2048, 1024, weight, bias);
-    offsets_[92] = blob.add(cuda::pack_conv_weights(k47, kPrecision, weight.data()));
-    offsets_[93] = blob.add(bias);
-    fold_weights(file, {"layer4.1.conv1.weight", nullptr, "layer4.1.bn1", 1.0000000000000001e-05, 1}, 512, 2048, weight, bias);
-    offsets_[94] = blob.add(cuda::pack_conv_weights(k48, kPrecision, weight.data()));
-    offsets_[95] = blob.add(bias);
-    fold_weights(file, {"layer4.1.conv2.weight", nullptr, "layer4.1.bn2", 1.0000000000000001e-05, 1}, 512, 4608, weight, bias);
-    offsets_[96] = blob.add(cuda::pack_conv_weights(k49, kPrecision, weight.data()));
-    offsets_[97] = blob.add(bias);
-    fold_weights(file, {"layer4.1.conv3.weight", nullptr, "layer4.1.bn3", 1.0000000000000001e-05, 1}, 2048, 512, weight, bias);
-    offsets_[98] = blob.add(cuda::pack_conv_weights(k50, kPrecision, weight.data()));
-    offsets_[99] = blob.add(bias);
-    fold_weights(file, {"layer4.2.conv1.weight", nullptr, "layer4.2.bn1", 1.0000000000000001e-05, 1}, 512, 2048, weight, bias);
-    offsets_[100] = blob.add(cuda::pack_conv_weights(k48, kPrecision, weight.data()));
-    offsets_[101] = blob.add(bias);
-    fold_weights(file, {"layer4.2.conv2.weight", nullptr, "layer4.2.bn2", 1.0000000000000001e-05, 1}, 512, 4608, weight, bias);
-    offsets_[102] = blob.add(cuda::pack_conv_weights(k49, kPrecision, weight.data()));
-    offsets_[103] = blob.add(bias);
-    fold_weights(file, {"layer4.2.conv3.weight", nullptr, "layer4.2.bn3", 1.0000000000000001e-05, 1}, 2048, 512, weight, bias);
-    offsets_[104] = blob.add(cuda::pack_conv_weights(k50, kPrecision, weight.data()));
-    offsets_[105] = blob.add(bias);
-    fold_weights(file, {"fc.weight", "fc.bias", nullptr, 0, 1}, 1000, 2048, weight, bias);
-    offsets_[106] = blob.add(cuda::pack_linear_weights(k55, kPrecision, weight.data(), 0, 0, 0));
-    offsets_[107] = blob.add(bias);
-    cuda::check(cudaMalloc(&weights_, blob.size()), "resnet50: cudaMalloc of the weights");
-    cuda::check(cudaMemcpy(weights_, blob.data(), blob.size(), cudaMemcpyHostToDevice),
-                "resnet50: copying the weights to the device");
-    cuda::check(cudaMalloc(&arena_, kArenaFloats * sizeof(float)), "resnet50: cudaMalloc of the arena");
-    cuda::check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "resnet50: cudaStreamCreate");
-  } catch (...) {
-    release();
-    throw;
-  }
+  cuda::require_compute_capability("resnet50", 80);
+  // Fold (batch norm, scale) and pack on the host, then upload everything at once.
+  WeightBlob blob;
+  std::vector<float> weight, bias;
+  fold_weights(file, {"conv1.weight", nullptr, "bn1", 1.0000000000000001e-05, 1}, 64, 147, weight, bias);
+  offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
+  offsets_[1] = blob.add(bias);
+  fold_weights(file, {"layer1.0.conv1.weight", nullptr, "layer1.0.bn1", 1.0000000000000001e-05, 1}, 64, 64, weight, bias);
+  offsets_[2] = blob.add(cuda::pack_conv_weights(k2, kPrecision, weight.data()));
+  offsets_[3] = blob.add(bias);
+  fold_weights(file, {"layer1.0.conv2.weight", nullptr, "layer1.0.bn2", 1.0000000000000001e-05, 1}, 64, 576, weight, bias);
+  offsets_[4] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
+  offsets_[5] = blob.add(bias);
+  fold_weights(file, {"layer1.0.conv3.weight", nullptr, "layer1.0.bn3", 1.0000000000000001e-05, 1}, 256, 64, weight, bias);
+  offsets_[6] = blob.add(cuda::pack_conv_weights(k4, kPrecision, weight.data()));
+  offsets_[7] = blob.add(bias);
+  fold_weights(file, {"layer1.0.downsample.0.weight", nullptr, "layer1.0.downsample.1", 1.0000000000000001e-05, 1}, 256, 64, weight, bias);
+  offsets_[8] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
+  offsets_[9] = blob.add(bias);
+  fold_weights(file, {"layer1.1.conv1.weight", nullptr, "layer1.1.bn1", 1.0000000000000001e-05, 1}, 64, 256, weight, bias);
+  offsets_[10] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
+  offsets_[11] = blob.add(bias);
+  fold_weights(file, {"layer1.1.conv2.weight", nullptr, "layer1.1.bn2", 1.0000000000000001e-05, 1}, 64, 576, weight, bias);
+  offsets_[12] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
+  offsets_[13] = blob.add(bias);
+  fold_weights(file, {"layer1.1.conv3.weight", nullptr, "layer1.1.bn3", 1.0000000000000001e-05, 1}, 256, 64, weight, bias);
+  offsets_[14] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
+  offsets_[15] = blob.add(bias);
+  fold_weights(file, {"layer1.2.conv1.weight", nullptr, "layer1.2.bn1", 1.0000000000000001e-05, 1}, 64, 256, weight, bias);
+  offsets_[16] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
+  offsets_[17] = blob.add(bias);
+  fold_weights(file, {"layer1.2.conv2.weight", nullptr, "layer1.2.bn2", 1.0000000000000001e-05, 1}, 64, 576, weight, bias);
+  offsets_[18] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
+  offsets_[19] = blob.add(bias);
+  fold_weights(file, {"layer1.2.conv3.weight", nullptr, "layer1.2.bn3", 1.0000000000000001e-05, 1}, 256, 64, weight, bias);
+  offsets_[20] = blob.add(cuda::pack_conv_weights(k5, kPrecision, weight.data()));
+  offsets_[21] = blob.add(bias);
+  fold_weights(file, {"layer2.0.conv1.weight", nullptr, "layer2.0.bn1", 1.0000000000000001e-05, 1}, 128, 256, weight, bias);
+  offsets_[22] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
+  offsets_[23] = blob.add(bias);
+  fold_weights(file, {"layer2.0.conv2.weight", nullptr, "layer2.0.bn2", 1.0000000000000001e-05, 1}, 128, 1152, weight, bias);
+  offsets_[24] = blob.add(cuda::pack_conv_weights(k13, kPrecision, weight.data()));
+  offsets_[25] = blob.add(bias);
+  fold_weights(file, {"layer2.0.conv3.weight", nullptr, "layer2.0.bn3", 1.0000000000000001e-05, 1}, 512, 128, weight, bias);
+  offsets_[26] = blob.add(cuda::pack_conv_weights(k14, kPrecision, weight.data()));
+  offsets_[27] = blob.add(bias);
+  fold_weights(file, {"layer2.0.downsample.0.weight", nullptr, "layer2.0.downsample.1", 1.0000000000000001e-05, 1}, 512, 256, weight, bias);
+  offsets_[28] = blob.add(cuda::pack_conv_weights(k15, kPrecision, weight.data()));
+  offsets_[29] = blob.add(bias);
+  fold_weights(file, {"layer2.1.conv1.weight", nullptr, "layer2.1.bn1", 1.0000000000000001e-05, 1}, 128, 512, weight, bias);
+  offsets_[30] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
+  offsets_[31] = blob.add(bias);
+  fold_weights(file, {"layer2.1.conv2.weight", nullptr, "layer2.1.bn2", 1.0000000000000001e-05, 1}, 128, 1152, weight, bias);
+  offsets_[32] = blob.add(cuda::pack_conv_weights(k17, kPrecision, weight.data()));
+  offsets_[33] = blob.add(bias);
+  fold_weights(file, {"layer2.1.conv3.weight", nullptr, "layer2.1.bn3", 1.0000000000000001e-05, 1}, 512, 128, weight, bias);
+  offsets_[34] = blob.add(cuda::pack_conv_weights(k18, kPrecision, weight.data()));
+  offsets_[35] = blob.add(bias);
+  fold_weights(file, {"layer2.2.conv1.weight", nullptr, "layer2.2.bn1", 1.0000000000000001e-05, 1}, 128, 512, weight, bias);
+  offsets_[36] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
+  offsets_[37] = blob.add(bias);
+  fold_weights(file, {"layer2.2.conv2.weight", nullptr, "layer2.2.bn2", 1.0000000000000001e-05, 1}, 128, 1152, weight, bias);
+  offsets_[38] = blob.add(cuda::pack_conv_weights(k17, kPrecision, weight.data()));
+  offsets_[39] = blob.add(bias);
+  fold_weights(file, {"layer2.2.conv3.weight", nullptr, "layer2.2.bn3", 1.0000000000000001e-05, 1}, 512, 128, weight, bias);
+  offsets_[40] = blob.add(cuda::pack_conv_weights(k18, kPrecision, weight.data()));
+  offsets_[41] = blob.add(bias);
+  fold_weights(file, {"layer2.3.conv1.weight", nullptr, "layer2.3.bn1", 1.0000000000000001e-05, 1}, 128, 512, weight, bias);
+  offsets_[42] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
+  offsets_[43] = blob.add(bias);
+  fold_weights(file, {"layer2.3.conv2.weight", nullptr, "layer2.3.bn2", 1.0000000000000001e-05, 1}, 128, 1152, weight, bias);
+  offsets_[44] = blob.add(cuda::pack_conv_weights(k17, kPrecision, weight.data()));
+  offsets_[45] = blob.add(bias);
+  fold_weights(file, {"layer2.3.conv3.weight", nullptr, "layer2.3.bn3", 1.0000000000000001e-05, 1}, 512, 128, weight, bias);
+  offsets_[46] = blob.add(cuda::pack_conv_weights(k18, kPrecision, weight.data()));
+  offsets_[47] = blob.add(bias);
+  fold_weights(file, {"layer3.0.conv1.weight", nullptr, "layer3.0.bn1", 1.0000000000000001e-05, 1}, 256, 512, weight, bias);
+  offsets_[48] = blob.add(cuda::pack_conv_weights(k25, kPrecision, weight.data()));
+  offsets_[49] = blob.add(bias);
+  fold_weights(file, {"layer3.0.conv2.weight", nullptr, "layer3.0.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
+  offsets_[50] = blob.add(cuda::pack_conv_weights(k26, kPrecision, weight.data()));
+  offsets_[51] = blob.add(bias);
+  fold_weights(file, {"layer3.0.conv3.weight", nullptr, "layer3.0.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
+  offsets_[52] = blob.add(cuda::pack_conv_weights(k27, kPrecision, weight.data()));
+  offsets_[53] = blob.add(bias);
+  fold_weights(file, {"layer3.0.downsample.0.weight", nullptr, "layer3.0.downsample.1", 1.0000000000000001e-05, 1}, 1024, 512, weight, bias);
+  offsets_[54] = blob.add(cuda::pack_conv_weights(k28, kPrecision, weight.data()));
+  offsets_[55] = blob.add(bias);
+  fold_weights(file, {"layer3.1.conv1.weight", nullptr, "layer3.1.bn1", 1.0000000000000001e-05, 1}, 256, 1024, weight, bias);
+  offsets_[56] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
+  offsets_[57] = blob.add(bias);
+  fold_weights(file, {"layer3.1.conv2.weight", nullptr, "layer3.1.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
+  offsets_[58] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
+  offsets_[59] = blob.add(bias);
+  fold_weights(file, {"layer3.1.conv3.weight", nullptr, "layer3.1.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
+  offsets_[60] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
+  offsets_[61] = blob.add(bias);
+  fold_weights(file, {"layer3.2.conv1.weight", nullptr, "layer3.2.bn1", 1.0000000000000001e-05, 1}, 256, 1024, weight, bias);
+  offsets_[62] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
+  offsets_[63] = blob.add(bias);
+  fold_weights(file, {"layer3.2.conv2.weight", nullptr, "layer3.2.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
+  offsets_[64] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
+  offsets_[65] = blob.add(bias);
+  fold_weights(file, {"layer3.2.conv3.weight", nullptr, "layer3.2.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
+  offsets_[66] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
+  offsets_[67] = blob.add(bias);
+  fold_weights(file, {"layer3.3.conv1.weight", nullptr, "layer3.3.bn1", 1.0000000000000001e-05, 1}, 256, 1024, weight, bias);
+  offsets_[68] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
+  offsets_[69] = blob.add(bias);
+  fold_weights(file, {"layer3.3.conv2.weight", nullptr, "layer3.3.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
+  offsets_[70] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
+  offsets_[71] = blob.add(bias);
+  fold_weights(file, {"layer3.3.conv3.weight", nullptr, "layer3.3.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
+  offsets_[72] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
+  offsets_[73] = blob.add(bias);
+  fold_weights(file, {"layer3.4.conv1.weight", nullptr, "layer3.4.bn1", 1.0000000000000001e-05, 1}, 256, 1024, weight, bias);
+  offsets_[74] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
+  offsets_[75] = blob.add(bias);
+  fold_weights(file, {"layer3.4.conv2.weight", nullptr, "layer3.4.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
+  offsets_[76] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
+  offsets_[77] = blob.add(bias);
+  fold_weights(file, {"layer3.4.conv3.weight", nullptr, "layer3.4.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
+  offsets_[78] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
+  offsets_[79] = blob.add(bias);
+  fold_weights(file, {"layer3.5.conv1.weight", nullptr, "layer3.5.bn1", 1.0000000000000001e-05, 1}, 256, 1024, weight, bias);
+  offsets_[80] = blob.add(cuda::pack_conv_weights(k29, kPrecision, weight.data()));
+  offsets_[81] = blob.add(bias);
+  fold_weights(file, {"layer3.5.conv2.weight", nullptr, "layer3.5.bn2", 1.0000000000000001e-05, 1}, 256, 2304, weight, bias);
+  offsets_[82] = blob.add(cuda::pack_conv_weights(k30, kPrecision, weight.data()));
+  offsets_[83] = blob.add(bias);
+  fold_weights(file, {"layer3.5.conv3.weight", nullptr, "layer3.5.bn3", 1.0000000000000001e-05, 1}, 1024, 256, weight, bias);
+  offsets_[84] = blob.add(cuda::pack_conv_weights(k31, kPrecision, weight.data()));
+  offsets_[85] = blob.add(bias);
+  fold_weights(file, {"layer4.0.conv1.weight", nullptr, "layer4.0.bn1", 1.0000000000000001e-05, 1}, 512, 1024, weight, bias);
+  offsets_[86] = blob.add(cuda::pack_conv_weights(k44, kPrecision, weight.data()));
+  offsets_[87] = blob.add(bias);
+  fold_weights(file, {"layer4.0.conv2.weight", nullptr, "layer4.0.bn2", 1.0000000000000001e-05, 1}, 512, 4608, weight, bias);
+  offsets_[88] = blob.add(cuda::pack_conv_weights(k45, kPrecision, weight.data()));
+  offsets_[89] = blob.add(bias);
+  fold_weights(file, {"layer4.0.conv3.weight", nullptr, "layer4.0.bn3", 1.0000000000000001e-05, 1}, 2048, 512, weight, bias);
+  offsets_[90] = blob.add(cuda::pack_conv_weights(k46, kPrecision, weight.data()));
+  offsets_[91] = blob.add(bias);
+  fold_weights(file, {"layer4.0.downsample.0.weight", nullptr, "layer4.0.downsample.1", 1.0000000000000001e-05, 1}, 2048, 1024, weight, bias);
+  offsets_[92] = blob.add(cuda::pack_conv_weights(k47, kPrecision, weight.data()));
+  offsets_[93] = blob.add(bias);
+  fold_weights(file, {"layer4.1.conv1.weight", nullptr, "layer4.1.bn1", 1.0000000000000001e-05, 1}, 512, 2048, weight, bias);
+  offsets_[94] = blob.add(cuda::pack_conv_weights(k48, kPrecision, weight.data()));
+  offsets_[95] = blob.add(bias);
+  fold_weights(file, {"layer4.1.conv2.weight", nullptr, "layer4.1.bn2", 1.0000000000000001e-05, 1}, 512, 4608, weight, bias);
+  offsets_[96] = blob.add(cuda::pack_conv_weights(k49, kPrecision, weight.data()));
+  offsets_[97] = blob.add(bias);
+  fold_weights(file, {"layer4.1.conv3.weight", nullptr, "layer4.1.bn3", 1.0000000000000001e-05, 1}, 2048, 512, weight, bias);
+  offsets_[98] = blob.add(cuda::pack_conv_weights(k50, kPrecision, weight.data()));
+  offsets_[99] = blob.add(bias);
+  fold_weights(file, {"layer4.2.conv1.weight", nullptr, "layer4.2.bn1", 1.0000000000000001e-05, 1}, 512, 2048, weight, bias);
+  offsets_[100] = blob.add(cuda::pack_conv_weights(k48, kPrecision, weight.data()));
+  offsets_[101] = blob.add(bias);
+  fold_weights(file, {"layer4.2.conv2.weight", nullptr, "layer4.2.bn2", 1.0000000000000001e-05, 1}, 512, 4608, weight, bias);
+  offsets_[102] = blob.add(cuda::pack_conv_weights(k49, kPrecision, weight.data()));
+  offsets_[103] = blob.add(bias);
+  fold_weights(file, {"layer4.2.conv3.weight", nullptr, "layer4.2.bn3", 1.0000000000000001e-05, 1}, 2048, 512, weight, bias);
+  offsets_[104] = blob.add(cuda::pack_conv_weights(k50, kPrecision, weight.data()));
+  offsets_[105] = blob.add(bias);
+  fold_weights(file, {"fc.weight", "fc.bias", nullptr, 0, 1}, 1000, 2048, weight, bias);
+  offsets_[106] = blob.add(cuda::pack_linear_weights(k55, kPrecision, weight.data(), 0, 0, 0));
+  offsets_[107] = blob.add(bias);
+  device_ = cuda::DeviceState("resnet50", blob.data(), blob.size(), kArenaFloats);
 }
 
-Resnet50::~Resnet50() { release(); }
-
-Resnet50::Resnet50(Resnet50 &&other) noexcept { *this = std::move(other); }
-
-Resnet50 &Resnet50::operator=(Resnet50 &&other) noexcept {
-  if (this != &other) {
-    release();
-    weights_ = std::exchange(other.weights_, nullptr);
-    arena_ = std::exchange(other.arena_, nullptr);
-    stream_ = std::exchange(other.stream_, nullptr);
-    offsets_ = other.offsets_;
-  }
-  return *this;
-}
-
-// Errors are ignored here: a destructor cannot throw, and the memory goes with the context.
-void Resnet50::release() noexcept {
-  if (stream_)
-    cudaStreamDestroy(stream_);
-  cudaFree(arena_);
-  cudaFree(weights_);
-  weights_ = nullptr;
-  arena_ = nullptr;
-  stream_ = nullptr;
-}
+Resnet50::~Resnet50() = default;
+Resnet50::Resnet50(Resnet50 &&other) noexcept = default;
+Resnet50 &Resnet50::operator=(Resnet50 &&other) noexcept = default;
 
 void Resnet50::launch_kernels(const float *image, float *logits, cudaStream_t stream) {
-  float *arena = arena_;
+  float *arena = device_.arena();
   auto bytes = [this](std::size_t slot) -> const void * {
-    return weights_ + offsets_[slot];
+    return device_.weights() + offsets_[slot];
   };
   auto floats = [this](std::size_t slot) {
-    return reinterpret_cast<const float *>(weights_ + offsets_[slot]);
+    return reinterpret_cast<const float *>(device_.weights() + offsets_[slot]);
   };
   // input image (NCHW to NHWC)
   cuda::nchw_to_nhwc<kLayout0><<<dim3(588, 1, 1), dim3(256, 1, 1), 0, stream>>>(image, arena + 1806336);
@@ -873,12 +832,11 @@ void Resnet50::run(const float *const *inputs, float *const *outputs, cudaStream
 }
 
 void Resnet50::run_host(const float *image, float *logits) {
-  cuda::check(cudaMemcpyAsync(arena_ + 1956864, image, 150528 * sizeof(float), cudaMemcpyHostToDevice, stream_),
-              "resnet50: copying image to the device");
-  run(arena_ + 1956864, arena_ + 2107392, stream_);
-  cuda::check(cudaMemcpyAsync(logits, arena_ + 2107392, 1000 * sizeof(float), cudaMemcpyDeviceToHost, stream_),
-              "resnet50: copying logits from the device");
-  cuda::check(cudaStreamSynchronize(stream_), "resnet50: running");
+  float *arena = device_.arena();
+  device_.to_device(arena + 1956864, image, 150528, "image");
+  run(arena + 1956864, arena + 2107392, device_.stream());
+  device_.to_host(logits, arena + 2107392, 1000, "logits");
+  device_.synchronize();
 }
 
 } // namespace netc

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <string>
 
-// CUDA's handle types as cuda_runtime.h declares them, so that this header builds without CUDA.
-typedef struct CUstream_st *cudaStream_t;
+// Declares cudaStream_t as cuda_runtime.h does: this header builds without CUDA.
+#include "netc/cuda/device_state.hpp"
 
 namespace netc {
 
@@ -58,12 +58,9 @@ class Resnext50_32x4d {
  private:
   explicit Resnext50_32x4d(const SafetensorsFile &file);
   void launch_kernels(const float *image, float *logits, cudaStream_t stream);
-  void release() noexcept;
 
-  unsigned char *weights_ = nullptr; // device: every packed weight and bias
-  float *arena_ = nullptr;           // device: activations, scratch, staging
-  cudaStream_t stream_ = nullptr;    // run_host()'s
-  std::array<std::size_t, 108> offsets_{}; // bytes into weights_: weight, bias, ...
+  cuda::DeviceState device_; // weights, arena (activations, scratch, staging), stream
+  std::array<std::size_t, 108> offsets_{}; // bytes into the weights: weight, bias, ...
 };
 
 } // namespace netc

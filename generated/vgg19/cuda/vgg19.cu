@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <iterator>
 #include <string>
-#include <utility>
 #include <vector>
 
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ < 800
@@ -167,121 +166,81 @@ Vgg19::Vgg19(const void *weights, std::size_t size)
 
 Vgg19::Vgg19(const SafetensorsFile &file) {
   check_tensors(file, kTensors, std::size(kTensors));
-  // A constructor that throws runs no destructor: free what was allocated so far.
-  try {
-    int device = 0, major = 0, minor = 0;
-    cuda::check(cudaGetDevice(&device), "vgg19: cudaGetDevice");
-    cuda::check(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device),
-                "vgg19: cudaDeviceGetAttribute");
-    cuda::check(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device),
-                "vgg19: cudaDeviceGetAttribute");
-    if (major * 10 + minor < 80)
-      throw Error("vgg19: generated for sm_80 or newer; CUDA device " + std::to_string(device) +
-                  " is sm_" + std::to_string(major * 10 + minor));
-    // Fold (batch norm, scale) and pack on the host, then upload everything at once.
-    WeightBlob blob;
-    std::vector<float> weight, bias;
-    fold_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, 64, 27, weight, bias);
-    offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
-    offsets_[1] = blob.add(bias);
-    fold_weights(file, {"features.2.weight", "features.2.bias", nullptr, 0, 1}, 64, 576, weight, bias);
-    offsets_[2] = blob.add(cuda::pack_conv_weights(k1, kPrecision, weight.data()));
-    offsets_[3] = blob.add(bias);
-    fold_weights(file, {"features.5.weight", "features.5.bias", nullptr, 0, 1}, 128, 576, weight, bias);
-    offsets_[4] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
-    offsets_[5] = blob.add(bias);
-    fold_weights(file, {"features.7.weight", "features.7.bias", nullptr, 0, 1}, 128, 1152, weight, bias);
-    offsets_[6] = blob.add(cuda::pack_conv_weights(k4, kPrecision, weight.data()));
-    offsets_[7] = blob.add(bias);
-    fold_weights(file, {"features.10.weight", "features.10.bias", nullptr, 0, 1}, 256, 1152, weight, bias);
-    offsets_[8] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
-    offsets_[9] = blob.add(bias);
-    fold_weights(file, {"features.12.weight", "features.12.bias", nullptr, 0, 1}, 256, 2304, weight, bias);
-    offsets_[10] = blob.add(cuda::pack_conv_weights(k7, kPrecision, weight.data()));
-    offsets_[11] = blob.add(bias);
-    fold_weights(file, {"features.14.weight", "features.14.bias", nullptr, 0, 1}, 256, 2304, weight, bias);
-    offsets_[12] = blob.add(cuda::pack_conv_weights(k7, kPrecision, weight.data()));
-    offsets_[13] = blob.add(bias);
-    fold_weights(file, {"features.16.weight", "features.16.bias", nullptr, 0, 1}, 256, 2304, weight, bias);
-    offsets_[14] = blob.add(cuda::pack_conv_weights(k7, kPrecision, weight.data()));
-    offsets_[15] = blob.add(bias);
-    fold_weights(file, {"features.19.weight", "features.19.bias", nullptr, 0, 1}, 512, 2304, weight, bias);
-    offsets_[16] = blob.add(cuda::pack_conv_weights(k11, kPrecision, weight.data()));
-    offsets_[17] = blob.add(bias);
-    fold_weights(file, {"features.21.weight", "features.21.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
-    offsets_[18] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
-    offsets_[19] = blob.add(bias);
-    fold_weights(file, {"features.23.weight", "features.23.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
-    offsets_[20] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
-    offsets_[21] = blob.add(bias);
-    fold_weights(file, {"features.25.weight", "features.25.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
-    offsets_[22] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
-    offsets_[23] = blob.add(bias);
-    fold_weights(file, {"features.28.weight", "features.28.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
-    offsets_[24] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
-    offsets_[25] = blob.add(bias);
-    fold_weights(file, {"features.30.weight", "features.30.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
-    offsets_[26] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
-    offsets_[27] = blob.add(bias);
-    fold_weights(file, {"features.32.weight", "features.32.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
-    offsets_[28] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
-    offsets_[29] = blob.add(bias);
-    fold_weights(file, {"features.34.weight", "features.34.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
-    offsets_[30] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
-    offsets_[31] = blob.add(bias);
-    fold_weights(file, {"classifier.0.weight", "classifier.0.bias", nullptr, 0, 1}, 4096, 25088, weight, bias);
-    offsets_[32] = blob.add(cuda::pack_linear_weights(k22, kPrecision, weight.data(), 512, 7, 7));
-    offsets_[33] = blob.add(bias);
-    fold_weights(file, {"classifier.3.weight", "classifier.3.bias", nullptr, 0, 1}, 4096, 4096, weight, bias);
-    offsets_[34] = blob.add(cuda::pack_linear_weights(k23, kPrecision, weight.data(), 0, 0, 0));
-    offsets_[35] = blob.add(bias);
-    fold_weights(file, {"classifier.6.weight", "classifier.6.bias", nullptr, 0, 1}, 1000, 4096, weight, bias);
-    offsets_[36] = blob.add(cuda::pack_linear_weights(k24, kPrecision, weight.data(), 0, 0, 0));
-    offsets_[37] = blob.add(bias);
-    cuda::check(cudaMalloc(&weights_, blob.size()), "vgg19: cudaMalloc of the weights");
-    cuda::check(cudaMemcpy(weights_, blob.data(), blob.size(), cudaMemcpyHostToDevice),
-                "vgg19: copying the weights to the device");
-    cuda::check(cudaMalloc(&arena_, kArenaFloats * sizeof(float)), "vgg19: cudaMalloc of the arena");
-    cuda::check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "vgg19: cudaStreamCreate");
-  } catch (...) {
-    release();
-    throw;
-  }
+  cuda::require_compute_capability("vgg19", 80);
+  // Fold (batch norm, scale) and pack on the host, then upload everything at once.
+  WeightBlob blob;
+  std::vector<float> weight, bias;
+  fold_weights(file, {"features.0.weight", "features.0.bias", nullptr, 0, 1}, 64, 27, weight, bias);
+  offsets_[0] = blob.add(cuda::pack_conv_weights(k0, kPrecision, weight.data()));
+  offsets_[1] = blob.add(bias);
+  fold_weights(file, {"features.2.weight", "features.2.bias", nullptr, 0, 1}, 64, 576, weight, bias);
+  offsets_[2] = blob.add(cuda::pack_conv_weights(k1, kPrecision, weight.data()));
+  offsets_[3] = blob.add(bias);
+  fold_weights(file, {"features.5.weight", "features.5.bias", nullptr, 0, 1}, 128, 576, weight, bias);
+  offsets_[4] = blob.add(cuda::pack_conv_weights(k3, kPrecision, weight.data()));
+  offsets_[5] = blob.add(bias);
+  fold_weights(file, {"features.7.weight", "features.7.bias", nullptr, 0, 1}, 128, 1152, weight, bias);
+  offsets_[6] = blob.add(cuda::pack_conv_weights(k4, kPrecision, weight.data()));
+  offsets_[7] = blob.add(bias);
+  fold_weights(file, {"features.10.weight", "features.10.bias", nullptr, 0, 1}, 256, 1152, weight, bias);
+  offsets_[8] = blob.add(cuda::pack_conv_weights(k6, kPrecision, weight.data()));
+  offsets_[9] = blob.add(bias);
+  fold_weights(file, {"features.12.weight", "features.12.bias", nullptr, 0, 1}, 256, 2304, weight, bias);
+  offsets_[10] = blob.add(cuda::pack_conv_weights(k7, kPrecision, weight.data()));
+  offsets_[11] = blob.add(bias);
+  fold_weights(file, {"features.14.weight", "features.14.bias", nullptr, 0, 1}, 256, 2304, weight, bias);
+  offsets_[12] = blob.add(cuda::pack_conv_weights(k7, kPrecision, weight.data()));
+  offsets_[13] = blob.add(bias);
+  fold_weights(file, {"features.16.weight", "features.16.bias", nullptr, 0, 1}, 256, 2304, weight, bias);
+  offsets_[14] = blob.add(cuda::pack_conv_weights(k7, kPrecision, weight.data()));
+  offsets_[15] = blob.add(bias);
+  fold_weights(file, {"features.19.weight", "features.19.bias", nullptr, 0, 1}, 512, 2304, weight, bias);
+  offsets_[16] = blob.add(cuda::pack_conv_weights(k11, kPrecision, weight.data()));
+  offsets_[17] = blob.add(bias);
+  fold_weights(file, {"features.21.weight", "features.21.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
+  offsets_[18] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
+  offsets_[19] = blob.add(bias);
+  fold_weights(file, {"features.23.weight", "features.23.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
+  offsets_[20] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
+  offsets_[21] = blob.add(bias);
+  fold_weights(file, {"features.25.weight", "features.25.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
+  offsets_[22] = blob.add(cuda::pack_conv_weights(k12, kPrecision, weight.data()));
+  offsets_[23] = blob.add(bias);
+  fold_weights(file, {"features.28.weight", "features.28.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
+  offsets_[24] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
+  offsets_[25] = blob.add(bias);
+  fold_weights(file, {"features.30.weight", "features.30.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
+  offsets_[26] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
+  offsets_[27] = blob.add(bias);
+  fold_weights(file, {"features.32.weight", "features.32.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
+  offsets_[28] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
+  offsets_[29] = blob.add(bias);
+  fold_weights(file, {"features.34.weight", "features.34.bias", nullptr, 0, 1}, 512, 4608, weight, bias);
+  offsets_[30] = blob.add(cuda::pack_conv_weights(k16, kPrecision, weight.data()));
+  offsets_[31] = blob.add(bias);
+  fold_weights(file, {"classifier.0.weight", "classifier.0.bias", nullptr, 0, 1}, 4096, 25088, weight, bias);
+  offsets_[32] = blob.add(cuda::pack_linear_weights(k22, kPrecision, weight.data(), 512, 7, 7));
+  offsets_[33] = blob.add(bias);
+  fold_weights(file, {"classifier.3.weight", "classifier.3.bias", nullptr, 0, 1}, 4096, 4096, weight, bias);
+  offsets_[34] = blob.add(cuda::pack_linear_weights(k23, kPrecision, weight.data(), 0, 0, 0));
+  offsets_[35] = blob.add(bias);
+  fold_weights(file, {"classifier.6.weight", "classifier.6.bias", nullptr, 0, 1}, 1000, 4096, weight, bias);
+  offsets_[36] = blob.add(cuda::pack_linear_weights(k24, kPrecision, weight.data(), 0, 0, 0));
+  offsets_[37] = blob.add(bias);
+  device_ = cuda::DeviceState("vgg19", blob.data(), blob.size(), kArenaFloats);
 }
 
-Vgg19::~Vgg19() { release(); }
-
-Vgg19::Vgg19(Vgg19 &&other) noexcept { *this = std::move(other); }
-
-Vgg19 &Vgg19::operator=(Vgg19 &&other) noexcept {
-  if (this != &other) {
-    release();
-    weights_ = std::exchange(other.weights_, nullptr);
-    arena_ = std::exchange(other.arena_, nullptr);
-    stream_ = std::exchange(other.stream_, nullptr);
-    offsets_ = other.offsets_;
-  }
-  return *this;
-}
-
-// Errors are ignored here: a destructor cannot throw, and the memory goes with the context.
-void Vgg19::release() noexcept {
-  if (stream_)
-    cudaStreamDestroy(stream_);
-  cudaFree(arena_);
-  cudaFree(weights_);
-  weights_ = nullptr;
-  arena_ = nullptr;
-  stream_ = nullptr;
-}
+Vgg19::~Vgg19() = default;
+Vgg19::Vgg19(Vgg19 &&other) noexcept = default;
+Vgg19 &Vgg19::operator=(Vgg19 &&other) noexcept = default;
 
 void Vgg19::launch_kernels(const float *image, float *x, cudaStream_t stream) {
-  float *arena = arena_;
+  float *arena = device_.arena();
   auto bytes = [this](std::size_t slot) -> const void * {
-    return weights_ + offsets_[slot];
+    return device_.weights() + offsets_[slot];
   };
   auto floats = [this](std::size_t slot) {
-    return reinterpret_cast<const float *>(weights_ + offsets_[slot]);
+    return reinterpret_cast<const float *>(device_.weights() + offsets_[slot]);
   };
   // input image (NCHW to NHWC)
   cuda::nchw_to_nhwc<kLayout0><<<dim3(588, 1, 1), dim3(256, 1, 1), 0, stream>>>(image, arena + 6422528);
@@ -372,12 +331,11 @@ void Vgg19::run(const float *const *inputs, float *const *outputs, cudaStream_t 
 }
 
 void Vgg19::run_host(const float *image, float *x) {
-  cuda::check(cudaMemcpyAsync(arena_ + 6573056, image, 150528 * sizeof(float), cudaMemcpyHostToDevice, stream_),
-              "vgg19: copying image to the device");
-  run(arena_ + 6573056, arena_ + 6723584, stream_);
-  cuda::check(cudaMemcpyAsync(x, arena_ + 6723584, 1000 * sizeof(float), cudaMemcpyDeviceToHost, stream_),
-              "vgg19: copying x from the device");
-  cuda::check(cudaStreamSynchronize(stream_), "vgg19: running");
+  float *arena = device_.arena();
+  device_.to_device(arena + 6573056, image, 150528, "image");
+  run(arena + 6573056, arena + 6723584, device_.stream());
+  device_.to_host(x, arena + 6723584, 1000, "x");
+  device_.synchronize();
 }
 
 } // namespace netc

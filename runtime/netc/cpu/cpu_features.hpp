@@ -9,8 +9,8 @@
 
 namespace netc::cpu {
 
-// True when the CPU has `feature` ("avx2", "fma", "avx512f"); true where the compiler offers no
-// way to ask (the code then runs as it would have anyway).
+// True when the CPU has `feature` (each of cmake/NetcCpuTargets.cmake: "avx2", "fma", "avx512f",
+// ...); true where the compiler offers no way to ask (the code then runs as it would have anyway).
 inline bool cpu_has(const char *feature) {
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
   __builtin_cpu_init();
@@ -21,6 +21,12 @@ inline bool cpu_has(const char *feature) {
     return __builtin_cpu_supports("fma");
   if (f == "avx512f")
     return __builtin_cpu_supports("avx512f");
+  if (f == "avx512dq")
+    return __builtin_cpu_supports("avx512dq");
+  if (f == "avx512bw")
+    return __builtin_cpu_supports("avx512bw");
+  if (f == "avx512vl")
+    return __builtin_cpu_supports("avx512vl");
   return false;
 #else
   (void)feature;

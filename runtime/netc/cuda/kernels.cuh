@@ -1,10 +1,12 @@
-// Every CUDA kernel family of netc's generated code, with the launch geometry, the weight packers
-// and the status checks: the one header a generated .cu includes.
+// Every CUDA kernel family of netc's generated code, with the launch geometry, the weight packers,
+// the status checks and the device state every generated class holds: the one runtime header a
+// generated .cu includes.
 #pragma once
 
 #include "netc/cuda/check.hpp"
 #include "netc/cuda/conv.cuh"
 #include "netc/cuda/copy.cuh"
+#include "netc/cuda/device_state.cuh"
 #include "netc/cuda/elementwise.cuh"
 #include "netc/cuda/launch.hpp"
 #include "netc/cuda/layout.cuh"

@@ -4,12 +4,17 @@
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
+#include "netc/cpu/cpu_features.hpp"
+
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
+#include <string>
 
 #ifndef NETC_TEST_ISA
 #error "NETC_TEST_ISA must name the ISA under test (Generic, Avx2, Avx512)"
+#endif
+#ifndef NETC_TEST_FEATURES
+#error "NETC_TEST_FEATURES must list the CPU features of the ISA under test (\"avx2 fma\")"
 #endif
 
 #define NETC_STRINGIFY2(x) #x
@@ -17,21 +22,26 @@
 
 namespace {
 
-bool cpu_supports_isa(const char *isa) {
-  __builtin_cpu_init();
-  if (std::strcmp(isa, "Avx2") == 0)
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (std::strcmp(isa, "Avx512") == 0)
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+// Whether this CPU has every feature of NETC_TEST_FEATURES ("avx2 fma"), the ISA's features in
+// cmake/NetcCpuTargets.cmake.
+bool cpu_supports_isa() {
+  std::string features = NETC_TEST_FEATURES;
+  std::size_t start = 0;
+  while (start < features.size()) {
+    std::size_t end = features.find(' ', start);
+    if (end == std::string::npos)
+      end = features.size();
+    if (end > start && !netc::cpu::cpu_has(features.substr(start, end - start).c_str()))
+      return false;
+    start = end + 1;
+  }
   return true;
 }
 
 // Priority 101: before the C++ static initialisers (65535) of every file linked in.
 __attribute__((constructor(101))) void skip_without_isa() {
   const char *isa = NETC_STRINGIFY(NETC_TEST_ISA);
-  if (!cpu_supports_isa(isa)) {
+  if (!cpu_supports_isa()) {
     std::printf("kernel tests for %s skipped: this CPU lacks its instructions\n", isa);
     std::fflush(stdout);
     std::_Exit(77);
@@ -41,7 +51,7 @@ __attribute__((constructor(101))) void skip_without_isa() {
 } // namespace
 
 int main(int argc, char **argv) {
-  if (!cpu_supports_isa(NETC_STRINGIFY(NETC_TEST_ISA)))
+  if (!cpu_supports_isa())
     return 77;
   doctest::Context context(argc, argv);
   return context.run();
