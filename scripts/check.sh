@@ -11,5 +11,5 @@ if [[ ! -f $build_dir/build.ninja ]]; then
 fi
 # Only what these tests run: the kernel tests and the fuzzers rebuild slowly after a runtime edit.
 cmake --build "$build_dir" --target netc netc_unit_tests
-ctest --test-dir "$build_dir" -R '^(unit|lit|reference|sarif|generated)$' --output-on-failure \
+ctest --test-dir "$build_dir" -R '^(unit|lit|reference|sarif|generated|layering|format)$' --output-on-failure \
   -j "$(nproc)"

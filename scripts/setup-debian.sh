@@ -9,6 +9,7 @@ packages=(
   llvm-14-dev llvm-14-tools   # Support library; FileCheck, not and lit for tests
   libfmt-dev libyaml-cpp-dev doctest-dev
   clang-14 libclang-rt-14-dev # the libFuzzer build
+  clang-format-14             # scripts/format.sh and the format test
   graphviz                    # netc graph renders through dot
   python3 python3-pip
   # PyTorch interop, the PyTorch emitter's tests and the trained demo: Debian's torch 1.13 and
