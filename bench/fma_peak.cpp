@@ -85,8 +85,12 @@ struct Isa {
 constexpr Isa kAvx512{"avx512", 16, kZmmChains, fma_loop_zmm};
 constexpr Isa kAvx2{"avx2", 8, kYmmChains, fma_loop_ymm};
 
-bool cpu_has_avx512() { return __builtin_cpu_supports("avx512f"); }
-bool cpu_has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+bool cpu_has_avx512() {
+  return __builtin_cpu_supports("avx512f");
+}
+bool cpu_has_avx2() {
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
 
 // The CPUs of this process's affinity mask, in order.
 std::vector<int> allowed_cpus() {

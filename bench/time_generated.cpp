@@ -52,8 +52,8 @@ static_assert(Model::kNumInputs == 1 && Model::kNumOutputs == 1,
 // Whether the class was emitted with --profile (it then has profile() and reset_profile()).
 template <class M, class = void> struct HasProfile : std::false_type {};
 template <class M>
-struct HasProfile<M, std::void_t<decltype(std::declval<const M &>().profile())>>
-    : std::true_type {};
+struct HasProfile<M, std::void_t<decltype(std::declval<const M &>().profile())>> : std::true_type {
+};
 constexpr bool kProfiled = HasProfile<Model>::value;
 
 // Templates, so that a class without a profile never sees these calls.
@@ -192,8 +192,12 @@ template <class Kernels> void print_profile(const Kernels &kernels, int top, dou
   double total = 0;
   std::int64_t runs = 1;
   for (const auto &k : kernels) {
-    ProfileRow row{k.layer, k.kind, 1, k.calls,
-                   std::chrono::duration<double>(k.time).count(), double(k.macs) * k.calls};
+    ProfileRow row{k.layer,
+                   k.kind,
+                   1,
+                   k.calls,
+                   std::chrono::duration<double>(k.time).count(),
+                   double(k.macs) * k.calls};
     total += row.seconds;
     runs = std::max<std::int64_t>(runs, k.calls);
     ProfileRow &kind = by_kind[k.kind];
@@ -279,8 +283,7 @@ int main(int argc, char **argv) {
     else
       return usage(argv[0]);
   }
-  if (warmup < 0 || runs < 1 || threads < 0 || top < 0 || peak_gflops < 0 ||
-      (top > 0 && serving))
+  if (warmup < 0 || runs < 1 || threads < 0 || top < 0 || peak_gflops < 0 || (top > 0 && serving))
     return usage(argv[0]);
   if (top > 0 && !kProfiled) {
     std::fprintf(stderr, "time_generated: --profile needs a class emitted with netc emit "

@@ -115,34 +115,14 @@ std::string unique_name(std::string_view name, std::set<std::string> &taken, Usa
 
 // netc's types the class is declared beside, and the CPU code's `using Isa`.
 const std::set<std::string_view> &runtime_types() {
-  static const std::set<std::string_view> types = {"Error",
-                                                   "Threads",
-                                                   "SafetensorsFile",
-                                                   "AlignedBuffer",
-                                                   "TensorSpec",
-                                                   "TensorInfo",
-                                                   "TensorToWrite",
-                                                   "LoadRecipe",
-                                                   "WeightBlob",
-                                                   "NpyArray",
-                                                   "NpyFileCloser",
-                                                   "NpyHeaderParser",
-                                                   "Dims",
-                                                   "ConvParams",
-                                                   "PoolParams",
-                                                   "AdaptivePoolParams",
-                                                   "LinearParams",
-                                                   "UnaryParams",
-                                                   "BinaryParams",
-                                                   "CopyParams",
-                                                   "LrnParams",
-                                                   "SoftmaxParams",
-                                                   "Launch",
-                                                   "Isa",
-                                                   "Generic",
-                                                   "Avx2",
-                                                   "Avx512",
-                                                   "Activation"};
+  static const std::set<std::string_view> types = {
+      "Error",        "Threads",       "SafetensorsFile", "AlignedBuffer",
+      "TensorSpec",   "TensorInfo",    "TensorToWrite",   "LoadRecipe",
+      "WeightBlob",   "NpyArray",      "NpyFileCloser",   "NpyHeaderParser",
+      "Dims",         "ConvParams",    "PoolParams",      "AdaptivePoolParams",
+      "LinearParams", "UnaryParams",   "BinaryParams",    "CopyParams",
+      "LrnParams",    "SoftmaxParams", "Launch",          "Isa",
+      "Generic",      "Avx2",          "Avx512",          "Activation"};
   return types;
 }
 

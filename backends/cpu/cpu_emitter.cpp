@@ -243,9 +243,9 @@ private:
     else if (const auto *p = std::get_if<PoolParams>(&k.params))
       window(p->kernel_h, p->kernel_w, p->stride_h, p->stride_w);
     else if (const auto *copy = std::get_if<CopyParams>(&k.params))
-      s += copy->pad_top || copy->pad_left         ? " pad"
+      s += copy->pad_top || copy->pad_left       ? " pad"
            : list_.root_of(k.output) != k.output ? " concat"
-                                                   : "";
+                                                 : "";
     return s;
   }
 

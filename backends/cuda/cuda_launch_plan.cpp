@@ -128,7 +128,8 @@ CudaPlan plan_cuda_launches(const KernelList &list, cuda::Precision precision) {
     plan.conversions.push_back({v.value, to_nhwc, *dims, next});
     next = aligned(next + dims->n * dims->batch_stride);
     plan.launches.push_back({-1, int(plan.conversions.size()) - 1,
-                             to_nhwc ? "nchw_to_nhwc" : "nhwc_to_nchw", cuda::layout_launch(*dims)});
+                             to_nhwc ? "nchw_to_nhwc" : "nhwc_to_nchw",
+                             cuda::layout_launch(*dims)});
   };
   for (const NamedValue &in : list.inputs)
     convert(in, true);
@@ -167,8 +168,8 @@ void print_cuda_plan(const KernelList &list, const CudaPlan &plan, llvm::raw_ost
   for (const CudaLaunch &l : plan.launches) {
     const cuda::Launch &g = l.geometry;
     os << fmt::format("  {:<18} grid {}x{}x{} block {}x{}x{} shared {:>6}  {}\n", l.function,
-                      g.grid_x, g.grid_y, g.grid_z, g.block_x, g.block_y, g.block_z,
-                      g.shared_bytes, launch_label(list, plan, l));
+                      g.grid_x, g.grid_y, g.grid_z, g.block_x, g.block_y, g.block_z, g.shared_bytes,
+                      launch_label(list, plan, l));
   }
 }
 

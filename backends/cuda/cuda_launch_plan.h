@@ -37,8 +37,8 @@ struct Flatten {
 };
 
 struct CudaLaunch {
-  int kernel = -1;     // index into KernelList::kernels, or -1 for a layout conversion
-  int conversion = -1; // index into CudaPlan::conversions, or -1 for a kernel
+  int kernel = -1;           // index into KernelList::kernels, or -1 for a layout conversion
+  int conversion = -1;       // index into CudaPlan::conversions, or -1 for a kernel
   const char *function = ""; // the runtime's __global__ template: "conv2d", "nchw_to_nhwc"
   cuda::Launch geometry{};
 };
@@ -50,7 +50,7 @@ struct CudaPlan {
   int64_t scratch_floats = 0;       // the conversions' scratch, after the memory plan's arena
   // Device staging for run_host()'s copies, after the scratch, one buffer per input and output.
   std::vector<int64_t> input_staging, output_staging;
-  int64_t arena_floats = 0; // everything: memory plan, scratch, staging
+  int64_t arena_floats = 0;     // everything: memory plan, scratch, staging
   std::vector<Flatten> flatten; // per kernel; set for linear layers only
 };
 

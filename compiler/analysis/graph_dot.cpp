@@ -101,9 +101,9 @@ private:
       if (inst->repeat_count <= 1 || inst->repeat_index < 1 ||
           inst->repeat_index > inst->repeat_count)
         continue;
-      auto key = std::make_tuple(static_cast<const void *>(inst->parent.get()),
-                                 inst->call_site.Start.getPointer(),
-                                 inst->call_site.End.getPointer());
+      auto key =
+          std::make_tuple(static_cast<const void *>(inst->parent.get()),
+                          inst->call_site.Start.getPointer(), inst->call_site.End.getPointer());
       auto [it, fresh] = by_call.try_emplace(key, groups_.size());
       if (fresh)
         groups_.push_back({std::vector<InstPtr>(inst->repeat_count, nullptr)});
@@ -307,7 +307,7 @@ private:
         continue;
       auto m = merged_.find(node.id);
       InstPtr owner = m != merged_.end() && m->second.block ? m->second.block->parent.get()
-                                                             : node.instantiation.get();
+                                                            : node.instantiation.get();
       size_t cur = 0;
       for (InstPtr inst : chain_from_root(owner)) {
         auto [it, fresh] = index.try_emplace(inst, clusters_.size());
@@ -405,8 +405,8 @@ private:
   std::string local_name(const std::string &name, size_t cluster) {
     InstPtr inst = clusters_[cluster].inst;
     std::string prefix = inst ? prefix_of(inst) : "";
-    if (!prefix.empty() && name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
-        name[prefix.size()] == '.')
+    if (!prefix.empty() && name.size() > prefix.size() &&
+        name.compare(0, prefix.size(), prefix) == 0 && name[prefix.size()] == '.')
       return name.substr(prefix.size() + 1);
     return name;
   }
@@ -430,11 +430,11 @@ private:
     emit_cluster(os, 0, "  ");
     for (size_t i = 0; i < graph_.outputs.size(); ++i) {
       const GraphOutput &out = graph_.outputs[i];
-      os << "  out" << i << " [shape=house, fillcolor=\"" << kEndFill
-         << "\", color=\"" << kEndFill << "\", fontcolor=white, label=<<B>"
-         << html_escape(out.name) << "</B><BR/><FONT POINT-SIZE=\"9\">"
-         << html_escape(shape_label(graph_.node(out.node).type)) << "</FONT>>, tooltip="
-         << dot_quote("output " + out.name) << "];\n";
+      os << "  out" << i << " [shape=house, fillcolor=\"" << kEndFill << "\", color=\"" << kEndFill
+         << "\", fontcolor=white, label=<<B>" << html_escape(out.name)
+         << "</B><BR/><FONT POINT-SIZE=\"9\">"
+         << html_escape(shape_label(graph_.node(out.node).type))
+         << "</FONT>>, tooltip=" << dot_quote("output " + out.name) << "];\n";
     }
     // A value used several times has its shape written once, on its first edge, and again where
     // it meets a node that failed, whose operands' shapes are the point.
@@ -471,11 +471,11 @@ private:
         tooltip += fmt::format(" (repeat {}: the first iteration drawn)", count);
       const char *fill = kClusterFill[std::min<size_t>(c.depth - 1, std::size(kClusterFill) - 1)];
       os << indent << "subgraph cluster_" << index << " {\n";
-      os << inner << "label=<" << label << ">; labeljust=l; fontsize=12; tooltip="
-         << dot_quote(tooltip) << ";\n";
+      os << inner << "label=<" << label
+         << ">; labeljust=l; fontsize=12; tooltip=" << dot_quote(tooltip) << ";\n";
       os << inner << "style=\"rounded,filled\"; fillcolor=\"" << (count > 1 ? "#eaf1fb" : fill)
-         << "\"; color=\"" << (count > 1 ? "#4f78b5" : "#b3bdca") << "\"; penwidth="
-         << (count > 1 ? "1.8" : "1") << ";\n";
+         << "\"; color=\"" << (count > 1 ? "#4f78b5" : "#b3bdca")
+         << "\"; penwidth=" << (count > 1 ? "1.8" : "1") << ";\n";
     }
     for (auto [is_cluster, item] : c.items) {
       if (is_cluster)
@@ -518,8 +518,8 @@ private:
       } else {
         const Node &last = *weighted.back();
         std::string window = main->op_name() == "conv2d" ? window_text(main->attrs) + ", " : "";
-        head += window + std::to_string(last.attrs.get_int(
-                             last.op_name() == "linear" ? "features" : "filters"));
+        head += window + std::to_string(last.attrs.get_int(last.op_name() == "linear" ? "features"
+                                                                                      : "filters"));
       }
       if (int count = fold_count(merged->block); count > 1)
         head += fmt::format(" × {}", count);
@@ -560,7 +560,8 @@ private:
       os << ", fillcolor=\"" << kErrorFill << "\", color=\"" << kErrorBorder
          << "\", penwidth=2.2, fontcolor=\"" << kErrorText << "\"";
     else if (poison)
-      os << ", style=\"rounded,filled,dashed\", fillcolor=\"#f7f7f7\", color=\"#c4c4c4\", fontcolor=\""
+      os << ", style=\"rounded,filled,dashed\", fillcolor=\"#f7f7f7\", color=\"#c4c4c4\", "
+            "fontcolor=\""
          << kMutedText << "\"";
     else
       os << ", fillcolor=\"" << style.fill << "\", color=\"" << style.border << "\"";
@@ -576,7 +577,7 @@ private:
   std::unordered_map<InstPtr, InstInfo> info_;
   std::vector<RepeatGroup> groups_;
   std::unordered_map<InstPtr, const RepeatGroup *> folds_; // first iteration -> its repeat
-  std::vector<NodeId> fold_to_;  // an omitted iteration's node -> the same node one iteration up
+  std::vector<NodeId> fold_to_; // an omitted iteration's node -> the same node one iteration up
   std::vector<bool> omitted_;
   std::vector<NodeId> merge_to_; // a chain's node -> the node that draws the chain
   std::unordered_map<NodeId, Merged> merged_;
@@ -599,11 +600,19 @@ std::string dot_quote(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': break;
-    default: out += c;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      break;
+    default:
+      out += c;
     }
   }
   return out + "\"";

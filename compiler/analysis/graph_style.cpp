@@ -13,12 +13,23 @@ std::string html_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    case '\n': out += "<BR/>"; break;
-    default: out += c;
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\n':
+      out += "<BR/>";
+      break;
+    default:
+      out += c;
     }
   }
   return out;
@@ -42,7 +53,8 @@ std::string wrap(std::string_view text, size_t width) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find(' ', start);
-    std::string_view word = text.substr(start, end == std::string_view::npos ? text.npos : end - start);
+    std::string_view word =
+        text.substr(start, end == std::string_view::npos ? text.npos : end - start);
     if (!line.empty() && line.size() + 1 + word.size() > width) {
       out += line + "\n";
       line.clear();
@@ -117,7 +129,9 @@ std::string layer_spec(const Graph &graph, const Node &node) {
 }
 
 namespace {
-std::string short_float(double v) { return fmt::format("{:g}", v); }
+std::string short_float(double v) {
+  return fmt::format("{:g}", v);
+}
 } // namespace
 
 // The label of one node: "conv 3x3/2, 96", "maxpool 3x3/2", "concat".
@@ -147,12 +161,16 @@ std::string op_label(const Graph &graph, const Node &node) {
   return std::string(op);
 }
 
-std::string_view short_op(std::string_view op) { return op == "batchnorm" ? "bn" : op; }
+std::string_view short_op(std::string_view op) {
+  return op == "batchnorm" ? "bn" : op;
+}
 
 bool is_activation(std::string_view op) {
   return op == "relu" || op == "relu6" || op == "sigmoid" || op == "tanh";
 }
-bool is_weighted(std::string_view op) { return op == "conv2d" || op == "linear"; }
+bool is_weighted(std::string_view op) {
+  return op == "conv2d" || op == "linear";
+}
 
 // Ops a block may consist of and still be drawn as one node.
 bool is_chainable(std::string_view op) {
@@ -161,7 +179,6 @@ bool is_chainable(std::string_view op) {
 }
 
 // ---- Colours ---------------------------------------------------------------------------------
-
 
 Style style_of(std::string_view op, bool depthwise) {
   if (op == "conv2d")

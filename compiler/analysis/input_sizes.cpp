@@ -51,14 +51,15 @@ std::string intervals(const std::vector<int64_t> &sizes) {
     size_t j = i;
     while (j + 1 < sizes.size() && sizes[j + 1] == sizes[j] + 1)
       ++j;
-    parts.push_back(i == j ? std::to_string(sizes[i])
-                           : fmt::format("{}..{}", sizes[i], sizes[j]));
+    parts.push_back(i == j ? std::to_string(sizes[i]) : fmt::format("{}..{}", sizes[i], sizes[j]));
     i = j + 1;
   }
   return parts.empty() ? "none" : llvm::join(parts, ", ");
 }
 
-std::string size_text(int64_t h, int64_t w) { return fmt::format("{}x{}", h, w); }
+std::string size_text(int64_t h, int64_t w) {
+  return fmt::format("{}x{}", h, w);
+}
 
 } // namespace
 
@@ -77,8 +78,8 @@ namespace {
 
 // Main-file location of a diagnostic or node: a mistake inside a library block (conv_bn's conv)
 // is shown where the file calls it.
-llvm::SMLoc in_main_file(const Program &program, const llvm::SourceMgr &source_mgr,
-                         llvm::SMLoc loc, const Instantiation *inst) {
+llvm::SMLoc in_main_file(const Program &program, const llvm::SourceMgr &source_mgr, llvm::SMLoc loc,
+                         const Instantiation *inst) {
   unsigned main_buffer = program.main().buffer_id;
   for (; inst && source_mgr.FindBufferContainingLoc(loc) != main_buffer; inst = inst->parent.get())
     loc = inst->call_site.Start;
@@ -86,9 +87,9 @@ llvm::SMLoc in_main_file(const Program &program, const llvm::SourceMgr &source_m
 }
 
 // The verdict on a graph built (or re-inferred) at one size, its diagnostics in `scratch`.
-SizeVerdict judge(const Program &program, llvm::SourceMgr &source_mgr,
-                  const ParamShapes &declared, const Graph &graph,
-                  const DiagnosticEngine &scratch, int64_t height, int64_t width) {
+SizeVerdict judge(const Program &program, llvm::SourceMgr &source_mgr, const ParamShapes &declared,
+                  const Graph &graph, const DiagnosticEngine &scratch, int64_t height,
+                  int64_t width) {
   SizeVerdict verdict;
   verdict.height = height;
   verdict.width = width;

@@ -91,14 +91,14 @@ void print_summary_text(const Summary &s, llvm::raw_ostream &os) {
   for (const LayerRow &row : s.layers)
     name_width = std::max(name_width, row.name.size());
   name_width = std::min<size_t>(name_width, 60);
-  std::string header = fmt::format("{:<{}}  {:<16} {:<20} {:>13} {:>17} {:>14}", "layer",
-                                   name_width, "op", "output shape", "params", "MACs",
-                                   "activations");
+  std::string header =
+      fmt::format("{:<{}}  {:<16} {:<20} {:>13} {:>17} {:>14}", "layer", name_width, "op",
+                  "output shape", "params", "MACs", "activations");
   std::string rule(header.size(), '-');
   os << "network " << s.network << "\n" << rule << "\n" << header << "\n" << rule << "\n";
   for (const LayerRow &row : s.layers)
-    os << fmt::format("{:<{}}  {:<16} {:<20} {:>13} {:>17} {:>14}\n", row.name, name_width,
-                      row.op, shape_text(row.type), with_commas(row.params), with_commas(row.macs),
+    os << fmt::format("{:<{}}  {:<16} {:<20} {:>13} {:>17} {:>14}\n", row.name, name_width, row.op,
+                      shape_text(row.type), with_commas(row.params), with_commas(row.macs),
                       with_commas(row.activation_bytes));
   os << rule << "\n";
   os << fmt::format("params:      {}\n", with_commas(s.params));

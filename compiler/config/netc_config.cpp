@@ -114,8 +114,8 @@ private:
       if (key == "range") {
         auto range = value.IsScalar() ? parse_size_range(value.Scalar()) : std::nullopt;
         if (!range)
-          error(value, fmt::format("expected a size range like 32..1024 (sizes 1 to {})",
-                                   kMaxInputSize));
+          error(value,
+                fmt::format("expected a size range like 32..1024 (sizes 1 to {})", kMaxInputSize));
         else
           config.size_range = range;
       } else if (key == "require") {

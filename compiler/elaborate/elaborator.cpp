@@ -18,13 +18,20 @@ namespace netc {
 
 const char *kind_name(Value::Kind kind) {
   switch (kind) {
-  case Value::Kind::Poison: return "an invalid value";
-  case Value::Kind::Tensor: return "a tensor";
-  case Value::Kind::Int: return "an int";
-  case Value::Kind::Float: return "a float";
-  case Value::Kind::Bool: return "a bool";
-  case Value::Kind::String: return "a string";
-  case Value::Kind::List: return "a list";
+  case Value::Kind::Poison:
+    return "an invalid value";
+  case Value::Kind::Tensor:
+    return "a tensor";
+  case Value::Kind::Int:
+    return "an int";
+  case Value::Kind::Float:
+    return "a float";
+  case Value::Kind::Bool:
+    return "a bool";
+  case Value::Kind::String:
+    return "a string";
+  case Value::Kind::List:
+    return "a list";
   }
   return "a value";
 }
@@ -121,7 +128,8 @@ private:
     if (!frame.returned) {
       if (network.has_syntax_error)
         return; // the 'return' may be the statement that failed to parse
-      error(rules::kInvalidNetwork, network.name_range, fmt::format("network '{}' has no 'return'", network.name), frame);
+      error(rules::kInvalidNetwork, network.name_range,
+            fmt::format("network '{}' has no 'return'", network.name), frame);
       return;
     }
     for (auto &[name, value] : frame.results) {
@@ -140,7 +148,8 @@ private:
       Value v = expr->kind == ExprKind::Wildcard ? Value::poison() : eval(*expr, frame);
       if (v.kind != Value::Kind::Int || v.int_value <= 0 || v.int_value > (1 << 30)) {
         if (!v.is_poison())
-          error(rules::kInvalidNetwork, expr->range, "an input dimension must be a positive integer", frame);
+          error(rules::kInvalidNetwork, expr->range,
+                "an input dimension must be a positive integer", frame);
         ok = false;
       }
       dims.push_back(v.int_value);
@@ -165,7 +174,8 @@ private:
     NodeId id = add_node(std::move(node));
     graph_.inputs.push_back(id);
     if (frame.vars.count(input.name))
-      error(rules::kInvalidNetwork, input.range, fmt::format("input '{}' is declared twice", input.name), frame);
+      error(rules::kInvalidNetwork, input.range,
+            fmt::format("input '{}' is declared twice", input.name), frame);
     frame.vars[input.name] = Value::tensor(id, input.range);
   }
 
@@ -215,7 +225,8 @@ private:
 
   void exec_return(const Stmt &stmt, Frame &frame) {
     if (!frame.def->is_network && stmt.chains.size() != 1) {
-      error(rules::kInvalidNetwork, stmt.range, "a block returns one value; only a network returns several", frame);
+      error(rules::kInvalidNetwork, stmt.range,
+            "a block returns one value; only a network returns several", frame);
       frame.returned = true;
       frame.results.push_back({"", Value::poison()});
       return;
@@ -223,10 +234,10 @@ private:
     for (size_t i = 0; i < stmt.chains.size(); ++i) {
       const Chain &chain = stmt.chains[i];
       const Expr &single = *chain.stages[0].expr;
-      std::string name = chain.stages.size() == 1 && !chain.stages[0].repeat_count &&
-                                 single.kind == ExprKind::Name
-                             ? single.text
-                             : fmt::format("output{}", i);
+      std::string name =
+          chain.stages.size() == 1 && !chain.stages[0].repeat_count && single.kind == ExprKind::Name
+              ? single.text
+              : fmt::format("output{}", i);
       frame.results.push_back({name, eval_chain(chain, frame, nullptr)});
     }
     frame.returned = true;
@@ -244,8 +255,8 @@ private:
       if (v.is_poison())
         return;
       if (v.kind != Value::Kind::Int) {
-        error(rules::kTypeError, expr->range, fmt::format("a dimension must be an int, not {}", kind_name(v.kind)),
-              frame);
+        error(rules::kTypeError, expr->range,
+              fmt::format("a dimension must be an int, not {}", kind_name(v.kind)), frame);
         return;
       }
       dims.push_back(v.int_value);
@@ -264,7 +275,8 @@ private:
     graph_.expectations.push_back(std::move(e));
   }
 
-  // --- chains and stages ---------------------------------------------------------------------------
+  // --- chains and stages
+  // ---------------------------------------------------------------------------
 
   Value eval_chain(const Chain &chain, Frame &frame, const std::string *base) {
     std::optional<Value> piped;
@@ -311,8 +323,8 @@ private:
         return current;
       // The first iteration's input is known here only when piped; the second's always is.
       if (!warned && count.int_value > 1 && i <= 2)
-        warned = warn_if_shape_changes(stage, before, current, static_cast<int>(i),
-                                       count.int_value, frame);
+        warned = warn_if_shape_changes(stage, before, current, static_cast<int>(i), count.int_value,
+                                       frame);
     }
     return current;
   }
@@ -320,8 +332,7 @@ private:
   // A repeated block that changes its input's shape gets another shape in each iteration: almost
   // always a sign that a stride or a filter count belongs outside the repeat.
   bool warn_if_shape_changes(const Stage &stage, const std::optional<TensorType> &before,
-                             const Value &after, int iteration, int64_t count,
-                             const Frame &frame) {
+                             const Value &after, int iteration, int64_t count, const Frame &frame) {
     if (!before || before->is_poison() || after.kind != Value::Kind::Tensor)
       return false;
     const TensorType &out = graph_.node(after.node).type;
@@ -355,7 +366,8 @@ private:
     return std::move(claim.name);
   }
 
-  // --- expressions ----------------------------------------------------------------------------------
+  // --- expressions
+  // ----------------------------------------------------------------------------------
 
   Value eval(const Expr &expr, Frame &frame, const StageNamer *namer = nullptr) {
     DepthGuard guard(*this, expr.range, frame);
@@ -430,9 +442,11 @@ private:
     const TensorType &type = graph_.node(object.node).type;
     if (type.is_poison())
       return Value::poison(expr.range);
-    int index = expr.text == "N" ? 0 : expr.text == "C" ? 1 : expr.text == "H" ? 2
-                                   : expr.text == "W"   ? 3
-                                                        : -1;
+    int index = expr.text == "N"   ? 0
+                : expr.text == "C" ? 1
+                : expr.text == "H" ? 2
+                : expr.text == "W" ? 3
+                                   : -1;
     if (index < 0)
       return fail(rules::kUnknownName, expr.text_range,
                   fmt::format("a tensor has sizes N, C, H and W; '{}' is none of them", expr.text),
@@ -450,15 +464,16 @@ private:
       return Value::poison(expr.range);
     if (expr.text == "not") {
       if (v.kind != Value::Kind::Bool)
-        return fail(rules::kTypeError, expr.range, fmt::format("'not' needs a bool, not {}", kind_name(v.kind)),
-                    frame);
+        return fail(rules::kTypeError, expr.range,
+                    fmt::format("'not' needs a bool, not {}", kind_name(v.kind)), frame);
       return Value::boolean(!v.bool_value, expr.range);
     }
     if (v.kind == Value::Kind::Int && v.int_value != std::numeric_limits<int64_t>::min())
       return Value::integer(-v.int_value, expr.range);
     if (v.kind == Value::Kind::Float)
       return Value::real(-v.float_value, expr.range);
-    return fail(rules::kTypeError, expr.range, fmt::format("cannot negate {}", kind_name(v.kind)), frame);
+    return fail(rules::kTypeError, expr.range, fmt::format("cannot negate {}", kind_name(v.kind)),
+                frame);
   }
 
   Value eval_binary(const Expr &expr, Frame &frame, const StageNamer *namer) {
@@ -487,10 +502,10 @@ private:
       else if (lhs.kind == rhs.kind && lhs.kind == Value::Kind::String)
         equal = lhs.string_value == rhs.string_value;
       else
-        return fail(rules::kTypeError, expr.range,
-                    fmt::format("cannot compare {} with {}", kind_name(lhs.kind),
-                                kind_name(rhs.kind)),
-                    frame);
+        return fail(
+            rules::kTypeError, expr.range,
+            fmt::format("cannot compare {} with {}", kind_name(lhs.kind), kind_name(rhs.kind)),
+            frame);
       return Value::boolean(op == "==" ? equal : !equal, expr.range);
     }
     if (!lhs.is_number() || !rhs.is_number())
@@ -540,8 +555,7 @@ private:
     else if (op == "/") {
       if (a % b != 0)
         return fail(rules::kArithmetic, expr.range,
-                    fmt::format("{} / {} leaves a remainder; use '//' to round down", a, b),
-                    frame);
+                    fmt::format("{} / {} leaves a remainder; use '//' to round down", a, b), frame);
       r = a / b;
     } else if (op == "//") {
       r = a / b;
@@ -579,7 +593,8 @@ private:
                 frame);
   }
 
-  // --- calls -------------------------------------------------------------------------------------------
+  // --- calls
+  // -------------------------------------------------------------------------------------------
 
   // Binds a call's arguments (argument_binding.h). `definition` is the called block's name, for
   // a note on a mistake. Records a repeated call's first input (see first_input_).
@@ -609,7 +624,8 @@ private:
 
   void count_call(const Expr &call, Frame &frame) {
     if (++calls_ > kMaxCalls) {
-      error(rules::kLimit, call.range, fmt::format("elaboration stopped after {} calls", kMaxCalls), frame);
+      error(rules::kLimit, call.range, fmt::format("elaboration stopped after {} calls", kMaxCalls),
+            frame);
       throw Abort{};
     }
   }
@@ -684,8 +700,8 @@ private:
       if (d.kind == ArgKind::Tensor) {
         if (v.kind != Value::Kind::Tensor)
           return fail(rules::kArgumentType, v.range,
-                      fmt::format("argument '{}' of {} must be a tensor, not {}", d.name,
-                                  op.name(), kind_name(v.kind)),
+                      fmt::format("argument '{}' of {} must be a tensor, not {}", d.name, op.name(),
+                                  kind_name(v.kind)),
                       frame);
         inputs.push_back(v.node);
         continue;
@@ -707,7 +723,8 @@ private:
                   std::vector<std::pair<std::string, llvm::SMRange>> arg_ranges,
                   const StageNamer *namer, Frame &frame) {
     if (graph_.nodes.size() >= kMaxNodes) {
-      error(rules::kLimit, range, fmt::format("the network has more than {} layers", kMaxNodes), frame);
+      error(rules::kLimit, range, fmt::format("the network has more than {} layers", kMaxNodes),
+            frame);
       throw Abort{};
     }
     Node node;
@@ -723,8 +740,8 @@ private:
     node.arg_ranges = std::move(arg_ranges);
     node.instantiation = frame.instantiation;
     if (namer && namer->stage && namer->stage->name && namer->stage->name->path == "_")
-      error(rules::kLayerName, namer->stage->name->range, "'as _' applies to block calls; an operation needs a name",
-            frame);
+      error(rules::kLayerName, namer->stage->name->range,
+            "'as _' applies to block calls; an operation needs a name", frame);
     node.name = layer_name(namer, op->name(), range, frame);
     NodeId id = add_node(std::move(node));
     infer_node(graph_, id, diags_);
@@ -770,8 +787,8 @@ private:
     callee.def = &def;
     callee.instantiation = inst;
     // `as _` puts the block's layers in the caller's namespace, as if its body were written there.
-    bool transparent = namer && namer->stage && namer->stage->name &&
-                       namer->stage->name->path == "_";
+    bool transparent =
+        namer && namer->stage && namer->stage->name && namer->stage->name->path == "_";
     callee.layers = LayerScope::for_body(
         transparent ? frame.layers.prefix : layer_name(namer, def.name, call.range, frame),
         def.body);
@@ -794,8 +811,8 @@ private:
     if (!callee.returned && def.has_syntax_error)
       return Value::poison(call.range); // the 'return' may be what failed to parse
     if (!callee.returned)
-      return fail(rules::kInvalidNetwork, def.name_range, fmt::format("block '{}' ends without 'return'", def.name),
-                  callee);
+      return fail(rules::kInvalidNetwork, def.name_range,
+                  fmt::format("block '{}' ends without 'return'", def.name), callee);
     Value result = callee.results.front().second;
     result.range = call.range;
     return result;

@@ -98,8 +98,9 @@ private:
         diags_.mark_library_buffer(id);
       return id;
     }
-    diags_.error(rules::kImport, import.range, "cannot find '" + relative + "' for import '" + import.path +
-                                   "' (looked in " + llvm::join(dirs, ", ") + ")");
+    diags_.error(rules::kImport, import.range,
+                 "cannot find '" + relative + "' for import '" + import.path + "' (looked in " +
+                     llvm::join(dirs, ", ") + ")");
     return 0;
   }
 
@@ -107,7 +108,8 @@ private:
     for (const Module &module : program_.modules) {
       for (const Definition &def : module.definitions) {
         if (find_op(def.name)) {
-          diags_.error(rules::kRedefinition, def.name_range, "'" + def.name + "' is the name of a built-in operation");
+          diags_.error(rules::kRedefinition, def.name_range,
+                       "'" + def.name + "' is the name of a built-in operation");
           continue;
         }
         auto [it, inserted] = program_.definitions.try_emplace(def.name, &def);
@@ -117,7 +119,8 @@ private:
           d.ranges = {def.name_range};
           d.rule = rules::kRedefinition;
           d.message = "redefinition of '" + def.name + "'";
-          d.notes.push_back({it->second->name_range.Start, "previous definition is here",
+          d.notes.push_back({it->second->name_range.Start,
+                             "previous definition is here",
                              {it->second->name_range}});
           diags_.report(std::move(d));
         }

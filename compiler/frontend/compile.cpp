@@ -17,8 +17,8 @@ void check_required_sizes(CompiledFile &file, const Definition &network) {
     return;
   ParamShapes declared = declared_param_shapes(file.program, network, *file.source_mgr);
   for (const InputSize &size : file.config.required_sizes) {
-    SizeVerdict v = check_input_size(file.program, network, *file.source_mgr, declared,
-                                     size.height, size.width);
+    SizeVerdict v = check_input_size(file.program, network, *file.source_mgr, declared, size.height,
+                                     size.width);
     if (v.valid)
       continue;
     Diagnostic d;
@@ -44,10 +44,11 @@ void elaborate_networks(CompiledFile &file, const CompileOptions &options) {
   if (!options.network.empty()) {
     std::erase_if(networks, [&](const Definition *d) { return d->name != options.network; });
     if (networks.empty()) {
-      file.diags->error(rules::kConfig, llvm::SMLoc::getFromPointer(
-                            file.source_mgr->getMemoryBuffer(file.source_mgr->getMainFileID())
-                                ->getBufferStart()),
-                        "no network named '" + options.network + "' in this file");
+      file.diags->error(
+          rules::kConfig,
+          llvm::SMLoc::getFromPointer(
+              file.source_mgr->getMemoryBuffer(file.source_mgr->getMainFileID())->getBufferStart()),
+          "no network named '" + options.network + "' in this file");
       return;
     }
   }

@@ -20,9 +20,9 @@ struct CompileOptions {
   LoadOptions load;
   ElaborateOptions elaborate;
   PipelineOptions pipeline;
-  std::string network; // only this network of the file; empty: all
-  RuleConfig rules;      // from the command line; on top of .netc.yaml's
-  bool read_config = true; // look for .netc.yaml beside the file and above
+  std::string network;                       // only this network of the file; empty: all
+  RuleConfig rules;                          // from the command line; on top of .netc.yaml's
+  bool read_config = true;                   // look for .netc.yaml beside the file and above
   unsigned error_limit = kDefaultErrorLimit; // errors printed before stopping; 0: no limit
 };
 

@@ -34,9 +34,15 @@ template <typename T> const T &get(const Attrs &attrs, std::string_view name) {
 }
 } // namespace
 
-int64_t Attrs::get_int(std::string_view name) const { return get<int64_t>(*this, name); }
-double Attrs::get_float(std::string_view name) const { return get<double>(*this, name); }
-bool Attrs::get_bool(std::string_view name) const { return get<bool>(*this, name); }
+int64_t Attrs::get_int(std::string_view name) const {
+  return get<int64_t>(*this, name);
+}
+double Attrs::get_float(std::string_view name) const {
+  return get<double>(*this, name);
+}
+bool Attrs::get_bool(std::string_view name) const {
+  return get<bool>(*this, name);
+}
 const std::string &Attrs::get_string(std::string_view name) const {
   return get<std::string>(*this, name);
 }
@@ -47,7 +53,9 @@ const std::vector<int64_t> &Attrs::get_ints(std::string_view name) const {
 std::string format_attr(const AttrValue &value) {
   struct Formatter {
     std::string operator()(int64_t v) const { return fmt::format("{}", v); }
-    std::string operator()(double v) const { return fmt::format("{}", v); } // shortest text that round-trips
+    std::string operator()(double v) const {
+      return fmt::format("{}", v);
+    } // shortest text that round-trips
     std::string operator()(bool v) const { return v ? "true" : "false"; }
     std::string operator()(const std::string &v) const { return fmt::format("\"{}\"", v); }
     std::string operator()(const std::vector<int64_t> &v) const {

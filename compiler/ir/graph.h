@@ -29,7 +29,7 @@ struct Node {
   std::string name; // hierarchical: "features.6.branch1.0.conv"
   std::vector<ParamSpec> params;
 
-  llvm::SMRange range;                                 // the call or expression
+  llvm::SMRange range;                                           // the call or expression
   std::vector<std::pair<std::string, llvm::SMRange>> arg_ranges; // per DSL argument name
   std::shared_ptr<const Instantiation> instantiation;
 

@@ -114,10 +114,11 @@ Note origin_note(const Graph &graph, NodeId id, const Instantiation *from,
             fmt::format("{} has shape {}, from this call of '{}' ({}: {})", label, shape,
                         call->block, origin.name, what),
             {call->call_site},
-            fmt::format("{} has shape {}, from this call of '{}' ({})", label, shape,
-                        call->block, what)};
+            fmt::format("{} has shape {}, from this call of '{}' ({})", label, shape, call->block,
+                        what)};
   }
-  return {origin.range.Start, fmt::format("{} has shape {}, from this {}", label, shape, what),
+  return {origin.range.Start,
+          fmt::format("{} has shape {}, from this {}", label, shape, what),
           {origin.range}};
 }
 
@@ -139,7 +140,8 @@ bool infer_node(Graph &graph, NodeId id, DiagnosticEngine &diags) {
                             fmt::format("{}: output shape {} has a dimension {} {}",
                                         node.op->name(), format_sample_shape(result.type), d,
                                         d <= 0 ? "that is not positive" : "too large"),
-                            "", {}};
+                            "",
+                            {}};
         break;
       }
     }

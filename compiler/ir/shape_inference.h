@@ -17,8 +17,7 @@ bool expectation_holds(const Graph &graph, const Expectation &expectation);
 std::string format_expected_shape(const Expectation &expectation);
 
 // Checks an `expect` against the current type of its node; reports and returns false on mismatch.
-bool check_expectation(const Graph &graph, const Expectation &expectation,
-                       DiagnosticEngine &diags);
+bool check_expectation(const Graph &graph, const Expectation &expectation, DiagnosticEngine &diags);
 
 // Walks back through ops that keep their input's shape to the node that gave a value its shape.
 NodeId shape_origin(const Graph &graph, NodeId id);

@@ -24,15 +24,18 @@ public:
       return *e;
     const auto &size = attrs.get_ints("size");
     if (size[0] <= 0 || size[1] <= 0)
-      return ShapeError{rules::kInvalidAttribute, fmt::format("adaptive_avgpool: size must be positive, got {}x{}", size[0],
-                                    size[1]),
-                        "size"};
+      return ShapeError{
+          rules::kInvalidAttribute,
+          fmt::format("adaptive_avgpool: size must be positive, got {}x{}", size[0], size[1]),
+          "size"};
     return TensorType::nchw(inputs[0].n(), inputs[0].c(), size[0], size[1]);
   }
 };
 
 } // namespace
 
-std::unique_ptr<OpDef> make_adaptive_avgpool() { return std::make_unique<AdaptiveAvgPool>(); }
+std::unique_ptr<OpDef> make_adaptive_avgpool() {
+  return std::make_unique<AdaptiveAvgPool>();
+}
 
 } // namespace netc

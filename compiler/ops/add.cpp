@@ -32,7 +32,8 @@ public:
       if (t.rank != first.rank)
         e.message = fmt::format("add: operand {} has shape {} but operand 1 has {}", i + 1,
                                 format_sample_shape(t), format_sample_shape(first));
-      else if (t.c() != first.c() && (!t.is_spatial() || (t.h() == first.h() && t.w() == first.w())))
+      else if (t.c() != first.c() &&
+               (!t.is_spatial() || (t.h() == first.h() && t.w() == first.w())))
         e.message = fmt::format("add: operands differ in {}: {} (operand 1) vs {} (operand {})",
                                 t.is_spatial() ? "channels" : "features", first.c(), t.c(), i + 1);
       else if (t.c() == first.c())
@@ -53,6 +54,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_add() { return std::make_unique<Add>(); }
+std::unique_ptr<OpDef> make_add() {
+  return std::make_unique<Add>();
+}
 
 } // namespace netc

@@ -21,12 +21,12 @@ public:
   ShapeResult infer(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs) const override {
     double eps = attrs.get_float("eps");
     if (!(eps > 0))
-      return ShapeError{rules::kInvalidAttribute, fmt::format("batchnorm: eps must be positive, got {}", eps), "eps"};
+      return ShapeError{rules::kInvalidAttribute,
+                        fmt::format("batchnorm: eps must be positive, got {}", eps), "eps"};
     return same_shape(inputs[0]);
   }
 
-  std::vector<ParamSpec> params(const Attrs &,
-                                llvm::ArrayRef<TensorType> inputs) const override {
+  std::vector<ParamSpec> params(const Attrs &, llvm::ArrayRef<TensorType> inputs) const override {
     int64_t c = inputs[0].c();
     return {{"weight", {c}},
             {"bias", {c}},
@@ -39,6 +39,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_batchnorm() { return std::make_unique<BatchNorm>(); }
+std::unique_ptr<OpDef> make_batchnorm() {
+  return std::make_unique<BatchNorm>();
+}
 
 } // namespace netc

@@ -32,6 +32,8 @@ inline std::optional<ShapeError> require_positive(const Attrs &attrs, std::strin
 }
 
 // The same shape, for ops that do not change it.
-inline ShapeResult same_shape(const TensorType &input) { return input; }
+inline ShapeResult same_shape(const TensorType &input) {
+  return input;
+}
 
 } // namespace netc

@@ -26,16 +26,20 @@ public:
     for (unsigned i = 0; i < inputs.size(); ++i) {
       const TensorType &t = inputs[i];
       if (t.rank != first.rank)
-        return ShapeError{rules::kRankMismatch, fmt::format("concat: operand {} is {} but operand 1 is {}", i + 1,
+        return ShapeError{rules::kRankMismatch,
+                          fmt::format("concat: operand {} is {} but operand 1 is {}", i + 1,
                                       t.is_spatial() ? "a feature map" : "flat",
                                       first.is_spatial() ? "a feature map" : "flat"),
-                          "", {0, i}};
+                          "",
+                          {0, i}};
       if (t.is_spatial() && (t.h() != first.h() || t.w() != first.w()))
-        return ShapeError{rules::kOperandMismatch, fmt::format("concat: operands differ in spatial size: operand 1 is {}, "
+        return ShapeError{rules::kOperandMismatch,
+                          fmt::format("concat: operands differ in spatial size: operand 1 is {}, "
                                       "operand {} is {}",
                                       format_hw(first.h(), first.w()), i + 1,
                                       format_hw(t.h(), t.w())),
-                          "", {0, i}};
+                          "",
+                          {0, i}};
       std::optional<int64_t> sum = checked_add(channels, t.c());
       if (!sum)
         return ShapeError{rules::kSizeOverflow,
@@ -62,6 +66,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_concat() { return std::make_unique<Concat>(); }
+std::unique_ptr<OpDef> make_concat() {
+  return std::make_unique<Concat>();
+}
 
 } // namespace netc

@@ -41,22 +41,28 @@ public:
     int64_t filters = attrs.get_int("filters");
     int64_t groups = attrs.get_int("groups");
     if (attrs.has("in_channels") && attrs.get_int("in_channels") != x.c())
-      return ShapeError{rules::kDeclaredSize, fmt::format("conv2d: in_channels is {} but the input has {} channels",
+      return ShapeError{rules::kDeclaredSize,
+                        fmt::format("conv2d: in_channels is {} but the input has {} channels",
                                     attrs.get_int("in_channels"), x.c()),
-                        "in_channels", {0}};
+                        "in_channels",
+                        {0}};
     if (x.c() % groups != 0)
-      return ShapeError{rules::kGroupsMismatch, fmt::format("conv2d: groups ({}) does not divide the input's {} channels",
-                                    groups, x.c()),
-                        "groups", {0}};
+      return ShapeError{
+          rules::kGroupsMismatch,
+          fmt::format("conv2d: groups ({}) does not divide the input's {} channels", groups, x.c()),
+          "groups",
+          {0}};
     if (filters % groups != 0)
-      return ShapeError{rules::kGroupsMismatch, 
+      return ShapeError{
+          rules::kGroupsMismatch,
           fmt::format("conv2d: groups ({}) does not divide the {} filters", groups, filters),
           "groups"};
 
     const auto &k = attrs.get_ints("kernel");
     const auto &s = attrs.get_ints("stride");
     const auto &d = attrs.get_ints("dilation");
-    auto pad = resolve_padding(*attrs.find("pad"), x.h(), x.w(), k[0], k[1], s[0], s[1], d[0], d[1]);
+    auto pad =
+        resolve_padding(*attrs.find("pad"), x.h(), x.w(), k[0], k[1], s[0], s[1], d[0], d[1]);
     WindowOutput oh = window_output(x.h(), {k[0], s[0], d[0], pad[0], pad[1]});
     WindowOutput ow = window_output(x.w(), {k[1], s[1], d[1], pad[2], pad[3]});
     for (auto [axis, out] : {std::pair{"height", &oh}, std::pair{"width", &ow}})
@@ -95,6 +101,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_conv2d() { return std::make_unique<Conv2d>(); }
+std::unique_ptr<OpDef> make_conv2d() {
+  return std::make_unique<Conv2d>();
+}
 
 } // namespace netc

@@ -55,12 +55,15 @@ public:
                         "depthwise_conv2d: size overflow: channels times multiplier exceed 2^63",
                         "multiplier",
                         {0}};
-    return ShapeError{rules::kInvalidAttribute, "depthwise_conv2d: internal error: not rewritten to conv2d"};
+    return ShapeError{rules::kInvalidAttribute,
+                      "depthwise_conv2d: internal error: not rewritten to conv2d"};
   }
 };
 
 } // namespace
 
-std::unique_ptr<OpDef> make_depthwise_conv2d() { return std::make_unique<DepthwiseConv2d>(); }
+std::unique_ptr<OpDef> make_depthwise_conv2d() {
+  return std::make_unique<DepthwiseConv2d>();
+}
 
 } // namespace netc

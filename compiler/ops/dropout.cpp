@@ -22,7 +22,8 @@ public:
   ShapeResult infer(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs) const override {
     double p = attrs.get_float("p");
     if (!(p >= 0 && p < 1))
-      return ShapeError{rules::kInvalidAttribute, fmt::format("dropout: p must be in [0, 1), got {}", p), "p"};
+      return ShapeError{rules::kInvalidAttribute,
+                        fmt::format("dropout: p must be in [0, 1), got {}", p), "p"};
     return same_shape(inputs[0]);
   }
 
@@ -31,6 +32,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_dropout() { return std::make_unique<Dropout>(); }
+std::unique_ptr<OpDef> make_dropout() {
+  return std::make_unique<Dropout>();
+}
 
 } // namespace netc

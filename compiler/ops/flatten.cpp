@@ -35,6 +35,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_flatten() { return std::make_unique<Flatten>(); }
+std::unique_ptr<OpDef> make_flatten() {
+  return std::make_unique<Flatten>();
+}
 
 } // namespace netc

@@ -24,6 +24,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_global_avgpool() { return std::make_unique<GlobalAvgPool>(); }
+std::unique_ptr<OpDef> make_global_avgpool() {
+  return std::make_unique<GlobalAvgPool>();
+}
 
 } // namespace netc

@@ -24,16 +24,20 @@ public:
   ShapeResult infer(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs) const override {
     const TensorType &x = inputs[0];
     if (x.is_spatial())
-      return ShapeError{rules::kRankMismatch, fmt::format("linear needs a flat input, but its input is the feature map "
+      return ShapeError{rules::kRankMismatch,
+                        fmt::format("linear needs a flat input, but its input is the feature map "
                                     "{}; flatten it first",
                                     format_sample_shape(x)),
-                        "", {0}};
+                        "",
+                        {0}};
     if (auto e = require_positive(attrs, "features"))
       return *e;
     if (attrs.has("in_features") && attrs.get_int("in_features") != x.c())
-      return ShapeError{rules::kDeclaredSize, fmt::format("linear: in_features is {} but the input has {} features",
+      return ShapeError{rules::kDeclaredSize,
+                        fmt::format("linear: in_features is {} but the input has {} features",
                                     attrs.get_int("in_features"), x.c()),
-                        "in_features", {0}};
+                        "in_features",
+                        {0}};
     return TensorType::nf(x.n(), attrs.get_int("features"));
   }
 
@@ -58,6 +62,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_linear() { return std::make_unique<Linear>(); }
+std::unique_ptr<OpDef> make_linear() {
+  return std::make_unique<Linear>();
+}
 
 } // namespace netc

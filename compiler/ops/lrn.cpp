@@ -13,10 +13,8 @@ public:
 
   const std::vector<ParamDecl> &signature() const override {
     static const std::vector<ParamDecl> sig = {
-        {"x", ArgKind::Tensor},
-        {"size", ArgKind::Int, int64_t{5}},
-        {"alpha", ArgKind::Float, 1e-4},
-        {"beta", ArgKind::Float, 0.75},
+        {"x", ArgKind::Tensor},          {"size", ArgKind::Int, int64_t{5}},
+        {"alpha", ArgKind::Float, 1e-4}, {"beta", ArgKind::Float, 0.75},
         {"k", ArgKind::Float, 1.0},
     };
     return sig;
@@ -35,6 +33,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_lrn() { return std::make_unique<Lrn>(); }
+std::unique_ptr<OpDef> make_lrn() {
+  return std::make_unique<Lrn>();
+}
 
 } // namespace netc

@@ -20,9 +20,10 @@ ShapeResult Pool2d::infer(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs)
     // PyTorch refuses padding over half the window: such a window could see only padding.
     if ((*pads)[0] > k[0] / 2 || (*pads)[1] > k[0] / 2 || (*pads)[2] > k[1] / 2 ||
         (*pads)[3] > k[1] / 2)
-      return ShapeError{rules::kInvalidAttribute, fmt::format("{}: padding must be at most half the {} kernel", op,
-                                    format_hw(k[0], k[1])),
-                        "pad"};
+      return ShapeError{
+          rules::kInvalidAttribute,
+          fmt::format("{}: padding must be at most half the {} kernel", op, format_hw(k[0], k[1])),
+          "pad"};
   }
   auto pad = resolve_padding(pad_attr, x.h(), x.w(), k[0], k[1], s[0], s[1], d[0], d[1]);
   bool ceil_mode = attrs.get_bool("ceil_mode");

@@ -27,6 +27,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_scale() { return std::make_unique<Scale>(); }
+std::unique_ptr<OpDef> make_scale() {
+  return std::make_unique<Scale>();
+}
 
 } // namespace netc

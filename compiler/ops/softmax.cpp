@@ -24,6 +24,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_softmax() { return std::make_unique<Softmax>(); }
+std::unique_ptr<OpDef> make_softmax() {
+  return std::make_unique<Softmax>();
+}
 
 } // namespace netc

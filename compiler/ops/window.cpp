@@ -45,9 +45,8 @@ WindowOutput window_output(int64_t input, const Window1d &w) {
   return {static_cast<int64_t>(out), ""}; // out <= padded, which fits
 }
 
-std::array<int64_t, 4> resolve_padding(const AttrValue &pad, int64_t in_h, int64_t in_w,
-                                       int64_t kh, int64_t kw, int64_t sh, int64_t sw,
-                                       int64_t dh, int64_t dw) {
+std::array<int64_t, 4> resolve_padding(const AttrValue &pad, int64_t in_h, int64_t in_w, int64_t kh,
+                                       int64_t kw, int64_t sh, int64_t sw, int64_t dh, int64_t dw) {
   if (const auto *explicit_pads = std::get_if<std::vector<int64_t>>(&pad))
     return {(*explicit_pads)[0], (*explicit_pads)[1], (*explicit_pads)[2], (*explicit_pads)[3]};
   if (std::get<std::string>(pad) == "valid")
@@ -65,14 +64,16 @@ std::array<int64_t, 4> resolve_padding(const AttrValue &pad, int64_t in_h, int64
   return {top, bottom, left, right};
 }
 
-std::string format_hw(int64_t h, int64_t w) { return fmt::format("{}x{}", h, w); }
+std::string format_hw(int64_t h, int64_t w) {
+  return fmt::format("{}x{}", h, w);
+}
 
 std::optional<AttrProblem> check_window_attrs(const Attrs &attrs, bool has_dilation) {
   for (const char *name : {"kernel", "stride"}) {
     const auto &v = attrs.get_ints(name);
     if (v[0] <= 0 || v[1] <= 0)
-      return AttrProblem{name, fmt::format("{} must be positive, got {}", name,
-                                           format_hw(v[0], v[1]))};
+      return AttrProblem{name,
+                         fmt::format("{} must be positive, got {}", name, format_hw(v[0], v[1]))};
   }
   if (has_dilation) {
     const auto &v = attrs.get_ints("dilation");

@@ -33,9 +33,8 @@ WindowOutput window_output(int64_t input, const Window1d &w);
 
 // Resolves a padding attribute ([top, bottom, left, right], "same" or "valid") for an input of
 // in_h x in_w: [top, bottom, left, right].
-std::array<int64_t, 4> resolve_padding(const AttrValue &pad, int64_t in_h, int64_t in_w,
-                                       int64_t kh, int64_t kw, int64_t sh, int64_t sw,
-                                       int64_t dh, int64_t dw);
+std::array<int64_t, 4> resolve_padding(const AttrValue &pad, int64_t in_h, int64_t in_w, int64_t kh,
+                                       int64_t kw, int64_t sh, int64_t sw, int64_t dh, int64_t dw);
 
 // "3x3", "1x7"
 std::string format_hw(int64_t h, int64_t w);

@@ -25,11 +25,13 @@ public:
       return *e;
     const auto *pads = std::get_if<std::vector<int64_t>>(attrs.find("pad"));
     if (!pads)
-      return ShapeError{rules::kInvalidAttribute, "zeropad: padding must be given in pixels, not as \"same\" or \"valid\"",
+      return ShapeError{rules::kInvalidAttribute,
+                        "zeropad: padding must be given in pixels, not as \"same\" or \"valid\"",
                         "pad"};
     for (int64_t p : *pads)
       if (p < 0)
-        return ShapeError{rules::kInvalidAttribute, fmt::format("zeropad: padding must not be negative, got {}", p), "pad"};
+        return ShapeError{rules::kInvalidAttribute,
+                          fmt::format("zeropad: padding must not be negative, got {}", p), "pad"};
     const auto &p = *pads;
     std::optional<int64_t> h, w;
     if (auto top = checked_add(x.h(), p[0]))
@@ -48,6 +50,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_zeropad() { return std::make_unique<ZeroPad>(); }
+std::unique_ptr<OpDef> make_zeropad() {
+  return std::make_unique<ZeroPad>();
+}
 
 } // namespace netc

@@ -37,8 +37,8 @@ Graph check_dropped_pixels(Graph graph, PassContext &context) {
       continue;
     const auto &k = node.attrs.get_ints("kernel");
     const auto &s = node.attrs.get_ints("stride");
-    std::vector<int64_t> d = node.attrs.has("dilation") ? node.attrs.get_ints("dilation")
-                                                        : std::vector<int64_t>{1, 1};
+    std::vector<int64_t> d =
+        node.attrs.has("dilation") ? node.attrs.get_ints("dilation") : std::vector<int64_t>{1, 1};
     auto pad = resolve_padding(*node.attrs.find("pad"), in.h(), in.w(), k[0], k[1], s[0], s[1],
                                d[0], d[1]);
     // A zeropad in front (Keras's ZeroPadding2D before a valid conv) is padding too.
@@ -52,8 +52,8 @@ Graph check_dropped_pixels(Graph graph, PassContext &context) {
     if (rows == 0 && cols == 0)
       continue;
     std::string what = rows && cols ? plural(rows, "row") + " and " + plural(cols, "column")
-                       : rows      ? plural(rows, "row")
-                                   : plural(cols, "column");
+                       : rows       ? plural(rows, "row")
+                                    : plural(cols, "column");
     Diagnostic diag;
     diag.severity = Severity::Warning;
     diag.rule = rules::kDroppedPixels;

@@ -39,8 +39,7 @@ std::string hidden_note(size_t count) {
 
 } // namespace
 
-void hide_warnings_after_failed_expects(const Graph &graph, DiagnosticEngine &diags,
-                                        size_t mark) {
+void hide_warnings_after_failed_expects(const Graph &graph, DiagnosticEngine &diags, size_t mark) {
   std::vector<Diagnostic> &pending = diags.pending();
   std::vector<size_t> failed_at; // the failed expects' errors, by index in `pending`
   std::vector<uint32_t> failed_node;

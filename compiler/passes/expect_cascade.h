@@ -13,7 +13,6 @@ namespace netc {
 // cascades of that one mistake: they are taken out of the diagnostics raised since `mark` (a
 // pending_count()), and the expect's error gets a note saying how many were not shown.
 // Warnings elsewhere (upstream, independent branches) and errors are left alone.
-void hide_warnings_after_failed_expects(const Graph &graph, DiagnosticEngine &diags,
-                                        size_t mark);
+void hide_warnings_after_failed_expects(const Graph &graph, DiagnosticEngine &diags, size_t mark);
 
 } // namespace netc

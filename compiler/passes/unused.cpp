@@ -71,8 +71,8 @@ void gather(const std::vector<Stmt> &body, BodyFacts &facts) {
   }
 }
 
-void warn(DiagnosticEngine &diags, std::string_view rule, llvm::SMRange range,
-          std::string message, std::vector<Note> notes = {}) {
+void warn(DiagnosticEngine &diags, std::string_view rule, llvm::SMRange range, std::string message,
+          std::vector<Note> notes = {}) {
   Diagnostic d;
   d.severity = Severity::Warning;
   d.rule = rule;

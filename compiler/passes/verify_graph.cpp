@@ -16,7 +16,8 @@ Graph verify_graph(Graph graph, PassContext &) {
     };
     if (node.id != &node - graph.nodes.data())
       broken("id does not match its position");
-    if (!node.is_input() && node.inputs.empty() && node.op->signature().front().kind != ArgKind::Tensors)
+    if (!node.is_input() && node.inputs.empty() &&
+        node.op->signature().front().kind != ArgKind::Tensors)
       broken("an op node without operands");
     for (NodeId in : node.inputs)
       if (in >= node.id)

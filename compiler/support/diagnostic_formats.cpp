@@ -14,9 +14,12 @@ namespace {
 
 const char *severity_name(Severity s) {
   switch (s) {
-  case Severity::Error: return "error";
-  case Severity::Warning: return "warning";
-  case Severity::Note: return "note";
+  case Severity::Error:
+    return "error";
+  case Severity::Warning:
+    return "warning";
+  case Severity::Note:
+    return "note";
   }
   return "error";
 }
@@ -262,10 +265,10 @@ void write_github(const std::vector<ResolvedDiagnostic> &diagnostics, llvm::raw_
     const char *command = d.severity == Severity::Error ? "error" : "warning";
     std::string message = d.message;
     for (const ResolvedNote &note : d.notes)
-      message += note.location ? fmt::format("\n{}:{}:{}: note: {}", note.location->file,
-                                             note.location->line, note.location->column,
-                                             note.message)
-                               : "\nnote: " + note.message;
+      message += note.location
+                     ? fmt::format("\n{}:{}:{}: note: {}", note.location->file, note.location->line,
+                                   note.location->column, note.message)
+                     : "\nnote: " + note.message;
     const ResolvedLocation &loc = d.location;
     os << fmt::format("::{} file={},line={},col={},", command, escape_property(loc.file), loc.line,
                       loc.column);

@@ -160,8 +160,8 @@ std::vector<Note> FoldedDiagnostic::all_notes() const {
     // Like clang's template backtrace: the innermost and outermost calls, not hundreds.
     if (chain.size() > kMaxBacktrace && i == kBacktraceHead) {
       size_t skipped = chain.size() - kMaxBacktrace;
-      notes.push_back({llvm::SMLoc(), fmt::format("(skipping {} block calls in the backtrace)",
-                                                  skipped)});
+      notes.push_back(
+          {llvm::SMLoc(), fmt::format("(skipping {} block calls in the backtrace)", skipped)});
       i += skipped - 1;
       continue;
     }

@@ -11,9 +11,9 @@
 namespace netc {
 
 struct Instantiation {
-  std::string block;             // the block called
-  llvm::SMRange call_site;       // the call expression
-  int repeat_index = 0;          // 1-based iteration of a `repeat`, 0 outside one
+  std::string block;       // the block called
+  llvm::SMRange call_site; // the call expression
+  int repeat_index = 0;    // 1-based iteration of a `repeat`, 0 outside one
   int repeat_count = 0;
   std::shared_ptr<const Instantiation> parent; // the instantiation the call itself is in
 };

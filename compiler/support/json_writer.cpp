@@ -80,11 +80,21 @@ void JsonWriter::write_string(std::string_view text) {
       continue;
     }
     switch (c) {
-    case '"': os_ << "\\\""; break;
-    case '\\': os_ << "\\\\"; break;
-    case '\n': os_ << "\\n"; break;
-    case '\r': os_ << "\\r"; break;
-    case '\t': os_ << "\\t"; break;
+    case '"':
+      os_ << "\\\"";
+      break;
+    case '\\':
+      os_ << "\\\\";
+      break;
+    case '\n':
+      os_ << "\\n";
+      break;
+    case '\r':
+      os_ << "\\r";
+      break;
+    case '\t':
+      os_ << "\\t";
+      break;
     default:
       if (c < 0x20)
         os_ << llvm::format("\\u%04x", c);

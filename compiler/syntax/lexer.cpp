@@ -13,60 +13,111 @@ namespace netc {
 
 llvm::StringRef spelling(TokenKind kind) {
   switch (kind) {
-  case TokenKind::Eof: return "end of file";
-  case TokenKind::Error: return "invalid token";
-  case TokenKind::Identifier: return "identifier";
-  case TokenKind::Integer: return "integer";
-  case TokenKind::Float: return "number";
-  case TokenKind::String: return "string";
-  case TokenKind::KwBlock: return "'block'";
-  case TokenKind::KwNetwork: return "'network'";
-  case TokenKind::KwImport: return "'import'";
-  case TokenKind::KwReturn: return "'return'";
-  case TokenKind::KwExpect: return "'expect'";
-  case TokenKind::KwRepeat: return "'repeat'";
-  case TokenKind::KwAs: return "'as'";
-  case TokenKind::KwIf: return "'if'";
-  case TokenKind::KwElse: return "'else'";
-  case TokenKind::KwSequential: return "'sequential'";
-  case TokenKind::KwTrue: return "'true'";
-  case TokenKind::KwFalse: return "'false'";
-  case TokenKind::KwAnd: return "'and'";
-  case TokenKind::KwOr: return "'or'";
-  case TokenKind::KwNot: return "'not'";
-  case TokenKind::LParen: return "'('";
-  case TokenKind::RParen: return "')'";
-  case TokenKind::LBracket: return "'['";
-  case TokenKind::RBracket: return "']'";
-  case TokenKind::LBrace: return "'{'";
-  case TokenKind::RBrace: return "'}'";
-  case TokenKind::Comma: return "','";
-  case TokenKind::Dot: return "'.'";
-  case TokenKind::Colon: return "':'";
-  case TokenKind::Semicolon: return "';'";
-  case TokenKind::Assign: return "'='";
-  case TokenKind::Pipe: return "'|>'";
-  case TokenKind::Plus: return "'+'";
-  case TokenKind::Minus: return "'-'";
-  case TokenKind::Star: return "'*'";
-  case TokenKind::Slash: return "'/'";
-  case TokenKind::SlashSlash: return "'//'";
-  case TokenKind::Percent: return "'%'";
-  case TokenKind::EqualEqual: return "'=='";
-  case TokenKind::NotEqual: return "'!='";
-  case TokenKind::Less: return "'<'";
-  case TokenKind::LessEqual: return "'<='";
-  case TokenKind::Greater: return "'>'";
-  case TokenKind::GreaterEqual: return "'>='";
+  case TokenKind::Eof:
+    return "end of file";
+  case TokenKind::Error:
+    return "invalid token";
+  case TokenKind::Identifier:
+    return "identifier";
+  case TokenKind::Integer:
+    return "integer";
+  case TokenKind::Float:
+    return "number";
+  case TokenKind::String:
+    return "string";
+  case TokenKind::KwBlock:
+    return "'block'";
+  case TokenKind::KwNetwork:
+    return "'network'";
+  case TokenKind::KwImport:
+    return "'import'";
+  case TokenKind::KwReturn:
+    return "'return'";
+  case TokenKind::KwExpect:
+    return "'expect'";
+  case TokenKind::KwRepeat:
+    return "'repeat'";
+  case TokenKind::KwAs:
+    return "'as'";
+  case TokenKind::KwIf:
+    return "'if'";
+  case TokenKind::KwElse:
+    return "'else'";
+  case TokenKind::KwSequential:
+    return "'sequential'";
+  case TokenKind::KwTrue:
+    return "'true'";
+  case TokenKind::KwFalse:
+    return "'false'";
+  case TokenKind::KwAnd:
+    return "'and'";
+  case TokenKind::KwOr:
+    return "'or'";
+  case TokenKind::KwNot:
+    return "'not'";
+  case TokenKind::LParen:
+    return "'('";
+  case TokenKind::RParen:
+    return "')'";
+  case TokenKind::LBracket:
+    return "'['";
+  case TokenKind::RBracket:
+    return "']'";
+  case TokenKind::LBrace:
+    return "'{'";
+  case TokenKind::RBrace:
+    return "'}'";
+  case TokenKind::Comma:
+    return "','";
+  case TokenKind::Dot:
+    return "'.'";
+  case TokenKind::Colon:
+    return "':'";
+  case TokenKind::Semicolon:
+    return "';'";
+  case TokenKind::Assign:
+    return "'='";
+  case TokenKind::Pipe:
+    return "'|>'";
+  case TokenKind::Plus:
+    return "'+'";
+  case TokenKind::Minus:
+    return "'-'";
+  case TokenKind::Star:
+    return "'*'";
+  case TokenKind::Slash:
+    return "'/'";
+  case TokenKind::SlashSlash:
+    return "'//'";
+  case TokenKind::Percent:
+    return "'%'";
+  case TokenKind::EqualEqual:
+    return "'=='";
+  case TokenKind::NotEqual:
+    return "'!='";
+  case TokenKind::Less:
+    return "'<'";
+  case TokenKind::LessEqual:
+    return "'<='";
+  case TokenKind::Greater:
+    return "'>'";
+  case TokenKind::GreaterEqual:
+    return "'>='";
   }
   return "token";
 }
 
 namespace {
 
-bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ident_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool is_ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 TokenKind keyword_or_identifier(llvm::StringRef word) {
   return llvm::StringSwitch<TokenKind>(word)
@@ -155,24 +206,42 @@ private:
       return false;
     };
     switch (c) {
-    case '(': return make(TokenKind::LParen, start);
-    case ')': return make(TokenKind::RParen, start);
-    case '[': return make(TokenKind::LBracket, start);
-    case ']': return make(TokenKind::RBracket, start);
-    case '{': return make(TokenKind::LBrace, start);
-    case '}': return make(TokenKind::RBrace, start);
-    case ',': return make(TokenKind::Comma, start);
-    case '.': return make(TokenKind::Dot, start);
-    case ':': return make(TokenKind::Colon, start);
-    case ';': return make(TokenKind::Semicolon, start);
-    case '+': return make(TokenKind::Plus, start);
-    case '-': return make(TokenKind::Minus, start);
-    case '*': return make(TokenKind::Star, start);
-    case '%': return make(TokenKind::Percent, start);
-    case '/': return make(peek_is('/') ? TokenKind::SlashSlash : TokenKind::Slash, start);
-    case '=': return make(peek_is('=') ? TokenKind::EqualEqual : TokenKind::Assign, start);
-    case '<': return make(peek_is('=') ? TokenKind::LessEqual : TokenKind::Less, start);
-    case '>': return make(peek_is('=') ? TokenKind::GreaterEqual : TokenKind::Greater, start);
+    case '(':
+      return make(TokenKind::LParen, start);
+    case ')':
+      return make(TokenKind::RParen, start);
+    case '[':
+      return make(TokenKind::LBracket, start);
+    case ']':
+      return make(TokenKind::RBracket, start);
+    case '{':
+      return make(TokenKind::LBrace, start);
+    case '}':
+      return make(TokenKind::RBrace, start);
+    case ',':
+      return make(TokenKind::Comma, start);
+    case '.':
+      return make(TokenKind::Dot, start);
+    case ':':
+      return make(TokenKind::Colon, start);
+    case ';':
+      return make(TokenKind::Semicolon, start);
+    case '+':
+      return make(TokenKind::Plus, start);
+    case '-':
+      return make(TokenKind::Minus, start);
+    case '*':
+      return make(TokenKind::Star, start);
+    case '%':
+      return make(TokenKind::Percent, start);
+    case '/':
+      return make(peek_is('/') ? TokenKind::SlashSlash : TokenKind::Slash, start);
+    case '=':
+      return make(peek_is('=') ? TokenKind::EqualEqual : TokenKind::Assign, start);
+    case '<':
+      return make(peek_is('=') ? TokenKind::LessEqual : TokenKind::Less, start);
+    case '>':
+      return make(peek_is('=') ? TokenKind::GreaterEqual : TokenKind::Greater, start);
     case '!':
       if (peek_is('='))
         return make(TokenKind::NotEqual, start);
@@ -189,7 +258,8 @@ private:
       ++pos_;
     Token bad = make(TokenKind::Error, start);
     if (c == '|')
-      diags_.error(rules::kSyntax, bad.range(), "unexpected character '|'; did you mean the pipe '|>'?");
+      diags_.error(rules::kSyntax, bad.range(),
+                   "unexpected character '|'; did you mean the pipe '|>'?");
     else if (c == '!')
       diags_.error(rules::kSyntax, bad.range(), "unexpected character '!'; use 'not' or '!='");
     else if (std::isprint(static_cast<unsigned char>(c)))
@@ -240,11 +310,11 @@ private:
       auto c = static_cast<unsigned char>(buf_[pos_]);
       size_t n = c < 0x80 ? 1 : llvm::getNumBytesForUTF8(c);
       auto *p = reinterpret_cast<const llvm::UTF8 *>(buf_.data() + pos_);
-      const char *problem = c < 0x20 || c == 0x7f ? "a control character"
-                            : c >= 0x80 && (pos_ + n > buf_.size() ||
-                                            !llvm::isLegalUTF8Sequence(p, p + n))
-                                ? "invalid UTF-8"
-                                : nullptr;
+      const char *problem =
+          c < 0x20 || c == 0x7f ? "a control character"
+          : c >= 0x80 && (pos_ + n > buf_.size() || !llvm::isLegalUTF8Sequence(p, p + n))
+              ? "invalid UTF-8"
+              : nullptr;
       if (problem) {
         diags_.error(rules::kSyntax, llvm::SMLoc::getFromPointer(buf_.data() + pos_),
                      fmt::format("{} (byte 0x{:02x}) in a string", problem, c));

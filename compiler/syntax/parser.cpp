@@ -112,8 +112,8 @@ private:
     if (pos_ == definition_start)
       advance();
     while (!at(TokenKind::Eof) &&
-           !(peek().starts_line && (at(TokenKind::KwBlock) || at(TokenKind::KwNetwork) ||
-                                    at(TokenKind::KwImport))))
+           !(peek().starts_line &&
+             (at(TokenKind::KwBlock) || at(TokenKind::KwNetwork) || at(TokenKind::KwImport))))
       advance();
   }
 
@@ -184,8 +184,8 @@ private:
     Definition def;
     llvm::SMLoc start = peek().loc();
     def.is_network = advance().is(TokenKind::KwNetwork);
-    const Token &name = expect(TokenKind::Identifier,
-                               def.is_network ? "after 'network'" : "after 'block'");
+    const Token &name =
+        expect(TokenKind::Identifier, def.is_network ? "after 'network'" : "after 'block'");
     def.name = name.text.str();
     def.name_range = name.range();
     expect(TokenKind::LParen, "after the name");
@@ -368,8 +368,9 @@ private:
       chain.stages.push_back(parse_stage());
       const Expr &e = *chain.stages.back().expr;
       if (e.kind != ExprKind::Call) {
-        diags_.error(rules::kSyntax, e.range, "the right side of '|>' must be a call, like 'relu()' or "
-                              "'conv_bn(64, 3)'");
+        diags_.error(rules::kSyntax, e.range,
+                     "the right side of '|>' must be a call, like 'relu()' or "
+                     "'conv_bn(64, 3)'");
         throw SyntaxError{};
       }
     }
@@ -385,8 +386,9 @@ private:
       stage.repeat_count = parse_expr(); // ends before the callee: a name is no operator
       stage.expr = parse_postfix();
       if (stage.expr->kind != ExprKind::Call) {
-        diags_.error(rules::kSyntax, stage.expr->range, "'repeat' must be followed by a count and a call, like "
-                                        "'repeat 4 inception_a(x)'");
+        diags_.error(rules::kSyntax, stage.expr->range,
+                     "'repeat' must be followed by a count and a call, like "
+                     "'repeat 4 inception_a(x)'");
         throw SyntaxError{};
       }
     } else {

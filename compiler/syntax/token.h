@@ -58,7 +58,7 @@ enum class TokenKind {
 
 struct Token {
   TokenKind kind = TokenKind::Eof;
-  llvm::StringRef text; // points into the source buffer
+  llvm::StringRef text;     // points into the source buffer
   bool starts_line = false; // first token on its line: where error recovery resumes
 
   llvm::SMLoc loc() const { return llvm::SMLoc::getFromPointer(text.data()); }

@@ -2,7 +2,8 @@
 // inception_resnet_small.netc, using the weights train.py trained in PyTorch.
 //   classify WEIGHTS_DIR t10k-images-idx3-ubyte t10k-labels-idx1-ubyte OUT_DIR
 // For each network it prints the accuracy and images per second, and writes every image's logits
-// to OUT_DIR/<network>.logits.npy (and its timing to <network>.timing.json), which compare.py holds against PyTorch image for image.
+// to OUT_DIR/<network>.logits.npy (and its timing to <network>.timing.json), which compare.py holds
+// against PyTorch image for image.
 #include "inception_resnet_small.hpp"
 #include "lenet5.hpp"
 
@@ -113,8 +114,7 @@ int main(int argc, char **argv) {
     for (std::size_t i = 0; i < pixels.size(); ++i)
       pixels[i] = (float(images.data[i]) / 255.0f - kMean) / kStd;
     std::string weights = argv[1];
-    classify<netc::Lenet5>("lenet5", weights + "/lenet5.safetensors", pixels, labels.data,
-                           argv[4]);
+    classify<netc::Lenet5>("lenet5", weights + "/lenet5.safetensors", pixels, labels.data, argv[4]);
     classify<netc::InceptionResnetSmall>("inception_resnet_small",
                                          weights + "/inception_resnet_small.safetensors", pixels,
                                          labels.data, argv[4]);

@@ -14,7 +14,9 @@
 namespace netc {
 
 // Floats rounded up to whole 64-byte lines, so every block of a buffer starts aligned.
-constexpr std::size_t padded_floats(std::size_t floats) { return (floats + 15) / 16 * 16; }
+constexpr std::size_t padded_floats(std::size_t floats) {
+  return (floats + 15) / 16 * 16;
+}
 
 class AlignedBuffer {
 public:

@@ -46,8 +46,8 @@ inline void fold_weights(const SafetensorsFile &file, const LoadRecipe &recipe,
                          std::size_t out_channels, std::size_t per_channel,
                          std::vector<float> &weight, std::vector<float> &bias) {
   std::size_t n = out_channels * per_channel;
-  std::vector<double> w = recipe.weight ? detail::read_tensor_f64(file, recipe.weight, n)
-                                        : std::vector<double>(n, 1.0);
+  std::vector<double> w =
+      recipe.weight ? detail::read_tensor_f64(file, recipe.weight, n) : std::vector<double>(n, 1.0);
   std::vector<double> b = recipe.bias ? detail::read_tensor_f64(file, recipe.bias, out_channels)
                                       : std::vector<double>(out_channels, 0.0);
   if (recipe.batch_norm) {

@@ -43,8 +43,12 @@ void *operator new(std::size_t size) {
     return p;
   throw std::bad_alloc();
 }
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete(void *p, std::size_t) noexcept { std::free(p); }
+void operator delete(void *p) noexcept {
+  std::free(p);
+}
+void operator delete(void *p, std::size_t) noexcept {
+  std::free(p);
+}
 
 int main(int argc, char **argv) {
   static_assert(Model::kNumInputs == 1 && Model::kNumOutputs == 1, "one input, one output");

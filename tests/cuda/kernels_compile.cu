@@ -12,7 +12,9 @@ using netc::Dims;
 using netc::cuda::Launch;
 using netc::cuda::Precision;
 
-constexpr Dims dims(int n, int c, int h, int w) { return Dims{n, c, h, w, std::int64_t(c) * h * w}; }
+constexpr Dims dims(int n, int c, int h, int w) {
+  return Dims{n, c, h, w, std::int64_t(c) * h * w};
+}
 // A channel slice of a tensor with `parent` channels.
 constexpr Dims slice(int n, int c, int h, int w, int parent) {
   return Dims{n, c, h, w, std::int64_t(parent) * h * w};
@@ -20,26 +22,28 @@ constexpr Dims slice(int n, int c, int h, int w, int parent) {
 
 // Convolutions: GEMM (stride 2 with padding, into a concat slice with a residual; dilated 1x7 with
 // asymmetric padding; the 3-channel stem; 2 groups of 32), direct (depthwise, 32 groups of 4).
-constexpr netc::ConvParams kConvStrided{dims(3, 35, 17, 19), slice(3, 70, 9, 10, 100), 3, 3, 2, 2,
-                                        1, 1, 1, 1, 1, Activation::relu, 70 * 9 * 10};
-constexpr netc::ConvParams kConvDilated{dims(3, 40, 13, 11), dims(3, 24, 13, 11), 1, 7, 1, 1, 0, 6,
-                                        1, 2, 1, Activation::tanh, 0};
-constexpr netc::ConvParams kConvStem{dims(3, 3, 29, 29), dims(3, 32, 14, 14), 3, 3, 2, 2, 0, 0, 1,
-                                     1, 1, Activation::relu6, 0};
-constexpr netc::ConvParams kConvGroups{dims(3, 64, 7, 7), dims(3, 64, 7, 7), 3, 3, 1, 1, 1, 1, 1,
-                                       1, 2, Activation::sigmoid, 0};
-constexpr netc::ConvParams kConvDepthwise{dims(3, 37, 19, 19), dims(3, 37, 10, 10), 3, 3, 2, 2, 1,
-                                          1, 1, 1, 37, Activation::none, 0};
-constexpr netc::ConvParams kConvResNeXt{dims(3, 128, 9, 9), dims(3, 128, 9, 9), 3, 3, 1, 1, 1, 1,
-                                        1, 1, 32, Activation::relu, 128 * 9 * 9};
+constexpr netc::ConvParams kConvStrided{
+    dims(3, 35, 17, 19), slice(3, 70, 9, 10, 100), 3, 3, 2, 2, 1, 1, 1, 1, 1, Activation::relu,
+    70 * 9 * 10};
+constexpr netc::ConvParams kConvDilated{
+    dims(3, 40, 13, 11), dims(3, 24, 13, 11), 1, 7, 1, 1, 0, 6, 1, 2, 1, Activation::tanh, 0};
+constexpr netc::ConvParams kConvStem{
+    dims(3, 3, 29, 29), dims(3, 32, 14, 14), 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr netc::ConvParams kConvGroups{
+    dims(3, 64, 7, 7), dims(3, 64, 7, 7), 3, 3, 1, 1, 1, 1, 1, 1, 2, Activation::sigmoid, 0};
+constexpr netc::ConvParams kConvDepthwise{
+    dims(3, 37, 19, 19), dims(3, 37, 10, 10), 3, 3, 2, 2, 1, 1, 1, 1, 37, Activation::none, 0};
+constexpr netc::ConvParams kConvResNeXt{
+    dims(3, 128, 9, 9), dims(3, 128, 9, 9), 3, 3, 1, 1, 1, 1, 1, 1, 32,
+    Activation::relu,   128 * 9 * 9};
 static_assert(!netc::cuda::conv_uses_direct(kConvGroups));
 static_assert(netc::cuda::conv_uses_direct(kConvDepthwise));
 static_assert(netc::cuda::conv_uses_direct(kConvResNeXt));
 
-constexpr netc::PoolParams kMaxPool{dims(3, 13, 17, 17), slice(3, 13, 8, 8, 40), 3, 3, 2, 2, 0, 0,
-                                    0, 0, 1, 1, false};
-constexpr netc::PoolParams kAvgPool{dims(3, 13, 17, 17), dims(3, 13, 9, 9), 3, 3, 2, 2, 1, 1, 2, 2,
-                                    1, 1, true};
+constexpr netc::PoolParams kMaxPool{
+    dims(3, 13, 17, 17), slice(3, 13, 8, 8, 40), 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
+constexpr netc::PoolParams kAvgPool{
+    dims(3, 13, 17, 17), dims(3, 13, 9, 9), 3, 3, 2, 2, 1, 1, 2, 2, 1, 1, true};
 constexpr netc::AdaptivePoolParams kAdaptive{dims(3, 13, 7, 5), dims(3, 13, 3, 2)};
 constexpr netc::LinearParams kLinearGemv{Dims{3, 77, 1, 1, 77}, Dims{3, 10, 1, 1, 10},
                                          Activation::none};
@@ -56,8 +60,12 @@ constexpr Dims kImage = dims(3, 3, 31, 29);
 
 namespace {
 
-dim3 grid(const Launch &l) { return dim3(unsigned(l.grid_x), unsigned(l.grid_y), unsigned(l.grid_z)); }
-dim3 block(const Launch &l) { return dim3(unsigned(l.block_x), unsigned(l.block_y), unsigned(l.block_z)); }
+dim3 grid(const Launch &l) {
+  return dim3(unsigned(l.grid_x), unsigned(l.grid_y), unsigned(l.grid_z));
+}
+dim3 block(const Launch &l) {
+  return dim3(unsigned(l.block_x), unsigned(l.block_y), unsigned(l.block_z));
+}
 
 template <const netc::ConvParams &P, Precision Prec>
 void launch_conv(const float *in, const void *w, const float *bias, const float *res, float *out) {
@@ -66,7 +74,8 @@ void launch_conv(const float *in, const void *w, const float *bias, const float 
   netc::cuda::check_launch("conv");
 }
 
-template <Precision Prec> void every_conv(const float *in, const void *w, const float *b, float *out) {
+template <Precision Prec>
+void every_conv(const float *in, const void *w, const float *b, float *out) {
   launch_conv<kConvStrided, Prec>(in, w, b, out, out);
   launch_conv<kConvDilated, Prec>(in, w, b, nullptr, out);
   launch_conv<kConvStem, Prec>(in, w, b, nullptr, out);
@@ -81,7 +90,8 @@ void launch_linear(const float *in, const void *w, const float *bias, float *out
   netc::cuda::linear<P, Prec><<<grid(l), block(l), l.shared_bytes>>>(in, w, bias, out);
 }
 
-template <Precision Prec> void every_linear(const float *in, const void *w, const float *b, float *out) {
+template <Precision Prec>
+void every_linear(const float *in, const void *w, const float *b, float *out) {
   launch_linear<kLinearGemv, Prec>(in, w, b, out);
   launch_linear<kLinearGemm, Prec>(in, w, b, out);
 }

@@ -5,7 +5,8 @@
 //   run_model_gpu WEIGHTS.safetensors IN.npy... OUT.npy... [--time BATCH_RUNS]
 // With --time, it then times run() (the CUDA graph when the network was emitted with
 // --cuda-graph): 20 warm-up runs, then BATCH_RUNS runs one by one between CUDA events, and prints
-// "median_ms <ms>". Built with -DNETC_MODEL_HEADER='"resnet50.hpp"' -DNETC_MODEL_CLASS=netc::Resnet50.
+// "median_ms <ms>". Built with -DNETC_MODEL_HEADER='"resnet50.hpp"'
+// -DNETC_MODEL_CLASS=netc::Resnet50.
 #include NETC_MODEL_HEADER
 
 #include "netc/cuda/check.hpp"

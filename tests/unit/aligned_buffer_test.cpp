@@ -29,10 +29,9 @@ TEST_CASE("AlignedBuffer: aligned, and refused with a netc::Error when too large
       Error);
   // Representable but far more than any machine has (2^60 floats = 4 EiB).
   std::size_t floats = std::size_t(1) << 60;
-  CHECK_THROWS_WITH_AS(
-      AlignedBuffer(floats, "net: the activation arena"),
-      ("net: the activation arena: cannot allocate " + std::to_string(floats * 4) +
-       " bytes, more than a process's address space")
-          .c_str(),
-      Error);
+  CHECK_THROWS_WITH_AS(AlignedBuffer(floats, "net: the activation arena"),
+                       ("net: the activation arena: cannot allocate " + std::to_string(floats * 4) +
+                        " bytes, more than a process's address space")
+                           .c_str(),
+                       Error);
 }

@@ -16,7 +16,9 @@ using namespace netc::cuda;
 
 namespace {
 
-constexpr Dims dims(int n, int c, int h, int w) { return Dims{n, c, h, w, std::int64_t(c) * h * w}; }
+constexpr Dims dims(int n, int c, int h, int w) {
+  return Dims{n, c, h, w, std::int64_t(c) * h * w};
+}
 constexpr Dims slice(int n, int c, int h, int w, int parent) {
   return Dims{n, c, h, w, std::int64_t(parent) * h * w};
 }
@@ -90,8 +92,8 @@ TEST_CASE("the coverage check itself catches a double write and a missed element
                  [&](int bx, int, int, int tx, int, int, auto &&visit) {
                    for_each_output_elementwise(out, bx, tx, visit);
                  }) == "element 11 (NCHW index) written 0 times");
-  CHECK(coverage(Launch{1, 1, 1, 2048, 1, 1, 0}, out, [](int, int, int, int, int, int, auto &&) {}) ==
-        "block of 2048 threads");
+  CHECK(coverage(Launch{1, 1, 1, 2048, 1, 1, 0}, out,
+                 [](int, int, int, int, int, int, auto &&) {}) == "block of 2048 threads");
 }
 
 TEST_CASE("convolution: every output element written once, GEMM and direct, every precision") {
@@ -129,11 +131,11 @@ TEST_CASE("convolution: every output element written once, GEMM and direct, ever
 }
 
 TEST_CASE("convolution: the kernel choice and the GEMM's grid") {
-  const ConvParams depthwise{dims(1, 728, 19, 19), dims(1, 728, 19, 19), 3, 3, 1, 1, 1, 1, 1, 1,
-                             728, Activation::none, 0};
+  const ConvParams depthwise{
+      dims(1, 728, 19, 19), dims(1, 728, 19, 19), 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
   CHECK(conv_uses_direct(depthwise));
-  const ConvParams dense{dims(2, 192, 35, 35), dims(2, 64, 35, 35), 1, 1, 1, 1, 0, 0, 1, 1, 1,
-                         Activation::relu, 0};
+  const ConvParams dense{
+      dims(2, 192, 35, 35), dims(2, 64, 35, 35), 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
   CHECK_FALSE(conv_uses_direct(dense));
   const Launch l = conv_launch(dense, Precision::tf32);
   CHECK(l.grid_x == (2 * 35 * 35 + 63) / 64);
@@ -202,11 +204,11 @@ TEST_CASE("softmax: one warp per pixel covers every channel") {
 }
 
 TEST_CASE("pooling, adaptive pooling, unary, binary, copy, LRN: one thread per element") {
-  const PoolParams max_pool{dims(3, 13, 17, 17), slice(3, 13, 8, 8, 40), 3, 3, 2, 2, 0, 0, 0, 0, 1,
-                            1, false};
+  const PoolParams max_pool{
+      dims(3, 13, 17, 17), slice(3, 13, 8, 8, 40), 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
   CHECK(coverage(pool_launch(max_pool), max_pool.out, elementwise_owner(max_pool)) == "");
-  const PoolParams avg_pool{dims(3, 13, 17, 17), dims(3, 13, 9, 9), 3, 3, 2, 2, 1, 1, 2, 2, 1, 1,
-                            true};
+  const PoolParams avg_pool{
+      dims(3, 13, 17, 17), dims(3, 13, 9, 9), 3, 3, 2, 2, 1, 1, 2, 2, 1, 1, true};
   CHECK(coverage(pool_launch(avg_pool), avg_pool.out, elementwise_owner(avg_pool)) == "");
   const AdaptivePoolParams adaptive{dims(3, 13, 7, 5), dims(3, 13, 3, 2)};
   CHECK(coverage(adaptive_pool_launch(adaptive), adaptive.out, elementwise_owner(adaptive)) == "");

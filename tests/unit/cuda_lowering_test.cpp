@@ -202,9 +202,9 @@ TEST_CASE("the emitted .cu launches exactly the plan, each with its geometry") {
     size_t at = 0;
     for (const CudaLaunch &l : plan.launches) {
       const cuda::Launch &g = l.geometry;
-      std::string launch = fmt::format("<<<dim3({}, {}, {}), dim3({}, {}, {}), {}, stream>>>",
-                                       g.grid_x, g.grid_y, g.grid_z, g.block_x, g.block_y,
-                                       g.block_z, g.shared_bytes);
+      std::string launch =
+          fmt::format("<<<dim3({}, {}, {}), dim3({}, {}, {}), {}, stream>>>", g.grid_x, g.grid_y,
+                      g.grid_z, g.block_x, g.block_y, g.block_z, g.shared_bytes);
       at = cu.find(launch, at);
       CAPTURE(launch);
       REQUIRE(at != std::string::npos);
@@ -244,7 +244,8 @@ TEST_CASE("a linear layer after a spatial flatten gets its weights permuted to N
   CHECK(linear[2].c == 0);
 }
 
-TEST_CASE("a flattened [C, H, W] read by anything but a linear layer is refused, naming the layer") {
+TEST_CASE(
+    "a flattened [C, H, W] read by anything but a linear layer is refused, naming the layer") {
   CompiledFile file = compile_buffer("network n(image: [3, 4, 4]) {\n"
                                      "  x = flatten(image) |> relu() as act\n"
                                      "  return x\n"

@@ -16,7 +16,9 @@ using namespace netc::cuda;
 
 namespace {
 
-constexpr Dims dims(int n, int c, int h, int w) { return Dims{n, c, h, w, std::int64_t(c) * h * w}; }
+constexpr Dims dims(int n, int c, int h, int w) {
+  return Dims{n, c, h, w, std::int64_t(c) * h * w};
+}
 
 // Distinct values (exact in float), so a wrong index cannot match by chance in fp32 and tf32.
 std::vector<float> numbered(std::size_t count) {
@@ -76,7 +78,8 @@ TEST_CASE("convolution weights: the GEMM's [group][ky][kx][ic][oc] in every prec
             for (int ic = 0; ic < cg; ++ic)
               for (int o = 0; o < og; ++o, ++i) {
                 const int oc = g * og + o;
-                const float v = w[((std::size_t(oc) * cg + ic) * p.kernel_h + ky) * p.kernel_w + kx];
+                const float v =
+                    w[((std::size_t(oc) * cg + ic) * p.kernel_h + ky) * p.kernel_w + kx];
                 mismatches += stored(packed, i, prec) != expected(v, prec);
               }
       CHECK(mismatches == 0);
@@ -84,8 +87,8 @@ TEST_CASE("convolution weights: the GEMM's [group][ky][kx][ic][oc] in every prec
 }
 
 TEST_CASE("convolution weights: the direct kernel's [ky][kx][ic][oc], float in every precision") {
-  const ConvParams p{dims(1, 12, 6, 6), dims(1, 12, 6, 6), 3, 3, 1, 1, 1, 1, 1, 1, 3,
-                     Activation::none, 0};
+  const ConvParams p{
+      dims(1, 12, 6, 6), dims(1, 12, 6, 6), 3, 3, 1, 1, 1, 1, 1, 1, 3, Activation::none, 0};
   REQUIRE(conv_uses_direct(p));
   const int cg = 4;
   const std::vector<float> w = numbered(std::size_t(12) * cg * 9);
@@ -99,7 +102,7 @@ TEST_CASE("convolution weights: the direct kernel's [ky][kx][ic][oc], float in e
         for (int ic = 0; ic < cg; ++ic)
           for (int oc = 0; oc < 12; ++oc, ++i)
             mismatches += stored(packed, i, Precision::fp32) !=
-                            expected(w[((oc * cg + ic) * 3 + ky) * 3 + kx], Precision::fp32);
+                          expected(w[((oc * cg + ic) * 3 + ky) * 3 + kx], Precision::fp32);
     CHECK(mismatches == 0);
   }
 }
@@ -113,7 +116,8 @@ TEST_CASE("linear weights: flatten permutation from (c, y, x) to (y, x, c), GEMV
       CAPTURE(int(prec));
       const LinearParams p{Dims{batch, in_f, 1, 1, in_f}, Dims{batch, out_f, 1, 1, out_f},
                            Activation::none};
-      const std::vector<unsigned char> packed = pack_linear_weights(p, prec, weights.data(), c, h, w);
+      const std::vector<unsigned char> packed =
+          pack_linear_weights(p, prec, weights.data(), c, h, w);
       std::size_t mismatches = 0;
       for (int o = 0; o < out_f; ++o)
         for (int y = 0; y < h; ++y)
@@ -122,8 +126,8 @@ TEST_CASE("linear weights: flatten permutation from (c, y, x) to (y, x, c), GEMV
               const int column = (y * w + x) * c + ch; // NHWC order, as the kernel reads
               const std::size_t at = linear_uses_gemv(p) ? std::size_t(o) * in_f + column
                                                          : std::size_t(column) * out_f + o;
-              mismatches +=
-                  stored(packed, at, prec) != expected(weights[o * in_f + (ch * h + y) * w + x], prec);
+              mismatches += stored(packed, at, prec) !=
+                            expected(weights[o * in_f + (ch * h + y) * w + x], prec);
             }
       CHECK(mismatches == 0);
     }
@@ -132,7 +136,8 @@ TEST_CASE("linear weights: flatten permutation from (c, y, x) to (y, x, c), GEMV
 TEST_CASE("linear weights: without a flatten the columns stay") {
   const LinearParams p{Dims{2, 6, 1, 1, 6}, Dims{2, 3, 1, 1, 3}, Activation::none};
   const std::vector<float> weights = numbered(18);
-  const std::vector<unsigned char> packed = pack_linear_weights(p, Precision::fp32, weights.data(), 0, 0, 0);
+  const std::vector<unsigned char> packed =
+      pack_linear_weights(p, Precision::fp32, weights.data(), 0, 0, 0);
   REQUIRE(packed.size() == 18 * 4);
   CHECK(std::memcmp(packed.data(), weights.data(), packed.size()) == 0);
 }
@@ -144,17 +149,18 @@ TEST_CASE("packing refuses shapes that do not fit, with the numbers") {
                        "netc cuda weight packing: flatten 3x3x3 does not give the linear's 24 "
                        "input features",
                        Error);
-  const ConvParams bad{dims(1, 6, 4, 4), dims(1, 8, 4, 4), 1, 1, 1, 1, 0, 0, 1, 1, 4,
-                       Activation::none, 0};
+  const ConvParams bad{
+      dims(1, 6, 4, 4), dims(1, 8, 4, 4), 1, 1, 1, 1, 0, 0, 1, 1, 4, Activation::none, 0};
   CHECK_THROWS_WITH_AS(pack_conv_weights(bad, Precision::fp32, weights.data()),
-                       "netc cuda weight packing: channels 6 -> 8 do not divide into 4 groups", Error);
+                       "netc cuda weight packing: channels 6 -> 8 do not divide into 4 groups",
+                       Error);
 }
 
 TEST_CASE("bf16 rounding: to nearest even, as __float2bfloat16_rn") {
   CHECK(float_to_bf16_bits(1.0f) == 0x3f80);
   CHECK(float_to_bf16_bits(-2.0f) == 0xc000);
-  CHECK(float_to_bf16_bits(1.00390625f) == 0x3f80); // 1 + 2^-8: a tie, to the even 1.0
-  CHECK(float_to_bf16_bits(1.01171875f) == 0x3f82); // 1 + 3*2^-8: a tie, to the even 1 + 2^-6
+  CHECK(float_to_bf16_bits(1.00390625f) == 0x3f80);   // 1 + 2^-8: a tie, to the even 1.0
+  CHECK(float_to_bf16_bits(1.01171875f) == 0x3f82);   // 1 + 3*2^-8: a tie, to the even 1 + 2^-6
   CHECK(float_to_bf16_bits(1.0048828125f) == 0x3f81); // just past the tie: up
   CHECK(float_to_bf16_bits(std::numeric_limits<float>::infinity()) == 0x7f80);
   const std::uint16_t nan = float_to_bf16_bits(std::numeric_limits<float>::quiet_NaN());
@@ -166,16 +172,16 @@ TEST_CASE("fp16 rounding: normals, ties, subnormals, overflow, as __float2half_r
   CHECK(float_to_fp16_bits(1.0f) == 0x3c00);
   CHECK(float_to_fp16_bits(-2.0f) == 0xc000);
   CHECK(float_to_fp16_bits(0.1f) == 0x2e66);
-  CHECK(float_to_fp16_bits(65504.0f) == 0x7bff);     // the largest half
-  CHECK(float_to_fp16_bits(65519.0f) == 0x7bff);     // below the halfway point to 65536
-  CHECK(float_to_fp16_bits(65520.0f) == 0x7c00);     // the tie rounds to (even) infinity
-  CHECK(float_to_fp16_bits(1.0f + 1.0f / 2048) == 0x3c00); // a tie, to the even 1.0
-  CHECK(float_to_fp16_bits(1.0f + 3.0f / 2048) == 0x3c02); // a tie, to the even mantissa 2
-  CHECK(float_to_fp16_bits(std::ldexp(1.0f, -14)) == 0x0400);  // the smallest normal
-  CHECK(float_to_fp16_bits(std::ldexp(1.0f, -24)) == 0x0001);  // the smallest subnormal
-  CHECK(float_to_fp16_bits(std::ldexp(1.0f, -25)) == 0x0000);  // a tie, to the even zero
+  CHECK(float_to_fp16_bits(65504.0f) == 0x7bff);              // the largest half
+  CHECK(float_to_fp16_bits(65519.0f) == 0x7bff);              // below the halfway point to 65536
+  CHECK(float_to_fp16_bits(65520.0f) == 0x7c00);              // the tie rounds to (even) infinity
+  CHECK(float_to_fp16_bits(1.0f + 1.0f / 2048) == 0x3c00);    // a tie, to the even 1.0
+  CHECK(float_to_fp16_bits(1.0f + 3.0f / 2048) == 0x3c02);    // a tie, to the even mantissa 2
+  CHECK(float_to_fp16_bits(std::ldexp(1.0f, -14)) == 0x0400); // the smallest normal
+  CHECK(float_to_fp16_bits(std::ldexp(1.0f, -24)) == 0x0001); // the smallest subnormal
+  CHECK(float_to_fp16_bits(std::ldexp(1.0f, -25)) == 0x0000); // a tie, to the even zero
   CHECK(float_to_fp16_bits(std::ldexp(1.5f, -25)) == 0x0001);
-  CHECK(float_to_fp16_bits(std::ldexp(3.0f, -25)) == 0x0002);  // 1.5 units: a tie, to even 2
+  CHECK(float_to_fp16_bits(std::ldexp(3.0f, -25)) == 0x0002);    // 1.5 units: a tie, to even 2
   CHECK(float_to_fp16_bits(std::ldexp(1023.5f, -24)) == 0x0400); // rounds up into the normals
   CHECK(float_to_fp16_bits(-0.0f) == 0x8000);
   CHECK(float_to_fp16_bits(std::numeric_limits<float>::infinity()) == 0x7c00);
@@ -189,7 +195,8 @@ TEST_CASE("fp16 rounding: normals, ties, subnormals, overflow, as __float2half_r
 TEST_CASE("the implicit GEMM's operand indexing and packing compute the convolution") {
   const ConvParams cases[] = {
       // stride 2, padding, an input that is a channel slice (pixel stride 9 for 5 channels)
-      {Dims{2, 5, 9, 8, 9 * 9 * 8}, dims(2, 7, 5, 4), 3, 3, 2, 2, 1, 1, 1, 1, 1, Activation::none, 0},
+      {Dims{2, 5, 9, 8, 9 * 9 * 8}, dims(2, 7, 5, 4), 3, 3, 2, 2, 1, 1, 1, 1, 1, Activation::none,
+       0},
       // 1x7 dilated by 2 with asymmetric padding
       {dims(2, 6, 7, 11), dims(2, 8, 7, 5), 1, 7, 1, 2, 0, 3, 1, 2, 1, Activation::none, 0},
       // 2 groups of 32 output channels

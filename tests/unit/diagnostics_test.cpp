@@ -16,7 +16,8 @@ TEST_CASE("identical diagnostics from several instantiations fold into one") {
   for (int i = 1; i <= 3; ++i) {
     auto inst = std::make_shared<Instantiation>();
     inst->block = "blk";
-    inst->call_site = {llvm::SMLoc::getFromPointer(start + 4), llvm::SMLoc::getFromPointer(start + 8)};
+    inst->call_site = {llvm::SMLoc::getFromPointer(start + 4),
+                       llvm::SMLoc::getFromPointer(start + 8)};
     inst->repeat_index = i;
     inst->repeat_count = 3;
     Diagnostic d;

@@ -117,7 +117,8 @@ network n(image: [3, 8, 8]) {
   std::string text = dot(r.graph());
   const Node *conv = r.find("x"), *flat = r.find("flatten"), *fc = r.find("linear");
   REQUIRE((conv && flat && fc));
-  CHECK(contains(text, fmt::format("n{} -> n{} [label=\" 3×8×8 \"", r.graph().inputs[0], conv->id)));
+  CHECK(
+      contains(text, fmt::format("n{} -> n{} [label=\" 3×8×8 \"", r.graph().inputs[0], conv->id)));
   CHECK(contains(text, fmt::format("n{} -> n{} [label=\" 8×3×3 \"", conv->id, flat->id)));
   CHECK(contains(text, fmt::format("n{} -> n{} [label=\" 72 \"", flat->id, fc->id)));
   CHECK(contains(text, fmt::format("n{} -> out0 [label=\" 10 \"", fc->id)));
@@ -180,12 +181,13 @@ network n(image: [4, 8, 8]) {
   CHECK(contains(line, "fillcolor=\"#fde2e2\""));
   CHECK(contains(line, "color=\"#cc0000\""));
   CHECK(contains(line, "add: operands differ in channels: 4 (operand 1)"));
-  CHECK(contains(line, "&lt;&amp;&gt;"));        // escaped for the HTML-like label
-  CHECK(contains(line, "(in all 3 repeats)"));   // folded, yet every iteration failed
+  CHECK(contains(line, "&lt;&amp;&gt;"));      // escaped for the HTML-like label
+  CHECK(contains(line, "(in all 3 repeats)")); // folded, yet every iteration failed
   CHECK(contains(text, "× 3"));
   // Both operands of the failed add show their shapes, though the input is used twice.
   CHECK(contains(text, fmt::format("n{} -> n{} [label=\" 4×8×8 \"", r.graph().inputs[0], add->id)));
-  CHECK(contains(text, fmt::format("n{} -> n{} [label=\" 5×8×8 \"", r.find("y.0.conv2d")->id, add->id)));
+  CHECK(contains(text,
+                 fmt::format("n{} -> n{} [label=\" 5×8×8 \"", r.find("y.0.conv2d")->id, add->id)));
 }
 
 TEST_CASE("an error in one iteration is said to be there") {

@@ -33,10 +33,10 @@ struct Lexed {
 TEST_CASE("keywords, identifiers and punctuation") {
   Lexed l("block f(x) { y = x |> relu() as \"a\" }");
   using K = TokenKind;
-  CHECK(l.kinds() == std::vector<K>{K::KwBlock, K::Identifier, K::LParen, K::Identifier,
-                                    K::RParen, K::LBrace, K::Identifier, K::Assign,
-                                    K::Identifier, K::Pipe, K::Identifier, K::LParen, K::RParen,
-                                    K::KwAs, K::String, K::RBrace, K::Eof});
+  CHECK(l.kinds() == std::vector<K>{K::KwBlock, K::Identifier, K::LParen, K::Identifier, K::RParen,
+                                    K::LBrace, K::Identifier, K::Assign, K::Identifier, K::Pipe,
+                                    K::Identifier, K::LParen, K::RParen, K::KwAs, K::String,
+                                    K::RBrace, K::Eof});
   CHECK(l.messages.empty());
 }
 

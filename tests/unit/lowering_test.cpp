@@ -38,7 +38,8 @@ std::pair<int64_t, int64_t> extent(const KernelList &list, ValueId v) {
   const KernelValue &root = list.values[list.root_of(v)];
   const TensorType &t = list.values[v].type;
   int64_t per_sample = *t.num_elements() / t.n();
-  int64_t begin = list.channel_offset_in_root(v) * (root.type.is_spatial() ? root.type.h() * root.type.w() : 1);
+  int64_t begin =
+      list.channel_offset_in_root(v) * (root.type.is_spatial() ? root.type.h() * root.type.w() : 1);
   int64_t end = begin + (t.n() - 1) * list.batch_stride(v) + per_sample;
   return {root.offset + begin, root.offset + end};
 }

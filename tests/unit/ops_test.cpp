@@ -38,7 +38,9 @@ struct Call {
 };
 
 using IntVec = std::vector<int64_t>;
-TensorType chw(int64_t c, int64_t h, int64_t w) { return TensorType::nchw(1, c, h, w); }
+TensorType chw(int64_t c, int64_t h, int64_t w) {
+  return TensorType::nchw(1, c, h, w);
+}
 
 } // namespace
 
@@ -187,7 +189,8 @@ TEST_CASE("add needs equal shapes and recovers with its first operand") {
   CHECK(add.infer({chw(320, 35, 35), chw(320, 35, 35)}).type == chw(320, 35, 35));
   ShapeResult r = add.infer({chw(1152, 17, 17), chw(1154, 17, 17)});
   REQUIRE(r.error);
-  CHECK(r.error->message == "add: operands differ in channels: 1152 (operand 1) vs 1154 (operand 2)");
+  CHECK(r.error->message ==
+        "add: operands differ in channels: 1152 (operand 1) vs 1154 (operand 2)");
   CHECK(r.type == chw(1152, 17, 17)); // recovered, not poison
   r = add.infer({chw(64, 56, 56), chw(64, 28, 28)});
   CHECK(r.error->message ==
@@ -211,8 +214,8 @@ TEST_CASE("batchnorm: shape kept, affine parameters learnable, statistics not") 
 }
 
 TEST_CASE("shape-keeping ops") {
-  for (const char *name : {"relu", "relu6", "sigmoid", "tanh", "identity", "softmax", "dropout",
-                           "lrn"}) {
+  for (const char *name :
+       {"relu", "relu6", "sigmoid", "tanh", "identity", "softmax", "dropout", "lrn"}) {
     CAPTURE(name);
     Call c(name);
     CHECK(c.infer({chw(16, 5, 5)}).type == chw(16, 5, 5));

@@ -15,8 +15,8 @@ struct Parsed {
   std::string messages;
 
   explicit Parsed(const char *text) {
-    unsigned id = sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "p.netc"),
-                                        llvm::SMLoc());
+    unsigned id =
+        sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "p.netc"), llvm::SMLoc());
     module = parse(id, diags);
     llvm::raw_string_ostream os(messages);
     diags.flush(os);
@@ -135,13 +135,12 @@ block g(x) { return x }
 
 TEST_CASE("the right side of a pipe must be a call") {
   Parsed p("block f(x) { return x |> y }");
-  CHECK(p.messages.find("1:26: error: the right side of '|>' must be a call") !=
-        std::string::npos);
+  CHECK(p.messages.find("1:26: error: the right side of '|>' must be a call") != std::string::npos);
 }
 
 TEST_CASE("hostile nesting is refused, not a stack overflow") {
-  std::string deep = "block f(x) { return " + std::string(100000, '(') + "x" +
-                     std::string(100000, ')') + " }";
+  std::string deep =
+      "block f(x) { return " + std::string(100000, '(') + "x" + std::string(100000, ')') + " }";
   Parsed p(deep.c_str());
   CHECK(p.messages.find("1:220: error: nesting too deep (more than 200 levels)") !=
         std::string::npos);

@@ -340,9 +340,10 @@ inline void gemm_pack(const ConvParams &p, const float *weight, float *packed) {
 
 // The units of work of a convolution for `threads` threads. One thread takes the plane in chunks
 // of gemm_chunk_pixels. More threads want about kUnitsPerThread units each: the plane is first
-// cut into more chunks of whole tiles of the panel, down to one tile (each pixel is still packed once per K
-// block), and only then the blocks of output channels into parts (each part packs the chunk's
-// panel again). No cut changes a sum: the output is bit-identical whatever the thread count.
+// cut into more chunks of whole tiles of the panel, down to one tile (each pixel is still packed
+// once per K block), and only then the blocks of output channels into parts (each part packs the
+// chunk's panel again). No cut changes a sum: the output is bit-identical whatever the thread
+// count.
 template <class Isa> inline GemmUnits gemm_conv_units(const ConvParams &p, int threads) {
   using namespace detail;
   const std::int64_t plane = std::int64_t(p.out.h) * p.out.w;
@@ -437,8 +438,8 @@ inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *p
 // run across ctx's threads, each with its own scratch panel (ctx.scratch_of(thread):
 // gemm_panel_floats floats); gemm_conv_units says how the work is cut.
 template <class Isa>
-inline void gemm_conv(const Context &ctx, const ConvParams &p, const float *in,
-                      const float *packed, const float *bias, const float *residual, float *out) {
+inline void gemm_conv(const Context &ctx, const ConvParams &p, const float *in, const float *packed,
+                      const float *bias, const float *residual, float *out) {
   const std::int64_t work = detail::conv_work(p);
   const GemmUnits units = gemm_conv_units<Isa>(p, ctx.worth_threads(work) ? ctx.threads() : 1);
   ctx.parallel_for(units.count(), work, [&](std::int64_t unit, int thread) {

@@ -16,8 +16,8 @@
 //
 // An exception thrown by fn on any thread is caught there, the remaining units are skipped, and
 // the first one is rethrown by parallel_for on the calling thread once every unit is done or
-// skipped: no exception escapes a worker. One parallel_for at a time (a network runs one call at a time);
-// fn must not call parallel_for on the same pool.
+// skipped: no exception escapes a worker. One parallel_for at a time (a network runs one call at a
+// time); fn must not call parallel_for on the same pool.
 #pragma once
 
 #include <atomic>
@@ -169,9 +169,9 @@ private:
   void work_loop(int thread) {
     std::uint64_t seen = 0;
     for (;;) {
-      for (int i = 0; i < detail::kSpinIterations &&
-                      published_.load(std::memory_order_acquire) == seen &&
-                      !stopping_flag_.load(std::memory_order_relaxed);
+      for (int i = 0;
+           i < detail::kSpinIterations && published_.load(std::memory_order_acquire) == seen &&
+           !stopping_flag_.load(std::memory_order_relaxed);
            ++i)
         detail::spin_pause();
       Job job;
@@ -206,9 +206,9 @@ private:
   std::condition_variable finished_; // the caller: every unit is done
   std::uint64_t generation_ = 0;     // jobs started, so a worker sees each job once
   bool stopping_ = false;
-  int parked_ = 0;                           // workers in wake_.wait (or about to be)
-  std::atomic<std::uint64_t> published_{0};  // generation_, read by spinning workers
-  std::atomic<bool> stopping_flag_{false};   // stopping_, read by spinning workers
+  int parked_ = 0;                          // workers in wake_.wait (or about to be)
+  std::atomic<std::uint64_t> published_{0}; // generation_, read by spinning workers
+  std::atomic<bool> stopping_flag_{false};  // stopping_, read by spinning workers
   Job job_{};
   std::atomic<std::uint64_t> next_{0}; // dynamic: generation << 32 | the next unit
   std::atomic<std::int64_t> done_{0};  // units done (or skipped) of the current job

@@ -17,6 +17,8 @@ inline void check(cudaError_t status, const char *what) {
 }
 
 // After a kernel launch: launch errors (bad configuration, missing kernel image) surface at once.
-inline void check_launch(const char *layer) { check(cudaGetLastError(), layer); }
+inline void check_launch(const char *layer) {
+  check(cudaGetLastError(), layer);
+}
 
 } // namespace netc::cuda

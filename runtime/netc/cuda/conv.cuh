@@ -30,15 +30,9 @@ namespace netc::cuda {
 namespace detail {
 
 // The type the GEMM's operands have in global (B) and shared memory.
-template <Precision Prec> struct GemmStorage {
-  using type = float;
-};
-template <> struct GemmStorage<Precision::bf16> {
-  using type = __nv_bfloat16;
-};
-template <> struct GemmStorage<Precision::fp16> {
-  using type = __half;
-};
+template <Precision Prec> struct GemmStorage { using type = float; };
+template <> struct GemmStorage<Precision::bf16> { using type = __nv_bfloat16; };
+template <> struct GemmStorage<Precision::fp16> { using type = __half; };
 
 template <class T> __device__ __forceinline__ T from_float(float v) {
   if constexpr (std::is_same_v<T, __nv_bfloat16>)
@@ -127,10 +121,18 @@ template <> struct TensorCoreStep<Precision::fp16> : HalfTensorCoreStep<__half> 
 // neighbouring input channels of 2 pixels), B row kConvTileN-fastest (neighbouring channels).
 constexpr int kStageA = kConvTileM * kConvTileK / kConvThreads; // A elements per thread
 constexpr int kStageB = kConvTileK * kConvTileN / kConvThreads; // B elements per thread
-__device__ __forceinline__ int stage_a_row(int tx, int i) { return tx / kConvTileK + i * (kConvThreads / kConvTileK); }
-__device__ __forceinline__ int stage_a_col(int tx) { return tx % kConvTileK; }
-__device__ __forceinline__ int stage_b_row(int tx, int i) { return tx / kConvTileN + i * (kConvThreads / kConvTileN); }
-__device__ __forceinline__ int stage_b_col(int tx) { return tx % kConvTileN; }
+__device__ __forceinline__ int stage_a_row(int tx, int i) {
+  return tx / kConvTileK + i * (kConvThreads / kConvTileK);
+}
+__device__ __forceinline__ int stage_a_col(int tx) {
+  return tx % kConvTileK;
+}
+__device__ __forceinline__ int stage_b_row(int tx, int i) {
+  return tx / kConvTileN + i * (kConvThreads / kConvTileN);
+}
+__device__ __forceinline__ int stage_b_col(int tx) {
+  return tx % kConvTileN;
+}
 
 template <class Source, Precision Prec>
 __device__ __forceinline__ void conv_gemm(const float *in, const void *weight_bytes,
@@ -211,8 +213,8 @@ __device__ __forceinline__ void conv_gemm(const float *in, const void *weight_by
         float a[kConvThreadM];
         for (int i = 0; i < kConvThreadM; ++i)
           a[i] = a_tile[kk * layout.a_ld + conv_thread_row(tx, i)];
-        const float4 b = *reinterpret_cast<const float4 *>(b_tile + kk * layout.b_ld +
-                                                            conv_thread_col(tx, 0));
+        const float4 b =
+            *reinterpret_cast<const float4 *>(b_tile + kk * layout.b_ld + conv_thread_col(tx, 0));
         static_assert(kConvThreadN == 4, "one float4 of B per K");
         for (int i = 0; i < kConvThreadM; ++i) {
           acc[i][0] = fmaf(a[i], b.x, acc[i][0]);
@@ -275,8 +277,8 @@ __device__ __forceinline__ void conv_direct(const float *in, const float *weight
       const float *pixel = src + (std::int64_t(y) * p.in.w + x) * in_pixel;
 #pragma unroll 4
       for (int ci = 0; ci < cg; ++ci)
-        acc = fmaf(__ldg(pixel + ci), __ldg(weight + conv_direct_weight_offset(p, ky, kx, ci, el.c)),
-                   acc);
+        acc = fmaf(__ldg(pixel + ci),
+                   __ldg(weight + conv_direct_weight_offset(p, ky, kx, ci, el.c)), acc);
     }
   }
   conv_store<Source>(acc, el.n, el.c, el.y, el.x, bias, residual, out);

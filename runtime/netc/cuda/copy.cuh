@@ -9,8 +9,8 @@
 
 namespace netc::cuda {
 
-template <const CopyParams &P> __global__ void __launch_bounds__(kElementwiseThreads)
-    copy(const float *in, float *out) {
+template <const CopyParams &P>
+__global__ void __launch_bounds__(kElementwiseThreads) copy(const float *in, float *out) {
   constexpr CopyParams p = P;
   Element el;
   if (!detail::elementwise_element(p.out, el))

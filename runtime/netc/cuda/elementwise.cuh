@@ -11,8 +11,8 @@
 
 namespace netc::cuda {
 
-template <const UnaryParams &P> __global__ void __launch_bounds__(kElementwiseThreads)
-    unary(const float *in, float *out) {
+template <const UnaryParams &P>
+__global__ void __launch_bounds__(kElementwiseThreads) unary(const float *in, float *out) {
   constexpr UnaryParams p = P;
   Element el;
   if (!detail::elementwise_element(p.out, el))
@@ -21,7 +21,8 @@ template <const UnaryParams &P> __global__ void __launch_bounds__(kElementwiseTh
   out[nhwc_offset(p.out, el.n, el.c, el.y, el.x)] = detail::activate<p.act>(p.scale * x);
 }
 
-template <const BinaryParams &P> __global__ void __launch_bounds__(kElementwiseThreads)
+template <const BinaryParams &P>
+__global__ void __launch_bounds__(kElementwiseThreads)
     binary(const float *a, const float *b, float *out) {
   constexpr BinaryParams p = P;
   Element el;
@@ -29,7 +30,8 @@ template <const BinaryParams &P> __global__ void __launch_bounds__(kElementwiseT
     return;
   const float va = a[nhwc_offset(p.a, el.n, el.c, el.y, el.x)];
   const float vb = b[nhwc_offset(p.b, el.n, el.c, el.y, el.x)];
-  out[nhwc_offset(p.out, el.n, el.c, el.y, el.x)] = detail::activate<p.act>(fmaf(p.b_scale, vb, va));
+  out[nhwc_offset(p.out, el.n, el.c, el.y, el.x)] =
+      detail::activate<p.act>(fmaf(p.b_scale, vb, va));
 }
 
 } // namespace netc::cuda

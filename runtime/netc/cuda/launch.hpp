@@ -32,8 +32,8 @@ struct Launch {
 
 // Limits of sm_80, the oldest architecture CUDA 13 supports.
 constexpr int kMaxThreadsPerBlock = 1024;
-constexpr int kMaxSharedStatic = 48 * 1024;  // without cudaFuncSetAttribute
-constexpr int kMaxSharedOptIn = 163 * 1024;  // with cudaFuncSetAttribute
+constexpr int kMaxSharedStatic = 48 * 1024; // without cudaFuncSetAttribute
+constexpr int kMaxSharedOptIn = 163 * 1024; // with cudaFuncSetAttribute
 constexpr std::int64_t kMaxGridX = 2147483647;
 constexpr int kMaxGridYZ = 65535;
 
@@ -86,8 +86,8 @@ NETC_HD constexpr Element nchw_element(const Dims &d, std::int64_t e) {
 }
 
 constexpr Launch elementwise_launch(const Dims &out) {
-  return Launch{int(ceil_div(element_count(out), kElementwiseThreads)), 1, 1,
-                kElementwiseThreads, 1, 1, 0};
+  return Launch{
+      int(ceil_div(element_count(out), kElementwiseThreads)), 1, 1, kElementwiseThreads, 1, 1, 0};
 }
 
 // The element index thread tx of block bx owns, or -1 past the end.
@@ -124,13 +124,17 @@ constexpr int kConvTileK = 16;
 constexpr int kConvThreads = 256;
 constexpr int kConvThreadM = 4;
 constexpr int kConvThreadN = 4;
-constexpr int kConvThreadsN = kConvTileN / kConvThreadN;  // 16 threads across channels
+constexpr int kConvThreadsN = kConvTileN / kConvThreadN;   // 16 threads across channels
 constexpr int kConvRowStep = kConvThreads / kConvThreadsN; // 16 pixels between a thread's rows
 static_assert(kConvRowStep * kConvThreadM == kConvTileM, "threads must cover the tile");
 constexpr int kGemmMinGroupWidth = 32;
 
-NETC_HD constexpr int conv_group_in(const ConvParams &p) { return p.in.c / p.groups; }
-NETC_HD constexpr int conv_group_out(const ConvParams &p) { return p.out.c / p.groups; }
+NETC_HD constexpr int conv_group_in(const ConvParams &p) {
+  return p.in.c / p.groups;
+}
+NETC_HD constexpr int conv_group_out(const ConvParams &p) {
+  return p.out.c / p.groups;
+}
 NETC_HD constexpr std::int64_t conv_gemm_m(const ConvParams &p) {
   return std::int64_t(p.out.n) * p.out.h * p.out.w;
 }
@@ -153,7 +157,9 @@ struct ConvSharedLayout {
   int bytes;
 };
 
-NETC_HD constexpr int round_up(int a, int b) { return (a + b - 1) / b * b; }
+NETC_HD constexpr int round_up(int a, int b) {
+  return (a + b - 1) / b * b;
+}
 
 NETC_HD constexpr ConvSharedLayout conv_shared_layout(Precision prec) {
   if (prec == Precision::fp32) {
@@ -195,8 +201,12 @@ NETC_HD constexpr ConvTile conv_tile(int bx, int by, int bz) {
 
 // Row i (pixel) and column j (channel) of thread tx's kConvThreadM x kConvThreadN elements,
 // relative to the tile.
-NETC_HD constexpr int conv_thread_row(int tx, int i) { return tx / kConvThreadsN + i * kConvRowStep; }
-NETC_HD constexpr int conv_thread_col(int tx, int j) { return (tx % kConvThreadsN) * kConvThreadN + j; }
+NETC_HD constexpr int conv_thread_row(int tx, int i) {
+  return tx / kConvThreadsN + i * kConvRowStep;
+}
+NETC_HD constexpr int conv_thread_col(int tx, int j) {
+  return (tx % kConvThreadsN) * kConvThreadN + j;
+}
 
 // Output pixel m of the GEMM as (n, y, x).
 NETC_HD constexpr Element conv_pixel(const ConvParams &p, std::int64_t m) {
@@ -286,7 +296,17 @@ NETC_HD constexpr bool linear_uses_gemv(const LinearParams &p) {
 NETC_HD constexpr ConvParams linear_as_conv(const LinearParams &p) {
   return ConvParams{Dims{p.in.n, p.in.c, 1, 1, p.in.batch_stride},
                     Dims{p.out.n, p.out.c, 1, 1, p.out.batch_stride},
-                    1, 1, 1, 1, 0, 0, 1, 1, 1, p.act, 0};
+                    1,
+                    1,
+                    1,
+                    1,
+                    0,
+                    0,
+                    1,
+                    1,
+                    1,
+                    p.act,
+                    0};
 }
 
 constexpr Launch linear_launch(const LinearParams &p, Precision prec) {
@@ -297,7 +317,9 @@ constexpr Launch linear_launch(const LinearParams &p, Precision prec) {
 
 // GEMV: warp ty of block bx owns output feature bx * kLinearWarps + ty of every sample; lane 0
 // writes them after the warp's reduction.
-NETC_HD constexpr int linear_feature(int bx, int ty) { return bx * kLinearWarps + ty; }
+NETC_HD constexpr int linear_feature(int bx, int ty) {
+  return bx * kLinearWarps + ty;
+}
 
 template <class Visit>
 NETC_HD void for_each_output_linear(const LinearParams &p, Precision prec, int bx, int by, int bz,
@@ -343,14 +365,28 @@ NETC_HD void for_each_output_softmax(const SoftmaxParams &p, int bx, int, int, i
 
 // --- The elementwise families' geometry ----------------------------------------------------
 
-constexpr Launch pool_launch(const PoolParams &p) { return elementwise_launch(p.out); }
-constexpr Launch adaptive_pool_launch(const AdaptivePoolParams &p) { return elementwise_launch(p.out); }
-constexpr Launch unary_launch(const UnaryParams &p) { return elementwise_launch(p.out); }
-constexpr Launch binary_launch(const BinaryParams &p) { return elementwise_launch(p.out); }
-constexpr Launch copy_launch(const CopyParams &p) { return elementwise_launch(p.out); }
-constexpr Launch lrn_launch(const LrnParams &p) { return elementwise_launch(p.out); }
+constexpr Launch pool_launch(const PoolParams &p) {
+  return elementwise_launch(p.out);
+}
+constexpr Launch adaptive_pool_launch(const AdaptivePoolParams &p) {
+  return elementwise_launch(p.out);
+}
+constexpr Launch unary_launch(const UnaryParams &p) {
+  return elementwise_launch(p.out);
+}
+constexpr Launch binary_launch(const BinaryParams &p) {
+  return elementwise_launch(p.out);
+}
+constexpr Launch copy_launch(const CopyParams &p) {
+  return elementwise_launch(p.out);
+}
+constexpr Launch lrn_launch(const LrnParams &p) {
+  return elementwise_launch(p.out);
+}
 // Both directions of the layout conversion, D being the NHWC side.
-constexpr Launch layout_launch(const Dims &d) { return elementwise_launch(d); }
+constexpr Launch layout_launch(const Dims &d) {
+  return elementwise_launch(d);
+}
 
 // nhwc_to_nchw walks its elements in NCHW order so that its (NCHW) writes are contiguous.
 template <class Visit>

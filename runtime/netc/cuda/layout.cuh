@@ -16,8 +16,8 @@ __device__ __forceinline__ std::int64_t nchw_offset(const Dims &d, const Element
 }
 } // namespace detail
 
-template <const Dims &D> __global__ void __launch_bounds__(kElementwiseThreads)
-    nchw_to_nhwc(const float *in, float *out) {
+template <const Dims &D>
+__global__ void __launch_bounds__(kElementwiseThreads) nchw_to_nhwc(const float *in, float *out) {
   constexpr Dims d = D;
   Element el;
   if (!detail::elementwise_element(d, el))
@@ -25,8 +25,8 @@ template <const Dims &D> __global__ void __launch_bounds__(kElementwiseThreads)
   out[nhwc_offset(d, el.n, el.c, el.y, el.x)] = __ldg(in + detail::nchw_offset(d, el));
 }
 
-template <const Dims &D> __global__ void __launch_bounds__(kElementwiseThreads)
-    nhwc_to_nchw(const float *in, float *out) {
+template <const Dims &D>
+__global__ void __launch_bounds__(kElementwiseThreads) nhwc_to_nchw(const float *in, float *out) {
   constexpr Dims d = D;
   const std::int64_t e = elementwise_index(d, int(blockIdx.x), int(threadIdx.x));
   if (e < 0)

@@ -10,8 +10,8 @@
 
 namespace netc::cuda {
 
-template <const LrnParams &P> __global__ void __launch_bounds__(kElementwiseThreads)
-    lrn(const float *in, float *out) {
+template <const LrnParams &P>
+__global__ void __launch_bounds__(kElementwiseThreads) lrn(const float *in, float *out) {
   constexpr LrnParams p = P;
   Element el;
   if (!detail::elementwise_element(p.out, el))

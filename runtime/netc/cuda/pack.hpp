@@ -46,7 +46,7 @@ inline std::uint16_t float_to_fp16_bits(float f) {
     return sign | 0x7e00u;
   if (x >= 0x477ff000u) // 65520 and up: past half the gap above 65504, the largest half
     return sign | 0x7c00u;
-  if (x < 0x38800000u) { // below 2^-14: a subnormal half, in units of 2^-24
+  if (x < 0x38800000u) {  // below 2^-14: a subnormal half, in units of 2^-24
     if (x <= 0x33000000u) // at most 2^-25: ties to the even zero
       return sign;
     const int shift = 126 - int(x >> 23); // 14 .. 24

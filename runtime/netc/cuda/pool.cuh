@@ -28,8 +28,8 @@ __device__ __forceinline__ int pool_extent(int start, int kernel, int size, int 
 
 } // namespace detail
 
-template <const PoolParams &P> __global__ void __launch_bounds__(kElementwiseThreads)
-    max_pool(const float *in, float *out) {
+template <const PoolParams &P>
+__global__ void __launch_bounds__(kElementwiseThreads) max_pool(const float *in, float *out) {
   constexpr PoolParams p = P;
   constexpr std::int64_t in_pixel = pixel_stride(p.in);
   Element el;
@@ -52,8 +52,8 @@ template <const PoolParams &P> __global__ void __launch_bounds__(kElementwiseThr
   out[nhwc_offset(p.out, el.n, el.c, el.y, el.x)] = best;
 }
 
-template <const PoolParams &P> __global__ void __launch_bounds__(kElementwiseThreads)
-    avg_pool(const float *in, float *out) {
+template <const PoolParams &P>
+__global__ void __launch_bounds__(kElementwiseThreads) avg_pool(const float *in, float *out) {
   constexpr PoolParams p = P;
   constexpr std::int64_t in_pixel = pixel_stride(p.in);
   Element el;
@@ -79,7 +79,8 @@ template <const PoolParams &P> __global__ void __launch_bounds__(kElementwiseThr
 }
 
 // PyTorch's bins: output cell i covers rows [floor(i*H/oh), ceil((i+1)*H/oh)), columns alike.
-template <const AdaptivePoolParams &P> __global__ void __launch_bounds__(kElementwiseThreads)
+template <const AdaptivePoolParams &P>
+__global__ void __launch_bounds__(kElementwiseThreads)
     adaptive_avg_pool(const float *in, float *out) {
   constexpr AdaptivePoolParams p = P;
   constexpr std::int64_t in_pixel = pixel_stride(p.in);

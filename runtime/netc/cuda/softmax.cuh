@@ -10,8 +10,8 @@
 
 namespace netc::cuda {
 
-template <const SoftmaxParams &P> __global__ void __launch_bounds__(32 * kSoftmaxWarps)
-    softmax(const float *in, float *out) {
+template <const SoftmaxParams &P>
+__global__ void __launch_bounds__(32 * kSoftmaxWarps) softmax(const float *in, float *out) {
   constexpr SoftmaxParams p = P;
   std::int64_t pixel = softmax_pixel(int(blockIdx.x), int(threadIdx.y));
   if (pixel >= std::int64_t(p.out.n) * p.out.h * p.out.w)

@@ -75,7 +75,8 @@ void run_pool_with_nans(const std::string &input, const std::string &args,
   const Node &k = c.net.node("k");
   Slice in = input_slice(c.inputs[0], c.net.input_of(k).type, 1, 2);
   Slice out = unwritten_output(k.type, 2, 1);
-  cpu::maxpool<Isa>(serial_context(), pool_params(c.net, k, in.dims(), out.dims()), in.data(), out.data());
+  cpu::maxpool<Isa>(serial_context(), pool_params(c.net, k, in.dims(), out.dims()), in.data(),
+                    out.data());
   check_nans(out, c.expected[0], {}, "maxpool output");
 }
 
@@ -101,7 +102,8 @@ TEST_CASE("NaN: a channel of NaN stays NaN through max pooling, its neighbours d
   const Node &k = c.net.node("k");
   Slice in = input_slice(c.inputs[0], c.net.input_of(k).type, 0, 0);
   Slice out = unwritten_output(k.type, 0, 0);
-  cpu::maxpool<Isa>(serial_context(), pool_params(c.net, k, in.dims(), out.dims()), in.data(), out.data());
+  cpu::maxpool<Isa>(serial_context(), pool_params(c.net, k, in.dims(), out.dims()), in.data(),
+                    out.data());
   check_nans(out, c.expected[0], {}, "maxpool output");
 }
 
@@ -116,7 +118,8 @@ TEST_CASE("NaN: every activation, standalone and after a residual add") {
       const TensorType &type = u.net.graph().node(u.net.graph().inputs[0]).type;
       Slice in = input_slice(u.inputs[0], type, 1, 1);
       Slice out = unwritten_output(type, 2, 0);
-      cpu::unary<Isa>(serial_context(), UnaryParams{in.dims(), out.dims(), 1.0f, activation_named(act)}, in.data(),
+      cpu::unary<Isa>(serial_context(),
+                      UnaryParams{in.dims(), out.dims(), 1.0f, activation_named(act)}, in.data(),
                       out.data());
       check_nans(out, u.expected[0], {1e-6, 1e-5}, std::string(act) + " output");
 
@@ -130,7 +133,8 @@ TEST_CASE("NaN: every activation, standalone and after a residual add") {
       Slice ia = input_slice(b.inputs[0], b_type, 0, 1);
       Slice ib = input_slice(b.inputs[1], b_type, 2, 0);
       Slice ob = unwritten_output(b_type, 0, 0);
-      cpu::binary<Isa>(serial_context(), BinaryParams{ia.dims(), ib.dims(), ob.dims(), 1.0f, activation_named(act)},
+      cpu::binary<Isa>(serial_context(),
+                       BinaryParams{ia.dims(), ib.dims(), ob.dims(), 1.0f, activation_named(act)},
                        ia.data(), ib.data(), ob.data());
       check_nans(ob, b.expected[0], {1e-6, 1e-5}, std::string(act) + "(add) output");
     }
@@ -147,7 +151,8 @@ TEST_CASE("NaN: softmax of a pixel with a NaN is NaN in every channel") {
     const Node &k = c.net.node("k");
     Slice in = input_slice(c.inputs[0], c.net.input_of(k).type, 1, 0);
     Slice out = unwritten_output(k.type, 0, 2);
-    cpu::softmax<Isa>(serial_context(), SoftmaxParams{in.dims(), out.dims()}, in.data(), out.data());
+    cpu::softmax<Isa>(serial_context(), SoftmaxParams{in.dims(), out.dims()}, in.data(),
+                      out.data());
     check_nans(out, c.expected[0], {1e-7, 1e-5}, "softmax output", std::string(input) == "[37]");
   }
 }
