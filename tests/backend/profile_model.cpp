@@ -8,6 +8,7 @@
 // Built with -DNETC_MODEL_HEADER='"lenet5.hpp"' -DNETC_MODEL_CLASS=netc::Lenet5.
 #include NETC_MODEL_HEADER
 
+#include "counting_allocator.h"
 #include "netc/error.hpp"
 
 #include <atomic>
@@ -21,8 +22,6 @@ using Model = NETC_MODEL_CLASS;
 
 namespace {
 
-std::atomic<long> allocations{0};
-
 void print_profile(const Model &model) {
   for (const netc::cpu::KernelProfile &k : model.profile())
     std::printf("%s\t%s\t%lld\t%lld\t%lld\n", k.layer, k.kind, static_cast<long long>(k.macs),
@@ -32,23 +31,6 @@ void print_profile(const Model &model) {
 }
 
 } // namespace
-
-// Counting replacements of the global allocation functions (as run_model.cpp's).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void *operator new(std::size_t size) {
-  ++allocations;
-  if (void *p = std::malloc(size ? size : 1))
-    return p;
-  throw std::bad_alloc();
-}
-void operator delete(void *p) noexcept {
-  std::free(p);
-}
-void operator delete(void *p, std::size_t) noexcept {
-  std::free(p);
-}
 
 int main(int argc, char **argv) {
   static_assert(Model::kNumInputs == 1 && Model::kNumOutputs == 1, "one input, one output");

@@ -9,6 +9,7 @@
 // -DNETC_MODEL_EMBEDDED for a network emitted with --embed-weights (WEIGHTS is then "-").
 #include NETC_MODEL_HEADER
 
+#include "counting_allocator.h"
 #include "netc/error.hpp"
 #include "netc/npy.hpp"
 
@@ -22,28 +23,6 @@
 #include <vector>
 
 using Model = NETC_MODEL_CLASS;
-
-namespace {
-std::atomic<long> allocations{0};
-}
-
-// Counting replacements of the global allocation functions (GCC cannot see that these new and
-// delete pair up once inlined, hence the pragma).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void *operator new(std::size_t size) {
-  ++allocations;
-  if (void *p = std::malloc(size ? size : 1))
-    return p;
-  throw std::bad_alloc();
-}
-void operator delete(void *p) noexcept {
-  std::free(p);
-}
-void operator delete(void *p, std::size_t) noexcept {
-  std::free(p);
-}
 
 int main(int argc, char **argv) {
   constexpr int kFiles = int(Model::kNumInputs + Model::kNumOutputs);
