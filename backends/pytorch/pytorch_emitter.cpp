@@ -118,13 +118,35 @@ using LayerFunction = std::string (*)(const Node &, const TensorType &);
 
 // The ops that become a module in __init__ (those with parameters, and the two whose settings
 // print(model) should show); null for the others, which forward() computes with a function.
-LayerFunction find_layer(std::string_view op) {
-  static const std::map<std::string_view, LayerFunction> table = {
-      {"conv2d", conv2d_layer}, {"batchnorm", batchnorm_layer}, {"linear", linear_layer},
-      {"lrn", lrn_layer},       {"dropout", dropout_layer},
-  };
-  auto it = table.find(op);
-  return it == table.end() ? nullptr : it->second;
+LayerFunction find_layer(OpKind op) {
+  switch (op) {
+  case OpKind::conv2d:
+    return conv2d_layer;
+  case OpKind::batchnorm:
+    return batchnorm_layer;
+  case OpKind::linear:
+    return linear_layer;
+  case OpKind::lrn:
+    return lrn_layer;
+  case OpKind::dropout:
+    return dropout_layer;
+  case OpKind::depthwise_conv2d:
+#define NETC_ACTIVATION(name, pytorch) case OpKind::name:
+#include "netc/activations.def"
+  case OpKind::identity:
+  case OpKind::softmax:
+  case OpKind::maxpool:
+  case OpKind::avgpool:
+  case OpKind::global_avgpool:
+  case OpKind::adaptive_avgpool:
+  case OpKind::zeropad:
+  case OpKind::flatten:
+  case OpKind::concat:
+  case OpKind::add:
+  case OpKind::scale:
+    return nullptr;
+  }
+  return nullptr;
 }
 
 // ---- forward(): one expression per node --------------------------------------------------------
@@ -215,17 +237,9 @@ std::string zeropad(const Call &c) {
   const auto &p = c.node.attrs.get_ints("pad");
   return fmt::format("F.pad({}, {})", c.args[0], pad_tuple({p[0], p[1], p[2], p[3]}));
 }
-std::string relu(const Call &c) {
-  return fmt::format("F.relu({})", c.args[0]);
-}
-std::string relu6(const Call &c) {
-  return fmt::format("F.relu6({})", c.args[0]);
-}
-std::string sigmoid(const Call &c) {
-  return fmt::format("torch.sigmoid({})", c.args[0]);
-}
-std::string tanh(const Call &c) {
-  return fmt::format("torch.tanh({})", c.args[0]);
+// The activations: the PyTorch function of runtime/netc/activations.def on the tensor.
+std::string activation(const Call &c, std::string_view function) {
+  return fmt::format("{}({})", function, c.args[0]);
 }
 std::string identity(const Call &c) {
   return c.args[0];
@@ -247,34 +261,47 @@ std::string add(const Call &c) {
   return fmt::format("{}", fmt::join(c.args, " + "));
 }
 
-using ForwardFunction = std::string (*)(const Call &);
-
-// Null for an op this backend does not know: the graph is then refused, never half-printed.
-ForwardFunction find_forward(std::string_view op) {
-  static const std::map<std::string_view, ForwardFunction> table = {
-      {"conv2d", conv2d},
-      {"batchnorm", call_layer},
-      {"linear", call_layer},
-      {"lrn", call_layer},
-      {"dropout", call_layer},
-      {"relu", relu},
-      {"relu6", relu6},
-      {"sigmoid", sigmoid},
-      {"tanh", tanh},
-      {"identity", identity},
-      {"softmax", softmax},
-      {"maxpool", maxpool},
-      {"avgpool", avgpool},
-      {"global_avgpool", global_avgpool},
-      {"adaptive_avgpool", adaptive_avgpool},
-      {"zeropad", zeropad},
-      {"flatten", flatten},
-      {"concat", concat},
-      {"add", add},
-      {"scale", scale},
-  };
-  auto it = table.find(op);
-  return it == table.end() ? nullptr : it->second;
+// The expression forward() assigns to the node's variable.
+std::string forward_expression(const Call &c) {
+  switch (c.node.kind()) {
+  case OpKind::conv2d:
+    return conv2d(c);
+  case OpKind::batchnorm:
+  case OpKind::linear:
+  case OpKind::lrn:
+  case OpKind::dropout:
+    return call_layer(c);
+#define NETC_ACTIVATION(name, pytorch)                                                             \
+  case OpKind::name:                                                                               \
+    return activation(c, pytorch);
+#include "netc/activations.def"
+  case OpKind::identity:
+    return identity(c);
+  case OpKind::softmax:
+    return softmax(c);
+  case OpKind::maxpool:
+    return maxpool(c);
+  case OpKind::avgpool:
+    return avgpool(c);
+  case OpKind::global_avgpool:
+    return global_avgpool(c);
+  case OpKind::adaptive_avgpool:
+    return adaptive_avgpool(c);
+  case OpKind::zeropad:
+    return zeropad(c);
+  case OpKind::flatten:
+    return flatten(c);
+  case OpKind::concat:
+    return concat(c);
+  case OpKind::add:
+    return add(c);
+  case OpKind::scale:
+    return scale(c);
+  case OpKind::depthwise_conv2d: // canonicalised into conv2d by the elaborator
+    break;
+  }
+  throw Error(fmt::format("the PyTorch backend cannot express layer {}: op '{}' is not supported",
+                          describe(c.node), c.node.op_name()));
 }
 
 // The module-level functions forward() may call, by name.
@@ -338,10 +365,6 @@ private:
       if (node.type.is_poison())
         throw Error(fmt::format("cannot emit network '{}': layer {} has no valid shape",
                                 graph_.name, describe(node)));
-      if (!node.is_input() && !find_forward(node.op_name()))
-        throw Error(fmt::format("the PyTorch backend cannot express layer {}: op '{}' is not "
-                                "supported",
-                                describe(node), node.op_name()));
     }
   }
 
@@ -446,7 +469,7 @@ private:
     enum class Kind { Container, Layer };
     std::map<std::string, Kind> registered; // by dotted path
     for (const Node &node : graph_.nodes) {
-      LayerFunction layer = node.is_input() ? nullptr : find_layer(node.op_name());
+      LayerFunction layer = node.is_input() ? nullptr : find_layer(node.kind());
       if (!layer)
         continue;
       std::vector<std::string> parts = split_name(node.name);
@@ -491,7 +514,7 @@ private:
         call.args.push_back(variables_[in]);
       if (auto it = layers_.find(node.id); it != layers_.end())
         call.layer = it->second;
-      w.line("{} = {}", variables_[node.id], find_forward(node.op_name())(call));
+      w.line("{} = {}", variables_[node.id], forward_expression(call));
     }
     std::vector<std::string> outs;
     for (const GraphOutput &out : graph_.outputs)

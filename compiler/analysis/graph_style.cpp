@@ -166,7 +166,11 @@ std::string_view short_op(std::string_view op) {
 }
 
 bool is_activation(std::string_view op) {
-  return op == "relu" || op == "relu6" || op == "sigmoid" || op == "tanh";
+#define NETC_ACTIVATION(name, pytorch)                                                             \
+  if (op == #name)                                                                                 \
+    return true;
+#include "netc/activations.def"
+  return false;
 }
 bool is_weighted(std::string_view op) {
   return op == "conv2d" || op == "linear";

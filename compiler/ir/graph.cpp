@@ -4,6 +4,16 @@
 
 namespace netc {
 
+std::string_view op_kind_name(OpKind kind) {
+  switch (kind) {
+#define NETC_OP(name)                                                                              \
+  case OpKind::name:                                                                               \
+    return #name;
+#include "ir/ops.def"
+  }
+  return "?";
+}
+
 int64_t ParamSpec::num_elements() const {
   int64_t total = 1;
   for (int64_t d : shape)

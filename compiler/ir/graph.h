@@ -10,6 +10,7 @@
 
 #include <llvm/Support/SMLoc.h>
 
+#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -35,6 +36,11 @@ struct Node {
 
   bool is_input() const { return op == nullptr; }
   std::string_view op_name() const { return op ? op->name() : "input"; }
+  // Not for a network input.
+  OpKind kind() const {
+    assert(op && "a network input has no op");
+    return op->kind();
+  }
   llvm::SMRange range_of_argument(std::string_view argument) const;
 };
 

@@ -1,5 +1,6 @@
 // What an operation is: its DSL signature, its shape rule, its parameters and its cost. Each op
-// lives in one file under compiler/ops/ and is registered with one line in ops/registry.cpp.
+// lives in one file under compiler/ops/ and is listed with one line in ir/ops.def, which gives its
+// OpKind; ops/registry.cpp builds the table from that list.
 #pragma once
 
 #include "ir/attrs.h"
@@ -14,6 +15,16 @@
 #include <vector>
 
 namespace netc {
+
+// Every op, one enumerator per line of ir/ops.def. Dispatch on an op is a switch over OpKind with
+// no `default:`, so that -Werror=switch flags every place a new op has not reached yet.
+enum class OpKind {
+#define NETC_OP(name) name,
+#include "ir/ops.def"
+};
+
+// The op's DSL name: "conv2d".
+std::string_view op_kind_name(OpKind kind);
 
 // The kinds of argument a DSL call can bind. The elaborator converts and checks the DSL value
 // against the kind, so ops read normalised attributes only.
@@ -71,6 +82,8 @@ class OpDef {
 public:
   virtual ~OpDef() = default;
 
+  // Set once by the registry from ir/ops.def; name() is op_kind_name(kind()).
+  OpKind kind() const { return kind_; }
   virtual std::string_view name() const = 0;
   // The DSL parameters, tensor inputs first.
   virtual const std::vector<ParamDecl> &signature() const = 0;
@@ -104,6 +117,10 @@ public:
   virtual std::string describe(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs) const {
     return std::string(name());
   }
+
+private:
+  friend class OpRegistry; // ops/registry.cpp
+  OpKind kind_ = OpKind::conv2d;
 };
 
 } // namespace netc

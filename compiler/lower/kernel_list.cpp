@@ -38,14 +38,10 @@ const char *activation_name(Activation act) {
   switch (act) {
   case Activation::none:
     return "none";
-  case Activation::relu:
-    return "relu";
-  case Activation::relu6:
-    return "relu6";
-  case Activation::sigmoid:
-    return "sigmoid";
-  case Activation::tanh:
-    return "tanh";
+#define NETC_ACTIVATION(name, pytorch)                                                             \
+  case Activation::name:                                                                           \
+    return #name;
+#include "netc/activations.def"
   }
   return "?";
 }

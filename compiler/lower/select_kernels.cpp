@@ -11,15 +11,31 @@
 
 namespace netc {
 
-std::optional<Activation> activation_of(std::string_view op) {
-  if (op == "relu")
-    return Activation::relu;
-  if (op == "relu6")
-    return Activation::relu6;
-  if (op == "sigmoid")
-    return Activation::sigmoid;
-  if (op == "tanh")
-    return Activation::tanh;
+std::optional<Activation> activation_of(OpKind op) {
+  switch (op) {
+#define NETC_ACTIVATION(name, pytorch)                                                             \
+  case OpKind::name:                                                                               \
+    return Activation::name;
+#include "netc/activations.def"
+  case OpKind::conv2d:
+  case OpKind::depthwise_conv2d:
+  case OpKind::batchnorm:
+  case OpKind::identity:
+  case OpKind::softmax:
+  case OpKind::dropout:
+  case OpKind::maxpool:
+  case OpKind::avgpool:
+  case OpKind::global_avgpool:
+  case OpKind::adaptive_avgpool:
+  case OpKind::zeropad:
+  case OpKind::lrn:
+  case OpKind::flatten:
+  case OpKind::linear:
+  case OpKind::concat:
+  case OpKind::add:
+  case OpKind::scale:
+    return std::nullopt;
+  }
   return std::nullopt;
 }
 
@@ -64,7 +80,7 @@ ConvParams conv_params_of(const Graph &graph, const Node &conv) {
 }
 
 PoolParams pool_params_of(const Graph &graph, const Node &pool) {
-  bool max = pool.op_name() == "maxpool";
+  bool max = pool.kind() == OpKind::maxpool;
   Window w = window_of(graph, pool, /*has_dilation=*/max);
   return PoolParams{{},
                     {},
@@ -113,46 +129,46 @@ public:
 
 private:
   void select(const Node &node) {
-    std::string_view op = node.op_name();
     if (node.is_input()) {
       define(node);
       return;
     }
-    if (op == "flatten" || op == "dropout" || op == "identity")
+    switch (node.kind()) {
+    case OpKind::flatten:
+    case OpKind::dropout:
+    case OpKind::identity:
       return view(node);
-    if (op == "conv2d")
+    case OpKind::conv2d:
       return conv(node);
-    if (op == "batchnorm")
+    case OpKind::batchnorm:
       return batch_norm(node);
-    if (auto act = activation_of(op)) {
-      emit(node, KernelKind::Unary, UnaryParams{{}, {}, 1.0f, *act});
+#define NETC_ACTIVATION(name, pytorch) case OpKind::name:
+#include "netc/activations.def"
+      emit(node, KernelKind::Unary, UnaryParams{{}, {}, 1.0f, *activation_of(node.kind())});
       return;
-    }
-    if (op == "scale") {
+    case OpKind::scale:
       emit(node, KernelKind::Unary,
            UnaryParams{{}, {}, float(node.attrs.get_float("s")), Activation::none});
       return;
-    }
-    if (op == "maxpool" || op == "avgpool")
+    case OpKind::maxpool:
+    case OpKind::avgpool:
       return pool(node);
-    if (op == "global_avgpool" || op == "adaptive_avgpool") {
+    case OpKind::global_avgpool:
+    case OpKind::adaptive_avgpool:
       emit(node, KernelKind::AdaptiveAvgPool, AdaptivePoolParams{});
       return;
-    }
-    if (op == "linear") {
+    case OpKind::linear: {
       Kernel &k = emit(node, KernelKind::Linear, LinearParams{{}, {}, Activation::none});
       k.weights = WeightRecipe{node.name + ".weight",
                                node.attrs.get_bool("bias") ? node.name + ".bias" : ""};
       return;
     }
-    if (op == "zeropad") {
+    case OpKind::zeropad: {
       const auto &p = node.attrs.get_ints("pad");
-      {
-        emit(node, KernelKind::Copy, CopyParams{{}, {}, int(p[0]), int(p[2])});
-        return;
-      }
+      emit(node, KernelKind::Copy, CopyParams{{}, {}, int(p[0]), int(p[2])});
+      return;
     }
-    if (op == "lrn") {
+    case OpKind::lrn:
       emit(node, KernelKind::Lrn,
            LrnParams{{},
                      {},
@@ -161,18 +177,18 @@ private:
                      float(node.attrs.get_float("beta")),
                      float(node.attrs.get_float("k"))});
       return;
-    }
-    if (op == "softmax") {
+    case OpKind::softmax:
       emit(node, KernelKind::Softmax, SoftmaxParams{});
       return;
-    }
-    if (op == "concat") {
+    case OpKind::concat:
       emit(node, KernelKind::Concat, CopyParams{});
       return;
-    }
-    if (op == "add")
+    case OpKind::add:
       return add(node);
-    llvm::report_fatal_error(llvm::Twine("no kernel for op '") + std::string(op) + "'");
+    case OpKind::depthwise_conv2d: // canonicalised into conv2d by the elaborator
+      break;
+    }
+    llvm::report_fatal_error(llvm::Twine("no kernel for op '") + std::string(node.op_name()) + "'");
   }
 
   ValueId define(const Node &node) {
@@ -220,7 +236,7 @@ private:
   }
 
   void pool(const Node &node) {
-    emit(node, node.op_name() == "maxpool" ? KernelKind::MaxPool : KernelKind::AvgPool,
+    emit(node, node.kind() == OpKind::maxpool ? KernelKind::MaxPool : KernelKind::AvgPool,
          pool_params_of(graph_, node));
   }
 

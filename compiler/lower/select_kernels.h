@@ -22,8 +22,8 @@ struct LoweringSource {
 // Needs a graph without poison types (a file that checked clean).
 KernelList select_kernels(const Graph &graph, const LoweringSource &source);
 
-// The activation an op is (relu, relu6, sigmoid, tanh); nullopt for any other op.
-std::optional<Activation> activation_of(std::string_view op);
+// The activation an op is (one of runtime/netc/activations.def); nullopt for any other op.
+std::optional<Activation> activation_of(OpKind op);
 
 // A convolution's and a pooling node's windows as select_kernels fills the runtime's parameters:
 // kernel, stride, padding (resolved against the input's size) and dilation. The dims, the

@@ -1,5 +1,5 @@
-// The pointwise activations relu, relu6, sigmoid, tanh and identity: one concept (f applied to
-// every element, shape unchanged) with five names, so they share this file.
+// The pointwise activations of runtime/netc/activations.def and identity: one concept (f applied to
+// every element, shape unchanged) with many names, so they share this file.
 #include "ops/common.h"
 #include "ops/registry.h"
 
@@ -32,18 +32,13 @@ private:
 
 } // namespace
 
-std::unique_ptr<OpDef> make_relu() {
-  return std::make_unique<PointwiseActivation>("relu");
-}
-std::unique_ptr<OpDef> make_relu6() {
-  return std::make_unique<PointwiseActivation>("relu6");
-}
-std::unique_ptr<OpDef> make_sigmoid() {
-  return std::make_unique<PointwiseActivation>("sigmoid");
-}
-std::unique_ptr<OpDef> make_tanh() {
-  return std::make_unique<PointwiseActivation>("tanh");
-}
+// One factory per line of runtime/netc/activations.def.
+#define NETC_ACTIVATION(name, pytorch)                                                             \
+  std::unique_ptr<OpDef> make_##name() {                                                           \
+    return std::make_unique<PointwiseActivation>(#name);                                           \
+  }
+#include "netc/activations.def"
+
 std::unique_ptr<OpDef> make_identity() {
   return std::make_unique<PointwiseActivation>("identity");
 }

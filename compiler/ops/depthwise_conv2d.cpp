@@ -42,7 +42,7 @@ public:
     conv.set("groups", x.c());
     conv.set("bias", attrs.get_bool("bias"));
     attrs = conv;
-    return find_op("conv2d");
+    return &op_of_kind(OpKind::conv2d);
   }
 
   ShapeResult infer(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs) const override {

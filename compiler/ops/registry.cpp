@@ -1,33 +1,29 @@
 #include "ops/registry.h"
 
+#include <cassert>
+
 namespace netc {
 
-const std::vector<std::unique_ptr<OpDef>> &all_ops() {
-  static const std::vector<std::unique_ptr<OpDef>> ops = [] {
+// Builds the table from ir/ops.def and gives each op its OpKind.
+class OpRegistry {
+public:
+  static std::vector<std::unique_ptr<OpDef>> build() {
     std::vector<std::unique_ptr<OpDef>> v;
-    v.push_back(make_conv2d());
-    v.push_back(make_depthwise_conv2d());
-    v.push_back(make_batchnorm());
-    v.push_back(make_relu());
-    v.push_back(make_relu6());
-    v.push_back(make_sigmoid());
-    v.push_back(make_tanh());
-    v.push_back(make_identity());
-    v.push_back(make_softmax());
-    v.push_back(make_dropout());
-    v.push_back(make_maxpool());
-    v.push_back(make_avgpool());
-    v.push_back(make_global_avgpool());
-    v.push_back(make_adaptive_avgpool());
-    v.push_back(make_zeropad());
-    v.push_back(make_lrn());
-    v.push_back(make_flatten());
-    v.push_back(make_linear());
-    v.push_back(make_concat());
-    v.push_back(make_add());
-    v.push_back(make_scale());
+#define NETC_OP(name) add(v, make_##name(), OpKind::name);
+#include "ir/ops.def"
     return v;
-  }();
+  }
+
+private:
+  static void add(std::vector<std::unique_ptr<OpDef>> &v, std::unique_ptr<OpDef> op, OpKind kind) {
+    op->kind_ = kind;
+    assert(op->name() == op_kind_name(kind) && "an op's name() differs from its line in ops.def");
+    v.push_back(std::move(op));
+  }
+};
+
+const std::vector<std::unique_ptr<OpDef>> &all_ops() {
+  static const std::vector<std::unique_ptr<OpDef>> ops = OpRegistry::build();
   return ops;
 }
 
@@ -36,6 +32,10 @@ const OpDef *find_op(std::string_view name) {
     if (op->name() == name)
       return op.get();
   return nullptr;
+}
+
+const OpDef &op_of_kind(OpKind kind) {
+  return *all_ops()[size_t(kind)];
 }
 
 } // namespace netc

@@ -11,30 +11,14 @@ namespace netc {
 
 // Null if no op has that name.
 const OpDef *find_op(std::string_view name);
-// Every op, in registration order.
+// Every op, in the order of ir/ops.def: all_ops()[i]->kind() is OpKind(i).
 const std::vector<std::unique_ptr<OpDef>> &all_ops();
 
-// One factory per op file.
-std::unique_ptr<OpDef> make_conv2d();
-std::unique_ptr<OpDef> make_depthwise_conv2d();
-std::unique_ptr<OpDef> make_batchnorm();
-std::unique_ptr<OpDef> make_relu();
-std::unique_ptr<OpDef> make_relu6();
-std::unique_ptr<OpDef> make_sigmoid();
-std::unique_ptr<OpDef> make_tanh();
-std::unique_ptr<OpDef> make_identity();
-std::unique_ptr<OpDef> make_softmax();
-std::unique_ptr<OpDef> make_dropout();
-std::unique_ptr<OpDef> make_maxpool();
-std::unique_ptr<OpDef> make_avgpool();
-std::unique_ptr<OpDef> make_global_avgpool();
-std::unique_ptr<OpDef> make_adaptive_avgpool();
-std::unique_ptr<OpDef> make_zeropad();
-std::unique_ptr<OpDef> make_lrn();
-std::unique_ptr<OpDef> make_flatten();
-std::unique_ptr<OpDef> make_linear();
-std::unique_ptr<OpDef> make_concat();
-std::unique_ptr<OpDef> make_add();
-std::unique_ptr<OpDef> make_scale();
+// The op of that kind.
+const OpDef &op_of_kind(OpKind kind);
+
+// One factory per line of ir/ops.def, in the op's file.
+#define NETC_OP(name) std::unique_ptr<OpDef> make_##name();
+#include "ir/ops.def"
 
 } // namespace netc

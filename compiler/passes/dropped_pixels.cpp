@@ -44,7 +44,7 @@ Graph check_dropped_pixels(Graph graph, PassContext &context) {
     // A zeropad in front (Keras's ZeroPadding2D before a valid conv) is padding too.
     std::array<int64_t, 4> zero_padded = {0, 0, 0, 0};
     const Node &producer = graph.node(node.inputs[0]);
-    if (producer.op_name() == "zeropad")
+    if (!producer.is_input() && producer.kind() == OpKind::zeropad)
       if (const auto *p = std::get_if<std::vector<int64_t>>(producer.attrs.find("pad")))
         zero_padded = {(*p)[0], (*p)[1], (*p)[2], (*p)[3]};
     int64_t rows = dropped(in.h(), node.type.h(), k[0], s[0], d[0], pad[0], zero_padded[1]);

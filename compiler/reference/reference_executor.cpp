@@ -3,6 +3,7 @@
 #include "ops/window.h"
 
 #include <netc/error.hpp>
+#include <netc/kernel_params.hpp>
 
 #include <fmt/format.h>
 
@@ -134,18 +135,25 @@ template <typename F> HostTensor pointwise(const OpCall &call, F f) {
   return y;
 }
 
-// Written so that NaN passes through, as in PyTorch.
-HostTensor relu(const OpCall &call) {
-  return pointwise(call, [](double v) { return v < 0 ? 0.0 : v; });
+// PyTorch's formulas in double, written so that NaN passes through as in PyTorch.
+double activate(Activation act, double v) {
+  switch (act) {
+  case Activation::none:
+    return v;
+  case Activation::relu:
+    return v < 0 ? 0.0 : v;
+  case Activation::relu6:
+    return v < 0 ? 0.0 : v > 6 ? 6.0 : v;
+  case Activation::sigmoid:
+    return 1.0 / (1.0 + std::exp(-v));
+  case Activation::tanh:
+    return std::tanh(v);
+  }
+  return v;
 }
-HostTensor relu6(const OpCall &call) {
-  return pointwise(call, [](double v) { return v < 0 ? 0.0 : v > 6 ? 6.0 : v; });
-}
-HostTensor sigmoid(const OpCall &call) {
-  return pointwise(call, [](double v) { return 1.0 / (1.0 + std::exp(-v)); });
-}
-HostTensor tanh(const OpCall &call) {
-  return pointwise(call, [](double v) { return std::tanh(v); });
+
+HostTensor activation(const OpCall &call, Activation act) {
+  return pointwise(call, [act](double v) { return activate(act, v); });
 }
 HostTensor scale(const OpCall &call) {
   double s = call.attrs().get_float("s");
@@ -381,36 +389,77 @@ HostTensor add(const OpCall &call) {
   return y;
 }
 
-using OpFunction = HostTensor (*)(const OpCall &);
-
-// Null for an op the executor does not know. The views (identity, dropout, flatten) are handled
-// by the caller, which can hand the input's storage over.
-OpFunction find_function(std::string_view op) {
-  static const std::map<std::string_view, OpFunction> table = {
-      {"conv2d", conv2d},
-      {"batchnorm", batchnorm},
-      {"relu", relu},
-      {"relu6", relu6},
-      {"sigmoid", sigmoid},
-      {"tanh", tanh},
-      {"softmax", softmax},
-      {"maxpool", maxpool},
-      {"avgpool", avgpool},
-      {"global_avgpool", global_avgpool},
-      {"adaptive_avgpool", adaptive_avgpool},
-      {"zeropad", zeropad},
-      {"lrn", lrn},
-      {"linear", linear},
-      {"concat", concat},
-      {"add", add},
-      {"scale", scale},
-  };
-  auto it = table.find(op);
-  return it == table.end() ? nullptr : it->second;
+// The views (identity, dropout, flatten) share their input's values: the caller can hand the
+// input's storage over.
+bool is_view(OpKind op) {
+  switch (op) {
+  case OpKind::identity:
+  case OpKind::dropout:
+  case OpKind::flatten:
+    return true;
+  case OpKind::conv2d:
+  case OpKind::depthwise_conv2d:
+  case OpKind::batchnorm:
+#define NETC_ACTIVATION(name, pytorch) case OpKind::name:
+#include "netc/activations.def"
+  case OpKind::softmax:
+  case OpKind::maxpool:
+  case OpKind::avgpool:
+  case OpKind::global_avgpool:
+  case OpKind::adaptive_avgpool:
+  case OpKind::zeropad:
+  case OpKind::lrn:
+  case OpKind::linear:
+  case OpKind::concat:
+  case OpKind::add:
+  case OpKind::scale:
+    return false;
+  }
+  return false;
 }
 
-bool is_view(std::string_view op) {
-  return op == "identity" || op == "dropout" || op == "flatten";
+// Runs one op that is not a view.
+HostTensor run_op(const OpCall &call) {
+  switch (call.node.kind()) {
+  case OpKind::conv2d:
+    return conv2d(call);
+  case OpKind::batchnorm:
+    return batchnorm(call);
+#define NETC_ACTIVATION(name, pytorch)                                                             \
+  case OpKind::name:                                                                               \
+    return activation(call, Activation::name);
+#include "netc/activations.def"
+  case OpKind::softmax:
+    return softmax(call);
+  case OpKind::maxpool:
+    return maxpool(call);
+  case OpKind::avgpool:
+    return avgpool(call);
+  case OpKind::global_avgpool:
+    return global_avgpool(call);
+  case OpKind::adaptive_avgpool:
+    return adaptive_avgpool(call);
+  case OpKind::zeropad:
+    return zeropad(call);
+  case OpKind::lrn:
+    return lrn(call);
+  case OpKind::linear:
+    return linear(call);
+  case OpKind::concat:
+    return concat(call);
+  case OpKind::add:
+    return add(call);
+  case OpKind::scale:
+    return scale(call);
+  // Canonicalised into conv2d by the elaborator; the views are the caller's.
+  case OpKind::depthwise_conv2d:
+  case OpKind::identity:
+  case OpKind::dropout:
+  case OpKind::flatten:
+    break;
+  }
+  throw Error(fmt::format("the reference executor cannot run layer '{}': op '{}' is not supported",
+                          call.node.name, call.node.op_name()));
 }
 
 std::string describe_node(const Node &node) {
@@ -423,10 +472,6 @@ void check_graph(const Graph &graph) {
     if (node.type.is_poison())
       throw Error(fmt::format("cannot run network '{}': layer {} has no valid shape", graph.name,
                               describe_node(node)));
-    if (!node.is_input() && !is_view(node.op_name()) && !find_function(node.op_name()))
-      throw Error(fmt::format("the reference executor cannot run layer {}: op '{}' is not "
-                              "supported",
-                              describe_node(node), node.op_name()));
   }
 }
 
@@ -491,7 +536,7 @@ std::vector<HostTensor> run_reference(const Graph &graph, const WeightMap &weigh
     const Node &node = graph.nodes[i];
     if (node.is_input())
       continue;
-    if (is_view(node.op_name())) {
+    if (is_view(node.kind())) {
       NodeId in = node.inputs[0];
       if (last_use[in] == i)
         values[i] = std::move(values[in]); // nothing reads it later: hand the storage over
@@ -502,7 +547,7 @@ std::vector<HostTensor> run_reference(const Graph &graph, const WeightMap &weigh
       OpCall call{node, {}, weights};
       for (NodeId in : node.inputs)
         call.inputs.push_back(&values[in]);
-      values[i] = find_function(node.op_name())(call);
+      values[i] = run_op(call);
     }
     for (NodeId in : node.inputs)
       if (last_use[in] == i)

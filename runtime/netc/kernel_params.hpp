@@ -16,7 +16,12 @@
 
 namespace netc {
 
-enum class Activation : int { none, relu, relu6, sigmoid, tanh };
+// `none`, then every activation of netc/activations.def.
+enum class Activation : int {
+  none,
+#define NETC_ACTIVATION(name, pytorch) name,
+#include "netc/activations.def"
+};
 
 struct Dims {
   int n, c, h, w;

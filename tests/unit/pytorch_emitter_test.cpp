@@ -28,19 +28,6 @@ network every_op(x: [4, 12, 12]) {
 }
 )";
 
-// A stand-in for an op added to netc without a PyTorch form.
-class MysteryOp final : public OpDef {
-public:
-  std::string_view name() const override { return "mystery"; }
-  const std::vector<ParamDecl> &signature() const override {
-    static const std::vector<ParamDecl> sig = {{"x", ArgKind::Tensor}};
-    return sig;
-  }
-  ShapeResult infer(const Attrs &, llvm::ArrayRef<TensorType> inputs) const override {
-    return inputs[0];
-  }
-};
-
 } // namespace
 
 TEST_CASE("the PyTorch emitter writes every registered op") {
@@ -58,21 +45,6 @@ TEST_CASE("the PyTorch emitter writes every registered op") {
   EmittedFile file = emit_pytorch(r.graph(), {"every_op.netc", "netc emit", "netc 0.1.0"});
   CHECK(file.name == "every_op.py");
   CHECK(file.text.find("class EveryOp(nn.Module):") != std::string::npos);
-}
-
-TEST_CASE("the PyTorch emitter refuses an op it does not know, naming the layer") {
-  testing::Result r = testing::compile("network n(x: [3, 8, 8]) { y = relu(x) as act\n"
-                                       "return y }");
-  REQUIRE(r.errors == 0);
-  Graph graph = r.graph();
-  static const MysteryOp mystery;
-  for (Node &node : graph.nodes)
-    if (node.name == "act")
-      node.op = &mystery;
-  CHECK_THROWS_WITH_AS(emit_pytorch(graph, {}),
-                       "the PyTorch backend cannot express layer 'act' (mystery): op 'mystery' "
-                       "is not supported",
-                       Error);
 }
 
 TEST_CASE("netc's names and numbers spelled in Python") {

@@ -52,8 +52,8 @@ bool write_file(const std::string &path, const std::string &text) {
 }
 
 // Copies the runtime headers into dir/netc/, so the emitted folder builds on its own: the CPU
-// backend's runtime/netc/**.hpp without netc/cuda, the CUDA backend's without netc/cpu and with
-// netc/cuda's .cuh.
+// backend's runtime/netc/**.hpp and .def without netc/cuda, the CUDA backend's without netc/cpu
+// and with netc/cuda's .cuh.
 bool copy_runtime(const std::string &dir, RuntimeHeaders headers) {
   bool for_cuda = headers == RuntimeHeaders::Cuda;
   std::error_code ec;
@@ -61,7 +61,7 @@ bool copy_runtime(const std::string &dir, RuntimeHeaders headers) {
   for (llvm::sys::fs::recursive_directory_iterator it(root + "/netc", ec), end; it != end && !ec;
        it.increment(ec)) {
     llvm::StringRef extension = llvm::sys::path::extension(it->path());
-    if (extension != ".hpp" && !(for_cuda && extension == ".cuh"))
+    if (extension != ".hpp" && extension != ".def" && !(for_cuda && extension == ".cuh"))
       continue;
     llvm::StringRef relative = llvm::StringRef(it->path()).drop_front(root.size() + 1);
     if (relative.startswith(for_cuda ? "netc/cpu/" : "netc/cuda/"))

@@ -11,16 +11,19 @@ namespace netc::cuda::detail {
 // not substitute the fast intrinsics without --use_fast_math). NaN passes through every one, as
 // in PyTorch (fmaxf and fminf would drop it).
 template <Activation A> __device__ __forceinline__ float activate(float x) {
-  if constexpr (A == Activation::relu)
-    return x > 0.0f || isnan(x) ? x : 0.0f;
-  else if constexpr (A == Activation::relu6)
-    return isnan(x) ? x : x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
-  else if constexpr (A == Activation::sigmoid)
-    return 1.0f / (1.0f + expf(-x));
-  else if constexpr (A == Activation::tanh)
-    return tanhf(x);
-  else
+  switch (A) {
+  case Activation::none:
     return x;
+  case Activation::relu:
+    return x > 0.0f || isnan(x) ? x : 0.0f;
+  case Activation::relu6:
+    return isnan(x) ? x : x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
+  case Activation::sigmoid:
+    return 1.0f / (1.0f + expf(-x));
+  case Activation::tanh:
+    return tanhf(x);
+  }
+  return x;
 }
 
 // The larger of a and b, NaN when either is (fmaxf returns the other operand).

@@ -7,6 +7,7 @@
 
 #include "frontend/compile.h"
 #include "lower/select_kernels.h"
+#include "ops/registry.h"
 #include "reference/reference_executor.h"
 
 #include <netc/aligned_buffer.hpp>
@@ -287,7 +288,7 @@ inline void check_close(const Slice &actual, const HostTensor &expected, Toleran
 // ---- Parameters from the IR ----------------------------------------------------------------
 
 inline Activation activation_named(std::string_view op) {
-  return activation_of(op).value_or(Activation::none);
+  return activation_of(find_op(op)->kind()).value_or(Activation::none);
 }
 
 // A convolution node's sizes, as the lowering fills them.
