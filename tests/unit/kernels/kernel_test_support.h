@@ -288,7 +288,8 @@ inline void check_close(const Slice &actual, const HostTensor &expected, Toleran
 // ---- Parameters from the IR ----------------------------------------------------------------
 
 inline Activation activation_named(std::string_view op) {
-  return activation_of(find_op(op)->kind()).value_or(Activation::none);
+  const OpDef *def = find_op(op);
+  return def ? activation_of(def->kind()).value_or(Activation::none) : Activation::none;
 }
 
 // A convolution node's sizes, as the lowering fills them.
