@@ -148,6 +148,12 @@ double activate(Activation act, double v) {
     return 1.0 / (1.0 + std::exp(-v));
   case Activation::tanh:
     return std::tanh(v);
+  case Activation::silu:
+    return v / (1.0 + std::exp(-v));
+  case Activation::hardswish: // x * relu6(x + 3) / 6
+    return v * activate(Activation::relu6, v + 3) / 6;
+  case Activation::hardsigmoid: // relu6(x + 3) / 6
+    return activate(Activation::relu6, v + 3) / 6;
   }
   return v;
 }

@@ -293,5 +293,5 @@ TEST_CASE("every registered op has a unique name and a tensor first parameter") 
     ArgKind first = op->signature().front().kind;
     CHECK((first == ArgKind::Tensor || first == ArgKind::Tensors));
   }
-  CHECK(names.size() == 21);
+  CHECK(names.size() == 24);
 }

@@ -22,6 +22,12 @@ template <Activation A> __device__ __forceinline__ float activate(float x) {
     return 1.0f / (1.0f + expf(-x));
   case Activation::tanh:
     return tanhf(x);
+  case Activation::silu:
+    return x / (1.0f + expf(-x));
+  case Activation::hardswish:
+    return x * activate<Activation::hardsigmoid>(x);
+  case Activation::hardsigmoid:
+    return activate<Activation::relu6>(x + 3.0f) * (1.0f / 6.0f);
   }
   return x;
 }

@@ -31,7 +31,7 @@ TEST_CASE("conv_1x1: many input channels, planes cut into chunks") {
 }
 
 TEST_CASE("conv_1x1: fused activation and residual") {
-  for (const char *act : {"relu", "relu6", "sigmoid", "tanh"})
+  for (const char *act : all_activation_names())
     run_all_layouts({"[13, 9, 11]", "21, 1", "conv2d", act, true});
   run_all_layouts({"[13, 9, 11]", "21, 1", "conv2d", "", true});
   run_all_layouts({"[32, 17, 17]", "64, 1", "conv2d", "relu", true});

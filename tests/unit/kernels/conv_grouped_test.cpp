@@ -43,7 +43,7 @@ TEST_CASE("conv_grouped: groups of every width") {
 }
 
 TEST_CASE("conv_grouped: fused activation and residual") {
-  for (const char *act : {"relu", "relu6", "sigmoid", "tanh"}) {
+  for (const char *act : all_activation_names()) {
     run_all_layouts({"[10, 9, 17]", "3, pad=1", "depthwise_conv2d", act, true});
     run_all_layouts({"[10, 9, 17]", "20, 3, pad=1, groups=2", "conv2d", act, true});
   }

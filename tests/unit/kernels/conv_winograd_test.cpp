@@ -45,7 +45,7 @@ TEST_CASE("conv_winograd: many input and output channels, several blocks of tile
 }
 
 TEST_CASE("conv_winograd: fused activation and residual") {
-  for (const char *act : {"relu", "relu6", "sigmoid", "tanh"}) {
+  for (const char *act : all_activation_names()) {
     run_all_layouts({"[5, 9, 17]", "11, 3, pad=1", "conv2d", act});
     run_all_layouts({"[5, 9, 17]", "11, 3, pad=1", "conv2d", act, true});
   }

@@ -90,7 +90,7 @@ void run_binary(const std::string &input, float scale, const std::string &act) {
 
 TEST_CASE("unary: activations and scales") {
   for (const char *shape : kShapes) {
-    for (const char *act : {"relu", "relu6", "sigmoid", "tanh"})
+    for (const char *act : all_activation_names())
       run_unary(shape, 1.0f, act);
     run_unary(shape, 0.17f, "");
     run_unary(shape, -2.5f, "relu");

@@ -287,6 +287,15 @@ inline void check_close(const Slice &actual, const HostTensor &expected, Toleran
 
 // ---- Parameters from the IR ----------------------------------------------------------------
 
+// Every activation of netc/activations.def, by its op name.
+inline const std::vector<const char *> &all_activation_names() {
+  static const std::vector<const char *> names = {
+#define NETC_ACTIVATION(name, pytorch) #name,
+#include "netc/activations.def"
+  };
+  return names;
+}
+
 inline Activation activation_named(std::string_view op) {
   const OpDef *def = find_op(op);
   return def ? activation_of(def->kind()).value_or(Activation::none) : Activation::none;

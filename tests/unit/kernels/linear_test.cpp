@@ -52,6 +52,6 @@ TEST_CASE("linear: a flattened feature map") {
 }
 
 TEST_CASE("linear: fused activation") {
-  for (const char *act : {"relu", "relu6", "sigmoid", "tanh"})
+  for (const char *act : all_activation_names())
     run_linear("[37]", "33", act);
 }

@@ -173,7 +173,7 @@ TEST_CASE("NaN: a convolution's fused activation keeps NaN from an input pixel o
         cpu::conv_1x1<Isa>},
        "11, 1"}};
   for (const Family &f : families)
-    for (const char *act : {"relu", "relu6", "sigmoid", "tanh"})
+    for (const char *act : all_activation_names())
       for (bool nan_weight : {false, true}) {
         const std::string dsl = one_op("[5, 9, 19]", std::string("  y = conv2d(x, ") + f.args +
                                                          ") as c\n  y = " + act + "(y)\n");
@@ -207,7 +207,7 @@ TEST_CASE("NaN: a convolution's fused activation keeps NaN from an input pixel o
 }
 
 TEST_CASE("NaN: linear's fused activation keeps NaN from an input feature") {
-  for (const char *act : {"relu", "relu6", "sigmoid", "tanh"}) {
+  for (const char *act : all_activation_names()) {
     const std::string dsl =
         one_op("[37]", std::string("  y = linear(x, 33) as k\n  y = ") + act + "(y)\n");
     CAPTURE(dsl);

@@ -209,3 +209,42 @@ TEST_CASE("simd: tanh_vec relative error below 2e-7 over [-20, 20]") {
   CHECK(err.relative < 2e-7);
   CHECK(err.absolute < 1e-7);
 }
+
+namespace {
+double silu_ref(double x) {
+  return x / (1.0 + std::exp(-x));
+}
+S::Vec silu_v(S::Vec x) {
+  return cpu::activate_vec<Isa>(Activation::silu, x);
+}
+double hardswish_ref(double x) {
+  return x * std::min(std::max(x + 3.0, 0.0), 6.0) / 6.0;
+}
+S::Vec hardswish_v(S::Vec x) {
+  return cpu::activate_vec<Isa>(Activation::hardswish, x);
+}
+} // namespace
+
+// silu = x * sigmoid_vec(x): sigmoid's bound plus one rounding. [-80, 80] keeps the result normal.
+TEST_CASE("simd: silu relative error below 3.2e-7 over [-80, 80]") {
+  const SweepError err = sweep(silu_v, silu_ref, 80.0f, kStride);
+  MESSAGE("silu: max relative error " << err.relative << " at " << err.worst_relative_at);
+  CHECK(err.relative < 3.2e-7);
+}
+
+// hardswish = x * (min(max(x + 3, 0), 6) * (1/6)): three roundings, exact where it is 0 or x.
+TEST_CASE("simd: hardswish absolute error below 4e-7 over [-10, 10]") {
+  const SweepError err = sweep(hardswish_v, hardswish_ref, 10.0f, kStride);
+  MESSAGE("hardswish: max relative error " << err.relative << ", absolute " << err.absolute);
+  CHECK(err.absolute < 4e-7);
+}
+
+TEST_CASE("simd: silu, hardswish and hardsigmoid keep NaN") {
+  const S::Vec nan = S::set1(std::numeric_limits<float>::quiet_NaN());
+  for (Activation act : {Activation::silu, Activation::hardswish, Activation::hardsigmoid}) {
+    float out[kWidth];
+    S::store(out, cpu::activate_vec<Isa>(act, nan));
+    CHECK(std::isnan(out[0]));
+    CHECK(std::isnan(cpu::activate(act, std::numeric_limits<float>::quiet_NaN())));
+  }
+}
