@@ -215,12 +215,86 @@ private:
       exec_body(cond.bool_value ? stmt.then_body : stmt.else_body, frame);
       return;
     }
-    case StmtKind::Sequential:
-      frame.layers.sequential.push_back(stmt.sequential_name.path);
+    case StmtKind::Sequential: {
+      // A name that failed to evaluate (reported) numbers the layers directly below.
+      std::optional<std::string> name = resolve_name(stmt.sequential_name, frame);
+      frame.layers.sequential.push_back(name ? *name : "");
       exec_body(stmt.then_body, frame);
       frame.layers.sequential.pop_back();
       return;
     }
+    case StmtKind::For:
+      exec_for(stmt, frame);
+      return;
+    }
+  }
+
+  // for i in LIST { body }: the body runs once for each item, `i` bound to it. As with `if`,
+  // variables assigned in the body (and `i`) stay visible after it.
+  void exec_for(const Stmt &stmt, Frame &frame) {
+    Value list = eval(*stmt.condition, frame);
+    if (!list.is_poison() && list.kind != Value::Kind::List)
+      error(rules::kTypeError, stmt.condition->range,
+            fmt::format("'for' runs over a list, like range(4) or [64, 128]; this is {}",
+                        kind_name(list.kind)),
+            frame);
+    if (list.kind != Value::Kind::List) {
+      // Poison the variable and what the body assigns, so that nothing reports again.
+      frame.vars[stmt.target] = Value::poison(stmt.target_range);
+      return;
+    }
+    for (const Value &item : list.list) {
+      if (frame.returned)
+        return;
+      frame.vars[stmt.target] = item;
+      exec_body(stmt.then_body, frame);
+    }
+  }
+
+  // The path a layer name stands for, its interpolations evaluated; none after an error
+  // (reported here).
+  std::optional<std::string> resolve_name(const LayerName &name, Frame &frame) {
+    if (!name.computed)
+      return name.path;
+    std::string path;
+    bool ok = true;
+    for (const NameSegment &segment : name.segments) {
+      std::string text;
+      bool segment_ok = true;
+      for (const NamePiece &piece : segment.pieces) {
+        if (!piece.expr) {
+          text += piece.text;
+          continue;
+        }
+        Value v = eval(*piece.expr, frame);
+        if (v.kind == Value::Kind::Int) {
+          text += std::to_string(v.int_value);
+        } else if (v.kind == Value::Kind::String) {
+          text += v.string_value;
+        } else {
+          if (!v.is_poison())
+            error(
+                rules::kLayerName, piece.expr->range,
+                fmt::format("a layer name can include ints and strings, not {}", kind_name(v.kind)),
+                frame);
+          segment_ok = false;
+        }
+      }
+      if (segment_ok && text.empty()) {
+        error(rules::kLayerName, segment.range, "this layer name segment comes out empty", frame);
+        segment_ok = false;
+      } else if (segment_ok && text.find('.') != std::string::npos) {
+        error(rules::kLayerName, segment.range,
+              fmt::format("this layer name segment comes out as '{}', which contains '.'", text),
+              frame);
+        segment_ok = false;
+      }
+      ok = ok && segment_ok;
+      path += (path.empty() ? "" : ".") + text;
+    }
+    if (!ok)
+      return std::nullopt;
+    return path;
   }
 
   void exec_return(const Stmt &stmt, Frame &frame) {
@@ -289,8 +363,11 @@ private:
 
   Value eval_stage(const Stage &stage, Frame &frame, std::optional<Value> piped,
                    const std::string *base) {
+    std::optional<std::string> name;
+    if (stage.name)
+      name = resolve_name(*stage.name, frame);
     if (!stage.repeat_count) {
-      StageNamer namer{&stage, base, 0};
+      StageNamer namer{&stage, base, 0, name};
       if (piped)
         return eval_call(*stage.expr, frame, std::move(piped), &namer, 0, 0);
       return eval(*stage.expr, frame, &namer);
@@ -307,7 +384,7 @@ private:
     bool warned = false;
     Value current;
     for (int64_t i = 1; i <= count.int_value; ++i) {
-      StageNamer namer{&stage, base, static_cast<int>(i)};
+      StageNamer namer{&stage, base, static_cast<int>(i), name};
       std::optional<Value> input = i == 1 ? std::move(piped) : std::optional<Value>(current);
       bool replaces_first_argument = i > 1 && !piped_in;
       // What this iteration's body is given: the piped value, or else the call's own first
@@ -398,6 +475,8 @@ private:
     }
     case ExprKind::Member:
       return eval_member(expr, frame);
+    case ExprKind::Index:
+      return eval_index(expr, frame);
     case ExprKind::Unary:
       return eval_unary(expr, frame);
     case ExprKind::Binary:
@@ -456,6 +535,30 @@ private:
                   fmt::format("a flat tensor {} has no '{}'", format_sample_shape(type), expr.text),
                   frame);
     return Value::integer(type.dims[index], expr.range);
+  }
+
+  // list[i]: from 0, or from the end when negative, as in Python.
+  Value eval_index(const Expr &expr, Frame &frame) {
+    Value list = eval(*expr.operands[0], frame);
+    Value index = eval(*expr.operands[1], frame);
+    if (list.is_poison() || index.is_poison())
+      return Value::poison(expr.range);
+    if (list.kind != Value::Kind::List)
+      return fail(rules::kTypeError, expr.operands[0]->range,
+                  fmt::format("only a list can be indexed; this is {}", kind_name(list.kind)),
+                  frame);
+    if (index.kind != Value::Kind::Int)
+      return fail(rules::kTypeError, expr.operands[1]->range,
+                  fmt::format("a list index must be an int, not {}", kind_name(index.kind)), frame);
+    auto size = static_cast<int64_t>(list.list.size());
+    int64_t i = index.int_value < 0 ? index.int_value + size : index.int_value;
+    if (i < 0 || i >= size)
+      return fail(rules::kArithmetic, expr.operands[1]->range,
+                  fmt::format("index {} is out of range for a list of {}", index.int_value, size),
+                  frame);
+    Value item = list.list[static_cast<size_t>(i)];
+    item.range = expr.range;
+    return item;
   }
 
   Value eval_unary(const Expr &expr, Frame &frame) {
@@ -636,6 +739,8 @@ private:
                   const StageNamer *namer, int repeat_index, int repeat_count,
                   bool replaces_first = false) {
     count_call(call, frame);
+    if (is_builtin(call.text))
+      return call_builtin(call, frame, std::move(piped));
     if (const OpDef *op = find_op(call.text))
       return call_op(*op, call, frame, std::move(piped), namer, replaces_first);
     if (const Definition *def = program_.find(call.text)) {
@@ -660,6 +765,63 @@ private:
                             hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
                 frame);
   }
+
+  // --- built-in functions on numbers and lists (dsl/README.md, "Built-in functions") ---------
+
+  Value call_builtin(const Expr &call, Frame &frame, std::optional<Value> piped) {
+    std::vector<Value> args;
+    if (piped)
+      args.push_back(std::move(*piped));
+    bool poisoned = false;
+    for (const Arg &arg : call.args) {
+      if (!arg.name.empty()) {
+        for (const Arg &a : call.args)
+          eval(*a.value, frame);
+        return fail(rules::kCallArguments, arg.name_range,
+                    fmt::format("'{}' takes its arguments by position", call.text), frame);
+      }
+      args.push_back(eval(*arg.value, frame));
+      poisoned |= args.back().is_poison();
+    }
+    if (poisoned)
+      return Value::poison(call.range);
+    auto arity = [&](size_t lo, size_t hi, const char *takes) -> bool {
+      if (args.size() >= lo && args.size() <= hi)
+        return true;
+      error(rules::kCallArguments, call.range,
+            fmt::format("'{}' takes {}; {} given", call.text, takes, args.size()), frame);
+      return false;
+    };
+    auto want = [&](const Value &v, bool ok, const char *what) -> bool {
+      if (!ok)
+        error(rules::kArgumentType, v.range,
+              fmt::format("'{}' needs {}, not {}", call.text, what, kind_name(v.kind)), frame);
+      return ok;
+    };
+    const std::string &f = call.text;
+    if (f == "range") {
+      if (!arity(1, 2, "1 or 2 ints (stop, or start and stop)"))
+        return Value::poison(call.range);
+      for (const Value &v : args)
+        if (!want(v, v.kind == Value::Kind::Int, "ints"))
+          return Value::poison(call.range);
+      int64_t start = args.size() == 2 ? args[0].int_value : 0;
+      int64_t stop = args.back().int_value;
+      int64_t count = 0;
+      if (stop > start && (__builtin_sub_overflow(stop, start, &count) || count > kMaxRepeat))
+        return fail(rules::kLimit, call.range,
+                    fmt::format("range of more than {} ints", kMaxRepeat), frame);
+      Value list;
+      list.kind = Value::Kind::List;
+      list.range = call.range;
+      for (int64_t i = start; i < stop; ++i)
+        list.list.push_back(Value::integer(i, call.range));
+      return list;
+    }
+    return fail(rules::kUnknownName, call.text_range, "unknown built-in function", frame);
+  }
+
+  static bool is_builtin(std::string_view name) { return name == "range"; }
 
   Value call_op(const OpDef &op, const Expr &call, Frame &frame, std::optional<Value> piped,
                 const StageNamer *namer, bool replaces_first) {
@@ -739,7 +901,7 @@ private:
     node.range = range;
     node.arg_ranges = std::move(arg_ranges);
     node.instantiation = frame.instantiation;
-    if (namer && namer->stage && namer->stage->name && namer->stage->name->path == "_")
+    if (namer && namer->stage && namer->name == "_")
       error(rules::kLayerName, namer->stage->name->range,
             "'as _' applies to block calls; an operation needs a name", frame);
     node.name = layer_name(namer, op->name(), range, frame);
@@ -787,8 +949,7 @@ private:
     callee.def = &def;
     callee.instantiation = inst;
     // `as _` puts the block's layers in the caller's namespace, as if its body were written there.
-    bool transparent =
-        namer && namer->stage && namer->stage->name && namer->stage->name->path == "_";
+    bool transparent = namer && namer->stage && namer->name == "_";
     callee.layers = LayerScope::for_body(
         transparent ? frame.layers.prefix : layer_name(namer, def.name, call.range, frame),
         def.body);
