@@ -56,6 +56,14 @@ struct Frame {
   std::map<std::string, Value, std::less<>> vars;
   std::shared_ptr<const Instantiation> instantiation;
   LayerScope layers;
+  // A block call takes its layer name when it makes its first layer (or returns a tensor), so
+  // that a block that computes a number takes no name and no number. Until then the prefix
+  // is pending: named by `call_namer` in `caller`'s scope (or the caller's own, for `as _`).
+  bool prefix_pending = false;
+  bool transparent = false;
+  Frame *caller = nullptr;
+  const StageNamer *call_namer = nullptr;
+  llvm::SMRange call_range;
   bool returned = false;
   std::vector<std::pair<std::string, Value>> results;
 };
@@ -433,7 +441,22 @@ private:
   // Names the layer a stage makes (layer_names.h), reporting an explicit name already taken.
   std::string layer_name(const StageNamer *namer, std::string_view callee, llvm::SMRange range,
                          Frame &frame) {
+    settle_prefix(frame);
     return claimed(names_.layer(namer, callee, range, frame.layers), range, frame);
+  }
+
+  // Gives a block call whose prefix is pending its layer name (see Frame::prefix_pending).
+  void settle_prefix(Frame &frame) {
+    if (!frame.prefix_pending)
+      return;
+    frame.prefix_pending = false;
+    Frame &caller = *frame.caller;
+    if (frame.transparent) {
+      settle_prefix(caller);
+      frame.layers.prefix = caller.layers.prefix;
+    } else {
+      frame.layers.prefix = layer_name(frame.call_namer, frame.def->name, frame.call_range, caller);
+    }
   }
 
   std::string claimed(LayerNames::Claim claim, llvm::SMRange range, const Frame &frame) {
@@ -818,10 +841,50 @@ private:
         list.list.push_back(Value::integer(i, call.range));
       return list;
     }
+    if (f == "int" || f == "round" || f == "float") {
+      if (!arity(1, 1, "1 number"))
+        return Value::poison(call.range);
+      const Value &v = args[0];
+      if (!want(v, v.is_number(), "a number"))
+        return Value::poison(call.range);
+      if (f == "float")
+        return Value::real(v.as_double(), call.range);
+      if (v.kind == Value::Kind::Int)
+        return Value::integer(v.int_value, call.range);
+      // int() truncates toward zero, round() rounds half to even: Python 3's int and round.
+      double r = f == "int" ? std::trunc(v.float_value) : std::nearbyint(v.float_value);
+      if (!std::isfinite(r) || std::fabs(r) >= 9.2e18)
+        return fail(rules::kArithmetic, v.range,
+                    fmt::format("{}() of {} does not fit an int", f, v.float_value), frame);
+      return Value::integer(static_cast<int64_t>(r), call.range);
+    }
+    if (f == "max" || f == "min") {
+      // max(a, b, ...) or max(list), as in Python: the chosen item keeps its type.
+      std::vector<Value> items = args;
+      if (items.size() == 1 && items[0].kind == Value::Kind::List)
+        items = items[0].list;
+      if (items.empty())
+        return fail(rules::kCallArguments, call.range,
+                    fmt::format("'{}' needs at least one number", f), frame);
+      size_t best = 0;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (!want(items[i], items[i].is_number(), "numbers"))
+          return Value::poison(call.range);
+        double a = items[i].as_double(), b = items[best].as_double();
+        if (f == "max" ? a > b : a < b)
+          best = i;
+      }
+      Value v = items[best];
+      v.range = call.range;
+      return v;
+    }
     return fail(rules::kUnknownName, call.text_range, "unknown built-in function", frame);
   }
 
-  static bool is_builtin(std::string_view name) { return name == "range"; }
+  static bool is_builtin(std::string_view name) {
+    return name == "range" || name == "int" || name == "round" || name == "float" ||
+           name == "max" || name == "min";
+  }
 
   Value call_op(const OpDef &op, const Expr &call, Frame &frame, std::optional<Value> piped,
                 const StageNamer *namer, bool replaces_first) {
@@ -950,9 +1013,12 @@ private:
     callee.instantiation = inst;
     // `as _` puts the block's layers in the caller's namespace, as if its body were written there.
     bool transparent = namer && namer->stage && namer->name == "_";
-    callee.layers = LayerScope::for_body(
-        transparent ? frame.layers.prefix : layer_name(namer, def.name, call.range, frame),
-        def.body);
+    callee.layers = LayerScope::for_body("", def.body);
+    callee.prefix_pending = true;
+    callee.transparent = transparent;
+    callee.caller = &frame;
+    callee.call_namer = namer;
+    callee.call_range = call.range;
     for (size_t i = 0; i < def.params.size(); ++i) {
       if (b->values[i]) {
         callee.vars[def.params[i].name] = *b->values[i];
@@ -975,6 +1041,9 @@ private:
       return fail(rules::kInvalidNetwork, def.name_range,
                   fmt::format("block '{}' ends without 'return'", def.name), callee);
     Value result = callee.results.front().second;
+    // A block that returns a tensor is a module, as in PyTorch, even one that makes no layer.
+    if (result.kind == Value::Kind::Tensor || result.is_poison())
+      settle_prefix(callee);
     result.range = call.range;
     return result;
   }
