@@ -383,9 +383,20 @@ private:
     Value count = eval(*stage.repeat_count, frame);
     if (count.is_poison())
       return Value::poison(stage.range);
-    if (count.kind != Value::Kind::Int || count.int_value < 1 || count.int_value > kMaxRepeat)
+    if (count.kind != Value::Kind::Int || count.int_value < 0 || count.int_value > kMaxRepeat)
       return fail(rules::kLimit, stage.repeat_count->range,
-                  fmt::format("a repeat count must be an int from 1 to {}", kMaxRepeat), frame);
+                  fmt::format("a repeat count must be an int from 0 to {}", kMaxRepeat), frame);
+    // `repeat 0 f(x, ...)` is an empty stack: its input unchanged, no layer, no number.
+    if (count.int_value == 0) {
+      if (piped)
+        return std::move(*piped);
+      for (const Arg &arg : stage.expr->args)
+        if (arg.name.empty())
+          return eval(*arg.value, frame);
+      return fail(rules::kCallArguments, stage.expr->range,
+                  "'repeat 0' gives its input unchanged, but this call has no first argument",
+                  frame);
+    }
     // `repeat N f(x, ...)`: the first call takes x (or the piped value); each later call takes
     // the previous result in place of its first argument.
     bool piped_in = piped.has_value();

@@ -48,9 +48,13 @@ std::string take_stage_name(const StageNamer *namer, LayerScope &scope) {
   }
   if (!namer->name)
     return numbered;
+  std::string named = *namer->name;
+  // Inside `sequential f`, `as a` names `f.a`, as nn.Sequential(OrderedDict) does.
+  if (!scope.sequential.empty() && !scope.sequential.back().empty())
+    named = fmt::format("{}.{}", scope.sequential.back(), named);
   if (namer->repeat_index > 0)
-    return fmt::format("{}.{}", *namer->name, namer->repeat_index - 1);
-  return *namer->name;
+    return fmt::format("{}.{}", named, namer->repeat_index - 1);
+  return named;
 }
 
 } // namespace
