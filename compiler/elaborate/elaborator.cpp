@@ -892,10 +892,7 @@ private:
     return fail(rules::kUnknownName, call.text_range, "unknown built-in function", frame);
   }
 
-  static bool is_builtin(std::string_view name) {
-    return name == "range" || name == "int" || name == "round" || name == "float" ||
-           name == "max" || name == "min";
-  }
+  static bool is_builtin(std::string_view name) { return is_builtin_function(name); }
 
   Value call_op(const OpDef &op, const Expr &call, Frame &frame, std::optional<Value> piped,
                 const StageNamer *namer, bool replaces_first) {
