@@ -56,6 +56,14 @@ struct Frame {
   std::map<std::string, Value, std::less<>> vars;
   std::shared_ptr<const Instantiation> instantiation;
   LayerScope layers;
+  // A block call takes its layer name when it makes its first layer (or returns a tensor), so
+  // that a block that computes a number takes no name and no number. Until then the prefix
+  // is pending: named by `call_namer` in `caller`'s scope (or the caller's own, for `as _`).
+  bool prefix_pending = false;
+  bool transparent = false;
+  Frame *caller = nullptr;
+  const StageNamer *call_namer = nullptr;
+  llvm::SMRange call_range;
   bool returned = false;
   std::vector<std::pair<std::string, Value>> results;
 };
@@ -215,12 +223,86 @@ private:
       exec_body(cond.bool_value ? stmt.then_body : stmt.else_body, frame);
       return;
     }
-    case StmtKind::Sequential:
-      frame.layers.sequential.push_back(stmt.sequential_name.path);
+    case StmtKind::Sequential: {
+      // A name that failed to evaluate (reported) numbers the layers directly below.
+      std::optional<std::string> name = resolve_name(stmt.sequential_name, frame);
+      frame.layers.sequential.push_back(name ? *name : "");
       exec_body(stmt.then_body, frame);
       frame.layers.sequential.pop_back();
       return;
     }
+    case StmtKind::For:
+      exec_for(stmt, frame);
+      return;
+    }
+  }
+
+  // for i in LIST { body }: the body runs once for each item, `i` bound to it. As with `if`,
+  // variables assigned in the body (and `i`) stay visible after it.
+  void exec_for(const Stmt &stmt, Frame &frame) {
+    Value list = eval(*stmt.condition, frame);
+    if (!list.is_poison() && list.kind != Value::Kind::List)
+      error(rules::kTypeError, stmt.condition->range,
+            fmt::format("'for' runs over a list, like range(4) or [64, 128]; this is {}",
+                        kind_name(list.kind)),
+            frame);
+    if (list.kind != Value::Kind::List) {
+      // Poison the variable and what the body assigns, so that nothing reports again.
+      frame.vars[stmt.target] = Value::poison(stmt.target_range);
+      return;
+    }
+    for (const Value &item : list.list) {
+      if (frame.returned)
+        return;
+      frame.vars[stmt.target] = item;
+      exec_body(stmt.then_body, frame);
+    }
+  }
+
+  // The path a layer name stands for, its interpolations evaluated; none after an error
+  // (reported here).
+  std::optional<std::string> resolve_name(const LayerName &name, Frame &frame) {
+    if (!name.computed)
+      return name.path;
+    std::string path;
+    bool ok = true;
+    for (const NameSegment &segment : name.segments) {
+      std::string text;
+      bool segment_ok = true;
+      for (const NamePiece &piece : segment.pieces) {
+        if (!piece.expr) {
+          text += piece.text;
+          continue;
+        }
+        Value v = eval(*piece.expr, frame);
+        if (v.kind == Value::Kind::Int) {
+          text += std::to_string(v.int_value);
+        } else if (v.kind == Value::Kind::String) {
+          text += v.string_value;
+        } else {
+          if (!v.is_poison())
+            error(
+                rules::kLayerName, piece.expr->range,
+                fmt::format("a layer name can include ints and strings, not {}", kind_name(v.kind)),
+                frame);
+          segment_ok = false;
+        }
+      }
+      if (segment_ok && text.empty()) {
+        error(rules::kLayerName, segment.range, "this layer name segment comes out empty", frame);
+        segment_ok = false;
+      } else if (segment_ok && text.find('.') != std::string::npos) {
+        error(rules::kLayerName, segment.range,
+              fmt::format("this layer name segment comes out as '{}', which contains '.'", text),
+              frame);
+        segment_ok = false;
+      }
+      ok = ok && segment_ok;
+      path += (path.empty() ? "" : ".") + text;
+    }
+    if (!ok)
+      return std::nullopt;
+    return path;
   }
 
   void exec_return(const Stmt &stmt, Frame &frame) {
@@ -289,8 +371,11 @@ private:
 
   Value eval_stage(const Stage &stage, Frame &frame, std::optional<Value> piped,
                    const std::string *base) {
+    std::optional<std::string> name;
+    if (stage.name)
+      name = resolve_name(*stage.name, frame);
     if (!stage.repeat_count) {
-      StageNamer namer{&stage, base, 0};
+      StageNamer namer{&stage, base, 0, name};
       if (piped)
         return eval_call(*stage.expr, frame, std::move(piped), &namer, 0, 0);
       return eval(*stage.expr, frame, &namer);
@@ -298,16 +383,27 @@ private:
     Value count = eval(*stage.repeat_count, frame);
     if (count.is_poison())
       return Value::poison(stage.range);
-    if (count.kind != Value::Kind::Int || count.int_value < 1 || count.int_value > kMaxRepeat)
+    if (count.kind != Value::Kind::Int || count.int_value < 0 || count.int_value > kMaxRepeat)
       return fail(rules::kLimit, stage.repeat_count->range,
-                  fmt::format("a repeat count must be an int from 1 to {}", kMaxRepeat), frame);
+                  fmt::format("a repeat count must be an int from 0 to {}", kMaxRepeat), frame);
+    // `repeat 0 f(x, ...)` is an empty stack: its input unchanged, no layer, no number.
+    if (count.int_value == 0) {
+      if (piped)
+        return std::move(*piped);
+      for (const Arg &arg : stage.expr->args)
+        if (arg.name.empty())
+          return eval(*arg.value, frame);
+      return fail(rules::kCallArguments, stage.expr->range,
+                  "'repeat 0' gives its input unchanged, but this call has no first argument",
+                  frame);
+    }
     // `repeat N f(x, ...)`: the first call takes x (or the piped value); each later call takes
     // the previous result in place of its first argument.
     bool piped_in = piped.has_value();
     bool warned = false;
     Value current;
     for (int64_t i = 1; i <= count.int_value; ++i) {
-      StageNamer namer{&stage, base, static_cast<int>(i)};
+      StageNamer namer{&stage, base, static_cast<int>(i), name};
       std::optional<Value> input = i == 1 ? std::move(piped) : std::optional<Value>(current);
       bool replaces_first_argument = i > 1 && !piped_in;
       // What this iteration's body is given: the piped value, or else the call's own first
@@ -356,7 +452,22 @@ private:
   // Names the layer a stage makes (layer_names.h), reporting an explicit name already taken.
   std::string layer_name(const StageNamer *namer, std::string_view callee, llvm::SMRange range,
                          Frame &frame) {
+    settle_prefix(frame);
     return claimed(names_.layer(namer, callee, range, frame.layers), range, frame);
+  }
+
+  // Gives a block call whose prefix is pending its layer name (see Frame::prefix_pending).
+  void settle_prefix(Frame &frame) {
+    if (!frame.prefix_pending)
+      return;
+    frame.prefix_pending = false;
+    Frame &caller = *frame.caller;
+    if (frame.transparent) {
+      settle_prefix(caller);
+      frame.layers.prefix = caller.layers.prefix;
+    } else {
+      frame.layers.prefix = layer_name(frame.call_namer, frame.def->name, frame.call_range, caller);
+    }
   }
 
   std::string claimed(LayerNames::Claim claim, llvm::SMRange range, const Frame &frame) {
@@ -398,6 +509,8 @@ private:
     }
     case ExprKind::Member:
       return eval_member(expr, frame);
+    case ExprKind::Index:
+      return eval_index(expr, frame);
     case ExprKind::Unary:
       return eval_unary(expr, frame);
     case ExprKind::Binary:
@@ -456,6 +569,30 @@ private:
                   fmt::format("a flat tensor {} has no '{}'", format_sample_shape(type), expr.text),
                   frame);
     return Value::integer(type.dims[index], expr.range);
+  }
+
+  // list[i]: from 0, or from the end when negative, as in Python.
+  Value eval_index(const Expr &expr, Frame &frame) {
+    Value list = eval(*expr.operands[0], frame);
+    Value index = eval(*expr.operands[1], frame);
+    if (list.is_poison() || index.is_poison())
+      return Value::poison(expr.range);
+    if (list.kind != Value::Kind::List)
+      return fail(rules::kTypeError, expr.operands[0]->range,
+                  fmt::format("only a list can be indexed; this is {}", kind_name(list.kind)),
+                  frame);
+    if (index.kind != Value::Kind::Int)
+      return fail(rules::kTypeError, expr.operands[1]->range,
+                  fmt::format("a list index must be an int, not {}", kind_name(index.kind)), frame);
+    auto size = static_cast<int64_t>(list.list.size());
+    int64_t i = index.int_value < 0 ? index.int_value + size : index.int_value;
+    if (i < 0 || i >= size)
+      return fail(rules::kArithmetic, expr.operands[1]->range,
+                  fmt::format("index {} is out of range for a list of {}", index.int_value, size),
+                  frame);
+    Value item = list.list[static_cast<size_t>(i)];
+    item.range = expr.range;
+    return item;
   }
 
   Value eval_unary(const Expr &expr, Frame &frame) {
@@ -636,6 +773,8 @@ private:
                   const StageNamer *namer, int repeat_index, int repeat_count,
                   bool replaces_first = false) {
     count_call(call, frame);
+    if (is_builtin(call.text))
+      return call_builtin(call, frame, std::move(piped));
     if (const OpDef *op = find_op(call.text))
       return call_op(*op, call, frame, std::move(piped), namer, replaces_first);
     if (const Definition *def = program_.find(call.text)) {
@@ -660,6 +799,100 @@ private:
                             hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)),
                 frame);
   }
+
+  // --- built-in functions on numbers and lists (dsl/README.md, "Built-in functions") ---------
+
+  Value call_builtin(const Expr &call, Frame &frame, std::optional<Value> piped) {
+    std::vector<Value> args;
+    if (piped)
+      args.push_back(std::move(*piped));
+    bool poisoned = false;
+    for (const Arg &arg : call.args) {
+      if (!arg.name.empty()) {
+        for (const Arg &a : call.args)
+          eval(*a.value, frame);
+        return fail(rules::kCallArguments, arg.name_range,
+                    fmt::format("'{}' takes its arguments by position", call.text), frame);
+      }
+      args.push_back(eval(*arg.value, frame));
+      poisoned |= args.back().is_poison();
+    }
+    if (poisoned)
+      return Value::poison(call.range);
+    auto arity = [&](size_t lo, size_t hi, const char *takes) -> bool {
+      if (args.size() >= lo && args.size() <= hi)
+        return true;
+      error(rules::kCallArguments, call.range,
+            fmt::format("'{}' takes {}; {} given", call.text, takes, args.size()), frame);
+      return false;
+    };
+    auto want = [&](const Value &v, bool ok, const char *what) -> bool {
+      if (!ok)
+        error(rules::kArgumentType, v.range,
+              fmt::format("'{}' needs {}, not {}", call.text, what, kind_name(v.kind)), frame);
+      return ok;
+    };
+    const std::string &f = call.text;
+    if (f == "range") {
+      if (!arity(1, 2, "1 or 2 ints (stop, or start and stop)"))
+        return Value::poison(call.range);
+      for (const Value &v : args)
+        if (!want(v, v.kind == Value::Kind::Int, "ints"))
+          return Value::poison(call.range);
+      int64_t start = args.size() == 2 ? args[0].int_value : 0;
+      int64_t stop = args.back().int_value;
+      int64_t count = 0;
+      if (stop > start && (__builtin_sub_overflow(stop, start, &count) || count > kMaxRepeat))
+        return fail(rules::kLimit, call.range,
+                    fmt::format("range of more than {} ints", kMaxRepeat), frame);
+      Value list;
+      list.kind = Value::Kind::List;
+      list.range = call.range;
+      for (int64_t i = start; i < stop; ++i)
+        list.list.push_back(Value::integer(i, call.range));
+      return list;
+    }
+    if (f == "int" || f == "round" || f == "float") {
+      if (!arity(1, 1, "1 number"))
+        return Value::poison(call.range);
+      const Value &v = args[0];
+      if (!want(v, v.is_number(), "a number"))
+        return Value::poison(call.range);
+      if (f == "float")
+        return Value::real(v.as_double(), call.range);
+      if (v.kind == Value::Kind::Int)
+        return Value::integer(v.int_value, call.range);
+      // int() truncates toward zero, round() rounds half to even: Python 3's int and round.
+      double r = f == "int" ? std::trunc(v.float_value) : std::nearbyint(v.float_value);
+      if (!std::isfinite(r) || std::fabs(r) >= 9.2e18)
+        return fail(rules::kArithmetic, v.range,
+                    fmt::format("{}() of {} does not fit an int", f, v.float_value), frame);
+      return Value::integer(static_cast<int64_t>(r), call.range);
+    }
+    if (f == "max" || f == "min") {
+      // max(a, b, ...) or max(list), as in Python: the chosen item keeps its type.
+      std::vector<Value> items = args;
+      if (items.size() == 1 && items[0].kind == Value::Kind::List)
+        items = items[0].list;
+      if (items.empty())
+        return fail(rules::kCallArguments, call.range,
+                    fmt::format("'{}' needs at least one number", f), frame);
+      size_t best = 0;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (!want(items[i], items[i].is_number(), "numbers"))
+          return Value::poison(call.range);
+        double a = items[i].as_double(), b = items[best].as_double();
+        if (f == "max" ? a > b : a < b)
+          best = i;
+      }
+      Value v = items[best];
+      v.range = call.range;
+      return v;
+    }
+    return fail(rules::kUnknownName, call.text_range, "unknown built-in function", frame);
+  }
+
+  static bool is_builtin(std::string_view name) { return is_builtin_function(name); }
 
   Value call_op(const OpDef &op, const Expr &call, Frame &frame, std::optional<Value> piped,
                 const StageNamer *namer, bool replaces_first) {
@@ -739,7 +972,7 @@ private:
     node.range = range;
     node.arg_ranges = std::move(arg_ranges);
     node.instantiation = frame.instantiation;
-    if (namer && namer->stage && namer->stage->name && namer->stage->name->path == "_")
+    if (namer && namer->stage && namer->name == "_")
       error(rules::kLayerName, namer->stage->name->range,
             "'as _' applies to block calls; an operation needs a name", frame);
     node.name = layer_name(namer, op->name(), range, frame);
@@ -787,11 +1020,13 @@ private:
     callee.def = &def;
     callee.instantiation = inst;
     // `as _` puts the block's layers in the caller's namespace, as if its body were written there.
-    bool transparent =
-        namer && namer->stage && namer->stage->name && namer->stage->name->path == "_";
-    callee.layers = LayerScope::for_body(
-        transparent ? frame.layers.prefix : layer_name(namer, def.name, call.range, frame),
-        def.body);
+    bool transparent = namer && namer->stage && namer->name == "_";
+    callee.layers = LayerScope::for_body("", def.body);
+    callee.prefix_pending = true;
+    callee.transparent = transparent;
+    callee.caller = &frame;
+    callee.call_namer = namer;
+    callee.call_range = call.range;
     for (size_t i = 0; i < def.params.size(); ++i) {
       if (b->values[i]) {
         callee.vars[def.params[i].name] = *b->values[i];
@@ -814,6 +1049,9 @@ private:
       return fail(rules::kInvalidNetwork, def.name_range,
                   fmt::format("block '{}' ends without 'return'", def.name), callee);
     Value result = callee.results.front().second;
+    // A block that returns a tensor is a module, as in PyTorch, even one that makes no layer.
+    if (result.kind == Value::Kind::Tensor || result.is_poison())
+      settle_prefix(callee);
     result.range = call.range;
     return result;
   }

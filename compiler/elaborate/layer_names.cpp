@@ -17,6 +17,11 @@ void count_stages(const std::vector<Stmt> &body, std::map<std::string, int> &cou
     } else if (s.kind == StmtKind::If) {
       count_stages(s.then_body, counts);
       count_stages(s.else_body, counts);
+    } else if (s.kind == StmtKind::For) {
+      std::map<std::string, int> in_loop;
+      count_stages(s.then_body, in_loop);
+      for (const auto &[name, count] : in_loop)
+        counts[name] += 2 * count;
     }
   }
 }
@@ -31,7 +36,6 @@ std::string join_path(const std::string &prefix, const std::string &local) {
 std::string take_stage_name(const StageNamer *namer, LayerScope &scope) {
   if (!namer || !namer->stage)
     return "";
-  const Stage &stage = *namer->stage;
   std::string numbered;
   if (!scope.sequential.empty()) {
     const std::string &seq = scope.sequential.back();
@@ -42,11 +46,15 @@ std::string take_stage_name(const StageNamer *namer, LayerScope &scope) {
   } else if (namer->base) {
     numbered = *namer->base;
   }
-  if (!stage.name)
+  if (!namer->name)
     return numbered;
+  std::string named = *namer->name;
+  // Inside `sequential f`, `as a` names `f.a`, as nn.Sequential(OrderedDict) does.
+  if (!scope.sequential.empty() && !scope.sequential.back().empty())
+    named = fmt::format("{}.{}", scope.sequential.back(), named);
   if (namer->repeat_index > 0)
-    return fmt::format("{}.{}", stage.name->path, namer->repeat_index - 1);
-  return stage.name->path;
+    return fmt::format("{}.{}", named, namer->repeat_index - 1);
+  return named;
 }
 
 } // namespace

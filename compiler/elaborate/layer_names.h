@@ -22,7 +22,10 @@ struct StageNamer {
   const Stage *stage = nullptr;
   const std::string *base = nullptr; // the assigned variable
   int repeat_index = 0;              // 1-based inside a repeat
-  bool is_explicit() const { return stage && stage->name; }
+  // The stage's `as` name, its interpolations evaluated; none when it has none (or when
+  // evaluating them failed: the stage is then named as if it had none).
+  std::optional<std::string> name;
+  bool is_explicit() const { return name.has_value(); }
 };
 
 // The naming state of one block call (or of the network body).
@@ -34,8 +37,8 @@ struct LayerScope {
   std::vector<std::string> sequential; // enclosing `sequential` names, innermost last
 
   // The scope of a body whose layers are named under `prefix`: a variable that receives more
-  // than one layer-making stage in `body` (both arms of an `if` included, `sequential` bodies
-  // excluded) is numbered, as an nn.Sequential would be.
+  // than one layer-making stage in `body` (both arms of an `if` included, a `for` body counted
+  // as running twice, `sequential` bodies excluded) is numbered, as an nn.Sequential would be.
   static LayerScope for_body(std::string prefix, const std::vector<Stmt> &body);
 };
 

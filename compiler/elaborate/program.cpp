@@ -15,6 +15,11 @@
 
 namespace netc {
 
+bool is_builtin_function(std::string_view name) {
+  return name == "range" || name == "int" || name == "round" || name == "float" || name == "max" ||
+         name == "min";
+}
+
 const Definition *Program::find(std::string_view name) const {
   auto it = definitions.find(name);
   return it == definitions.end() ? nullptr : it->second;
@@ -110,6 +115,11 @@ private:
         if (find_op(def.name)) {
           diags_.error(rules::kRedefinition, def.name_range,
                        "'" + def.name + "' is the name of a built-in operation");
+          continue;
+        }
+        if (is_builtin_function(def.name)) {
+          diags_.error(rules::kRedefinition, def.name_range,
+                       "'" + def.name + "' is the name of a built-in function");
           continue;
         }
         auto [it, inserted] = program_.definitions.try_emplace(def.name, &def);

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace netc {
@@ -27,6 +28,10 @@ struct LoadOptions {
 
 // Reads and parses `path` and its imports. Problems (unreadable file, unknown import, duplicate
 // definition, syntax errors) are reported; returns false if the main file could not be read.
+// The built-in functions on numbers and lists (range, int, round, float, max, min): no block
+// may take their names.
+bool is_builtin_function(std::string_view name);
+
 bool load_program(const std::string &path, const LoadOptions &options, DiagnosticEngine &diags,
                   Program &program);
 

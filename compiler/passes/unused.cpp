@@ -19,11 +19,20 @@ void collect_reads(const Expr &e, std::set<std::string> &reads) {
     collect_reads(*arg.value, reads);
 }
 
+void collect_reads(const LayerName &name, std::set<std::string> &reads) {
+  for (const NameSegment &segment : name.segments)
+    for (const NamePiece &piece : segment.pieces)
+      if (piece.expr)
+        collect_reads(*piece.expr, reads);
+}
+
 void collect_reads(const Chain &chain, std::set<std::string> &reads) {
   for (const Stage &stage : chain.stages) {
     if (stage.repeat_count)
       collect_reads(*stage.repeat_count, reads);
     collect_reads(*stage.expr, reads);
+    if (stage.name)
+      collect_reads(*stage.name, reads);
   }
 }
 
@@ -64,6 +73,13 @@ void gather(const std::vector<Stmt> &body, BodyFacts &facts) {
       gather(s.else_body, facts);
       break;
     case StmtKind::Sequential:
+      collect_reads(s.sequential_name, reads);
+      facts.live_roots.insert(reads.begin(), reads.end());
+      gather(s.then_body, facts);
+      break;
+    case StmtKind::For: // the loop variable is not a value computed: it is not reported
+      collect_reads(*s.condition, reads);
+      facts.live_roots.insert(reads.begin(), reads.end());
       gather(s.then_body, facts);
       break;
     }

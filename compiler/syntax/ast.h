@@ -23,6 +23,7 @@ enum class ExprKind {
   Unary,    // text is the operator ("-", "not"); operands[0]
   Binary,   // text is the operator; operands[0], operands[1]
   Member,   // operands[0] '.' text
+  Index,    // operands[0] '[' operands[1] ']'
   Call,     // text is the callee; args
 };
 
@@ -47,10 +48,25 @@ struct Expr {
   int depth = 0; // operators, calls and lists nested in this node (0 for a leaf); bounded
 };
 
+// A piece of a quoted name segment: literal text, or an interpolated `{expr}`.
+struct NamePiece {
+  std::string text;           // when expr is null
+  std::unique_ptr<Expr> expr; // `{expr}`
+};
+
+// One segment of a layer name: an identifier, an integer or a quoted string, which may
+// interpolate values ("denselayer{i + 1}").
+struct NameSegment {
+  std::vector<NamePiece> pieces;
+  llvm::SMRange range;
+};
+
 // A layer name given with `as`, or the name of a `sequential`.
 struct LayerName {
-  std::string path; // dotted
+  std::string path; // dotted; when computed, the spelling with the interpolations left out
   llvm::SMRange range;
+  std::vector<NameSegment> segments;
+  bool computed = false; // some segment interpolates a value: the elaborator forms the path
 };
 
 struct Stage {
@@ -65,7 +81,7 @@ struct Chain {
   llvm::SMRange range;
 };
 
-enum class StmtKind { Assign, Return, Expect, If, Sequential };
+enum class StmtKind { Assign, Return, Expect, If, Sequential, For };
 
 struct Stmt {
   StmtKind kind;
@@ -78,7 +94,8 @@ struct Stmt {
   std::unique_ptr<Expr> subject;
   std::vector<std::unique_ptr<Expr>> dims;
   llvm::SMRange dims_range;
-  // If: condition, then_body, else_body. Sequential: name, then_body.
+  // If: condition, then_body, else_body. Sequential: name, then_body. For: target (the loop
+  // variable), condition (the list it runs over), then_body.
   std::unique_ptr<Expr> condition;
   std::vector<Stmt> then_body;
   std::vector<Stmt> else_body;

@@ -45,6 +45,10 @@ llvm::StringRef spelling(TokenKind kind) {
     return "'else'";
   case TokenKind::KwSequential:
     return "'sequential'";
+  case TokenKind::KwFor:
+    return "'for'";
+  case TokenKind::KwIn:
+    return "'in'";
   case TokenKind::KwTrue:
     return "'true'";
   case TokenKind::KwFalse:
@@ -131,6 +135,8 @@ TokenKind keyword_or_identifier(llvm::StringRef word) {
       .Case("if", TokenKind::KwIf)
       .Case("else", TokenKind::KwElse)
       .Case("sequential", TokenKind::KwSequential)
+      .Case("for", TokenKind::KwFor)
+      .Case("in", TokenKind::KwIn)
       .Case("true", TokenKind::KwTrue)
       .Case("false", TokenKind::KwFalse)
       .Case("and", TokenKind::KwAnd)

@@ -30,6 +30,15 @@ public:
   Parser(std::vector<Token> tokens, DiagnosticEngine &diags)
       : tokens_(std::move(tokens)), diags_(diags) {}
 
+  // An interpolation `{expr}` of a quoted name: the expression is all its tokens.
+  std::unique_ptr<Expr> parse_interpolation() {
+    end_name_ = "'}'";
+    auto e = parse_expr();
+    if (!at(TokenKind::Eof))
+      fail("expected '}' to end the interpolated expression");
+    return e;
+  }
+
   // file := { import | block | network }
   Module parse_file() {
     Module module;
@@ -97,7 +106,7 @@ private:
         d.ranges = {t.range()};
       d.message = message;
       if (t.is(TokenKind::Eof))
-        d.message += ", found end of file";
+        d.message += ", found " + end_name_;
       else
         d.message += ", found '" + t.text.str() + "'";
       d.notes = std::move(notes);
@@ -147,6 +156,7 @@ private:
     case TokenKind::KwExpect:
     case TokenKind::KwIf:
     case TokenKind::KwSequential:
+    case TokenKind::KwFor:
       return true;
     case TokenKind::Identifier:
       return peek(1).is(TokenKind::Assign);
@@ -295,6 +305,7 @@ private:
   //            | 'expect' expr ':' shape
   //            | 'if' expr body [ 'else' ( body | if ) ]
   //            | 'sequential' [ name ] body
+  //            | 'for' IDENT 'in' expr body
   Stmt parse_statement() {
     llvm::SMLoc start = peek().loc();
     Stmt stmt;
@@ -322,6 +333,17 @@ private:
         stmt.sequential_name = parse_name();
       stmt.then_body = parse_body();
       break;
+    case TokenKind::KwFor: {
+      advance();
+      stmt.kind = StmtKind::For;
+      const Token &var = expect(TokenKind::Identifier, "after 'for' (write 'for i in range(4)')");
+      stmt.target = var.text.str();
+      stmt.target_range = var.range();
+      expect(TokenKind::KwIn, "after the loop variable (write 'for i in range(4)')");
+      stmt.condition = parse_expr();
+      stmt.then_body = parse_body();
+      break;
+    }
     case TokenKind::Identifier:
       if (peek(1).is(TokenKind::Assign)) {
         stmt.kind = StmtKind::Assign;
@@ -333,7 +355,8 @@ private:
       }
       [[fallthrough]];
     default:
-      fail("expected a statement ('name = ...', 'return', 'expect', 'if' or 'sequential')");
+      fail("expected a statement ('name = ...', 'return', 'expect', 'if', 'for' or "
+           "'sequential')");
     }
     accept(TokenKind::Semicolon);
     stmt.range = from(start);
@@ -400,28 +423,91 @@ private:
     return stage;
   }
 
-  // name := ( IDENT | INT ) { '.' ( IDENT | INT ) } | STRING
+  // name    := segment { '.' segment }
+  // segment := IDENT | INT | STRING              a STRING may interpolate: "denselayer{i + 1}"
   LayerName parse_name() {
     llvm::SMLoc start = peek().loc();
     LayerName name;
-    if (at(TokenKind::String)) {
-      llvm::StringRef text = advance().text;
-      name.path = text.drop_front().drop_back().str();
-      name.range = from(start);
-      if (name.path.empty())
-        diags_.error(rules::kSyntax, name.range, "a layer name may not be empty");
-      return name;
-    }
     for (;;) {
-      if (!at(TokenKind::Identifier) && !at(TokenKind::Integer))
+      NameSegment segment;
+      if (at(TokenKind::String)) {
+        const Token &t = advance();
+        segment.range = t.range();
+        parse_quoted_segment(t.text.drop_front().drop_back(), segment);
+        for (const NamePiece &piece : segment.pieces) {
+          if (piece.expr)
+            name.computed = true;
+          else
+            name.path += piece.text;
+        }
+      } else if (at(TokenKind::Identifier) || at(TokenKind::Integer)) {
+        const Token &t = advance();
+        segment.range = t.range();
+        segment.pieces.push_back({t.text.str(), nullptr});
+        name.path += t.text.str();
+      } else {
         fail("expected a layer name (write keywords as strings: as \"repeat\")");
-      name.path += advance().text.str();
+      }
+      name.segments.push_back(std::move(segment));
       if (!accept(TokenKind::Dot))
         break;
       name.path += ".";
     }
     name.range = from(start);
     return name;
+  }
+
+  // The text between a quoted name segment's quotes: literal text, `{expr}` interpolations,
+  // and `{{`, `}}` for the braces themselves.
+  void parse_quoted_segment(llvm::StringRef text, NameSegment &segment) {
+    auto at_char = [&](size_t i) { return llvm::SMLoc::getFromPointer(text.data() + i); };
+    auto range_of = [&](size_t i, size_t n) { return llvm::SMRange(at_char(i), at_char(i + n)); };
+    std::string literal;
+    bool empty = true;
+    for (size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (c == '}') {
+        if (i + 1 < text.size() && text[i + 1] == '}') {
+          literal += '}';
+          ++i;
+          continue;
+        }
+        fail_at(range_of(i, 1), "a single '}' in a layer name; write '}}' for a brace");
+      }
+      if (c == '.')
+        fail_at(range_of(i, 1), "a quoted layer name segment may not contain '.'; write a path "
+                                "as segments: as block1.\"block1-0\"");
+      if (c != '{') {
+        literal += c;
+        continue;
+      }
+      if (i + 1 < text.size() && text[i + 1] == '{') {
+        literal += '{';
+        ++i;
+        continue;
+      }
+      size_t close = text.find('}', i + 1);
+      if (close == llvm::StringRef::npos)
+        fail_at(range_of(i, 1), "'{' in a layer name is not closed by '}'");
+      llvm::StringRef inner = text.slice(i + 1, close);
+      if (inner.trim().empty())
+        fail_at(range_of(i, close - i + 1),
+                "empty '{}' in a layer name; put a value in it, like \"layer{i + 1}\"");
+      if (!literal.empty())
+        segment.pieces.push_back({std::move(literal), nullptr});
+      literal.clear();
+      Parser inner_parser(lex(inner, diags_), diags_);
+      inner_parser.nesting_ = nesting_;
+      segment.pieces.push_back({"", inner_parser.parse_interpolation()});
+      empty = false;
+      i = close;
+    }
+    if (!literal.empty()) {
+      segment.pieces.push_back({std::move(literal), nullptr});
+      empty = false;
+    }
+    if (empty)
+      fail_at(segment.range, "a layer name may not be empty");
   }
 
   // --- expressions ------------------------------------------------------------------------------
@@ -543,11 +629,24 @@ private:
     return parse_postfix();
   }
 
-  // postfix := primary { '.' IDENT }
+  // postfix := primary { '.' IDENT | '[' expr ']' }
   // call    := IDENT '(' args ')'
   std::unique_ptr<Expr> parse_postfix() {
     auto e = parse_primary();
-    while (at(TokenKind::Dot)) {
+    while (at(TokenKind::Dot) || at(TokenKind::LBracket)) {
+      if (at(TokenKind::LBracket)) {
+        NestingGuard guard(*this);
+        advance();
+        auto index = std::make_unique<Expr>();
+        index->kind = ExprKind::Index;
+        index->operands.push_back(std::move(e));
+        index->operands.push_back(parse_expr());
+        expect(TokenKind::RBracket, "to close the index");
+        index->range = {index->operands[0]->range.Start, last_end_};
+        set_depth(*index, index->range);
+        e = std::move(index);
+        continue;
+      }
       advance();
       const Token &field = expect(TokenKind::Identifier, "after '.'");
       auto member = std::make_unique<Expr>();
@@ -660,7 +759,8 @@ private:
   DiagnosticEngine &diags_;
   size_t pos_ = 0;
   int nesting_ = 0;
-  int failed_statements_ = 0; // statements that failed to parse, so far
+  int failed_statements_ = 0;            // statements that failed to parse, so far
+  std::string end_name_ = "end of file"; // what the last token is called in messages
   llvm::SMLoc last_end_;
 };
 

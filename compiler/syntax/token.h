@@ -24,6 +24,8 @@ enum class TokenKind {
   KwIf,
   KwElse,
   KwSequential,
+  KwFor,
+  KwIn,
   KwTrue,
   KwFalse,
   KwAnd,

@@ -240,3 +240,29 @@ network n(image: [3, 8, 8]) {
   CHECK(r.graph().outputs[1].name == "aux");
   CHECK(r.graph().node(r.graph().outputs[1].node).type == TensorType::nf(1, 2));
 }
+
+TEST_CASE("computed names, number helpers, repeat 0 and `as` inside a named sequential") {
+  auto r = compile(R"(
+block half(c) {
+  return max(8, int(c / 2.0) // 8 * 8)
+}
+network n(image: [3, 8, 8]) {
+  sequential features {
+    x = conv2d(image, half(36), 1) as conv0
+    x = repeat 0 conv2d(x, 4, 1)
+    for i in range(2) {
+      x = conv2d(x, [4, 6][i], 1) as "layer{i + 1}"
+    }
+    x = relu(x)
+  }
+  expect x: [round(5.5), 8, 8]
+  return x
+}
+)");
+  CHECK(r.errors == 0);
+  CHECK(r.find("features.conv0"));
+  CHECK(r.find("features.layer1"));
+  CHECK(r.find("features.layer2"));
+  CHECK(r.find("features.3")); // conv0, layer1, layer2 took 0..2; repeat 0 took none
+  CHECK(!r.find("features.half"));
+}

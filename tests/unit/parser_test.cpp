@@ -193,3 +193,37 @@ TEST_CASE("unexpected top-level text") {
                         "found 'x'") != std::string::npos);
   CHECK(p.module.definitions.size() == 1);
 }
+
+TEST_CASE("for loops, list indexing and names with quoted, interpolated segments") {
+  Parsed p(R"(
+block b(x, n) {
+  for i in range(n) {
+    x = f(x, widths[i - 1]) as stage."block{i}-{{0}}".conv
+  }
+  return x
+}
+)");
+  CHECK(p.messages.empty());
+  REQUIRE(p.module.definitions.size() == 1);
+  const Stmt &loop = p.module.definitions[0].body[0];
+  CHECK(loop.kind == StmtKind::For);
+  CHECK(loop.target == "i");
+  CHECK(loop.condition->kind == ExprKind::Call);
+  const Stage &stage = loop.then_body.at(0).chains.at(0).stages.at(0);
+  CHECK(stage.expr->args.at(1).value->kind == ExprKind::Index);
+  REQUIRE(stage.name);
+  CHECK(stage.name->computed);
+  REQUIRE(stage.name->segments.size() == 3);
+  const NameSegment &quoted = stage.name->segments[1];
+  REQUIRE(quoted.pieces.size() == 3);
+  CHECK(quoted.pieces[0].text == "block");
+  CHECK(quoted.pieces[1].expr->kind == ExprKind::Name);
+  CHECK(quoted.pieces[2].text == "-{0}");
+  CHECK(stage.name->path == "stage.block-{0}.conv");
+}
+
+TEST_CASE("a bad interpolation is a syntax error at its place in the string") {
+  Parsed p("block b(x) {\n  y = f(x) as \"a{x +}\"\n  return y\n}\n");
+  CHECK(p.messages.find("p.netc:2:21: error: expected an expression, found '}'") !=
+        std::string::npos);
+}
