@@ -60,6 +60,7 @@ RUN_AS = {
     "resnet50": (96, 1),
     "resnext50_32x4d": (96, 1),
     "mobilenet_v2": (96, 1),
+    "mnasnet1_0": (96, 1),
 }
 
 

@@ -33,6 +33,7 @@ ZOO = [
     ("resnext50_32x4d", "resnext50_32x4d", "torchvision", "resnext50_32x4d",
      "torchvision_resnext50_32x4d"),
     ("mobilenet_v2", "mobilenet_v2", "torchvision", "mobilenet_v2", "torchvision_mobilenet_v2"),
+    ("mnasnet1_0", "mnasnet1_0", "torchvision", "mnasnet1_0", "torchvision_mnasnet1_0"),
     ("inception_v4", "inception_v4", "timm", "inception_v4", "timm_inception_v4"),
     ("inception_resnet_v2", "inception_resnet_v2", "timm", "inception_resnet_v2",
      "timm_inception_resnet_v2"),
