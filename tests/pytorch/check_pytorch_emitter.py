@@ -61,6 +61,7 @@ RUN_AS = {
     "resnext50_32x4d": (96, 1),
     "mobilenet_v2": (96, 1),
     "mnasnet1_0": (96, 1),
+    "densenet121": (96, 1),
 }
 
 

@@ -34,6 +34,7 @@ ZOO = [
      "torchvision_resnext50_32x4d"),
     ("mobilenet_v2", "mobilenet_v2", "torchvision", "mobilenet_v2", "torchvision_mobilenet_v2"),
     ("mnasnet1_0", "mnasnet1_0", "torchvision", "mnasnet1_0", "torchvision_mnasnet1_0"),
+    ("densenet121", "densenet121", "torchvision", "densenet121", "torchvision_densenet121"),
     ("inception_v4", "inception_v4", "timm", "inception_v4", "timm_inception_v4"),
     ("inception_resnet_v2", "inception_resnet_v2", "timm", "inception_resnet_v2",
      "timm_inception_resnet_v2"),

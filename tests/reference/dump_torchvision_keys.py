@@ -34,11 +34,12 @@ MODELS = [
     ("resnext50_32x4d", "resnext50_32x4d", {}),
     ("mobilenet_v2", "mobilenet_v2", {}),
     ("mnasnet1_0", "mnasnet1_0", {}),
+    ("densenet121", "densenet121", {}),
 ]
 
 # Models of data/torchvision_models.json measured by --figures (added with issue 14), at 224x224;
 # the others come from shared/refs/torchvision_models.json unchanged.
-FIGURED_HERE = ["mobilenet_v2", "mnasnet1_0"]
+FIGURED_HERE = ["mobilenet_v2", "mnasnet1_0", "densenet121"]
 
 
 def write_figures(refs):
