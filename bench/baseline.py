@@ -4,7 +4,7 @@
 Run it with Debian's /usr/bin/python3 (torch, torchvision, timm, onnxruntime, safetensors):
 
   /usr/bin/python3 bench/baseline.py [--netc build/bin/netc] [--threads 1]
-      [--models inception_v4,inception_v3,resnet50] [--batches 1,8] [--target avx512]
+      [--models inception_v4,inception_v3,resnet50,mobilenet_v2] [--batches 1,8] [--target avx512]
       [--warmup 5] [--runs 30] [--min-time 5] [--max-runs 1000] [--rounds 5]
       [--cxx g++] [--cxxflags FLAGS] [--allow-slow-blas]
       [--json FILE] [--markdown FILE] [--work build/bench] [--profile [TOP]]
@@ -86,6 +86,11 @@ def make_resnet50():
     return torchvision.models.resnet50(weights=None)
 
 
+def make_mobilenet_v2():
+    import torchvision
+    return torchvision.models.mobilenet_v2(weights=None)
+
+
 # name: (zoo file, netc network, input size, PyTorch constructor, where the module comes from)
 MODELS = {
     "inception_v4": ("inception_v4", "inception_v4", 299, make_inception_v4,
@@ -93,6 +98,8 @@ MODELS = {
     "inception_v3": ("inception_v3", "inception_v3", 299, make_inception_v3,
                      "torchvision inception_v3(aux_logits=False, init_weights=False)"),
     "resnet50": ("resnet50", "resnet50", 224, make_resnet50, "torchvision resnet50"),
+    "mobilenet_v2": ("mobilenet_v2", "mobilenet_v2", 224, make_mobilenet_v2,
+                     "torchvision mobilenet_v2"),
 }
 
 

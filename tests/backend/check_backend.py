@@ -58,6 +58,9 @@ MODELS = [
     ("xception", "xception", 99, 1),
     ("resnet50", "resnet50", 96, 2),
     ("resnext50_32x4d", "resnext50_32x4d", 96, 1),
+    ("mobilenet_v2", "mobilenet_v2", 96, 1),
+    ("mnasnet1_0", "mnasnet1_0", 96, 1),
+    ("densenet121", "densenet121", 96, 1),
     ("tests/backend/ops.netc", "every_op", None, 2),
 ]
 

@@ -59,6 +59,9 @@ RUN_AS = {
     "xception": (99, 1),
     "resnet50": (96, 1),
     "resnext50_32x4d": (96, 1),
+    "mobilenet_v2": (96, 1),
+    "mnasnet1_0": (96, 1),
+    "densenet121": (96, 1),
 }
 
 
