@@ -247,6 +247,11 @@ std::string add(const Call &c) {
   return fmt::format("{}", fmt::join(c.args, " + "));
 }
 
+// A [C, 1, 1] operand broadcasts over the other's pixels by PyTorch's own rules.
+std::string mul(const Call &c) {
+  return fmt::format("{} * {}", c.args[0], c.args[1]);
+}
+
 using ForwardFunction = std::string (*)(const Call &);
 
 // Null for an op this backend does not know: the graph is then refused, never half-printed.
@@ -272,6 +277,7 @@ ForwardFunction find_forward(std::string_view op) {
       {"concat", concat},
       {"add", add},
       {"scale", scale},
+      {"mul", mul},
   };
   auto it = table.find(op);
   return it == table.end() ? nullptr : it->second;

@@ -172,6 +172,8 @@ private:
     }
     if (op == "add")
       return add(node);
+    if (op == "mul")
+      return mul(node);
     llvm::report_fatal_error(llvm::Twine("no kernel for op '") + std::string(op) + "'");
   }
 
@@ -237,6 +239,13 @@ private:
       acc = k.output;
       list_.kernels.push_back(std::move(k));
     }
+  }
+
+  // The operand that broadcasts, if one does, goes second: the kernel broadcasts b only.
+  void mul(const Node &node) {
+    Kernel &k = emit(node, KernelKind::Mul, BinaryParams{{}, {}, {}, 1.0f, Activation::none});
+    if (!(graph_.node(node.inputs[0]).type == node.type))
+      std::swap(k.inputs[0], k.inputs[1]);
   }
 
   // "dsl/zoo/inception_v4.netc:41": the line in the user's file (for a layer inside a library

@@ -26,6 +26,7 @@ const std::vector<std::unique_ptr<OpDef>> &all_ops() {
     v.push_back(make_concat());
     v.push_back(make_add());
     v.push_back(make_scale());
+    v.push_back(make_mul());
     return v;
   }();
   return ops;

@@ -36,5 +36,6 @@ std::unique_ptr<OpDef> make_linear();
 std::unique_ptr<OpDef> make_concat();
 std::unique_ptr<OpDef> make_add();
 std::unique_ptr<OpDef> make_scale();
+std::unique_ptr<OpDef> make_mul();
 
 } // namespace netc

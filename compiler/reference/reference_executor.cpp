@@ -381,6 +381,18 @@ HostTensor add(const OpCall &call) {
   return y;
 }
 
+// Elementwise, or a [C, 1, 1] operand (on either side) broadcast over the other's pixels.
+HostTensor mul(const OpCall &call) {
+  HostTensor y = make_output(call.node);
+  const int64_t size = int64_t(y.data.size()), inner = per_channel(y);
+  auto at = [&](const HostTensor &t, int64_t i) {
+    return int64_t(t.data.size()) == size ? t.data[i] : t.data[i / inner];
+  };
+  for (int64_t i = 0; i < size; ++i)
+    y.data[i] = at(call.input(0), i) * at(call.input(1), i);
+  return y;
+}
+
 using OpFunction = HostTensor (*)(const OpCall &);
 
 // Null for an op the executor does not know. The views (identity, dropout, flatten) are handled
@@ -404,6 +416,7 @@ OpFunction find_function(std::string_view op) {
       {"concat", concat},
       {"add", add},
       {"scale", scale},
+      {"mul", mul},
   };
   auto it = table.find(op);
   return it == table.end() ? nullptr : it->second;
