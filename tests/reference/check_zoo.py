@@ -32,6 +32,8 @@ ZOO = [
     ("resnet50", "resnet50", "torchvision", "resnet50", "torchvision_resnet50"),
     ("resnext50_32x4d", "resnext50_32x4d", "torchvision", "resnext50_32x4d",
      "torchvision_resnext50_32x4d"),
+    ("regnet_y_400mf", "regnet_y_400mf", "torchvision", "regnet_y_400mf",
+     "torchvision_regnet_y_400mf"),
     ("inception_v4", "inception_v4", "timm", "inception_v4", "timm_inception_v4"),
     ("inception_resnet_v2", "inception_resnet_v2", "timm", "inception_resnet_v2",
      "timm_inception_resnet_v2"),
