@@ -59,6 +59,7 @@ MODELS = [
     ("resnet50", "resnet50", 96, 2),
     ("resnext50_32x4d", "resnext50_32x4d", 96, 1),
     ("regnet_y_400mf", "regnet_y_400mf", 96, 1),
+    ("efficientnet_b0", "efficientnet_b0", 96, 1),
     ("tests/backend/ops.netc", "every_op", None, 2),
 ]
 

@@ -46,7 +46,7 @@ NETWORKS = [
     ("inception_v4", "inception_v4"), ("inception_resnet_v1", "inception_resnet_v1"),
     ("inception_resnet_v2", "inception_resnet_v2"), ("xception", "xception"),
     ("resnet50", "resnet50"), ("resnext50_32x4d", "resnext50_32x4d"),
-    ("regnet_y_400mf", "regnet_y_400mf"),
+    ("regnet_y_400mf", "regnet_y_400mf"), ("efficientnet_b0", "efficientnet_b0"),
     ("tests/backend/ops.netc", "every_op"),
 ]
 ALL_PRECISIONS = ["fp32", "tf32", "bf16", "fp16"]

@@ -60,6 +60,7 @@ RUN_AS = {
     "resnet50": (96, 1),
     "resnext50_32x4d": (96, 1),
     "regnet_y_400mf": (96, 1),
+    "efficientnet_b0": (96, 1),
 }
 
 

@@ -34,6 +34,8 @@ ZOO = [
      "torchvision_resnext50_32x4d"),
     ("regnet_y_400mf", "regnet_y_400mf", "torchvision", "regnet_y_400mf",
      "torchvision_regnet_y_400mf"),
+    ("efficientnet_b0", "efficientnet_b0", "torchvision", "efficientnet_b0",
+     "torchvision_efficientnet_b0"),
     ("inception_v4", "inception_v4", "timm", "inception_v4", "timm_inception_v4"),
     ("inception_resnet_v2", "inception_resnet_v2", "timm", "inception_resnet_v2",
      "timm_inception_resnet_v2"),

@@ -26,6 +26,7 @@ MODELS = [
     ("resnet50", "resnet50", {}),
     ("resnext50_32x4d", "resnext50_32x4d", {}),
     ("regnet_y_400mf", "regnet_y_400mf", {}),
+    ("efficientnet_b0", "efficientnet_b0", {}),
 ]
 
 
