@@ -38,8 +38,8 @@ public:
     e.traced_inputs = {0, 1};
     e.recovered = is_channel_vector(a) ? b : a;
     std::string what = a.rank != b.rank ? "rank"
-                       : a.c() != b.c()   ? (a.is_spatial() ? "channels" : "features")
-                                          : "spatial size";
+                       : a.c() != b.c() ? (a.is_spatial() ? "channels" : "features")
+                                        : "spatial size";
     e.message = fmt::format("mul: operands differ in {}: {} (operand 1) vs {} (operand 2); only "
                             "a [C, 1, 1] operand broadcasts",
                             what, format_sample_shape(a), format_sample_shape(b));
