@@ -34,6 +34,7 @@ const char *header_of(KernelKind kind) {
     return "netc/cpu/linear.hpp";
   case KernelKind::Unary:
   case KernelKind::Binary:
+  case KernelKind::Mul:
     return "netc/cpu/elementwise.hpp";
   case KernelKind::Copy:
     return "netc/cpu/copy.hpp";
@@ -363,8 +364,8 @@ private:
       return fmt::format("cpu::{1}<Isa>(ctx, k{0}, {2}, w + kW{0}, w + kB{0}, {3}, {4});", i, name,
                          pointer(k.inputs[0]), residual, out);
     }
-    if (k.kind == KernelKind::Binary)
-      return fmt::format("cpu::binary<Isa>(ctx, k{}, {}, {}, {});", i, pointer(k.inputs[0]),
+    if (k.kind == KernelKind::Binary || k.kind == KernelKind::Mul)
+      return fmt::format("cpu::{}<Isa>(ctx, k{}, {}, {}, {});", name, i, pointer(k.inputs[0]),
                          pointer(k.inputs[1]), out);
     return fmt::format("cpu::{}<Isa>(ctx, k{}, {}, {});", name, i, pointer(k.inputs[0]), out);
   }

@@ -342,7 +342,7 @@ private:
       std::string residual = k.residual ? pointer(*k.residual) : "nullptr";
       return fmt::format("{}, {}, {}, {}", pointer(k.inputs[0]), weights, residual, out);
     }
-    if (k.kind == KernelKind::Binary)
+    if (k.kind == KernelKind::Binary || k.kind == KernelKind::Mul)
       return fmt::format("{}, {}, {}", pointer(k.inputs[0]), pointer(k.inputs[1]), out);
     return fmt::format("{}, {}", pointer(k.inputs[0]), out);
   }

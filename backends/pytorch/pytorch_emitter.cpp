@@ -144,6 +144,7 @@ LayerFunction find_layer(OpKind op) {
   case OpKind::concat:
   case OpKind::add:
   case OpKind::scale:
+  case OpKind::mul:
     return nullptr;
   }
   return nullptr;
@@ -261,6 +262,11 @@ std::string add(const Call &c) {
   return fmt::format("{}", fmt::join(c.args, " + "));
 }
 
+// A [C, 1, 1] operand broadcasts over the other's pixels by PyTorch's own rules.
+std::string mul(const Call &c) {
+  return fmt::format("{} * {}", c.args[0], c.args[1]);
+}
+
 // The expression forward() assigns to the node's variable.
 std::string forward_expression(const Call &c) {
   switch (c.node.kind()) {
@@ -297,6 +303,8 @@ std::string forward_expression(const Call &c) {
     return add(c);
   case OpKind::scale:
     return scale(c);
+  case OpKind::mul:
+    return mul(c);
   case OpKind::depthwise_conv2d: // canonicalised into conv2d by the elaborator
     break;
   }

@@ -713,6 +713,8 @@ private:
     const std::string &op = expr.text;
     if (op == "+" && lhs.kind == Value::Kind::Tensor && rhs.kind == Value::Kind::Tensor)
       return make_node(find_op("add"), {lhs.node, rhs.node}, {}, expr.range, {}, namer, frame);
+    if (op == "*" && lhs.kind == Value::Kind::Tensor && rhs.kind == Value::Kind::Tensor)
+      return make_node(find_op("mul"), {lhs.node, rhs.node}, {}, expr.range, {}, namer, frame);
     if (op == "*" && (lhs.kind == Value::Kind::Tensor) != (rhs.kind == Value::Kind::Tensor)) {
       const Value &tensor = lhs.kind == Value::Kind::Tensor ? lhs : rhs;
       const Value &factor = lhs.kind == Value::Kind::Tensor ? rhs : lhs;
@@ -724,8 +726,8 @@ private:
       }
     }
     return fail(rules::kTypeError, expr.range,
-                fmt::format("'{}' of {} and {}: tensors support only tensor + tensor and "
-                            "tensor * number",
+                fmt::format("'{}' of {} and {}: tensors support only tensor + tensor, "
+                            "tensor * tensor and tensor * number",
                             op, kind_name(lhs.kind), kind_name(rhs.kind)),
                 frame);
   }

@@ -22,6 +22,8 @@ const char *kernel_kind_name(KernelKind kind) {
     return "unary";
   case KernelKind::Binary:
     return "binary";
+  case KernelKind::Mul:
+    return "mul";
   case KernelKind::Copy:
     return "copy";
   case KernelKind::Lrn:

@@ -45,6 +45,7 @@ enum class KernelKind {
   Linear,
   Unary,  // act(scale * x): an activation or a scale on its own
   Binary, // act(a + b): a residual add that no convolution could absorb
+  Mul,    // act(a * b), b of a's shape or [C, 1, 1] broadcast (squeeze-and-excitation)
   Copy,   // zero padding, or a value copied into its slice of a concat
   Lrn,
   Softmax,

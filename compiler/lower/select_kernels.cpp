@@ -34,6 +34,7 @@ std::optional<Activation> activation_of(OpKind op) {
   case OpKind::concat:
   case OpKind::add:
   case OpKind::scale:
+  case OpKind::mul:
     return std::nullopt;
   }
   return std::nullopt;
@@ -185,6 +186,8 @@ private:
       return;
     case OpKind::add:
       return add(node);
+    case OpKind::mul:
+      return mul(node);
     case OpKind::depthwise_conv2d: // canonicalised into conv2d by the elaborator
       break;
     }
@@ -253,6 +256,13 @@ private:
       acc = k.output;
       list_.kernels.push_back(std::move(k));
     }
+  }
+
+  // The operand that broadcasts, if one does, goes second: the kernel broadcasts b only.
+  void mul(const Node &node) {
+    Kernel &k = emit(node, KernelKind::Mul, BinaryParams{{}, {}, {}, 1.0f, Activation::none});
+    if (!(graph_.node(node.inputs[0]).type == node.type))
+      std::swap(k.inputs[0], k.inputs[1]);
   }
 
   // "dsl/zoo/inception_v4.netc:41": the line in the user's file (for a layer inside a library

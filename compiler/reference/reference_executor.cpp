@@ -395,6 +395,18 @@ HostTensor add(const OpCall &call) {
   return y;
 }
 
+// Elementwise, or a [C, 1, 1] operand (on either side) broadcast over the other's pixels.
+HostTensor mul(const OpCall &call) {
+  HostTensor y = make_output(call.node);
+  const int64_t size = int64_t(y.data.size()), inner = per_channel(y);
+  auto at = [&](const HostTensor &t, int64_t i) {
+    return int64_t(t.data.size()) == size ? t.data[i] : t.data[i / inner];
+  };
+  for (int64_t i = 0; i < size; ++i)
+    y.data[i] = at(call.input(0), i) * at(call.input(1), i);
+  return y;
+}
+
 // The views (identity, dropout, flatten) share their input's values: the caller can hand the
 // input's storage over.
 bool is_view(OpKind op) {
@@ -419,6 +431,7 @@ bool is_view(OpKind op) {
   case OpKind::concat:
   case OpKind::add:
   case OpKind::scale:
+  case OpKind::mul:
     return false;
   }
   return false;
@@ -457,6 +470,8 @@ HostTensor run_op(const OpCall &call) {
     return add(call);
   case OpKind::scale:
     return scale(call);
+  case OpKind::mul:
+    return mul(call);
   // Canonicalised into conv2d by the elaborator; the views are the caller's.
   case OpKind::depthwise_conv2d:
   case OpKind::identity:

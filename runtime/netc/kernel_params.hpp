@@ -78,7 +78,9 @@ struct UnaryParams {
   Activation act;
 };
 
-// out = act(a + b_scale * b): a residual add. out may be a or b (in place).
+// out = act(a + b_scale * b): a residual add. out may be a or b (in place). The same struct
+// describes a product, out = act(a * (b_scale * b)), where b may also be [C, 1, 1] (h = w = 1)
+// against out's H x W: one factor per channel, broadcast over the pixels.
 struct BinaryParams {
   Dims a, b, out;
   float b_scale;

@@ -61,6 +61,8 @@ MODELS = [
     ("mobilenet_v2", "mobilenet_v2", 96, 1),
     ("mnasnet1_0", "mnasnet1_0", 96, 1),
     ("densenet121", "densenet121", 96, 1),
+    ("regnet_y_400mf", "regnet_y_400mf", 96, 1),
+    ("efficientnet_b0", "efficientnet_b0", 96, 1),
     ("tests/backend/ops.netc", "every_op", None, 2),
 ]
 

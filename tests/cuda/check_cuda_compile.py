@@ -48,6 +48,7 @@ NETWORKS = [
     ("resnet50", "resnet50"), ("resnext50_32x4d", "resnext50_32x4d"),
     ("mobilenet_v2", "mobilenet_v2"), ("mnasnet1_0", "mnasnet1_0"),
     ("densenet121", "densenet121"),
+    ("regnet_y_400mf", "regnet_y_400mf"), ("efficientnet_b0", "efficientnet_b0"),
     ("tests/backend/ops.netc", "every_op"),
 ]
 ALL_PRECISIONS = ["fp32", "tf32", "bf16", "fp16"]

@@ -52,6 +52,9 @@ constexpr netc::LinearParams kLinearGemm{Dims{33, 77, 1, 1, 77}, Dims{33, 65, 1,
 constexpr netc::UnaryParams kUnary{dims(3, 5, 7, 9), dims(3, 5, 7, 9), 0.17f, Activation::sigmoid};
 constexpr netc::BinaryParams kBinary{dims(3, 5, 7, 9), slice(3, 5, 7, 9, 11), dims(3, 5, 7, 9),
                                      0.2f, Activation::relu};
+// A [C, 1, 1] slice broadcast over the pixels: squeeze-and-excitation.
+constexpr netc::BinaryParams kMul{dims(3, 5, 7, 9), slice(3, 5, 1, 1, 8), dims(3, 5, 7, 9), 1.0f,
+                                  Activation::none};
 constexpr netc::CopyParams kCopy{dims(3, 6, 7, 9), slice(3, 6, 9, 12, 10), 1, 2};
 constexpr netc::LrnParams kLrn{dims(3, 21, 5, 5), dims(3, 21, 5, 5), 5, 1e-4f, 0.75f, 2.0f};
 constexpr netc::SoftmaxParams kSoftmax{dims(3, 1000, 1, 1), dims(3, 1000, 1, 1)};
@@ -118,6 +121,8 @@ void launch_every_kernel(const float *in, const void *w, const float *b, float *
   netc::cuda::unary<kUnary><<<grid(un_l), block(un_l)>>>(out, out);
   constexpr Launch bin_l = netc::cuda::binary_launch(kBinary);
   netc::cuda::binary<kBinary><<<grid(bin_l), block(bin_l)>>>(out, in, out);
+  constexpr Launch mul_l = netc::cuda::binary_launch(kMul);
+  netc::cuda::mul<kMul><<<grid(mul_l), block(mul_l)>>>(out, in, out);
   constexpr Launch copy_l = netc::cuda::copy_launch(kCopy);
   netc::cuda::copy<kCopy><<<grid(copy_l), block(copy_l)>>>(in, out);
   constexpr Launch lrn_l = netc::cuda::lrn_launch(kLrn);

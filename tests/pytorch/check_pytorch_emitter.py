@@ -62,6 +62,8 @@ RUN_AS = {
     "mobilenet_v2": (96, 1),
     "mnasnet1_0": (96, 1),
     "densenet121": (96, 1),
+    "regnet_y_400mf": (96, 1),
+    "efficientnet_b0": (96, 1),
 }
 
 

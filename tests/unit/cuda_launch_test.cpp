@@ -203,7 +203,7 @@ TEST_CASE("softmax: one warp per pixel covers every channel") {
   }
 }
 
-TEST_CASE("pooling, adaptive pooling, unary, binary, copy, LRN: one thread per element") {
+TEST_CASE("pooling, adaptive pooling, unary, binary, mul, copy, LRN: one thread per element") {
   const PoolParams max_pool{
       dims(3, 13, 17, 17), slice(3, 13, 8, 8, 40), 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
   CHECK(coverage(pool_launch(max_pool), max_pool.out, elementwise_owner(max_pool)) == "");
@@ -217,6 +217,10 @@ TEST_CASE("pooling, adaptive pooling, unary, binary, copy, LRN: one thread per e
   const BinaryParams binary{dims(3, 5, 7, 9), slice(3, 5, 7, 9, 11), dims(3, 5, 7, 9), 0.2f,
                             Activation::relu};
   CHECK(coverage(binary_launch(binary), binary.out, elementwise_owner(binary)) == "");
+  // mul launches with binary's geometry, b a [C, 1, 1] slice broadcast over the pixels.
+  const BinaryParams mul{slice(3, 5, 7, 9, 7), slice(3, 5, 1, 1, 8), dims(3, 5, 7, 9), 1.0f,
+                         Activation::none};
+  CHECK(coverage(binary_launch(mul), mul.out, elementwise_owner(mul)) == "");
   const CopyParams copy{dims(3, 6, 7, 9), slice(3, 6, 9, 12, 10), 1, 2};
   CHECK(coverage(copy_launch(copy), copy.out, elementwise_owner(copy)) == "");
   const LrnParams lrn{dims(3, 21, 5, 5), dims(3, 21, 5, 5), 5, 1e-4f, 0.75f, 2.0f};

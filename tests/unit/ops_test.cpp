@@ -200,6 +200,26 @@ TEST_CASE("add needs equal shapes and recovers with its first operand") {
         "add: operands differ in shape: [64, 56, 56] (operand 1) vs [256, 28, 28] (operand 2)");
 }
 
+TEST_CASE("mul: equal shapes, or a [C, 1, 1] operand broadcast on either side") {
+  Call mul("mul");
+  CHECK(mul.infer({chw(96, 14, 14), chw(96, 14, 14)}).type == chw(96, 14, 14));
+  CHECK(mul.infer({chw(96, 14, 14), chw(96, 1, 1)}).type == chw(96, 14, 14));
+  CHECK(mul.infer({chw(96, 1, 1), chw(96, 14, 14)}).type == chw(96, 14, 14));
+  CHECK(mul.infer({chw(96, 1, 1), chw(96, 1, 1)}).type == chw(96, 1, 1));
+  ShapeResult r = mul.infer({chw(96, 14, 14), chw(24, 1, 1)});
+  REQUIRE(r.error);
+  CHECK(r.error->message == "mul: operands differ in channels: [96, 14, 14] (operand 1) vs "
+                            "[24, 1, 1] (operand 2); only a [C, 1, 1] operand broadcasts");
+  CHECK(r.error->traced_inputs == std::vector<unsigned>{0, 1});
+  CHECK(r.type == chw(96, 14, 14));
+  r = mul.infer({chw(96, 1, 1), chw(96, 14, 7)});
+  CHECK_FALSE(r.error);
+  r = mul.infer({chw(96, 14, 14), chw(96, 7, 1)});
+  CHECK(r.error->message == "mul: operands differ in spatial size: [96, 14, 14] (operand 1) vs "
+                            "[96, 7, 1] (operand 2); only a [C, 1, 1] operand broadcasts");
+  CHECK(r.type == chw(96, 14, 14)); // recovered with the operand that is not [C, 1, 1]
+}
+
 TEST_CASE("batchnorm: shape kept, affine parameters learnable, statistics not") {
   Call bn("batchnorm");
   CHECK(bn.infer({chw(64, 8, 8)}).type == chw(64, 8, 8));
@@ -293,5 +313,5 @@ TEST_CASE("every registered op has a unique name and a tensor first parameter") 
     ArgKind first = op->signature().front().kind;
     CHECK((first == ArgKind::Tensor || first == ArgKind::Tensors));
   }
-  CHECK(names.size() == 24);
+  CHECK(names.size() == 25);
 }

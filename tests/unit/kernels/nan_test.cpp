@@ -140,6 +140,29 @@ TEST_CASE("NaN: every activation, standalone and after a residual add") {
     }
 }
 
+TEST_CASE("NaN: a product, and a NaN factor of a broadcast product, reach only their elements") {
+  const char *const shapes[][2] = {
+      {"[37]", "[37]"}, {"[2, 17, 17]", "[2, 17, 17]"}, {"[5, 3, 7]", "[5, 1, 1]"}};
+  for (const auto &shape : shapes) {
+    const std::string dsl = std::string("network t(a: ") + shape[0] + ", b: " + shape[1] +
+                            ") {\n  y = mul(a, b)\n  return y\n}\n";
+    CAPTURE(dsl);
+    Case c = reference_case(dsl, 2, 1, -8, 8);
+    // a's first and last element; b's second (with [5, 1, 1]: all of sample 0's channel 1).
+    put_nans(c, {0, -1}, 0);
+    put_nans(c, {1}, 1);
+    const TensorType &a_type = c.net.graph().node(c.net.graph().inputs[0]).type;
+    const TensorType &b_type = c.net.graph().node(c.net.graph().inputs[1]).type;
+    Slice a = input_slice(c.inputs[0], a_type, 1, 0);
+    Slice b = input_slice(c.inputs[1], b_type, 0, 2);
+    Slice out = unwritten_output(a_type, 0, 1);
+    cpu::mul<Isa>(serial_context(),
+                  BinaryParams{a.dims(), b.dims(), out.dims(), 1.0f, Activation::none}, a.data(),
+                  b.data(), out.data());
+    check_nans(out, c.expected[0], {}, "mul output");
+  }
+}
+
 TEST_CASE("NaN: softmax of a pixel with a NaN is NaN in every channel") {
   for (const char *input : {"[37]", "[7, 5, 9]"}) {
     const std::string dsl = one_op(input, "  y = softmax(x) as k\n");
