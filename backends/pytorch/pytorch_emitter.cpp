@@ -114,14 +114,29 @@ std::string dropout_layer(const Node &node, const TensorType &) {
   return fmt::format("nn.Dropout(p={})", python_float(node.attrs.get_float("p")));
 }
 
+std::string layernorm_layer(const Node &node, const TensorType &input) {
+  return fmt::format("nn.LayerNorm({}, eps={})", input.c(),
+                     python_float(node.attrs.get_float("eps")));
+}
+
+std::string pointwise_linear_layer(const Node &node, const TensorType &input) {
+  return fmt::format("nn.Linear({}, {}{})", input.c(), node.attrs.get_int("features"),
+                     node.attrs.get_bool("bias") ? "" : ", bias=False");
+}
+
 using LayerFunction = std::string (*)(const Node &, const TensorType &);
 
 // The ops that become a module in __init__ (those with parameters, and the two whose settings
 // print(model) should show); null for the others, which forward() computes with a function.
 LayerFunction find_layer(std::string_view op) {
   static const std::map<std::string_view, LayerFunction> table = {
-      {"conv2d", conv2d_layer}, {"batchnorm", batchnorm_layer}, {"linear", linear_layer},
-      {"lrn", lrn_layer},       {"dropout", dropout_layer},
+      {"conv2d", conv2d_layer},
+      {"batchnorm", batchnorm_layer},
+      {"linear", linear_layer},
+      {"lrn", lrn_layer},
+      {"dropout", dropout_layer},
+      {"layernorm", layernorm_layer},
+      {"pointwise_linear", pointwise_linear_layer},
   };
   auto it = table.find(op);
   return it == table.end() ? nullptr : it->second;
@@ -143,6 +158,7 @@ std::string conv2d(const Call &c) {
 }
 
 constexpr const char *kAvgPoolOverInputs = "avg_pool2d_over_inputs";
+constexpr const char *kChannelShuffle = "channel_shuffle";
 
 // Pools whose padding PyTorch's argument holds (symmetric, at most half the kernel) are one call.
 // Another padding (asymmetric, or a dilated "same") is applied first, -inf for max and zeros for
@@ -247,6 +263,26 @@ std::string add(const Call &c) {
   return fmt::format("{}", fmt::join(c.args, " + "));
 }
 
+// nn.LayerNorm and nn.Linear work on the last dimension: a feature map's channels are moved
+// there and back, as ConvNeXt's Permutes do.
+std::string channels_last(const Call &c) {
+  if (!c.input.is_spatial())
+    return call_layer(c);
+  return fmt::format("{}({}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)", c.layer, c.args[0]);
+}
+// The parameter sits on the container the layer is named after (init_body).
+std::string layer_scale(const Call &c) {
+  return fmt::format("{} * {}.layer_scale", c.args[0], c.layer);
+}
+std::string chunk(const Call &c) {
+  return fmt::format("{}.chunk({}, dim=1)[{}]", c.args[0], c.node.attrs.get_int("chunks"),
+                     c.node.attrs.get_int("index"));
+}
+std::string channel_shuffle(const Call &c) {
+  c.helpers.insert(kChannelShuffle);
+  return fmt::format("{}({}, {})", kChannelShuffle, c.args[0], c.node.attrs.get_int("groups"));
+}
+
 using ForwardFunction = std::string (*)(const Call &);
 
 // Null for an op this backend does not know: the graph is then refused, never half-printed.
@@ -272,6 +308,11 @@ ForwardFunction find_forward(std::string_view op) {
       {"concat", concat},
       {"add", add},
       {"scale", scale},
+      {"layernorm", channels_last},
+      {"pointwise_linear", channels_last},
+      {"layer_scale", layer_scale},
+      {"chunk", chunk},
+      {"channel_shuffle", channel_shuffle},
   };
   auto it = table.find(op);
   return it == table.end() ? nullptr : it->second;
@@ -290,6 +331,12 @@ const std::map<std::string, std::string> &helper_definitions() {
     counts = F.avg_pool2d(ones, kernel_size, stride, ceil_mode=ceil_mode,
                           divisor_override=1)
     return sums / counts
+)"},
+      {kChannelShuffle,
+       R"(def channel_shuffle(x, groups):
+    # torchvision's: channels seen as [groups, C/groups], transposed.
+    n, c, h, w = x.shape
+    return x.view(n, groups, c // groups, h, w).transpose(1, 2).reshape(n, c, h, w)
 )"},
   };
   return helpers;
@@ -350,6 +397,7 @@ private:
     // What forward() itself calls must not be shadowed.
     std::set<std::string> taken = {"self", "torch", "nn", "F", "float", "getattr"};
     taken.insert(kAvgPoolOverInputs);
+    taken.insert(kChannelShuffle);
     variables_.resize(graph_.nodes.size());
     for (const Node &node : graph_.nodes) {
       std::string base = python_variable(node.name), name = base;
@@ -446,8 +494,9 @@ private:
     enum class Kind { Container, Layer };
     std::map<std::string, Kind> registered; // by dotted path
     for (const Node &node : graph_.nodes) {
+      bool scale = node.op_name() == "layer_scale"; // a parameter on a container
       LayerFunction layer = node.is_input() ? nullptr : find_layer(node.op_name());
-      if (!layer)
+      if (!layer && !scale)
         continue;
       std::vector<std::string> parts = split_name(node.name);
       for (const std::string &part : parts)
@@ -458,7 +507,7 @@ private:
       std::string path;
       for (size_t i = 0; i < parts.size(); ++i) {
         path += (i ? "." : "") + parts[i];
-        bool last = i + 1 == parts.size();
+        bool last = i + 1 == parts.size() && !scale;
         auto it = registered.find(path);
         if (it == registered.end()) {
           registered[path] = last ? Kind::Layer : Kind::Container;
@@ -471,6 +520,9 @@ private:
         }
       }
       layers_[node.id] = module_path(parts, parts.size());
+      if (scale)
+        w.line("{}.layer_scale = nn.Parameter(torch.ones({}, 1, 1))", layers_[node.id],
+               node.type.c());
     }
     return w.str();
   }

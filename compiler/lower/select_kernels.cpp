@@ -1,5 +1,6 @@
 #include "lower/select_kernels.h"
 
+#include "ops/registry.h"
 #include "ops/window.h"
 
 #include <llvm/Support/ErrorHandling.h>
@@ -172,6 +173,41 @@ private:
     }
     if (op == "add")
       return add(node);
+    if (op == "layernorm") {
+      Kernel &k = emit(node, KernelKind::LayerNorm,
+                       LayerNormParams{{}, {}, float(node.attrs.get_float("eps"))});
+      k.weights = WeightRecipe{node.name + ".weight", node.name + ".bias"};
+      return;
+    }
+    if (op == "pointwise_linear") {
+      // A 1x1 convolution: nn.Linear's [out, in] weight is the [out, in, 1, 1] one, in memory.
+      Kernel &k = emit(node, KernelKind::Conv1x1,
+                       ConvParams{{}, {}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0});
+      k.weights = WeightRecipe{node.name + ".weight",
+                               node.attrs.get_bool("bias") ? node.name + ".bias" : ""};
+      return;
+    }
+    if (op == "layer_scale") {
+      // A 1x1 depthwise convolution without bias, whose weight is the [C, 1, 1] scale.
+      int c = int(node.type.c());
+      Kernel &k = emit(node, KernelKind::ConvGrouped,
+                       ConvParams{{}, {}, 1, 1, 1, 1, 0, 0, 1, 1, c, Activation::none, 0});
+      k.weights = WeightRecipe{node.name + ".layer_scale", ""};
+      return;
+    }
+    if (op == "chunk") {
+      // A view of its input at a channel offset, as a concat branch is of the concat.
+      ValueId v = define(node);
+      list_.values[v].view_of = value_.at(node.inputs[0]);
+      list_.values[v].channel_offset =
+          chunk_offset(node.attrs, graph_.node(node.inputs[0]).type.c());
+      return;
+    }
+    if (op == "channel_shuffle") {
+      emit(node, KernelKind::ChannelShuffle,
+           ChannelShuffleParams{{}, {}, int(node.attrs.get_int("groups"))});
+      return;
+    }
     llvm::report_fatal_error(llvm::Twine("no kernel for op '") + std::string(op) + "'");
   }
 

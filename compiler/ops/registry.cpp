@@ -26,6 +26,11 @@ const std::vector<std::unique_ptr<OpDef>> &all_ops() {
     v.push_back(make_concat());
     v.push_back(make_add());
     v.push_back(make_scale());
+    v.push_back(make_layernorm());
+    v.push_back(make_pointwise_linear());
+    v.push_back(make_layer_scale());
+    v.push_back(make_chunk());
+    v.push_back(make_channel_shuffle());
     return v;
   }();
   return ops;

@@ -36,5 +36,13 @@ std::unique_ptr<OpDef> make_linear();
 std::unique_ptr<OpDef> make_concat();
 std::unique_ptr<OpDef> make_add();
 std::unique_ptr<OpDef> make_scale();
+std::unique_ptr<OpDef> make_layernorm();
+std::unique_ptr<OpDef> make_pointwise_linear();
+std::unique_ptr<OpDef> make_layer_scale();
+std::unique_ptr<OpDef> make_chunk();
+std::unique_ptr<OpDef> make_channel_shuffle();
+
+// chunk's first channel (compiler/ops/chunk.cpp), for the reference executor and lowering.
+int64_t chunk_offset(const Attrs &attrs, int64_t channels);
 
 } // namespace netc

@@ -24,7 +24,8 @@ network every_op(x: [4, 12, 12]) {
   b = depthwise_conv2d(a, 3, pad=1) |> identity() |> lrn(size=3) |> zeropad([1, 0, 1, 0])
   c = maxpool(b, 2) |> avgpool(2, stride=1) |> adaptive_avgpool(2)
   d = concat(c, c) + concat(c, c) * 0.5
-  return global_avgpool(d) |> flatten() |> dropout() |> linear(3) |> softmax()
+  e = layernorm(d) |> pointwise_linear(6) |> layer_scale() |> chunk(2, 1) |> channel_shuffle(3)
+  return global_avgpool(d) |> flatten() |> dropout() |> linear(3) |> softmax(), e
 }
 )";
 
