@@ -58,6 +58,7 @@ MODELS = [
     ("xception", "xception", 99, 1),
     ("resnet50", "resnet50", 96, 2),
     ("resnext50_32x4d", "resnext50_32x4d", 96, 1),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", 96, 2),
     ("tests/backend/ops.netc", "every_op", None, 2),
 ]
 

@@ -46,6 +46,7 @@ NETWORKS = [
     ("inception_v4", "inception_v4"), ("inception_resnet_v1", "inception_resnet_v1"),
     ("inception_resnet_v2", "inception_resnet_v2"), ("xception", "xception"),
     ("resnet50", "resnet50"), ("resnext50_32x4d", "resnext50_32x4d"),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0"),
     ("tests/backend/ops.netc", "every_op"),
 ]
 ALL_PRECISIONS = ["fp32", "tf32", "bf16", "fp16"]

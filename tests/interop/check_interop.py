@@ -86,6 +86,7 @@ MODELS = [
      torchvision_model("inception_v3", init_weights=False), 1, inception_v3_aux_outputs),
     ("resnet50", "resnet50", torchvision_model("resnet50"), 2, None),
     ("resnext50_32x4d", "resnext50_32x4d", torchvision_model("resnext50_32x4d"), 1, None),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", torchvision_model("shufflenet_v2_x1_0"), 2, None),
     ("inception_v4", "inception_v4", timm_model("inception_v4"), 1, None),
     ("inception_resnet_v2", "inception_resnet_v2", timm_model("inception_resnet_v2"), 1, None),
     ("xception", "xception", timm_model("legacy_xception"), 1, None),

@@ -59,6 +59,7 @@ RUN_AS = {
     "xception": (99, 1),
     "resnet50": (96, 1),
     "resnext50_32x4d": (96, 1),
+    "shufflenet_v2_x1_0": (96, 1),
 }
 
 

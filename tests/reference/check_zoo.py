@@ -32,6 +32,8 @@ ZOO = [
     ("resnet50", "resnet50", "torchvision", "resnet50", "torchvision_resnet50"),
     ("resnext50_32x4d", "resnext50_32x4d", "torchvision", "resnext50_32x4d",
      "torchvision_resnext50_32x4d"),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", "torchvision", "shufflenet_v2_x1_0",
+     "torchvision_shufflenet_v2_x1_0"),
     ("inception_v4", "inception_v4", "timm", "inception_v4", "timm_inception_v4"),
     ("inception_resnet_v2", "inception_resnet_v2", "timm", "inception_resnet_v2",
      "timm_inception_resnet_v2"),

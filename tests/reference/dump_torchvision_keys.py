@@ -25,6 +25,7 @@ MODELS = [
     ("inception_v3_aux", "inception_v3", {"aux_logits": True, "init_weights": True}),
     ("resnet50", "resnet50", {}),
     ("resnext50_32x4d", "resnext50_32x4d", {}),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", {}),
 ]
 
 
