@@ -141,12 +141,16 @@ std::string recipe_literal(const WeightRecipe &r) {
 int64_t weighted_out_channels(const Kernel &k) {
   if (const auto *c = std::get_if<ConvParams>(&k.params))
     return c->out.c;
+  if (const auto *n = std::get_if<LayerNormParams>(&k.params))
+    return n->out.c;
   return std::get<LinearParams>(k.params).out.c;
 }
 
 int64_t weights_per_out_channel(const Kernel &k) {
   if (const auto *c = std::get_if<ConvParams>(&k.params))
     return int64_t(c->in.c / c->groups) * c->kernel_h * c->kernel_w;
+  if (std::holds_alternative<LayerNormParams>(k.params))
+    return 1; // a weight per channel
   return std::get<LinearParams>(k.params).in.c;
 }
 

@@ -56,13 +56,20 @@ std::string fields(const LrnParams &p, std::string_view) {
 std::string fields(const SoftmaxParams &p, std::string_view) {
   return fmt::format("{}, {}", dims(p.in), dims(p.out));
 }
+std::string fields(const LayerNormParams &p, std::string_view) {
+  return fmt::format("{}, {}, {}", dims(p.in), dims(p.out), real(p.eps));
+}
+std::string fields(const ChannelShuffleParams &p, std::string_view) {
+  return fmt::format("{}, {}, {}", dims(p.in), dims(p.out), p.groups);
+}
 
 } // namespace
 
 std::string params_type(const KernelParams &params) {
-  static const char *const names[] = {"ConvParams",   "PoolParams",  "AdaptivePoolParams",
-                                      "LinearParams", "UnaryParams", "BinaryParams",
-                                      "CopyParams",   "LrnParams",   "SoftmaxParams"};
+  static const char *const names[] = {
+      "ConvParams",    "PoolParams",      "AdaptivePoolParams",  "LinearParams",
+      "UnaryParams",   "BinaryParams",    "CopyParams",          "LrnParams",
+      "SoftmaxParams", "LayerNormParams", "ChannelShuffleParams"};
   static_assert(std::variant_size_v<KernelParams> == std::size(names));
   return names[params.index()];
 }

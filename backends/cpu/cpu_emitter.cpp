@@ -42,6 +42,10 @@ const char *header_of(KernelKind kind) {
     return "netc/cpu/lrn.hpp";
   case KernelKind::Softmax:
     return "netc/cpu/softmax.hpp";
+  case KernelKind::LayerNorm:
+    return "netc/cpu/layernorm.hpp";
+  case KernelKind::ChannelShuffle:
+    return "netc/cpu/channel_shuffle.hpp";
   case KernelKind::Concat:
     break;
   }
@@ -358,8 +362,8 @@ private:
     std::string out = pointer(k.output);
     if (k.weights) {
       std::string residual = k.residual ? pointer(*k.residual) : "nullptr";
-      if (k.kind == KernelKind::Linear)
-        return fmt::format("cpu::linear<Isa>(ctx, k{0}, {1}, w + kW{0}, w + kB{0}, {2});", i,
+      if (k.kind == KernelKind::Linear || k.kind == KernelKind::LayerNorm)
+        return fmt::format("cpu::{1}<Isa>(ctx, k{0}, {2}, w + kW{0}, w + kB{0}, {3});", i, name,
                            pointer(k.inputs[0]), out);
       return fmt::format("cpu::{1}<Isa>(ctx, k{0}, {2}, w + kW{0}, w + kB{0}, {3}, {4});", i, name,
                          pointer(k.inputs[0]), residual, out);

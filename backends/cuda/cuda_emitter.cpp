@@ -238,7 +238,9 @@ private:
                                            "binary_launch({})",
                                            "copy_launch({})",
                                            "lrn_launch({})",
-                                           "softmax_launch({})"};
+                                           "softmax_launch({})",
+                                           "layernorm_launch({})",
+                                           "channel_shuffle_launch({})"};
     return "cuda::" + fmt::format(fmt::runtime(families[k.params.index()]), constant(l));
   }
 
@@ -290,7 +292,9 @@ private:
         int slot = slots_.at(i);
         w.line("fold_weights(file, {}, {}, {}, weight, bias);", recipe_literal(*k.weights),
                weighted_out_channels(k), weights_per_out_channel(k));
-        if (k.kind == KernelKind::Linear) {
+        if (k.kind == KernelKind::LayerNorm) {
+          w.line("offsets_[{}] = blob.add(weight);", slot);
+        } else if (k.kind == KernelKind::Linear) {
           const Flatten &f = plan_.flatten[i];
           w.line("offsets_[{}] = blob.add(cuda::pack_linear_weights(k{}, kPrecision, "
                  "weight.data(), {}, {}, {}));",
@@ -336,8 +340,10 @@ private:
     std::string out = pointer(k.output);
     if (k.weights) {
       int slot = slots_.at(l.kernel);
-      std::string weights = fmt::format("bytes({}), floats({})", slot, slot + 1);
-      if (k.kind == KernelKind::Linear)
+      std::string weights =
+          fmt::format("{}({}), floats({})", k.kind == KernelKind::LayerNorm ? "floats" : "bytes",
+                      slot, slot + 1);
+      if (k.kind == KernelKind::Linear || k.kind == KernelKind::LayerNorm)
         return fmt::format("{}, {}, {}", pointer(k.inputs[0]), weights, out);
       std::string residual = k.residual ? pointer(*k.residual) : "nullptr";
       return fmt::format("{}, {}, {}, {}", pointer(k.inputs[0]), weights, residual, out);

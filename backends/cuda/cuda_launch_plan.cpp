@@ -36,6 +36,10 @@ cuda::Launch kernel_geometry(const Kernel &k, cuda::Precision precision) {
           return cuda::copy_launch(p);
         else if constexpr (std::is_same_v<P, LrnParams>)
           return cuda::lrn_launch(p);
+        else if constexpr (std::is_same_v<P, LayerNormParams>)
+          return cuda::layernorm_launch(p);
+        else if constexpr (std::is_same_v<P, ChannelShuffleParams>)
+          return cuda::channel_shuffle_launch(p);
         else
           return cuda::softmax_launch(p);
       },

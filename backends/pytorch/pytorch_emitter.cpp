@@ -114,6 +114,16 @@ std::string dropout_layer(const Node &node, const TensorType &) {
   return fmt::format("nn.Dropout(p={})", python_float(node.attrs.get_float("p")));
 }
 
+std::string layernorm_layer(const Node &node, const TensorType &input) {
+  return fmt::format("nn.LayerNorm({}, eps={})", input.c(),
+                     python_float(node.attrs.get_float("eps")));
+}
+
+std::string pointwise_linear_layer(const Node &node, const TensorType &input) {
+  return fmt::format("nn.Linear({}, {}{})", input.c(), node.attrs.get_int("features"),
+                     node.attrs.get_bool("bias") ? "" : ", bias=False");
+}
+
 using LayerFunction = std::string (*)(const Node &, const TensorType &);
 
 // The ops that become a module in __init__ (those with parameters, and the two whose settings
@@ -130,6 +140,10 @@ LayerFunction find_layer(OpKind op) {
     return lrn_layer;
   case OpKind::dropout:
     return dropout_layer;
+  case OpKind::layernorm:
+    return layernorm_layer;
+  case OpKind::pointwise_linear:
+    return pointwise_linear_layer;
   case OpKind::depthwise_conv2d:
 #define NETC_ACTIVATION(name, pytorch) case OpKind::name:
 #include "netc/activations.def"
@@ -145,6 +159,9 @@ LayerFunction find_layer(OpKind op) {
   case OpKind::add:
   case OpKind::scale:
   case OpKind::mul:
+  case OpKind::layer_scale:
+  case OpKind::chunk:
+  case OpKind::channel_shuffle:
     return nullptr;
   }
   return nullptr;
@@ -166,6 +183,7 @@ std::string conv2d(const Call &c) {
 }
 
 constexpr const char *kAvgPoolOverInputs = "avg_pool2d_over_inputs";
+constexpr const char *kChannelShuffle = "channel_shuffle";
 
 // Pools whose padding PyTorch's argument holds (symmetric, at most half the kernel) are one call.
 // Another padding (asymmetric, or a dilated "same") is applied first, -inf for max and zeros for
@@ -267,6 +285,26 @@ std::string mul(const Call &c) {
   return fmt::format("{} * {}", c.args[0], c.args[1]);
 }
 
+// nn.LayerNorm and nn.Linear work on the last dimension: a feature map's channels are moved
+// there and back, as ConvNeXt's Permutes do.
+std::string channels_last(const Call &c) {
+  if (!c.input.is_spatial())
+    return call_layer(c);
+  return fmt::format("{}({}.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)", c.layer, c.args[0]);
+}
+// The parameter sits on the container the layer is named after (init_body).
+std::string layer_scale(const Call &c) {
+  return fmt::format("{} * {}.layer_scale", c.args[0], c.layer);
+}
+std::string chunk(const Call &c) {
+  return fmt::format("{}.chunk({}, dim=1)[{}]", c.args[0], c.node.attrs.get_int("chunks"),
+                     c.node.attrs.get_int("index"));
+}
+std::string channel_shuffle(const Call &c) {
+  c.helpers.insert(kChannelShuffle);
+  return fmt::format("{}({}, {})", kChannelShuffle, c.args[0], c.node.attrs.get_int("groups"));
+}
+
 // The expression forward() assigns to the node's variable.
 std::string forward_expression(const Call &c) {
   switch (c.node.kind()) {
@@ -305,6 +343,15 @@ std::string forward_expression(const Call &c) {
     return scale(c);
   case OpKind::mul:
     return mul(c);
+  case OpKind::layernorm:
+  case OpKind::pointwise_linear:
+    return channels_last(c);
+  case OpKind::layer_scale:
+    return layer_scale(c);
+  case OpKind::chunk:
+    return chunk(c);
+  case OpKind::channel_shuffle:
+    return channel_shuffle(c);
   case OpKind::depthwise_conv2d: // canonicalised into conv2d by the elaborator
     break;
   }
@@ -325,6 +372,12 @@ const std::map<std::string, std::string> &helper_definitions() {
     counts = F.avg_pool2d(ones, kernel_size, stride, ceil_mode=ceil_mode,
                           divisor_override=1)
     return sums / counts
+)"},
+      {kChannelShuffle,
+       R"(def channel_shuffle(x, groups):
+    # torchvision's: channels seen as [groups, C/groups], transposed.
+    n, c, h, w = x.shape
+    return x.view(n, groups, c // groups, h, w).transpose(1, 2).reshape(n, c, h, w)
 )"},
   };
   return helpers;
@@ -381,6 +434,7 @@ private:
     // What forward() itself calls must not be shadowed.
     std::set<std::string> taken = {"self", "torch", "nn", "F", "float", "getattr"};
     taken.insert(kAvgPoolOverInputs);
+    taken.insert(kChannelShuffle);
     variables_.resize(graph_.nodes.size());
     for (const Node &node : graph_.nodes) {
       std::string base = python_variable(node.name), name = base;
@@ -477,8 +531,11 @@ private:
     enum class Kind { Container, Layer };
     std::map<std::string, Kind> registered; // by dotted path
     for (const Node &node : graph_.nodes) {
-      LayerFunction layer = node.is_input() ? nullptr : find_layer(node.kind());
-      if (!layer)
+      if (node.is_input())
+        continue;
+      bool scale = node.kind() == OpKind::layer_scale; // a parameter on a container
+      LayerFunction layer = find_layer(node.kind());
+      if (!layer && !scale)
         continue;
       std::vector<std::string> parts = split_name(node.name);
       for (const std::string &part : parts)
@@ -489,7 +546,7 @@ private:
       std::string path;
       for (size_t i = 0; i < parts.size(); ++i) {
         path += (i ? "." : "") + parts[i];
-        bool last = i + 1 == parts.size();
+        bool last = i + 1 == parts.size() && !scale;
         auto it = registered.find(path);
         if (it == registered.end()) {
           registered[path] = last ? Kind::Layer : Kind::Container;
@@ -502,6 +559,9 @@ private:
         }
       }
       layers_[node.id] = module_path(parts, parts.size());
+      if (scale)
+        w.line("{}.layer_scale = nn.Parameter(torch.ones({}, 1, 1))", layers_[node.id],
+               node.type.c());
     }
     return w.str();
   }

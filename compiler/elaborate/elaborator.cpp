@@ -974,10 +974,22 @@ private:
     node.range = range;
     node.arg_ranges = std::move(arg_ranges);
     node.instantiation = frame.instantiation;
-    if (namer && namer->stage && namer->name == "_")
-      error(rules::kLayerName, namer->stage->name->range,
-            "'as _' applies to block calls; an operation needs a name", frame);
-    node.name = layer_name(namer, op->name(), range, frame);
+    bool on_block = namer && namer->stage && namer->name == "_";
+    if (on_block && op->attaches_to_block())
+      settle_prefix(frame); // the block call's name, which its first layer gives it
+    if (on_block && op->attaches_to_block() && !frame.layers.prefix.empty())
+      node.name = frame.layers.prefix; // its parameters are the block's own (layer_scale)
+    else {
+      if (on_block)
+        error(rules::kLayerName, namer->stage->name->range,
+              op->attaches_to_block()
+                  ? fmt::format("'{} as _' names the layer after the block it is in; at the "
+                                "top of a network it needs a name",
+                                op->name())
+                  : std::string("'as _' applies to block calls; an operation needs a name"),
+              frame);
+      node.name = layer_name(namer, op->name(), range, frame);
+    }
     NodeId id = add_node(std::move(node));
     infer_node(graph_, id, diags_);
     return Value::tensor(id, range);

@@ -112,6 +112,9 @@ public:
 
   // True when the output has its first input's shape: a shape's origin lies further up.
   virtual bool preserves_shape() const { return false; }
+  // True when `op(x) as _` inside a block gives the layer the block call's own name, so its
+  // parameters sit on the block as a PyTorch module's own parameters do (layer_scale).
+  virtual bool attaches_to_block() const { return false; }
   // How a diagnostic note describes a node of this op as the origin of a shape:
   // "conv2d with 1154 filters", "concat of 384 + 384 + 384 channels".
   virtual std::string describe(const Attrs &attrs, llvm::ArrayRef<TensorType> inputs) const {

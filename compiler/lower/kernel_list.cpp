@@ -32,6 +32,10 @@ const char *kernel_kind_name(KernelKind kind) {
     return "softmax";
   case KernelKind::Concat:
     return "concat";
+  case KernelKind::LayerNorm:
+    return "layernorm";
+  case KernelKind::ChannelShuffle:
+    return "channel_shuffle";
   }
   return "?";
 }

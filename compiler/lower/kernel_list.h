@@ -49,7 +49,9 @@ enum class KernelKind {
   Copy,   // zero padding, or a value copied into its slice of a concat
   Lrn,
   Softmax,
-  Concat, // before place_concats only: becomes slices and copies
+  Concat,         // before place_concats only: becomes slices and copies
+  LayerNorm,      // over channels at each pixel, with weight and bias (the recipe's)
+  ChannelShuffle, // ShuffleNet's transpose of [groups, C/groups] channels
 };
 
 const char *kernel_kind_name(KernelKind kind);
@@ -70,7 +72,8 @@ struct WeightRecipe {
 };
 
 using KernelParams = std::variant<ConvParams, PoolParams, AdaptivePoolParams, LinearParams,
-                                  UnaryParams, BinaryParams, CopyParams, LrnParams, SoftmaxParams>;
+                                  UnaryParams, BinaryParams, CopyParams, LrnParams, SoftmaxParams,
+                                  LayerNormParams, ChannelShuffleParams>;
 
 struct Kernel {
   KernelKind kind;
@@ -81,7 +84,7 @@ struct Kernel {
   ValueId output = 0;
   // Sizes, strides and epilogue; the Dims are filled by assign_dims once memory is planned.
   KernelParams params;
-  std::optional<WeightRecipe> weights; // convolutions and linear layers
+  std::optional<WeightRecipe> weights; // convolutions, linear layers and layer norms
   // What the kernel absorbed, for people reading the generated code: "batchnorm", "relu".
   std::vector<std::string> fused;
 };

@@ -4,6 +4,10 @@ namespace netc {
 
 int64_t kernel_macs(const Kernel &kernel) {
   if (is_convolution(kernel.kind)) {
+    // A batch norm with no convolution to fold into runs as a 1x1 per-channel convolution;
+    // summaries (torchinfo, fvcore) count no MACs for it, and neither does this.
+    if (kernel.weights && kernel.weights->weight.empty())
+      return 0;
     const ConvParams &p = std::get<ConvParams>(kernel.params);
     return int64_t(p.out.n) * p.out.c * p.out.h * p.out.w * (p.in.c / p.groups) * p.kernel_h *
            p.kernel_w;

@@ -1,5 +1,6 @@
 #include "lower/select_kernels.h"
 
+#include "ops/registry.h"
 #include "ops/window.h"
 
 #include <llvm/Support/ErrorHandling.h>
@@ -35,6 +36,11 @@ std::optional<Activation> activation_of(OpKind op) {
   case OpKind::add:
   case OpKind::scale:
   case OpKind::mul:
+  case OpKind::layernorm:
+  case OpKind::pointwise_linear:
+  case OpKind::layer_scale:
+  case OpKind::chunk:
+  case OpKind::channel_shuffle:
     return std::nullopt;
   }
   return std::nullopt;
@@ -188,6 +194,41 @@ private:
       return add(node);
     case OpKind::mul:
       return mul(node);
+    case OpKind::layernorm: {
+      Kernel &k = emit(node, KernelKind::LayerNorm,
+                       LayerNormParams{{}, {}, float(node.attrs.get_float("eps"))});
+      k.weights = WeightRecipe{node.name + ".weight", node.name + ".bias"};
+      return;
+    }
+    case OpKind::pointwise_linear: {
+      // A 1x1 convolution: nn.Linear's [out, in] weight is the [out, in, 1, 1] one, in memory.
+      Kernel &k = emit(node, KernelKind::Conv1x1,
+                       ConvParams{{}, {}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0});
+      k.weights = WeightRecipe{node.name + ".weight",
+                               node.attrs.get_bool("bias") ? node.name + ".bias" : ""};
+      return;
+    }
+    case OpKind::layer_scale: {
+      // A 1x1 depthwise convolution without bias, whose weight is the [C, 1, 1] scale.
+      int c = int(node.type.c());
+      Kernel &k = emit(node, KernelKind::ConvGrouped,
+                       ConvParams{{}, {}, 1, 1, 1, 1, 0, 0, 1, 1, c, Activation::none, 0});
+      k.weights = WeightRecipe{node.name + ".layer_scale", ""};
+      return;
+    }
+    case OpKind::chunk: {
+      // A view of its input at a channel offset, as a concat branch is of the concat.
+      ValueId v = define(node);
+      list_.values[v].view_of = value_.at(node.inputs[0]);
+      list_.values[v].channel_offset =
+          chunk_offset(node.attrs, graph_.node(node.inputs[0]).type.c());
+      return;
+    }
+    case OpKind::channel_shuffle: {
+      emit(node, KernelKind::ChannelShuffle,
+           ChannelShuffleParams{{}, {}, int(node.attrs.get_int("groups"))});
+      return;
+    }
     case OpKind::depthwise_conv2d: // canonicalised into conv2d by the elaborator
       break;
     }

@@ -21,4 +21,7 @@ const OpDef &op_of_kind(OpKind kind);
 #define NETC_OP(name) std::unique_ptr<OpDef> make_##name();
 #include "ir/ops.def"
 
+// chunk's first channel (compiler/ops/chunk.cpp), for the reference executor and lowering.
+int64_t chunk_offset(const Attrs &attrs, int64_t channels);
+
 } // namespace netc

@@ -1,5 +1,6 @@
 #include "reference/reference_executor.h"
 
+#include "ops/registry.h"
 #include "ops/window.h"
 
 #include <netc/error.hpp>
@@ -407,6 +408,89 @@ HostTensor mul(const OpCall &call) {
   return y;
 }
 
+// Over channels at each pixel (features of a flat tensor): (x - mean) / sqrt(var + eps) * weight +
+// bias, the variance biased, as nn.LayerNorm computes it.
+HostTensor layernorm(const OpCall &call) {
+  const HostTensor &x = call.input();
+  const double eps = call.attrs().get_float("eps");
+  const std::vector<double> &weight = call.param("weight"), &bias = call.param("bias");
+  HostTensor y = make_output(call.node);
+  const int64_t channels = x.shape[1], inner = per_channel(x);
+  for (int64_t n = 0; n < x.shape[0]; ++n) {
+    const double *in = &x.data[n * channels * inner];
+    double *out = &y.data[n * channels * inner];
+    for (int64_t i = 0; i < inner; ++i) {
+      double mean = 0, var = 0;
+      for (int64_t c = 0; c < channels; ++c)
+        mean += in[c * inner + i];
+      mean /= static_cast<double>(channels);
+      for (int64_t c = 0; c < channels; ++c)
+        var += (in[c * inner + i] - mean) * (in[c * inner + i] - mean);
+      var /= static_cast<double>(channels);
+      const double inv = 1.0 / std::sqrt(var + eps);
+      for (int64_t c = 0; c < channels; ++c)
+        out[c * inner + i] = (in[c * inner + i] - mean) * inv * weight[c] + bias[c];
+    }
+  }
+  return y;
+}
+
+// nn.Linear over each pixel's channels: weight [out, in].
+HostTensor pointwise_linear(const OpCall &call) {
+  const HostTensor &x = call.input();
+  const std::vector<double> &weight = call.param("weight");
+  const std::vector<double> *bias = call.attrs().get_bool("bias") ? &call.param("bias") : nullptr;
+  HostTensor y = make_output(call.node);
+  const int64_t c_in = x.shape[1], c_out = y.shape[1], inner = per_channel(x);
+  for (int64_t n = 0; n < x.shape[0]; ++n)
+    for (int64_t o = 0; o < c_out; ++o) {
+      double *out = &y.data[(n * c_out + o) * inner];
+      std::fill_n(out, inner, bias ? (*bias)[o] : 0.0);
+      for (int64_t c = 0; c < c_in; ++c) {
+        const double w = weight[o * c_in + c];
+        const double *in = &x.data[(n * c_in + c) * inner];
+        for (int64_t i = 0; i < inner; ++i)
+          out[i] += w * in[i];
+      }
+    }
+  return y;
+}
+
+HostTensor layer_scale(const OpCall &call) {
+  const HostTensor &x = call.input();
+  const std::vector<double> &s = call.param("layer_scale");
+  HostTensor y = make_output(call.node);
+  const int64_t channels = x.shape[1], inner = per_channel(x);
+  for (int64_t i = 0; i < static_cast<int64_t>(y.data.size()); ++i)
+    y.data[i] = x.data[i] * s[(i / inner) % channels];
+  return y;
+}
+
+HostTensor chunk(const OpCall &call) {
+  const HostTensor &x = call.input();
+  HostTensor y = make_output(call.node);
+  const int64_t inner = per_channel(x);
+  const int64_t in_block = x.shape[1] * inner, out_block = y.shape[1] * inner;
+  const int64_t first = chunk_offset(call.attrs(), x.shape[1]) * inner;
+  for (int64_t n = 0; n < x.shape[0]; ++n)
+    std::copy_n(&x.data[n * in_block + first], out_block, &y.data[n * out_block]);
+  return y;
+}
+
+// Output channel j*groups + g is input channel g*(C/groups) + j.
+HostTensor channel_shuffle(const OpCall &call) {
+  const HostTensor &x = call.input();
+  HostTensor y = make_output(call.node);
+  const int64_t channels = x.shape[1], inner = per_channel(x);
+  const int64_t groups = call.attrs().get_int("groups"), per_group = channels / groups;
+  for (int64_t n = 0; n < x.shape[0]; ++n)
+    for (int64_t g = 0; g < groups; ++g)
+      for (int64_t j = 0; j < per_group; ++j)
+        std::copy_n(&x.data[(n * channels + g * per_group + j) * inner], inner,
+                    &y.data[(n * channels + j * groups + g) * inner]);
+  return y;
+}
+
 // The views (identity, dropout, flatten) share their input's values: the caller can hand the
 // input's storage over.
 bool is_view(OpKind op) {
@@ -432,6 +516,11 @@ bool is_view(OpKind op) {
   case OpKind::add:
   case OpKind::scale:
   case OpKind::mul:
+  case OpKind::layernorm:
+  case OpKind::pointwise_linear:
+  case OpKind::layer_scale:
+  case OpKind::chunk:
+  case OpKind::channel_shuffle:
     return false;
   }
   return false;
@@ -472,6 +561,16 @@ HostTensor run_op(const OpCall &call) {
     return scale(call);
   case OpKind::mul:
     return mul(call);
+  case OpKind::layernorm:
+    return layernorm(call);
+  case OpKind::pointwise_linear:
+    return pointwise_linear(call);
+  case OpKind::layer_scale:
+    return layer_scale(call);
+  case OpKind::chunk:
+    return chunk(call);
+  case OpKind::channel_shuffle:
+    return channel_shuffle(call);
   // Canonicalised into conv2d by the elaborator; the views are the caller's.
   case OpKind::depthwise_conv2d:
   case OpKind::identity:

@@ -360,7 +360,7 @@ constexpr TensorSpec kTensors[] = {
 };
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
-// stem.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:77)
+// stem.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:67)
 constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, Activation::relu, 0};
 // trunk_output.block1.block1-0.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25)
 constexpr ConvParams k1 = ConvParams{{1, 32, 112, 112, 401408}, {1, 48, 112, 112, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
@@ -594,9 +594,9 @@ constexpr ConvParams k114 = ConvParams{{1, 110, 1, 1, 110}, {1, 440, 1, 1, 440},
 constexpr BinaryParams k115 = BinaryParams{{1, 440, 7, 7, 21560}, {1, 440, 1, 1, 440}, {1, 440, 7, 7, 21560}, 1.0f, Activation::none};
 // trunk_output.block4.block4-5.f.c.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:33)
 constexpr ConvParams k116 = ConvParams{{1, 440, 7, 7, 21560}, {1, 440, 7, 7, 21560}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 21560};
-// avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:82)
+// avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:72)
 constexpr AdaptivePoolParams k117 = AdaptivePoolParams{{1, 440, 7, 7, 21560}, {1, 440, 1, 1, 440}};
-// fc: linear (dsl/zoo/regnet_y_400mf.netc:82)
+// fc: linear (dsl/zoo/regnet_y_400mf.netc:72)
 constexpr LinearParams k118 = LinearParams{{1, 440, 1, 1, 440}, {1, 1000, 1, 1, 1000}, Activation::none};
 
 // Where each kernel's packed weight (kW) and bias (kB) start in weights_, in floats.
@@ -970,7 +970,7 @@ void RegnetY_400mf::run(const float *image, float *logits) {
   float *arena = arena_.data();
   const float *w = weights_.data();
   const cpu::Context &ctx = threads_.context();
-  // stem.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:77)
+  // stem.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:67)
   cpu::conv_direct<Isa>(ctx, k0, image, w + kW0, w + kB0, nullptr, arena + 602112);
   // trunk_output.block1.block1-0.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25)
   cpu::conv_1x1<Isa>(ctx, k1, arena + 602112, w + kW1, w + kB1, nullptr, arena + 0);
@@ -1204,9 +1204,9 @@ void RegnetY_400mf::run(const float *image, float *logits) {
   cpu::mul<Isa>(ctx, k115, arena + 43136, arena + 64704, arena + 0);
   // trunk_output.block4.block4-5.f.c.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:33)
   cpu::conv_1x1<Isa>(ctx, k116, arena + 0, w + kW116, w + kB116, arena + 21568, arena + 43136);
-  // avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:82)
+  // avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:72)
   cpu::adaptive_avgpool<Isa>(ctx, k117, arena + 43136, arena + 0);
-  // fc: linear (dsl/zoo/regnet_y_400mf.netc:82)
+  // fc: linear (dsl/zoo/regnet_y_400mf.netc:72)
   cpu::linear<Isa>(ctx, k118, arena + 0, w + kW118, w + kB118, logits);
 }
 

@@ -109,4 +109,18 @@ struct SoftmaxParams {
   Dims in, out;
 };
 
+// Layer normalisation over channels at every pixel (features of a flat tensor):
+//   out[c] = (in[c] - mean) / sqrt(var + eps) * weight[c] + bias[c]
+// with mean and the biased variance over the C channels of that pixel (nn.LayerNorm, LayerNorm2d).
+struct LayerNormParams {
+  Dims in, out;
+  float eps;
+};
+
+// ShuffleNet's channel shuffle: output channel j*groups + g is input channel g*(C/groups) + j.
+struct ChannelShuffleParams {
+  Dims in, out;
+  int groups;
+};
+
 } // namespace netc

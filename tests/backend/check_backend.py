@@ -63,6 +63,7 @@ MODELS = [
     ("densenet121", "densenet121", 96, 1),
     ("regnet_y_400mf", "regnet_y_400mf", 96, 1),
     ("efficientnet_b0", "efficientnet_b0", 96, 1),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", 96, 2),
     ("tests/backend/ops.netc", "every_op", None, 2),
 ]
 

@@ -49,6 +49,7 @@ NETWORKS = [
     ("mobilenet_v2", "mobilenet_v2"), ("mnasnet1_0", "mnasnet1_0"),
     ("densenet121", "densenet121"),
     ("regnet_y_400mf", "regnet_y_400mf"), ("efficientnet_b0", "efficientnet_b0"),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0"),
     ("tests/backend/ops.netc", "every_op"),
 ]
 ALL_PRECISIONS = ["fp32", "tf32", "bf16", "fp16"]

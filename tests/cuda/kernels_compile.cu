@@ -59,6 +59,9 @@ constexpr netc::CopyParams kCopy{dims(3, 6, 7, 9), slice(3, 6, 9, 12, 10), 1, 2}
 constexpr netc::LrnParams kLrn{dims(3, 21, 5, 5), dims(3, 21, 5, 5), 5, 1e-4f, 0.75f, 2.0f};
 constexpr netc::SoftmaxParams kSoftmax{dims(3, 1000, 1, 1), dims(3, 1000, 1, 1)};
 constexpr netc::SoftmaxParams kSoftmaxMap{dims(3, 21, 5, 7), dims(3, 21, 5, 7)};
+constexpr netc::LayerNormParams kLayerNorm{dims(3, 96, 5, 7), dims(3, 96, 5, 7), 1e-6f};
+constexpr netc::LayerNormParams kLayerNormFlat{dims(3, 768, 1, 1), dims(3, 768, 1, 1), 1e-6f};
+constexpr netc::ChannelShuffleParams kShuffle{dims(3, 116, 7, 7), dims(3, 116, 7, 7), 2};
 constexpr Dims kImage = dims(3, 3, 31, 29);
 
 namespace {
@@ -131,6 +134,12 @@ void launch_every_kernel(const float *in, const void *w, const float *b, float *
   netc::cuda::softmax<kSoftmax><<<grid(sm_l), block(sm_l)>>>(in, out);
   constexpr Launch smm_l = netc::cuda::softmax_launch(kSoftmaxMap);
   netc::cuda::softmax<kSoftmaxMap><<<grid(smm_l), block(smm_l)>>>(out, out);
+  constexpr Launch ln_l = netc::cuda::layernorm_launch(kLayerNorm);
+  netc::cuda::layernorm<kLayerNorm><<<grid(ln_l), block(ln_l)>>>(in, in, in, out);
+  constexpr Launch lnf_l = netc::cuda::layernorm_launch(kLayerNormFlat);
+  netc::cuda::layernorm<kLayerNormFlat><<<grid(lnf_l), block(lnf_l)>>>(out, in, in, out);
+  constexpr Launch cs_l = netc::cuda::channel_shuffle_launch(kShuffle);
+  netc::cuda::channel_shuffle<kShuffle><<<grid(cs_l), block(cs_l)>>>(in, out);
   constexpr Launch lay_l = netc::cuda::layout_launch(kImage);
   netc::cuda::nchw_to_nhwc<kImage><<<grid(lay_l), block(lay_l)>>>(in, out);
   netc::cuda::nhwc_to_nchw<kImage><<<grid(lay_l), block(lay_l)>>>(in, out);

@@ -64,6 +64,7 @@ RUN_AS = {
     "densenet121": (96, 1),
     "regnet_y_400mf": (96, 1),
     "efficientnet_b0": (96, 1),
+    "shufflenet_v2_x1_0": (96, 1),
 }
 
 

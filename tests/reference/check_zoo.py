@@ -39,6 +39,8 @@ ZOO = [
      "torchvision_regnet_y_400mf"),
     ("efficientnet_b0", "efficientnet_b0", "torchvision", "efficientnet_b0",
      "torchvision_efficientnet_b0"),
+    ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", "torchvision", "shufflenet_v2_x1_0",
+     "torchvision_shufflenet_v2_x1_0"),
     ("inception_v4", "inception_v4", "timm", "inception_v4", "timm_inception_v4"),
     ("inception_resnet_v2", "inception_resnet_v2", "timm", "inception_resnet_v2",
      "timm_inception_resnet_v2"),

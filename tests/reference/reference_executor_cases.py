@@ -95,3 +95,13 @@ y = F.linear(f, pattern([3, 24], 1), pattern([3], 2))
 emit("linear", y)
 emit("softmax_flat", F.softmax(y, 1))
 emit("global_avgpool", F.adaptive_avg_pool2d(x, 1))
+
+# At batch 2: ConvNeXt's layer norm over channels, its channels-last linear and layer_scale (in a
+# block, `layer_scale(z) as _`); chunk and channel_shuffle.
+x = pattern([2, 6, 2, 2], 0) * 2
+y = F.layer_norm(x.permute(0, 2, 3, 1), [6], pattern([6], 1), pattern([6], 2), eps=0.001)
+z = F.linear(y, pattern([4, 6], 3), pattern([4], 4)).permute(0, 3, 1, 2)
+emit("layernorm_linear_scale", z * pattern([4, 1, 1], 5))
+emit("chunk", x.chunk(4, dim=1)[2])
+groups = x.view(2, 3, 2, 2, 2).transpose(1, 2).contiguous().view(2, 6, 2, 2)
+emit("channel_shuffle", groups)

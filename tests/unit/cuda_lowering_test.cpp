@@ -132,6 +132,8 @@ void for_each_output(const KernelList &list, const CudaPlan &plan, const CudaLau
           cuda::for_each_output_linear(p, plan.precision, bx, by, bz, tx, ty, tz, visit);
         else if constexpr (std::is_same_v<P, SoftmaxParams>)
           cuda::for_each_output_softmax(p, bx, by, bz, tx, ty, tz, visit);
+        else if constexpr (std::is_same_v<P, LayerNormParams>)
+          cuda::for_each_output_layernorm(p, bx, by, bz, tx, ty, tz, visit);
         else
           cuda::for_each_output_elementwise(p.out, bx, tx, visit);
       },

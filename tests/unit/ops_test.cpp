@@ -313,5 +313,41 @@ TEST_CASE("every registered op has a unique name and a tensor first parameter") 
     ArgKind first = op->signature().front().kind;
     CHECK((first == ArgKind::Tensor || first == ArgKind::Tensors));
   }
-  CHECK(names.size() == 25);
+  CHECK(names.size() == 30);
+}
+
+TEST_CASE("chunk follows torch.chunk; channel_shuffle needs groups that divide the channels") {
+  Call c("chunk");
+  c.set("chunks", int64_t{4}).set("index", int64_t{2});
+  CHECK(c.infer({chw(10, 3, 3)}).type == chw(3, 3, 3)); // chunks of 3: 3, 3, 3, 1
+  CHECK(chunk_offset(c.attrs, 10) == 6);
+  c.set("index", int64_t{3});
+  CHECK(c.infer({chw(10, 3, 3)}).type == chw(1, 3, 3));
+  c.set("chunks", int64_t{4}).set("index", int64_t{3});
+  ShapeResult fewer = c.infer({chw(6, 3, 3)}); // torch.chunk gives 3 chunks of 2
+  REQUIRE(fewer.error);
+  CHECK(fewer.error->argument == "index");
+
+  Call s("channel_shuffle");
+  s.set("groups", int64_t{2});
+  CHECK(s.infer({chw(116, 28, 28)}).type == chw(116, 28, 28));
+  s.set("groups", int64_t{3});
+  ShapeResult r = s.infer({chw(116, 28, 28)});
+  REQUIRE(r.error);
+  CHECK(r.error->message == "channel_shuffle: 116 channels do not split into 3 groups");
+}
+
+TEST_CASE("layer_scale and pointwise_linear name their parameters as torchvision does") {
+  Call ls("layer_scale");
+  CHECK(ls.op->attaches_to_block());
+  auto params = ls.op->params(ls.attrs, {chw(96, 56, 56)});
+  REQUIRE(params.size() == 1);
+  CHECK(params[0].name == "layer_scale");
+  CHECK(params[0].shape == IntVec{96, 1, 1});
+
+  Call pl("pointwise_linear");
+  pl.set("features", int64_t{384}).set("bias", true);
+  CHECK(pl.infer({chw(96, 56, 56)}).type == chw(384, 56, 56));
+  CHECK(pl.op->params(pl.attrs, {chw(96, 56, 56)})[0].shape == IntVec{384, 96});
+  CHECK(pl.op->macs(pl.attrs, {chw(96, 56, 56)}, chw(384, 56, 56)) == 384 * 56 * 56 * 96);
 }

@@ -26,7 +26,8 @@ network every_op(x: [4, 12, 12]) {
   c = maxpool(b, 2) |> avgpool(2, stride=1) |> adaptive_avgpool(2)
   d = concat(c, c) + concat(c, c) * 0.5
   d = d * global_avgpool(d)
-  return global_avgpool(d) |> flatten() |> dropout() |> linear(3) |> softmax()
+  e = layernorm(d) |> pointwise_linear(6) |> layer_scale() |> chunk(2, 1) |> channel_shuffle(3)
+  return global_avgpool(d) |> flatten() |> dropout() |> linear(3) |> softmax(), e
 }
 )";
 

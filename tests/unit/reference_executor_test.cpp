@@ -137,6 +137,21 @@ const std::vector<double> k_lrn = {
     -0.14581910625354147, 0.3682874627470082, -0.36569704521383245, 0.14665747009659488,
     -0.5866298803863795, -0.07313940904276649, 0.4419449552964098, -0.29369531070532295,
     0.22049396343922287, -0.5146344597810165, 0.0};
+const std::vector<double> k_layernorm_linear_scale = {
+    1.6632087007508027, 2.2141470683601434, 1.5473942145696713, 1.7691297056374031,
+    0.7763747096613764, 0.8143576623307451, 0.11799137646377894, 0.7556740540596145,
+    0.7042703986873657, 1.3505553776904824, 0.7194591074416921, 0.763719294979176,
+    -0.7277354211977269, 0.4887963782817445, 0.6021799179549521, -0.3767868437174326,
+    1.5473942145696713, 1.7691297056374031, 1.3238547206864415, 1.7691297056374031,
+    0.11799137646377894, 0.7556740540596145, -0.2606573287961743, 0.7556740540596145,
+    0.7194591074416921, 0.763719294979176, 0.6536834699821193, 0.763719294979176,
+    0.6021799179549521, -0.3767868437174326, -0.8668494751371543, -0.3767868437174326};
+const std::vector<double> k_chunk = {
+    0.5, -2.0, -0.25, 1.5, -1.0, 0.75, -1.75, 0.0, 0.0, 1.75, -0.75, 1.0, -1.5, 0.25, 2.0, -0.5};
+const std::vector<double> k_channel_shuffle = {
+    -2.0, -0.25, 1.5, -1.0, -0.75, 1.0, -1.5, 0.25, 0.5, -2.0, -0.25, 1.5, 0.75, -1.75, 0.0, 1.75,
+    2.0, -0.5, 1.25, -1.25, -1.0, 0.75, -1.75, 0.0, 1.75, -0.75, 1.0, -1.5, -1.25, 0.5, -2.0, -0.25,
+    0.0, 1.75, -0.75, 1.0, 0.25, 2.0, -0.5, 1.25, 1.5, -1.0, 0.75, -1.75, -1.5, 0.25, 2.0, -0.5};
 const std::vector<double> k_batchnorm_relu6_scale = {
     1.8661919172897066, 0.15070349624011323, 0.0, 0.8859128195470818, 0.7202050456584015, 0.0,
     0.10864747717079928, 1.5356151369752042, 0.9168457476341711, 0.0, 2.2579501995987217, 0.0, 0.0,
@@ -280,6 +295,27 @@ TEST_CASE("reference: zeropad, flatten, linear and softmax over features at batc
   check_values(out[1], {2, 3}, k_softmax_flat);
   check_values(out[2], {2, 2, 1, 1}, k_global_avgpool);
   check_values(out[3], {2, 2, 1, 1}, k_global_avgpool);
+}
+
+TEST_CASE("reference: layernorm, pointwise_linear, layer_scale, chunk and channel_shuffle") {
+  auto r = compile_at("block cn(x) {\n"
+                      "  y = layernorm(x, eps=0.001)\n"
+                      "  z = pointwise_linear(y, 4)\n"
+                      "  return layer_scale(z) as _\n}\n"
+                      "network t(x: [6, 2, 2]) {\n"
+                      "  a = cn(x)\n"
+                      "  return a, chunk(x, 4, 2), channel_shuffle(x, 3)\n}",
+                      2);
+  WeightMap weights = {{"a.y.weight", pattern({6}, 1)},
+                       {"a.y.bias", pattern({6}, 2)},
+                       {"a.z.weight", pattern({4, 6}, 3)},
+                       {"a.z.bias", pattern({4}, 4)},
+                       {"a.layer_scale", pattern({4, 1, 1}, 5)}};
+  auto out = run_reference(r.graph(), weights, {scaled(pattern({2, 6, 2, 2}, 0), 2)});
+  REQUIRE(out.size() == 3);
+  check_values(out[0], {2, 4, 2, 2}, k_layernorm_linear_scale);
+  check_values(out[1], {2, 2, 2, 2}, k_chunk);
+  check_values(out[2], {2, 6, 2, 2}, k_channel_shuffle);
 }
 
 TEST_CASE("reference: a view that is not its input's last use leaves the input intact") {

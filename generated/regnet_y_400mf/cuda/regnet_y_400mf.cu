@@ -26,7 +26,7 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // One kernel per launch of run(), every size fixed (runtime/netc/kernel_params.hpp; NHWC).
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
-// stem.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:77)
+// stem.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:67)
 constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
 // trunk_output.block1.block1-0.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25)
 constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 48, 112, 112, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
@@ -191,8 +191,8 @@ constexpr netc::ConvParams k88 = netc::ConvParams{{1, 440, 7, 7, 21560}, {1, 440
 // trunk_output.block4.block4-5.f.se.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/regnet_y_400mf.netc:16): as k86
 // trunk_output.block4.block4-5.f.se.mul: mul (dsl/zoo/regnet_y_400mf.netc:18): as k79
 // trunk_output.block4.block4-5.f.c.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:33): as k88
-// avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:82): as k76
-// fc: linear (dsl/zoo/regnet_y_400mf.netc:82)
+// avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:72): as k76
+// fc: linear (dsl/zoo/regnet_y_400mf.netc:72)
 constexpr netc::LinearParams k118 = netc::LinearParams{{1, 440, 1, 1, 440}, {1, 1000, 1, 1, 1000}, netc::Activation::none};
 // input image, NHWC side
 constexpr netc::Dims kLayout0 = {1, 3, 224, 224, 150528};
@@ -958,7 +958,7 @@ void RegnetY_400mf::launch_kernels(const float *image, float *logits, cudaStream
   // input image (NCHW to NHWC)
   cuda::nchw_to_nhwc<kLayout0><<<dim3(588, 1, 1), dim3(256, 1, 1), 0, stream>>>(image, arena + 1154048);
   cuda::check_launch("input image (NCHW to NHWC): nchw_to_nhwc launch");
-  // stem.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:77)
+  // stem.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:67)
   cuda::conv2d<k0, kPrecision><<<dim3(196, 1, 1), dim3(256, 1, 1), 8320, stream>>>(arena + 1154048, bytes(0), floats(1), nullptr, arena + 602112);
   cuda::check_launch("stem.0: conv2d launch");
   // trunk_output.block1.block1-0.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25)
@@ -1309,10 +1309,10 @@ void RegnetY_400mf::launch_kernels(const float *image, float *logits, cudaStream
   // trunk_output.block4.block4-5.f.c.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:33)
   cuda::conv2d<k88, kPrecision><<<dim3(1, 7, 1), dim3(256, 1, 1), 8320, stream>>>(arena + 0, bytes(168), floats(169), arena + 21568, arena + 43136);
   cuda::check_launch("trunk_output.block4.block4-5.f.c.0: conv2d launch");
-  // avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:82)
+  // avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:72)
   cuda::adaptive_avg_pool<k76><<<dim3(2, 1, 1), dim3(256, 1, 1), 0, stream>>>(arena + 43136, arena + 0);
   cuda::check_launch("avgpool: adaptive_avg_pool launch");
-  // fc: linear (dsl/zoo/regnet_y_400mf.netc:82)
+  // fc: linear (dsl/zoo/regnet_y_400mf.netc:72)
   cuda::linear<k118, kPrecision><<<dim3(125, 1, 1), dim3(32, 8, 1), 0, stream>>>(arena + 0, bytes(170), floats(171), logits);
   cuda::check_launch("fc: linear launch");
 }

@@ -383,6 +383,19 @@ constexpr Launch copy_launch(const CopyParams &p) {
 constexpr Launch lrn_launch(const LrnParams &p) {
   return elementwise_launch(p.out);
 }
+constexpr Launch channel_shuffle_launch(const ChannelShuffleParams &p) {
+  return elementwise_launch(p.out);
+}
+// Layer norm: one warp per pixel, as softmax (its channels are neighbours in NHWC).
+constexpr Launch layernorm_launch(const LayerNormParams &p) {
+  const std::int64_t pixels = std::int64_t(p.out.n) * p.out.h * p.out.w;
+  return Launch{int(ceil_div(pixels, kSoftmaxWarps)), 1, 1, 32, kSoftmaxWarps, 1, 0};
+}
+template <class Visit>
+NETC_HD void for_each_output_layernorm(const LayerNormParams &p, int bx, int by, int bz, int tx,
+                                       int ty, int tz, Visit &&visit) {
+  for_each_output_softmax(SoftmaxParams{p.in, p.out}, bx, by, bz, tx, ty, tz, visit);
+}
 // Both directions of the layout conversion, D being the NHWC side.
 constexpr Launch layout_launch(const Dims &d) {
   return elementwise_launch(d);

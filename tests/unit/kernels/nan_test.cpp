@@ -8,6 +8,7 @@
 #include <netc/cpu/conv_1x1.hpp>
 #include <netc/cpu/conv_direct.hpp>
 #include <netc/cpu/elementwise.hpp>
+#include <netc/cpu/layernorm.hpp>
 #include <netc/cpu/linear.hpp>
 #include <netc/cpu/pool.hpp>
 #include <netc/cpu/softmax.hpp>
@@ -177,6 +178,24 @@ TEST_CASE("NaN: softmax of a pixel with a NaN is NaN in every channel") {
     cpu::softmax<Isa>(serial_context(), SoftmaxParams{in.dims(), out.dims()}, in.data(),
                       out.data());
     check_nans(out, c.expected[0], {1e-7, 1e-5}, "softmax output", std::string(input) == "[37]");
+  }
+}
+
+TEST_CASE("NaN: layernorm of a pixel with a NaN is NaN in every channel") {
+  for (const char *input : {"[37]", "[7, 5, 9]"}) {
+    const std::string dsl = one_op(input, "  y = layernorm(x) as k\n");
+    CAPTURE(dsl);
+    Case c = reference_case(dsl, 2);
+    put_nans(c, {0, -1});
+    const Node &k = c.net.node("k");
+    Slice in = input_slice(c.inputs[0], c.net.input_of(k).type, 1, 0);
+    Slice out = unwritten_output(k.type, 0, 2);
+    const HostTensor &w = c.weights.at("k.weight"), &b = c.weights.at("k.bias");
+    const std::vector<float> weight(w.data.begin(), w.data.end()),
+        bias(b.data.begin(), b.data.end());
+    cpu::layernorm<Isa>(serial_context(), LayerNormParams{in.dims(), out.dims(), 1e-5f}, in.data(),
+                        weight.data(), bias.data(), out.data());
+    check_nans(out, c.expected[0], {1e-5, 1e-5}, "layernorm output", std::string(input) == "[37]");
   }
 }
 
