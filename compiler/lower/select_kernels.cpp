@@ -67,6 +67,18 @@ Window window_of(const Graph &graph, const Node &node, bool has_dilation) {
           int(d[1]), int(pad[0]), int(pad[1]), int(pad[2]), int(pad[3])};
 }
 
+// A 1x1, stride-1, unpadded convolution in `groups` groups: what a batch norm on its own,
+// layer_scale (groups = channels) and pointwise_linear (one group) lower to.
+ConvParams pointwise_conv_params(int groups) {
+  return ConvParams{{}, {}, 1, 1, 1, 1, 0, 0, 1, 1, groups, Activation::none, 0};
+}
+
+// `<layer>.weight`, and `<layer>.bias` when the layer has one: convolutions and linear layers.
+WeightRecipe weight_and_bias(const Node &node) {
+  return WeightRecipe{node.name + ".weight",
+                      node.attrs.get_bool("bias") ? node.name + ".bias" : ""};
+}
+
 } // namespace
 
 ConvParams conv_params_of(const Graph &graph, const Node &conv) {
@@ -166,8 +178,7 @@ private:
       return;
     case OpKind::linear: {
       Kernel &k = emit(node, KernelKind::Linear, LinearParams{{}, {}, Activation::none});
-      k.weights = WeightRecipe{node.name + ".weight",
-                               node.attrs.get_bool("bias") ? node.name + ".bias" : ""};
+      k.weights = weight_and_bias(node);
       return;
     }
     case OpKind::zeropad: {
@@ -202,17 +213,12 @@ private:
     }
     case OpKind::pointwise_linear: {
       // A 1x1 convolution: nn.Linear's [out, in] weight is the [out, in, 1, 1] one, in memory.
-      Kernel &k = emit(node, KernelKind::Conv1x1,
-                       ConvParams{{}, {}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0});
-      k.weights = WeightRecipe{node.name + ".weight",
-                               node.attrs.get_bool("bias") ? node.name + ".bias" : ""};
+      emit(node, KernelKind::Conv1x1, pointwise_conv_params(1)).weights = weight_and_bias(node);
       return;
     }
     case OpKind::layer_scale: {
       // A 1x1 depthwise convolution without bias, whose weight is the [C, 1, 1] scale.
-      int c = int(node.type.c());
-      Kernel &k = emit(node, KernelKind::ConvGrouped,
-                       ConvParams{{}, {}, 1, 1, 1, 1, 0, 0, 1, 1, c, Activation::none, 0});
+      Kernel &k = emit(node, KernelKind::ConvGrouped, pointwise_conv_params(int(node.type.c())));
       k.weights = WeightRecipe{node.name + ".layer_scale", ""};
       return;
     }
@@ -266,16 +272,13 @@ private:
              w.pad_top == 0 && w.pad_bottom == 0 && w.pad_left == 0 && w.pad_right == 0)
       kind = KernelKind::Conv1x1;
     Kernel &kernel = emit(node, kind, p);
-    kernel.weights =
-        WeightRecipe{node.name + ".weight", node.attrs.get_bool("bias") ? node.name + ".bias" : ""};
+    kernel.weights = weight_and_bias(node);
   }
 
   // A batch norm that no convolution precedes is a 1x1 depthwise convolution whose weight and
   // bias come from its statistics; fold_batch_norm removes the others.
   void batch_norm(const Node &node) {
-    int c = int(node.type.c());
-    Kernel &k = emit(node, KernelKind::ConvGrouped,
-                     ConvParams{{}, {}, 1, 1, 1, 1, 0, 0, 1, 1, c, Activation::none, 0});
+    Kernel &k = emit(node, KernelKind::ConvGrouped, pointwise_conv_params(int(node.type.c())));
     k.weights = WeightRecipe{"", "", node.name, node.attrs.get_float("eps")};
   }
 
