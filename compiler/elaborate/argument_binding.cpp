@@ -1,5 +1,7 @@
 #include "elaborate/argument_binding.h"
 
+#include "support/spelling.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -157,20 +159,6 @@ std::optional<AttrValue> convert_argument(const ParamDecl &d, const Value &v, st
     break;
   }
   return std::nullopt;
-}
-
-// The candidate spelled most like `word`, for "did you mean" hints; empty if none is close.
-std::string closest(llvm::StringRef word, const std::vector<std::string> &candidates) {
-  std::string best;
-  unsigned best_distance = 3;
-  for (const std::string &c : candidates) {
-    unsigned d = word.edit_distance(c, /*AllowReplacements=*/true, best_distance);
-    if (d < best_distance && d < word.size()) {
-      best_distance = d;
-      best = c;
-    }
-  }
-  return best;
 }
 
 } // namespace netc

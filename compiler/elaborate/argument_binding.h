@@ -45,7 +45,4 @@ std::optional<Binding> bind_arguments(const Expr &call, std::optional<Value> pip
 std::optional<AttrValue> convert_argument(const ParamDecl &d, const Value &v, std::string_view op,
                                           std::string &error);
 
-// The candidate spelled most like `word`, for "did you mean" hints; empty if none is close.
-std::string closest(llvm::StringRef word, const std::vector<std::string> &candidates);
-
 } // namespace netc

@@ -5,6 +5,7 @@
 #include "elaborate/value.h"
 #include "ir/shape_inference.h"
 #include "ops/registry.h"
+#include "support/spelling.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
