@@ -64,7 +64,7 @@ void hide_warnings_after_failed_expects(const Graph &graph, DiagnosticEngine &di
                    ? owner[*d.node]
                    : -1;
     if (from >= 0) {
-      if (diags.rule_config().level_of(d.rule) != RuleLevel::Off)
+      if (diags.level_of(d) != RuleLevel::Off)
         hidden[from].insert({d.loc.getPointer(), d.message});
       continue;
     }

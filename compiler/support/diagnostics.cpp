@@ -53,7 +53,7 @@ void DiagnosticEngine::report(Diagnostic diagnostic) {
     return;
   // Errors as they will be printed: after the rule configuration, identical ones folded.
   if (error_limit_ != 0 && diagnostic.severity != Severity::Note &&
-      config_.level_of(diagnostic.rule) == RuleLevel::Error) {
+      level_of(diagnostic) == RuleLevel::Error) {
     std::string key = fold_key(present(diagnostic, Severity::Error));
     if (!kept_errors_.count(key)) {
       if (kept_errors_.size() >= error_limit_) {
@@ -118,13 +118,31 @@ FoldedDiagnostic DiagnosticEngine::present(const Diagnostic &d, Severity severit
   return f;
 }
 
+bool DiagnosticEngine::allowed_on_line(llvm::SMLoc loc, std::string_view rule) const {
+  unsigned buffer = loc.isValid() ? source_mgr_.FindBufferContainingLoc(loc) : 0;
+  return buffer != 0 && suppressions_.allows(buffer, source_mgr_.FindLineNumber(loc, buffer), rule);
+}
+
+RuleLevel DiagnosticEngine::level_of(const Diagnostic &d) const {
+  RuleLevel level = config_.level_of(d.rule);
+  const Rule *rule = find_rule(d.rule);
+  if (level == RuleLevel::Off || suppressions_.empty() || !rule ||
+      rule->default_level != RuleLevel::Warning)
+    return level;
+  // The warning's own line (in a block body: every call's), or the user's line it is shown at.
+  if (allowed_on_line(d.loc, d.rule))
+    return RuleLevel::Off;
+  llvm::SMLoc shown = present(d, Severity::Warning).loc;
+  return shown != d.loc && allowed_on_line(shown, d.rule) ? RuleLevel::Off : level;
+}
+
 std::vector<FoldedDiagnostic> DiagnosticEngine::fold() const {
   std::vector<FoldedDiagnostic> groups;
   std::map<std::string, size_t> group_of;
   for (const Diagnostic &d : pending_) {
     Severity severity = d.severity;
     if (severity != Severity::Note) {
-      switch (config_.level_of(d.rule)) {
+      switch (level_of(d)) {
       case RuleLevel::Off:
         continue;
       case RuleLevel::Warning:

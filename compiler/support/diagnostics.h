@@ -10,6 +10,7 @@
 #pragma once
 
 #include "support/rules.h"
+#include "support/suppressions.h"
 
 #include <llvm/Support/SMLoc.h>
 #include <llvm/Support/SourceMgr.h>
@@ -97,6 +98,12 @@ public:
   void mark_library_buffer(unsigned buffer_id) { library_buffers_.insert(buffer_id); }
   bool is_library_buffer(unsigned buffer_id) const { return library_buffers_.count(buffer_id); }
 
+  // The lines `# netc: allow(<rule>)` comments silence warnings on (the lexer records them).
+  LineSuppressions &suppressions() { return suppressions_; }
+  // The level `d` is shown at: its rule's configured level, or Off for a warning a
+  // `# netc: allow` comment silences (support/suppressions.h). Notes have no level.
+  RuleLevel level_of(const Diagnostic &d) const;
+
   void report(Diagnostic diagnostic);
   void error(std::string_view rule, llvm::SMRange range, std::string message);
   void error(std::string_view rule, llvm::SMLoc loc, std::string message) {
@@ -131,12 +138,14 @@ private:
   std::vector<Diagnostic> pending_;
   RuleConfig config_;
   std::set<unsigned> library_buffers_;
+  LineSuppressions suppressions_;
   unsigned error_count_ = 0;
   unsigned error_limit_ = 0;
   std::set<std::string> kept_errors_; // fold keys of the errors kept, for the limit
   bool limit_reached_ = false;
 
   FoldedDiagnostic present(const Diagnostic &d, Severity severity) const;
+  bool allowed_on_line(llvm::SMLoc loc, std::string_view rule) const;
 };
 
 // "fatal error: too many errors emitted, stopping now [-ferror-limit=]", clang's words.

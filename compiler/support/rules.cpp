@@ -42,6 +42,8 @@ const std::vector<Rule> &all_rules() {
        "a tensor (per sample) or weight of more than 2^31 elements: surely a typo"},
       {kRepeatShapeChange, RuleLevel::Warning,
        "a repeated block whose output shape differs from its input, so iterations differ"},
+      {kInvalidSuppression, RuleLevel::Warning,
+       "a '# netc: allow(...)' comment that is malformed or names an unknown rule or an error"},
   };
   return table;
 }

@@ -65,6 +65,7 @@ inline constexpr std::string_view kUnusedParameter = "unused-parameter";
 inline constexpr std::string_view kUnusedValue = "unused-value";
 inline constexpr std::string_view kDroppedPixels = "dropped-pixels";
 inline constexpr std::string_view kRepeatShapeChange = "repeat-shape-change";
+inline constexpr std::string_view kInvalidSuppression = "invalid-suppression";
 } // namespace rules
 
 } // namespace netc

@@ -1,6 +1,7 @@
 #include "syntax/lexer.h"
 
 #include "support/source_file.h"
+#include "support/suppressions.h"
 
 #include <fmt/format.h>
 #include <llvm/ADT/StringSwitch.h>
@@ -178,8 +179,11 @@ private:
     while (pos_ < buf_.size()) {
       char c = buf_[pos_];
       if (c == '#') {
+        size_t start = ++pos_;
         while (pos_ < buf_.size() && buf_[pos_] != '\n')
           ++pos_;
+        // `# netc: allow(<rule>)` silences warnings on this line.
+        read_allow_comment(buf_.slice(start, pos_), diags_);
       } else if (std::isspace(static_cast<unsigned char>(c))) {
         saw_newline_ |= c == '\n';
         ++pos_;
