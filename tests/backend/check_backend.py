@@ -60,6 +60,7 @@ MODELS = [
     ("resnext50_32x4d", "resnext50_32x4d", 96, 1),
     ("mobilenet_v2", "mobilenet_v2", 96, 1),
     ("mnasnet1_0", "mnasnet1_0", 96, 1),
+    ("squeezenet1_1", "squeezenet1_1", 96, 2),
     ("densenet121", "densenet121", 96, 1),
     ("regnet_y_400mf", "regnet_y_400mf", 96, 1),
     ("efficientnet_b0", "efficientnet_b0", 96, 1),

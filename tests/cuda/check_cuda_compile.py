@@ -47,7 +47,7 @@ NETWORKS = [
     ("inception_resnet_v2", "inception_resnet_v2"), ("xception", "xception"),
     ("resnet50", "resnet50"), ("resnext50_32x4d", "resnext50_32x4d"),
     ("mobilenet_v2", "mobilenet_v2"), ("mnasnet1_0", "mnasnet1_0"),
-    ("densenet121", "densenet121"),
+    ("densenet121", "densenet121"), ("squeezenet1_1", "squeezenet1_1"),
     ("regnet_y_400mf", "regnet_y_400mf"), ("efficientnet_b0", "efficientnet_b0"),
     ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0"),
     ("tests/backend/ops.netc", "every_op"),
@@ -60,7 +60,9 @@ BATCH = {"every_op": 9}
 # Left out of the ci suite for CI's time: their kernel families (1x1/3x3/depthwise convolution,
 # batch norm, concat, pooling) are compiled for mobilenet_v2, resnet50 and googlenet already, and
 # nvcc takes 1.5-2 minutes on each. The full suite compiles them.
-CI_LEFT_OUT = {"densenet121", "mnasnet1_0"}
+# squeezenet1_1's (1x1/3x3 convolutions with bias, concat, ceil-mode max pooling, adaptive average
+# pooling) are googlenet's.
+CI_LEFT_OUT = {"densenet121", "mnasnet1_0", "squeezenet1_1"}
 
 
 def suite_cases(suite):

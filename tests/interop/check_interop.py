@@ -88,6 +88,7 @@ MODELS = [
     ("resnext50_32x4d", "resnext50_32x4d", torchvision_model("resnext50_32x4d"), 1, None),
     ("mobilenet_v2", "mobilenet_v2", torchvision_model("mobilenet_v2"), 1, None),
     ("mnasnet1_0", "mnasnet1_0", torchvision_model("mnasnet1_0"), 1, None),
+    ("squeezenet1_1", "squeezenet1_1", torchvision_model("squeezenet1_1"), 2, None),
     ("densenet121", "densenet121", torchvision_model("densenet121"), 1, None),
     ("regnet_y_400mf", "regnet_y_400mf", torchvision_model("regnet_y_400mf"), 1, None),
     ("efficientnet_b0", "efficientnet_b0", torchvision_model("efficientnet_b0"), 1, None),

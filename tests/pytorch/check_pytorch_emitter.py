@@ -61,6 +61,7 @@ RUN_AS = {
     "resnext50_32x4d": (96, 1),
     "mobilenet_v2": (96, 1),
     "mnasnet1_0": (96, 1),
+    "squeezenet1_1": (96, 1),
     "densenet121": (96, 1),
     "regnet_y_400mf": (96, 1),
     "efficientnet_b0": (96, 1),

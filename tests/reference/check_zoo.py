@@ -34,6 +34,8 @@ ZOO = [
      "torchvision_resnext50_32x4d"),
     ("mobilenet_v2", "mobilenet_v2", "torchvision", "mobilenet_v2", "torchvision_mobilenet_v2"),
     ("mnasnet1_0", "mnasnet1_0", "torchvision", "mnasnet1_0", "torchvision_mnasnet1_0"),
+    ("squeezenet1_1", "squeezenet1_1", "torchvision", "squeezenet1_1",
+     "torchvision_squeezenet1_1"),
     ("densenet121", "densenet121", "torchvision", "densenet121", "torchvision_densenet121"),
     ("regnet_y_400mf", "regnet_y_400mf", "torchvision", "regnet_y_400mf",
      "torchvision_regnet_y_400mf"),

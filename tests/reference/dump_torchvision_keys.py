@@ -34,6 +34,7 @@ MODELS = [
     ("resnext50_32x4d", "resnext50_32x4d", {}),
     ("mobilenet_v2", "mobilenet_v2", {}),
     ("mnasnet1_0", "mnasnet1_0", {}),
+    ("squeezenet1_1", "squeezenet1_1", {}),
     ("densenet121", "densenet121", {}),
     ("regnet_y_400mf", "regnet_y_400mf", {}),
     ("efficientnet_b0", "efficientnet_b0", {}),
@@ -42,7 +43,7 @@ MODELS = [
 
 # Models of data/torchvision_models.json measured by --figures (added with issue 14), at 224x224;
 # the others come from shared/refs/torchvision_models.json unchanged.
-FIGURED_HERE = ["mobilenet_v2", "mnasnet1_0", "densenet121", "regnet_y_400mf", "efficientnet_b0", "shufflenet_v2_x1_0"]
+FIGURED_HERE = ["mobilenet_v2", "mnasnet1_0", "squeezenet1_1", "densenet121", "regnet_y_400mf", "efficientnet_b0", "shufflenet_v2_x1_0"]
 
 
 def write_figures(refs):
