@@ -65,6 +65,8 @@ MODELS = [
     ("regnet_y_400mf", "regnet_y_400mf", 96, 1),
     ("efficientnet_b0", "efficientnet_b0", 96, 1),
     ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", 96, 2),
+    ("mobilenet_v3", "mobilenet_v3_large", 96, 1),
+    ("mobilenet_v3", "mobilenet_v3_small", 96, 2),
     ("tests/backend/ops.netc", "every_op", None, 2),
 ]
 

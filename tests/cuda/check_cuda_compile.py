@@ -50,6 +50,7 @@ NETWORKS = [
     ("densenet121", "densenet121"), ("squeezenet1_1", "squeezenet1_1"),
     ("regnet_y_400mf", "regnet_y_400mf"), ("efficientnet_b0", "efficientnet_b0"),
     ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0"),
+    ("mobilenet_v3", "mobilenet_v3_large"), ("mobilenet_v3", "mobilenet_v3_small"),
     ("tests/backend/ops.netc", "every_op"),
 ]
 ALL_PRECISIONS = ["fp32", "tf32", "bf16", "fp16"]
@@ -61,8 +62,11 @@ BATCH = {"every_op": 9}
 # batch norm, concat, pooling) are compiled for mobilenet_v2, resnet50 and googlenet already, and
 # nvcc takes 1.5-2 minutes on each. The full suite compiles them.
 # squeezenet1_1's (1x1/3x3 convolutions with bias, concat, ceil-mode max pooling, adaptive average
-# pooling) are googlenet's.
-CI_LEFT_OUT = {"densenet121", "mnasnet1_0", "squeezenet1_1"}
+# pooling) are googlenet's. mobilenet_v3_large and mobilenet_v3_small add none either: 3x3/5x5
+# depthwise and 1x1 convolutions and the SE's mul and adaptive_avg_pool as in efficientnet_b0,
+# conv2d's hardswish and hardsigmoid epilogues as in every_op (all four precisions); their one new
+# instantiation, linear with a hardswish epilogue, uses the activate<> that conv2d's hardswish compiles.
+CI_LEFT_OUT = {"densenet121", "mnasnet1_0", "squeezenet1_1", "mobilenet_v3_large", "mobilenet_v3_small"}
 
 
 def suite_cases(suite):

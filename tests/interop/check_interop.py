@@ -93,6 +93,8 @@ MODELS = [
     ("regnet_y_400mf", "regnet_y_400mf", torchvision_model("regnet_y_400mf"), 1, None),
     ("efficientnet_b0", "efficientnet_b0", torchvision_model("efficientnet_b0"), 1, None),
     ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", torchvision_model("shufflenet_v2_x1_0"), 2, None),
+    ("mobilenet_v3", "mobilenet_v3_large", torchvision_model("mobilenet_v3_large"), 1, None),
+    ("mobilenet_v3", "mobilenet_v3_small", torchvision_model("mobilenet_v3_small"), 2, None),
     ("inception_v4", "inception_v4", timm_model("inception_v4"), 1, None),
     ("inception_resnet_v2", "inception_resnet_v2", timm_model("inception_resnet_v2"), 1, None),
     ("xception", "xception", timm_model("legacy_xception"), 1, None),

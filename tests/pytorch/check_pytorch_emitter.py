@@ -66,6 +66,8 @@ RUN_AS = {
     "regnet_y_400mf": (96, 1),
     "efficientnet_b0": (96, 1),
     "shufflenet_v2_x1_0": (96, 1),
+    "mobilenet_v3_large": (96, 1),
+    "mobilenet_v3_small": (96, 1),
 }
 
 
