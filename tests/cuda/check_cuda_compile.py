@@ -58,15 +58,6 @@ ALL_PRECISIONS = ["fp32", "tf32", "bf16", "fp16"]
 # kLinearGemvMaxBatch, onto the GEMM kernel.
 BATCH = {"every_op": 9}
 
-# Left out of the ci suite for CI's time: their kernel families (1x1/3x3/depthwise convolution,
-# batch norm, concat, pooling) are compiled for mobilenet_v2, resnet50 and googlenet already, and
-# nvcc takes 1.5-2 minutes on each. The full suite compiles them.
-# squeezenet1_1's (1x1/3x3 convolutions with bias, concat, ceil-mode max pooling, adaptive average
-# pooling) are googlenet's. mobilenet_v3_large and mobilenet_v3_small add none either: 3x3/5x5
-# depthwise and 1x1 convolutions and the SE's mul and adaptive_avg_pool as in efficientnet_b0,
-# conv2d's hardswish and hardsigmoid epilogues as in every_op (all four precisions); their one new
-# instantiation, linear with a hardswish epilogue, uses the activate<> that conv2d's hardswish compiles.
-CI_LEFT_OUT = {"densenet121", "mnasnet1_0", "squeezenet1_1", "mobilenet_v3_large", "mobilenet_v3_small"}
 
 
 def suite_cases(suite):
@@ -76,7 +67,7 @@ def suite_cases(suite):
     if suite == "full":
         wanted = [(n, p) for _, n in NETWORKS for p in ALL_PRECISIONS]
     else:
-        wanted = ([(n, "tf32") for _, n in NETWORKS if n != "every_op" and n not in CI_LEFT_OUT] +
+        wanted = ([(n, "tf32") for _, n in NETWORKS if n != "every_op"] +
                   [("resnet50", p) for p in ("fp32", "bf16", "fp16")] +
                   [("every_op", p) for p in ALL_PRECISIONS])
     return [(zoo_of[n], n, p, p == "tf32") for n, p in wanted]
