@@ -4,7 +4,8 @@
 Run it with Debian's /usr/bin/python3 (torch, torchvision, timm, onnxruntime, safetensors):
 
   /usr/bin/python3 bench/baseline.py [--netc build/bin/netc] [--threads 1]
-      [--models inception_v4,inception_v3,resnet50,mobilenet_v2] [--batches 1,8] [--target avx512]
+      [--models inception_v4,inception_v3,resnet50,mobilenet_v2,efficientnet_b0,
+               mobilenet_v3_large] [--batches 1,8] [--target avx512]
       [--warmup 5] [--runs 30] [--min-time 5] [--max-runs 1000] [--rounds 5]
       [--cxx g++] [--cxxflags FLAGS] [--allow-slow-blas]
       [--json FILE] [--markdown FILE] [--work build/bench] [--profile [TOP]]
@@ -91,6 +92,16 @@ def make_mobilenet_v2():
     return torchvision.models.mobilenet_v2(weights=None)
 
 
+def make_efficientnet_b0():
+    import torchvision
+    return torchvision.models.efficientnet_b0(weights=None)
+
+
+def make_mobilenet_v3_large():
+    import torchvision
+    return torchvision.models.mobilenet_v3_large(weights=None)
+
+
 # name: (zoo file, netc network, input size, PyTorch constructor, where the module comes from)
 MODELS = {
     "inception_v4": ("inception_v4", "inception_v4", 299, make_inception_v4,
@@ -100,6 +111,10 @@ MODELS = {
     "resnet50": ("resnet50", "resnet50", 224, make_resnet50, "torchvision resnet50"),
     "mobilenet_v2": ("mobilenet_v2", "mobilenet_v2", 224, make_mobilenet_v2,
                      "torchvision mobilenet_v2"),
+    "efficientnet_b0": ("efficientnet_b0", "efficientnet_b0", 224, make_efficientnet_b0,
+                        "torchvision efficientnet_b0"),
+    "mobilenet_v3_large": ("mobilenet_v3", "mobilenet_v3_large", 224, make_mobilenet_v3_large,
+                           "torchvision mobilenet_v3_large"),
 }
 
 
