@@ -155,6 +155,8 @@ double activate(Activation act, double v) {
     return v * activate(Activation::relu6, v + 3) / 6;
   case Activation::hardsigmoid: // relu6(x + 3) / 6
     return activate(Activation::relu6, v + 3) / 6;
+  case Activation::gelu: // x * Phi(x) = x (1 + erf(x / sqrt 2)) / 2, as erfc: no cancellation
+    return 0.5 * v * std::erfc(-v * 0.70710678118654752440);
   }
   return v;
 }

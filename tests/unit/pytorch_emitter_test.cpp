@@ -21,7 +21,7 @@ namespace {
 const char *kEveryOp = R"(
 network every_op(x: [4, 12, 12]) {
   a = conv2d(x, 8, 3, pad=1) |> batchnorm() |> relu() |> relu6() |> sigmoid() |> tanh()
-      |> silu() |> hardswish() |> hardsigmoid()
+      |> silu() |> hardswish() |> hardsigmoid() |> gelu()
   b = depthwise_conv2d(a, 3, pad=1) |> identity() |> lrn(size=3) |> zeropad([1, 0, 1, 0])
   c = maxpool(b, 2) |> avgpool(2, stride=1) |> adaptive_avgpool(2)
   d = concat(c, c) + concat(c, c) * 0.5

@@ -7,9 +7,9 @@
 
 namespace netc::cuda::detail {
 
-// The same formulas as the CPU backend; expf and tanhf are CUDA's accurate versions (nvcc does
-// not substitute the fast intrinsics without --use_fast_math). NaN passes through every one, as
-// in PyTorch (fmaxf and fminf would drop it).
+// The same formulas as the CPU backend; expf, tanhf and erfcf are CUDA's accurate versions (nvcc
+// does not substitute the fast intrinsics without --use_fast_math). NaN passes through every one,
+// as in PyTorch (fmaxf and fminf would drop it).
 template <Activation A> __device__ __forceinline__ float activate(float x) {
   switch (A) {
   case Activation::none:
@@ -28,6 +28,8 @@ template <Activation A> __device__ __forceinline__ float activate(float x) {
     return x * activate<Activation::hardsigmoid>(x);
   case Activation::hardsigmoid:
     return activate<Activation::relu6>(x + 3.0f) * (1.0f / 6.0f);
+  case Activation::gelu: // x * Phi(x), Phi through erfcf: no cancellation for negative x
+    return 0.5f * x * erfcf(x * -0.707106781186547524f);
   }
   return x;
 }

@@ -1,6 +1,6 @@
 // simd.hpp's own arithmetic on the ISA under test: max and min with NaN in either operand, and
-// exp_vec, sigmoid_vec and tanh_vec against double precision over a dense sweep of floats, with
-// the error bounds that simd.hpp and docs/benchmarks.md state.
+// exp_vec, sigmoid_vec, tanh_vec, erf_vec and gelu against double precision over a dense sweep of
+// floats, with the error bounds that simd.hpp and docs/benchmarks.md state.
 #include "kernel_test_support.h"
 
 #include <cfloat>
@@ -64,10 +64,11 @@ struct SweepError {
 
 // f against reference over the floats of [-limit, limit], every `stride`-th bit pattern of each
 // sign (a dense, uneven sample of every binade). Relative error only where the result is a normal
-// float; below that (subnormal results) within one subnormal step. Results that round to +-inf
-// as floats must be exactly that.
+// float; below that (subnormal results) within `subnormal_steps` subnormal steps (one for
+// functions under an ulp). Results that round to +-inf as floats must be exactly that.
 template <class F>
-SweepError sweep(F f, double (*reference)(double), float limit, std::uint32_t stride) {
+SweepError sweep(F f, double (*reference)(double), float limit, std::uint32_t stride,
+                 int subnormal_steps = 1) {
   SweepError err;
   std::uint32_t top;
   std::memcpy(&top, &limit, sizeof top);
@@ -90,7 +91,7 @@ SweepError sweep(F f, double (*reference)(double), float limit, std::uint32_t st
           err.worst_relative_at = in[l];
         }
       } else {
-        ok = diff <= 0x1p-149;
+        ok = diff <= subnormal_steps * 0x1p-149;
       }
       err.absolute = diff > err.absolute && !std::isinf(float(e)) ? diff : err.absolute;
       if (!ok && misses++ < 5)
@@ -239,12 +240,67 @@ TEST_CASE("simd: hardswish absolute error below 4e-7 over [-10, 10]") {
   CHECK(err.absolute < 4e-7);
 }
 
-TEST_CASE("simd: silu, hardswish and hardsigmoid keep NaN") {
+TEST_CASE("simd: silu, hardswish, hardsigmoid and gelu keep NaN") {
   const S::Vec nan = S::set1(std::numeric_limits<float>::quiet_NaN());
-  for (Activation act : {Activation::silu, Activation::hardswish, Activation::hardsigmoid}) {
+  for (Activation act :
+       {Activation::silu, Activation::hardswish, Activation::hardsigmoid, Activation::gelu}) {
     float out[kWidth];
     S::store(out, cpu::activate_vec<Isa>(act, nan));
     CHECK(std::isnan(out[0]));
     CHECK(std::isnan(cpu::activate(act, std::numeric_limits<float>::quiet_NaN())));
+  }
+}
+
+namespace {
+double erf_ref(double x) {
+  return std::erf(x);
+}
+S::Vec erf_v(S::Vec x) {
+  return cpu::erf_vec<Isa>(x);
+}
+// x Phi(x) through erfc: exact in double where PyTorch's 1 + erf(x / sqrt 2) cancels.
+double gelu_ref(double x) {
+  return 0.5 * x * std::erfc(-x * 0.70710678118654752440);
+}
+S::Vec gelu_v(S::Vec x) {
+  return cpu::activate_vec<Isa>(Activation::gelu, x);
+}
+} // namespace
+
+// Over [-12, 12] erf reaches +-1 (from |x| = 3.9), down to subnormal x (erf(x) ~ 1.13 x).
+TEST_CASE("simd: erf_vec relative error below 2.5e-7 over [-12, 12]") {
+  const SweepError err = sweep(erf_v, erf_ref, 12.0f, kStride);
+  MESSAGE("erf: max relative error " << err.relative << " at " << err.worst_relative_at
+                                     << ", absolute " << err.absolute);
+  CHECK(err.relative < 2.5e-7);
+}
+
+// Relative, also in the negative tail (|gelu| down to 1e-38 near x = -13.1), and below that
+// (subnormal results, where a subnormal step is an ulp near 2^-126) within 4 steps, the relative
+// bound's ulps; past x = -14.35 the result is 0. Positive x up to 100 gives x itself.
+TEST_CASE("simd: gelu relative error below 5e-7 over [-100, 100]") {
+  const SweepError err = sweep(gelu_v, gelu_ref, 100.0f, kStride, 4);
+  MESSAGE("gelu: max relative error " << err.relative << " at " << err.worst_relative_at
+                                      << ", absolute " << err.absolute);
+  CHECK(err.relative < 5e-7);
+}
+
+TEST_CASE("simd: erf and gelu at NaN, infinities, zeros, subnormals and huge numbers") {
+  const std::vector<float> x = {kNaN, kInf, -kInf, 0.0f, -0.0f, 1e-40f, -1e30f, 1e30f};
+  const auto e = on_lanes(erf_v, x);
+  const auto g = on_lanes(gelu_v, x);
+  // gelu(-inf) is PyTorch's -inf * 0.5 * (1 + erf(-inf)) = NaN; 1e-40 / 2 rounds to even.
+  const std::vector<float> want_e = {
+      kNaN, 1.0f, -1.0f, 0.0f, -0.0f, float(1e-40 * 1.1283791670955126), -1.0f, 1.0f};
+  const std::vector<float> want_g = {kNaN, kInf, kNaN, 0.0f, -0.0f, 5e-41f, -0.0f, 1e30f};
+  for (std::size_t l = 0; l < x.size() && int(l) < kWidth; ++l) {
+    CAPTURE(x[l]);
+    auto same = [](float a, float b) {
+      return std::isnan(b) ? std::isnan(a) : a == b && std::signbit(a) == std::signbit(b);
+    };
+    CHECK(same(e[l], want_e[l]));
+    CHECK(same(g[l], want_g[l]));
+    const float scalar = cpu::activate(Activation::gelu, x[l]);
+    CHECK((std::isnan(want_g[l]) ? std::isnan(scalar) : std::fabs(scalar - want_g[l]) <= 1e-45f));
   }
 }
