@@ -67,6 +67,7 @@ MODELS = [
     ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", 96, 2),
     ("mobilenet_v3", "mobilenet_v3_large", 96, 1),
     ("mobilenet_v3", "mobilenet_v3_small", 96, 2),
+    ("convnext_tiny", "convnext_tiny", 64, 1),
     ("tests/backend/ops.netc", "every_op", None, 2),
 ]
 

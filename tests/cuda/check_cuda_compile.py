@@ -51,6 +51,7 @@ NETWORKS = [
     ("regnet_y_400mf", "regnet_y_400mf"), ("efficientnet_b0", "efficientnet_b0"),
     ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0"),
     ("mobilenet_v3", "mobilenet_v3_large"), ("mobilenet_v3", "mobilenet_v3_small"),
+    ("convnext_tiny", "convnext_tiny"),
     ("tests/backend/ops.netc", "every_op"),
 ]
 ALL_PRECISIONS = ["fp32", "tf32", "bf16", "fp16"]

@@ -95,6 +95,7 @@ MODELS = [
     ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", torchvision_model("shufflenet_v2_x1_0"), 2, None),
     ("mobilenet_v3", "mobilenet_v3_large", torchvision_model("mobilenet_v3_large"), 1, None),
     ("mobilenet_v3", "mobilenet_v3_small", torchvision_model("mobilenet_v3_small"), 2, None),
+    ("convnext_tiny", "convnext_tiny", torchvision_model("convnext_tiny"), 1, None),
     ("inception_v4", "inception_v4", timm_model("inception_v4"), 1, None),
     ("inception_resnet_v2", "inception_resnet_v2", timm_model("inception_resnet_v2"), 1, None),
     ("xception", "xception", timm_model("legacy_xception"), 1, None),

@@ -68,6 +68,7 @@ RUN_AS = {
     "shufflenet_v2_x1_0": (96, 1),
     "mobilenet_v3_large": (96, 1),
     "mobilenet_v3_small": (96, 1),
+    "convnext_tiny": (64, 1),
 }
 
 

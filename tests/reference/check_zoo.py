@@ -47,6 +47,7 @@ ZOO = [
      "torchvision_mobilenet_v3_large"),
     ("mobilenet_v3", "mobilenet_v3_small", "torchvision", "mobilenet_v3_small",
      "torchvision_mobilenet_v3_small"),
+    ("convnext_tiny", "convnext_tiny", "torchvision", "convnext_tiny", "torchvision_convnext_tiny"),
     ("inception_v4", "inception_v4", "timm", "inception_v4", "timm_inception_v4"),
     ("inception_resnet_v2", "inception_resnet_v2", "timm", "inception_resnet_v2",
      "timm_inception_resnet_v2"),

@@ -41,12 +41,14 @@ MODELS = [
     ("shufflenet_v2_x1_0", "shufflenet_v2_x1_0", {}),
     ("mobilenet_v3_large", "mobilenet_v3_large", {}),
     ("mobilenet_v3_small", "mobilenet_v3_small", {}),
+    ("convnext_tiny", "convnext_tiny", {}),
 ]
 
 # Models of data/torchvision_models.json measured by --figures (added with issue 14), at 224x224;
 # the others come from shared/refs/torchvision_models.json unchanged.
 FIGURED_HERE = ["mobilenet_v2", "mnasnet1_0", "squeezenet1_1", "densenet121", "regnet_y_400mf", "efficientnet_b0",
-                "shufflenet_v2_x1_0", "mobilenet_v3_large", "mobilenet_v3_small"]
+                "shufflenet_v2_x1_0", "mobilenet_v3_large", "mobilenet_v3_small",
+                "convnext_tiny"]
 
 
 def write_figures(refs):
