@@ -7,7 +7,7 @@
 
 namespace netc::cuda::detail {
 
-// The same formulas as the CPU backend; expf, tanhf and erfcf are CUDA's accurate versions (nvcc
+// The same formulas as the CPU backend; expf, tanhf and erff are CUDA's accurate versions (nvcc
 // does not substitute the fast intrinsics without --use_fast_math). NaN passes through every one,
 // as in PyTorch (fmaxf and fminf would drop it).
 template <Activation A> __device__ __forceinline__ float activate(float x) {
@@ -28,8 +28,9 @@ template <Activation A> __device__ __forceinline__ float activate(float x) {
     return x * activate<Activation::hardsigmoid>(x);
   case Activation::hardsigmoid:
     return activate<Activation::relu6>(x + 3.0f) * (1.0f / 6.0f);
-  case Activation::gelu: // x * Phi(x), Phi through erfcf: no cancellation for negative x
-    return 0.5f * x * erfcf(x * -0.707106781186547524f);
+  case Activation::gelu: // PyTorch's formula: erfcf would keep the negative tail's relative
+    // accuracy, but spills registers in a tf32 convolution's epilogue (every_op's convnext_like)
+    return 0.5f * x * (1.0f + erff(x * 0.707106781186547524f));
   }
   return x;
 }
