@@ -1,13 +1,13 @@
 // Grouped convolution (groups > 1), depthwise with any channel multiplier included, with bias,
 // activation and a residual fused into the epilogue.
 //
-// Strategy: depthwise convolutions with stride 1 or 2 across the row and rows of at least half a
-// vector take conv_depthwise.hpp's kernel (weights as PyTorch has them). Otherwise, when a group
-// has at least MR output channels, each group is a convolution of its own, run as the packed GEMM
-// of conv_gemm.hpp (which needs scratch). Otherwise (depthwise, ResNeXt's narrow groups, a batch
-// norm on its own) the channel tile takes MR consecutive output channels across groups, each
-// reading its own group's input channels, so no lane of the tile is wasted on padding channels
-// (conv_common.hpp). Weights are packed per block of MR output channels as
+// Strategy: depthwise convolutions with stride 1 or 2 across the row take conv_depthwise.hpp's
+// kernel (weights as PyTorch has them) unless depthwise_fast_path says the channel tile is faster.
+// Otherwise, when a group has at least MR output channels, each group is a convolution of its own,
+// run as the packed GEMM of conv_gemm.hpp (which needs scratch). Otherwise (depthwise, ResNeXt's
+// narrow groups, a batch norm on its own) the channel tile takes MR consecutive output channels
+// across groups, each reading its own group's input channels, so no lane of the tile is wasted on
+// padding channels (conv_common.hpp). Weights are packed per block of MR output channels as
 // [ky][kx][in_c/groups][MR].
 #pragma once
 
