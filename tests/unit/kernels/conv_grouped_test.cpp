@@ -41,6 +41,9 @@ TEST_CASE("conv_grouped: depthwise in bands") {
   run_all_layouts({"[2, 90, 90]", "7, pad=3", "depthwise_conv2d"});
   run_all_layouts({"[3, 41, 43]", "3, stride=[1, 2], pad=2, dilation=2", "depthwise_conv2d"});
   run_all_layouts({"[3, 41, 43]", "[3, 1], stride=[3, 1], pad=[1, 1, 0, 0]", "depthwise_conv2d"});
+  // Rows narrower than half an AVX-512 vector: EfficientNet's last stages.
+  run_all_layouts({"[9, 7, 7]", "5, pad=2", "depthwise_conv2d", "silu"});
+  run_all_layouts({"[9, 14, 14]", "5, stride=2, pad=2", "depthwise_conv2d"});
 }
 
 TEST_CASE("conv_grouped: groups of every width") {
