@@ -217,8 +217,8 @@ private:
         continue;
       bool chainable = true, weighted = false;
       for (NodeId id : in.nodes) {
-        chainable = chainable && is_chainable(graph_.node(id).op_name());
-        weighted = weighted || is_weighted(graph_.node(id).op_name());
+        chainable = chainable && is_chainable(graph_.node(id));
+        weighted = weighted || is_weighted(graph_.node(id));
       }
       if (chainable && weighted)
         merge({inst, in.nodes, in.nodes.size()});
@@ -230,7 +230,7 @@ private:
         continue;
       auto m = merged_.find(node.id);
       Merged chain = m != merged_.end() ? m->second : Merged{nullptr, {node.id}, 0};
-      if (!chain.block && !is_weighted(node.op_name()) && node.op_name() != "add")
+      if (!chain.block && !is_weighted(node) && (node.is_input() || node.kind() != OpKind::add))
         continue;
       InstPtr body = chain.block ? chain.block->parent.get() : node.instantiation.get();
       size_t length = chain.chain.size();
@@ -239,14 +239,15 @@ private:
         if (consumers_[last].size() != 1 || is_output_[last])
           return false;
         const Node &next = graph_.node(consumers_[last][0]);
-        if (next.instantiation.get() != body || next.inputs.size() != 1 || !accept(next.op_name()))
+        if (next.instantiation.get() != body || next.inputs.size() != 1 || !accept(next))
           return false;
         chain.chain.push_back(next.id);
         return true;
       };
-      if (chain.block || node.op_name() == "conv2d")
-        extend([](std::string_view op) { return op == "batchnorm"; });
-      extend(is_activation);
+      if (chain.block || drawn_role(node) == DrawnRole::Conv ||
+          drawn_role(node) == DrawnRole::DepthwiseConv)
+        extend([](const Node &next) { return next.kind() == OpKind::batchnorm; });
+      extend([](const Node &next) { return is_activation(next); });
       if (chain.chain.size() > std::max<size_t>(length, 1))
         merge(std::move(chain));
     }
@@ -504,7 +505,7 @@ private:
     const Node *main = &graph_.node(members.front());
     std::vector<const Node *> weighted;
     for (size_t i = 0; i < (merged && merged->block ? merged->block_size : 0); ++i)
-      if (is_weighted(graph_.node(members[i]).op_name()))
+      if (is_weighted(graph_.node(members[i])))
         weighted.push_back(&graph_.node(members[i]));
 
     std::string head, detail, name;
@@ -517,9 +518,9 @@ private:
         head += layer_spec(graph_, *main);
       } else {
         const Node &last = *weighted.back();
-        std::string window = main->op_name() == "conv2d" ? window_text(main->attrs) + ", " : "";
-        head += window + std::to_string(last.attrs.get_int(last.op_name() == "linear" ? "features"
-                                                                                      : "filters"));
+        std::string window =
+            drawn_role(*main) == DrawnRole::Linear ? "" : window_text(main->attrs) + ", ";
+        head += window + std::to_string(layer_width(last));
       }
       if (int count = fold_count(merged->block); count > 1)
         head += fmt::format(" × {}", count);
@@ -530,15 +531,14 @@ private:
       name = main->name;
     }
     for (size_t i = first_detail; i < members.size(); ++i)
-      detail += (detail.empty() ? "+ " : " + ") +
-                std::string(short_op(graph_.node(members[i]).op_name()));
+      detail += (detail.empty() ? "+ " : " + ") + std::string(short_op(graph_.node(members[i])));
     if (options_.show_names)
       detail += (detail.empty() ? "" : "\n") + local_name(name, owner_cluster_[id]);
 
     auto error = error_text_.find(id);
     bool failed = error != error_text_.end();
     bool poison = node.type.is_poison();
-    Style style = style_of(main->op_name(), weighted.size() <= 1 && is_depthwise(graph_, *main));
+    Style style = style_of(*main, weighted.size() <= 1 && is_depthwise(graph_, *main));
 
     std::string label = "<B>" + html_escape(head) + "</B>";
     if (!detail.empty())

@@ -98,34 +98,103 @@ std::string window_text(const Attrs &attrs) {
   return s;
 }
 
+// One switch over every op, with no `default:`, so that a new op cannot reach `netc graph`
+// without being given a role here.
+DrawnRole drawn_role(const Node &node) {
+  if (node.is_input())
+    return DrawnRole::Input;
+  switch (node.kind()) {
+  case OpKind::conv2d:
+    return DrawnRole::Conv;
+  case OpKind::depthwise_conv2d:
+    return DrawnRole::DepthwiseConv;
+  case OpKind::linear:
+  case OpKind::pointwise_linear:
+    return DrawnRole::Linear;
+  case OpKind::maxpool:
+  case OpKind::avgpool:
+  case OpKind::global_avgpool:
+  case OpKind::adaptive_avgpool:
+    return DrawnRole::Pool;
+  case OpKind::concat:
+  case OpKind::add:
+  case OpKind::mul:
+    return DrawnRole::Join;
+  case OpKind::scale:
+  case OpKind::layer_scale:
+    return DrawnRole::Scale;
+  case OpKind::batchnorm:
+  case OpKind::layernorm:
+    return DrawnRole::Norm;
+  case OpKind::identity:
+  case OpKind::dropout:
+    return DrawnRole::PassThrough;
+  case OpKind::zeropad:
+    return DrawnRole::Pad;
+  case OpKind::flatten:
+  case OpKind::chunk:
+  case OpKind::channel_shuffle:
+    return DrawnRole::Reshape;
+  case OpKind::softmax:
+  case OpKind::lrn:
+    return DrawnRole::Other;
+#define NETC_ACTIVATION(name, pytorch) case OpKind::name:
+#include "netc/activations.def"
+    return DrawnRole::Activation;
+  }
+  return DrawnRole::Other;
+}
+
 bool is_depthwise(const Graph &graph, const Node &node) {
-  if (node.op_name() != "conv2d" || node.inputs.empty())
+  DrawnRole role = drawn_role(node);
+  if (role == DrawnRole::DepthwiseConv)
+    return true;
+  if (role != DrawnRole::Conv || node.inputs.empty())
     return false;
   const TensorType &in = graph.node(node.inputs[0]).type;
   int64_t groups = node.attrs.get_int("groups");
   return groups > 1 && !in.is_poison() && groups == in.c();
 }
 
-// What a conv2d or linear layer is, without the op's name: "3x3/2, 96", "dw 3x3", "1000".
+// What a convolution or linear layer is, without the op's name: "3x3/2, 96", "dw 3x3", "1000".
 std::string layer_spec(const Graph &graph, const Node &node) {
-  if (node.op_name() == "linear")
+  DrawnRole role = drawn_role(node);
+  if (role == DrawnRole::Linear)
     return std::to_string(node.attrs.get_int("features"));
   std::string s = window_text(node.attrs);
-  int64_t filters = node.attrs.get_int("filters");
-  int64_t groups = node.attrs.get_int("groups");
-  if (is_depthwise(graph, node)) {
+  if (role == DrawnRole::DepthwiseConv) {
     s = "dw " + s;
-    if (filters != groups)
-      s += fmt::format(", ×{}", filters / groups);
+    if (int64_t multiplier = node.attrs.get_int("multiplier"); multiplier != 1)
+      s += fmt::format(", ×{}", multiplier);
   } else {
-    s += fmt::format(", {}", filters);
-    if (groups > 1)
-      s += fmt::format(", g{}", groups);
+    int64_t filters = node.attrs.get_int("filters");
+    int64_t groups = node.attrs.get_int("groups");
+    if (is_depthwise(graph, node)) {
+      s = "dw " + s;
+      if (filters != groups)
+        s += fmt::format(", ×{}", filters / groups);
+    } else {
+      s += fmt::format(", {}", filters);
+      if (groups > 1)
+        s += fmt::format(", g{}", groups);
+    }
   }
   const std::vector<int64_t> &dilation = node.attrs.get_ints("dilation");
   if (dilation != std::vector<int64_t>{1, 1})
     s += " d" + pair_text(dilation, /*collapse=*/true);
   return s;
+}
+
+// The widest output of a layer: a convolution's filters, a linear layer's features.
+int64_t layer_width(const Node &node) {
+  switch (drawn_role(node)) {
+  case DrawnRole::Linear:
+    return node.attrs.get_int("features");
+  case DrawnRole::DepthwiseConv:
+    return node.type.is_poison() ? 0 : node.type.c();
+  default:
+    return node.attrs.get_int("filters");
+  }
 }
 
 namespace {
@@ -138,65 +207,92 @@ std::string short_float(double v) {
 std::string op_label(const Graph &graph, const Node &node) {
   std::string_view op = node.op_name();
   const Attrs &a = node.attrs;
-  if (op == "conv2d") {
+  switch (drawn_role(node)) {
+  case DrawnRole::Conv:
+  case DrawnRole::DepthwiseConv: {
     std::string spec = layer_spec(graph, node);
     return spec.rfind("dw ", 0) == 0 ? "dwconv " + spec.substr(3) : "conv " + spec;
   }
-  if (op == "linear")
-    return "linear " + layer_spec(graph, node);
-  if (op == "maxpool" || op == "avgpool")
+  case DrawnRole::Linear:
+    return fmt::format("{} {}", node.kind() == OpKind::linear ? "linear" : "pointwise linear",
+                       layer_spec(graph, node));
+  case DrawnRole::Pool:
+    if (node.kind() == OpKind::global_avgpool)
+      return "global avgpool";
+    if (node.kind() == OpKind::adaptive_avgpool)
+      return "adaptive avgpool " + pair_text(a.get_ints("size"));
     return fmt::format("{} {}", op, window_text(a));
-  if (op == "global_avgpool")
-    return "global avgpool";
-  if (op == "adaptive_avgpool")
-    return "adaptive avgpool " + pair_text(a.get_ints("size"));
-  if (op == "dropout" && a.has("p"))
+  default:
+    break;
+  }
+  if (node.kind() == OpKind::dropout && a.has("p"))
     return "dropout " + short_float(a.get_float("p"));
-  if (op == "scale" && a.has("s"))
+  if (node.kind() == OpKind::scale && a.has("s"))
     return "× " + short_float(a.get_float("s"));
-  if (op == "lrn" && a.has("size"))
+  if (node.kind() == OpKind::lrn && a.has("size"))
     return fmt::format("lrn {}", a.get_int("size"));
-  if (op == "batchnorm")
-    return "batchnorm";
   return std::string(op);
 }
 
-std::string_view short_op(std::string_view op) {
-  return op == "batchnorm" ? "bn" : op;
+std::string_view short_op(const Node &node) {
+  return !node.is_input() && node.kind() == OpKind::batchnorm ? "bn" : node.op_name();
 }
 
-bool is_activation(std::string_view op) {
-#define NETC_ACTIVATION(name, pytorch)                                                             \
-  if (op == #name)                                                                                 \
+bool is_activation(const Node &node) {
+  return drawn_role(node) == DrawnRole::Activation;
+}
+
+bool is_weighted(const Node &node) {
+  DrawnRole role = drawn_role(node);
+  return role == DrawnRole::Conv || role == DrawnRole::DepthwiseConv || role == DrawnRole::Linear;
+}
+
+bool is_chainable(const Node &node) {
+  switch (drawn_role(node)) {
+  case DrawnRole::Conv:
+  case DrawnRole::DepthwiseConv:
+  case DrawnRole::Linear:
+  case DrawnRole::Activation:
+  case DrawnRole::Norm:
+  case DrawnRole::PassThrough:
+  case DrawnRole::Pad:
     return true;
-#include "netc/activations.def"
+  case DrawnRole::Input:
+  case DrawnRole::Pool:
+  case DrawnRole::Join:
+  case DrawnRole::Scale:
+  case DrawnRole::Reshape:
+  case DrawnRole::Other:
+    return false;
+  }
   return false;
-}
-bool is_weighted(std::string_view op) {
-  return op == "conv2d" || op == "linear";
-}
-
-// Ops a block may consist of and still be drawn as one node.
-bool is_chainable(std::string_view op) {
-  return is_weighted(op) || is_activation(op) || op == "batchnorm" || op == "identity" ||
-         op == "dropout" || op == "zeropad";
 }
 
 // ---- Colours ---------------------------------------------------------------------------------
 
-Style style_of(std::string_view op, bool depthwise) {
-  if (op == "conv2d")
+Style style_of(const Node &node, bool depthwise) {
+  switch (drawn_role(node)) {
+  case DrawnRole::Conv:
+  case DrawnRole::DepthwiseConv:
     return {depthwise ? "#e9f2fb" : "#d8e7f7", "#6f94c4"};
-  if (op == "linear")
+  case DrawnRole::Linear:
     return {"#e7def4", "#9680bd"};
-  if (op == "maxpool" || op == "avgpool" || op == "global_avgpool" || op == "adaptive_avgpool")
+  case DrawnRole::Pool:
     return {"#dcefd8", "#72a96b"};
-  if (op == "concat" || op == "add")
+  case DrawnRole::Join:
     return {"#fcefd0", "#cf9f3c"};
-  if (op == "scale")
+  case DrawnRole::Scale:
     return {"#fcefd0", "#cf9f3c", "ellipse"};
-  if (op == "flatten" || op == "zeropad")
+  case DrawnRole::Pad:
+  case DrawnRole::Reshape:
     return {"#ffffff", "#a4a4a4"};
+  case DrawnRole::Input:
+  case DrawnRole::Norm:
+  case DrawnRole::Activation:
+  case DrawnRole::PassThrough:
+  case DrawnRole::Other:
+    break;
+  }
   return {"#f0f0f0", "#a4a4a4"}; // norms, activations, dropout, softmax
 }
 

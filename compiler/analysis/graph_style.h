@@ -40,25 +40,49 @@ std::string pair_text(const std::vector<int64_t> &v, bool collapse = false);
 // "3x3/2": a window and, unless 1, its stride (a pool's stride defaults to its window).
 std::string window_text(const Attrs &attrs);
 
+// What an op is to the drawing: which colour it takes, whether it names a merged node, whether a
+// chain may absorb it.
+enum class DrawnRole {
+  Input,
+  Conv,
+  DepthwiseConv,
+  Linear, // linear, pointwise_linear
+  Pool,
+  Join,  // concat, add, mul
+  Scale, // scale, layer_scale
+  Norm,  // batchnorm, layernorm
+  Activation,
+  PassThrough, // identity, dropout
+  Pad,
+  Reshape, // flatten, chunk, channel_shuffle
+  Other,   // softmax, lrn
+};
+
+DrawnRole drawn_role(const Node &node);
+
+// conv2d with one group per input channel, or depthwise_conv2d.
 bool is_depthwise(const Graph &graph, const Node &node);
 
-// What a conv2d or linear layer is, without the op's name: "3x3/2, 96", "dw 3x3", "1000".
+// What a convolution or linear layer is, without the op's name: "3x3/2, 96", "dw 3x3", "1000".
 std::string layer_spec(const Graph &graph, const Node &node);
+
+// The output width of a convolution or linear layer: its filters or features.
+int64_t layer_width(const Node &node);
 
 // The label of one node: "conv 3x3/2, 96", "maxpool 3x3/2", "concat".
 std::string op_label(const Graph &graph, const Node &node);
 
-bool is_activation(std::string_view op);
+bool is_activation(const Node &node);
 
 // Layers with weights: the ones a merged node is named after.
-bool is_weighted(std::string_view op);
+bool is_weighted(const Node &node);
 
 // "bn" for batchnorm, else the op's name: the "+ bn + relu" line under a merged node.
-std::string_view short_op(std::string_view op);
+std::string_view short_op(const Node &node);
 
 // Ops a block may consist of and still be drawn as one node.
-bool is_chainable(std::string_view op);
+bool is_chainable(const Node &node);
 
-Style style_of(std::string_view op, bool depthwise);
+Style style_of(const Node &node, bool depthwise);
 
 } // namespace netc::dot

@@ -1,19 +1,23 @@
 // Grouped convolution (groups > 1), depthwise with any channel multiplier included, with bias,
 // activation and a residual fused into the epilogue.
 //
-// Strategy: when a group has at least MR output channels, each group is a convolution of its
-// own, run as the packed GEMM of conv_gemm.hpp (which needs scratch). Otherwise (depthwise,
-// ResNeXt's narrow groups, a batch norm on its own) the channel tile takes MR consecutive output
-// channels across groups, each reading its own group's input channels, so no lane of the tile is
-// wasted on padding channels (conv_common.hpp). Weights are packed per block of MR output channels
-// as [ky][kx][in_c/groups][MR].
+// Strategy: depthwise convolutions with stride 1 or 2 across the row take conv_depthwise.hpp's
+// kernel (weights as PyTorch has them) unless depthwise_fast_path says the channel tile is faster.
+// Otherwise, when a group has at least MR output channels, each group is a convolution of its own,
+// run as the packed GEMM of conv_gemm.hpp (which needs scratch). Otherwise (depthwise, ResNeXt's
+// narrow groups, a batch norm on its own) the channel tile takes MR consecutive output channels
+// across groups, each reading its own group's input channels, so no lane of the tile is wasted on
+// padding channels (conv_common.hpp). Weights are packed per block of MR output channels as
+// [ky][kx][in_c/groups][MR].
 #pragma once
 
 #include "netc/cpu/conv_common.hpp"
+#include "netc/cpu/conv_depthwise.hpp"
 #include "netc/cpu/conv_gemm.hpp"
 #include "netc/cpu/simd.hpp"
 #include "netc/kernel_params.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cstddef>
 
@@ -69,18 +73,26 @@ inline void run_channel_conv(const Context &ctx, const ConvParams &p, const floa
 } // namespace detail
 
 template <class Isa> constexpr std::size_t conv_grouped_packed_size(const ConvParams &p) {
+  if (detail::depthwise_fast_path<Simd<Isa>::width>(p))
+    return std::size_t(p.out.c) * std::size_t(p.kernel_h) * std::size_t(p.kernel_w);
   return detail::packed_conv_size<detail::ConvTile<Isa>::mr>(p,
                                                              !detail::grouped_by_channel<Isa>(p));
 }
 
 // Floats of scratch conv_grouped needs per thread: none for the channel tile.
 template <class Isa> constexpr std::size_t conv_grouped_scratch_floats(const ConvParams &p) {
+  if (detail::depthwise_fast_path<Simd<Isa>::width>(p))
+    return detail::depthwise_scratch_floats<Simd<Isa>::width>(p);
   return detail::grouped_by_channel<Isa>(p) ? 0 : gemm_panel_floats<Isa>(p);
 }
 
 // weight: [out_c][in_c/groups][kh][kw]; packed: conv_grouped_packed_size floats.
 template <class Isa>
 inline void conv_grouped_pack(const ConvParams &p, const float *weight, float *packed) {
+  if (detail::depthwise_fast_path<Simd<Isa>::width>(p)) {
+    std::copy(weight, weight + conv_grouped_packed_size<Isa>(p), packed);
+    return;
+  }
   detail::pack_conv_blocks<detail::ConvTile<Isa>::mr>(p, !detail::grouped_by_channel<Isa>(p),
                                                       weight, packed);
 }
@@ -90,7 +102,9 @@ inline void conv_grouped(const Context &ctx, const ConvParams &p, const float *i
                          const float *packed, const float *bias, const float *residual,
                          float *out) {
   assert(p.groups >= 1 && p.in.c % p.groups == 0 && p.out.c % p.groups == 0);
-  if (detail::grouped_by_channel<Isa>(p))
+  if (detail::depthwise_fast_path<Simd<Isa>::width>(p))
+    detail::conv_depthwise<Isa>(ctx, p, in, packed, bias, residual, out);
+  else if (detail::grouped_by_channel<Isa>(p))
     detail::run_channel_conv<Isa>(ctx, p, in, packed, bias, residual, out);
   else
     gemm_conv<Isa>(ctx, p, in, packed, bias, residual, out);

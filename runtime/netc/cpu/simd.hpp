@@ -65,10 +65,14 @@ constexpr LaneMask lane_range(int lo, int hi) {
 
 // Inlined whatever the compiler's heuristics say: a register tile only stays in registers when
 // every helper that touches it is inlined (clang otherwise passes 4-float structs in halves).
+// NETC_INLINE_LAMBDA does the same for a lambda, after its parameter list: `[&](auto j)
+// NETC_INLINE_LAMBDA { ... }` (a large unrolled body is otherwise called, its tile in memory).
 #if defined(__GNUC__)
 #define NETC_INLINE inline __attribute__((always_inline))
+#define NETC_INLINE_LAMBDA __attribute__((always_inline))
 #else
 #define NETC_INLINE inline
+#define NETC_INLINE_LAMBDA
 #endif
 
 // Calls f(std::integral_constant<int, I>) for I = 0 .. N-1, unrolled at compile time so that

@@ -30,6 +30,22 @@ TEST_CASE("conv_grouped: depthwise") {
   run_all_layouts({"[9, 16, 18]", "3, stride=2, pad=\"same\", multiplier=2", "depthwise_conv2d"});
 }
 
+// Planes whose copy outgrows conv_depthwise's band (kDepthwiseBandFloats): units of a few output
+// rows, each reading the rows above and below it again; stride 2 and dilation split columns by
+// phase.
+TEST_CASE("conv_grouped: depthwise in bands") {
+  run_all_layouts({"[2, 150, 150]", "3, pad=1", "depthwise_conv2d", "relu6", true});
+  run_all_layouts({"[2, 131, 141]", "3, stride=2, pad=1", "depthwise_conv2d"});
+  run_all_layouts(
+      {"[2, 97, 101]", "5, stride=2, pad=[2, 1, 2, 1], multiplier=2", "depthwise_conv2d"});
+  run_all_layouts({"[2, 90, 90]", "7, pad=3", "depthwise_conv2d"});
+  run_all_layouts({"[3, 41, 43]", "3, stride=[1, 2], pad=2, dilation=2", "depthwise_conv2d"});
+  run_all_layouts({"[3, 41, 43]", "[3, 1], stride=[3, 1], pad=[1, 1, 0, 0]", "depthwise_conv2d"});
+  // Rows narrower than half an AVX-512 vector: EfficientNet's last stages.
+  run_all_layouts({"[9, 7, 7]", "5, pad=2", "depthwise_conv2d", "silu"});
+  run_all_layouts({"[9, 14, 14]", "5, stride=2, pad=2", "depthwise_conv2d"});
+}
+
 TEST_CASE("conv_grouped: groups of every width") {
   // Output channels per group from 1 to 20: below, at and above each ISA's tile height.
   for (const char *args :
