@@ -3,6 +3,7 @@
 #include "ops/registry.h"
 #include "ops/window.h"
 
+#include <netc/activation_formulas.hpp>
 #include <netc/error.hpp>
 #include <netc/kernel_params.hpp>
 
@@ -136,29 +137,9 @@ template <typename F> HostTensor pointwise(const OpCall &call, F f) {
   return y;
 }
 
-// PyTorch's formulas in double, written so that NaN passes through as in PyTorch.
+// The activations' formulas (netc/activation_formulas.hpp) in double.
 double activate(Activation act, double v) {
-  switch (act) {
-  case Activation::none:
-    return v;
-  case Activation::relu:
-    return v < 0 ? 0.0 : v;
-  case Activation::relu6:
-    return v < 0 ? 0.0 : v > 6 ? 6.0 : v;
-  case Activation::sigmoid:
-    return 1.0 / (1.0 + std::exp(-v));
-  case Activation::tanh:
-    return std::tanh(v);
-  case Activation::silu:
-    return v / (1.0 + std::exp(-v));
-  case Activation::hardswish: // x * relu6(x + 3) / 6
-    return v * activate(Activation::relu6, v + 3) / 6;
-  case Activation::hardsigmoid: // relu6(x + 3) / 6
-    return activate(Activation::relu6, v + 3) / 6;
-  case Activation::gelu: // x * Phi(x) = x (1 + erf(x / sqrt 2)) / 2, as erfc: no cancellation
-    return 0.5 * v * std::erfc(-v * 0.70710678118654752440);
-  }
-  return v;
+  return activate_scalar(act, v);
 }
 
 HostTensor activation(const OpCall &call, Activation act) {

@@ -18,6 +18,7 @@
 // tests/unit/kernels/simd_math_test.cpp on every ISA.
 #pragma once
 
+#include "netc/activation_formulas.hpp"
 #include "netc/kernel_params.hpp"
 
 #include <cmath>
@@ -84,30 +85,9 @@ template <int N, class F> NETC_INLINE void unroll(F &&f) {
   unroll_impl(f, std::make_integer_sequence<int, N>{});
 }
 
-// The scalar activations: the reference every vector version agrees with. NaN passes through
-// relu and relu6, as in PyTorch.
+// The scalar activations (netc/activation_formulas.hpp): what every vector version agrees with.
 inline float activate(Activation act, float x) {
-  switch (act) {
-  case Activation::none:
-    return x;
-  case Activation::relu:
-    return x > 0.0f || x != x ? x : 0.0f;
-  case Activation::relu6:
-    return x != x ? x : x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
-  case Activation::sigmoid:
-    return 1.0f / (1.0f + std::exp(-x));
-  case Activation::tanh:
-    return std::tanh(x);
-  case Activation::silu:
-    return x / (1.0f + std::exp(-x));
-  case Activation::hardswish:
-    return x * activate(Activation::hardsigmoid, x);
-  case Activation::hardsigmoid:
-    return activate(Activation::relu6, x + 3.0f) * (1.0f / 6.0f);
-  case Activation::gelu: // x * Phi(x), Phi = erfc(-x / sqrt 2) / 2; gelu(-inf) = NaN as PyTorch
-    return 0.5f * x * std::erfc(x * -0.707106781186547524f);
-  }
-  return x;
+  return activate_scalar(act, x);
 }
 
 template <class Isa> struct Simd;

@@ -1,38 +1,18 @@
-// What every CUDA kernel family shares: the activations with the CPU backend's formulas
-// (runtime/netc/cpu/simd.hpp's activate) and NHWC addressing (launch.hpp).
+// What every CUDA kernel family shares: the activations (netc/activation_formulas.hpp) and NHWC
+// addressing (launch.hpp).
 #pragma once
 
+#include "netc/activation_formulas.hpp"
 #include "netc/cuda/launch.hpp"
 #include "netc/kernel_params.hpp"
 
 namespace netc::cuda::detail {
 
-// The same formulas as the CPU backend; expf, tanhf and erff are CUDA's accurate versions (nvcc
-// does not substitute the fast intrinsics without --use_fast_math). NaN passes through every one,
-// as in PyTorch (fmaxf and fminf would drop it).
+// netc/activation_formulas.hpp's formulas, the activation fixed at compile time; std::exp,
+// std::tanh and std::erf are CUDA's accurate versions (nvcc does not substitute the fast
+// intrinsics without --use_fast_math).
 template <Activation A> __device__ __forceinline__ float activate(float x) {
-  switch (A) {
-  case Activation::none:
-    return x;
-  case Activation::relu:
-    return x > 0.0f || isnan(x) ? x : 0.0f;
-  case Activation::relu6:
-    return isnan(x) ? x : x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
-  case Activation::sigmoid:
-    return 1.0f / (1.0f + expf(-x));
-  case Activation::tanh:
-    return tanhf(x);
-  case Activation::silu:
-    return x / (1.0f + expf(-x));
-  case Activation::hardswish:
-    return x * activate<Activation::hardsigmoid>(x);
-  case Activation::hardsigmoid:
-    return activate<Activation::relu6>(x + 3.0f) * (1.0f / 6.0f);
-  case Activation::gelu: // PyTorch's formula: erfcf would keep the negative tail's relative
-    // accuracy, but spills registers in a tf32 convolution's epilogue (every_op's convnext_like)
-    return 0.5f * x * (1.0f + erff(x * 0.707106781186547524f));
-  }
-  return x;
+  return activate_scalar(A, x);
 }
 
 // The larger of a and b, NaN when either is (fmaxf returns the other operand).
