@@ -24,9 +24,10 @@ std::string real(float f) {
 }
 
 std::string fields(const ConvParams &p, std::string_view q) {
-  return fmt::format("{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}", dims(p.in), dims(p.out),
-                     p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.pad_top, p.pad_left,
-                     p.dilation_h, p.dilation_w, p.groups, act(p.act, q), p.residual_batch_stride);
+  return fmt::format("{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}", dims(p.in),
+                     dims(p.out), p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.pad_top,
+                     p.pad_left, p.dilation_h, p.dilation_w, p.groups, act(p.act, q),
+                     p.residual_batch_stride, p.in_scale_batch_stride);
 }
 std::string fields(const PoolParams &p, std::string_view) {
   return fmt::format("{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}", dims(p.in), dims(p.out),

@@ -365,6 +365,10 @@ private:
       if (k.kind == KernelKind::Linear || k.kind == KernelKind::LayerNorm)
         return fmt::format("cpu::{1}<Isa>(ctx, k{0}, {2}, w + kW{0}, w + kB{0}, {3});", i, name,
                            pointer(k.inputs[0]), out);
+      if (k.input_scale) // fold_input_scale gives one to 1x1 convolutions only
+        return fmt::format("cpu::{1}_scaled<Isa>(ctx, k{0}, {2}, {3}, w + kW{0}, w + kB{0}, {4}, "
+                           "{5});",
+                           i, name, pointer(k.inputs[0]), pointer(*k.input_scale), residual, out);
       return fmt::format("cpu::{1}<Isa>(ctx, k{0}, {2}, w + kW{0}, w + kB{0}, {3}, {4});", i, name,
                          pointer(k.inputs[0]), residual, out);
     }

@@ -9,6 +9,8 @@
 
 #include <netc/error.hpp>
 
+#include <cassert>
+
 #include <fmt/format.h>
 
 #include <map>
@@ -345,6 +347,9 @@ private:
                       slot, slot + 1);
       if (k.kind == KernelKind::Linear || k.kind == KernelKind::LayerNorm)
         return fmt::format("{}, {}, {}", pointer(k.inputs[0]), weights, out);
+      // runtime/netc/cuda/conv.cuh reads no input scale: lowering for CUDA leaves
+      // fold-input-scale out (LoweringOptions::fold_input_scale).
+      assert(!k.input_scale && "lowered for CUDA with fold_input_scale");
       std::string residual = k.residual ? pointer(*k.residual) : "nullptr";
       return fmt::format("{}, {}, {}, {}", pointer(k.inputs[0]), weights, residual, out);
     }

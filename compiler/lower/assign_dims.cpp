@@ -23,8 +23,10 @@ void assign_dims(KernelList &list) {
             p.in = in;
           }
           p.out = out;
-          if constexpr (std::is_same_v<P, ConvParams>)
+          if constexpr (std::is_same_v<P, ConvParams>) {
             p.residual_batch_stride = k.residual ? list.batch_stride(*k.residual) : 0;
+            p.in_scale_batch_stride = k.input_scale ? list.batch_stride(*k.input_scale) : 0;
+          }
         },
         k.params);
   }

@@ -81,6 +81,9 @@ struct Kernel {
   std::string origin; // where the user wrote it: "dsl/zoo/inception_v4.netc:41"
   std::vector<ValueId> inputs;
   std::optional<ValueId> residual; // convolutions: out = act(conv + bias + residual)
+  // 1x1 convolutions: a [N, in_c, 1, 1] factor per sample and input channel, out = conv(in *
+  // input_scale) (fold_input_scale: squeeze-and-excitation's gate).
+  std::optional<ValueId> input_scale;
   ValueId output = 0;
   // Sizes, strides and epilogue; the Dims are filled by assign_dims once memory is planned.
   KernelParams params;

@@ -102,6 +102,8 @@ void print_kernel_list(const KernelList &list, llvm::raw_ostream &os) {
     line += " (";
     for (size_t i = 0; i < k.inputs.size(); ++i)
       line += (i ? ", " : "") + describe_storage(list, k.inputs[i]);
+    if (k.input_scale)
+      line += " * scale " + describe_storage(list, *k.input_scale);
     if (k.residual)
       line += " + residual " + describe_storage(list, *k.residual);
     line += fmt::format(") -> {} {}\n", describe_storage(list, k.output),

@@ -16,6 +16,8 @@ namespace {
 struct LoweringPass {
   const char *name;
   void (*run)(KernelList &);
+  // The option that must be set for the pass to run; null: it always runs.
+  bool LoweringOptions::*only_if = nullptr;
 };
 
 // Read top to bottom; the order matters where a comment says so.
@@ -27,6 +29,9 @@ const LoweringPass kLoweringPipeline[] = {
     {"fold-scale", fold_scale},
     {"fuse-residual-add", fuse_residual_add},
     {"fuse-activation", fuse_activation},
+    // Consumer-side: a per-channel product read only by a 1x1 convolution becomes that
+    // convolution's input scale (after fuse-activation: a product with an activation stays).
+    {"fold-input-scale", fold_input_scale, &LoweringOptions::fold_input_scale},
     {"remove-dead-kernels", remove_dead_kernels},
     // Storage: concat slices, then the caller's output buffers (an output placed in a concat is
     // copied out), then the arena for the rest, then every kernel's strides.
@@ -46,6 +51,8 @@ KernelList lower_graph(const Graph &graph, const LoweringSource &source,
     print_kernel_list(list, llvm::errs());
   }
   for (const LoweringPass &pass : kLoweringPipeline) {
+    if (pass.only_if && !(options.*pass.only_if))
+      continue;
     auto start = std::chrono::steady_clock::now();
     pass.run(list);
     if (options.time_passes) {

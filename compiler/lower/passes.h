@@ -27,6 +27,14 @@ void fuse_residual_add(KernelList &list);
 // scale that nothing else reads becomes that kernel's epilogue.
 void fuse_activation(KernelList &list);
 
+// A product x * s whose factor s is [N, C, 1, 1] (squeeze-and-excitation's gate) and whose
+// output only a 1x1 convolution reads, as its input, goes into that convolution as an input
+// scale: conv(x * s) is conv(x) with weight[:, c] scaled by s[n, c], so the product's pass over
+// x is saved. Kept when the product has another reader, an activation or a full-tensor factor.
+// Needs: activations fused (a product that absorbed one stays). Only where the backend's 1x1
+// convolution reads input_scale (LoweringOptions::fold_input_scale).
+void fold_input_scale(KernelList &list);
+
 // Kernels whose outputs reach no network output are dropped (the unused-value warning's towers).
 void remove_dead_kernels(KernelList &list);
 

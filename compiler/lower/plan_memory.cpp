@@ -41,6 +41,8 @@ void plan_memory(KernelList &list) {
       touch(in);
     if (k.residual)
       touch(*k.residual);
+    if (k.input_scale)
+      touch(*k.input_scale);
   }
 
   std::vector<Lifetime> pending;

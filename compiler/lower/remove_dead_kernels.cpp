@@ -24,6 +24,8 @@ void remove_dead_kernels(KernelList &list) {
         need(in);
       if (k->residual)
         need(*k->residual);
+      if (k->input_scale)
+        need(*k->input_scale);
     }
   }
   std::vector<bool> dead(list.kernels.size());

@@ -70,7 +70,7 @@ Window window_of(const Graph &graph, const Node &node, bool has_dilation) {
 // A 1x1, stride-1, unpadded convolution in `groups` groups: what a batch norm on its own,
 // layer_scale (groups = channels) and pointwise_linear (one group) lower to.
 ConvParams pointwise_conv_params(int groups) {
-  return ConvParams{{}, {}, 1, 1, 1, 1, 0, 0, 1, 1, groups, Activation::none, 0};
+  return ConvParams{{}, {}, 1, 1, 1, 1, 0, 0, 1, 1, groups, Activation::none, 0, 0};
 }
 
 // `<layer>.weight`, and `<layer>.bias` when the layer has one: convolutions and linear layers.
@@ -95,6 +95,7 @@ ConvParams conv_params_of(const Graph &graph, const Node &conv) {
                     w.dilation_w,
                     int(conv.attrs.get_int("groups")),
                     Activation::none,
+                    0,
                     0};
 }
 

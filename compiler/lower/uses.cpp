@@ -10,6 +10,8 @@ Uses::Uses(const KernelList &list)
       ++count[in];
     if (k.residual)
       ++count[*k.residual];
+    if (k.input_scale)
+      ++count[*k.input_scale];
     producer[k.output] = int(i);
   }
   for (const KernelValue &v : list.values)

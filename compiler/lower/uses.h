@@ -9,8 +9,8 @@
 namespace netc {
 
 struct Uses {
-  // Reads by kernels (inputs and residuals), plus one for each network output and for each view
-  // of the value (a view's readers read the value).
+  // Reads by kernels (inputs, residuals and input scales), plus one for each network output and for
+  // each view of the value (a view's readers read the value).
   std::vector<int> count;
   std::vector<int> producer; // index of the kernel that writes the value; -1 for none
 

@@ -212,201 +212,201 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // features.0.0: conv_direct 4x4/4 (dsl/zoo/convnext_tiny.netc:34)
-constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 96, 56, 56, 301056}, 4, 4, 4, 4, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 96, 56, 56, 301056}, 4, 4, 4, 4, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.0.1: layernorm (dsl/zoo/convnext_tiny.netc:34)
 constexpr LayerNormParams k1 = LayerNormParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1e-06f};
 // features.1.0.block.0: conv_grouped 7x7 pad 3,3 groups 96 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k2 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 7, 7, 1, 1, 3, 3, 1, 1, 96, Activation::none, 0};
+constexpr ConvParams k2 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 7, 7, 1, 1, 3, 3, 1, 1, 96, Activation::none, 0, 0};
 // features.1.0.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k3 = LayerNormParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1e-06f};
 // features.1.0.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k4 = ConvParams{{1, 96, 56, 56, 301056}, {1, 384, 56, 56, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k4 = ConvParams{{1, 96, 56, 56, 301056}, {1, 384, 56, 56, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.1.0.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k5 = ConvParams{{1, 384, 56, 56, 1204224}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k5 = ConvParams{{1, 384, 56, 56, 1204224}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.1.0: conv_grouped 1x1 groups 96 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k6 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, Activation::none, 301056};
+constexpr ConvParams k6 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, Activation::none, 301056, 0};
 // features.1.1.block.0: conv_grouped 7x7 pad 3,3 groups 96 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k7 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 7, 7, 1, 1, 3, 3, 1, 1, 96, Activation::none, 0};
+constexpr ConvParams k7 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 7, 7, 1, 1, 3, 3, 1, 1, 96, Activation::none, 0, 0};
 // features.1.1.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k8 = LayerNormParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1e-06f};
 // features.1.1.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k9 = ConvParams{{1, 96, 56, 56, 301056}, {1, 384, 56, 56, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 96, 56, 56, 301056}, {1, 384, 56, 56, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.1.1.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k10 = ConvParams{{1, 384, 56, 56, 1204224}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k10 = ConvParams{{1, 384, 56, 56, 1204224}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.1.1: conv_grouped 1x1 groups 96 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k11 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, Activation::none, 301056};
+constexpr ConvParams k11 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, Activation::none, 301056, 0};
 // features.1.2.block.0: conv_grouped 7x7 pad 3,3 groups 96 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k12 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 7, 7, 1, 1, 3, 3, 1, 1, 96, Activation::none, 0};
+constexpr ConvParams k12 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 7, 7, 1, 1, 3, 3, 1, 1, 96, Activation::none, 0, 0};
 // features.1.2.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k13 = LayerNormParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1e-06f};
 // features.1.2.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k14 = ConvParams{{1, 96, 56, 56, 301056}, {1, 384, 56, 56, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k14 = ConvParams{{1, 96, 56, 56, 301056}, {1, 384, 56, 56, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.1.2.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k15 = ConvParams{{1, 384, 56, 56, 1204224}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k15 = ConvParams{{1, 384, 56, 56, 1204224}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.1.2: conv_grouped 1x1 groups 96 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k16 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, Activation::none, 301056};
+constexpr ConvParams k16 = ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, Activation::none, 301056, 0};
 // features.2.0: layernorm (dsl/zoo/convnext_tiny.netc:42)
 constexpr LayerNormParams k17 = LayerNormParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1e-06f};
 // features.2.1: conv_direct 2x2/2 (dsl/zoo/convnext_tiny.netc:42)
-constexpr ConvParams k18 = ConvParams{{1, 96, 56, 56, 301056}, {1, 192, 28, 28, 150528}, 2, 2, 2, 2, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k18 = ConvParams{{1, 96, 56, 56, 301056}, {1, 192, 28, 28, 150528}, 2, 2, 2, 2, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.3.0.block.0: conv_grouped 7x7 pad 3,3 groups 192 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k19 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 7, 7, 1, 1, 3, 3, 1, 1, 192, Activation::none, 0};
+constexpr ConvParams k19 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 7, 7, 1, 1, 3, 3, 1, 1, 192, Activation::none, 0, 0};
 // features.3.0.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k20 = LayerNormParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1e-06f};
 // features.3.0.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k21 = ConvParams{{1, 192, 28, 28, 150528}, {1, 768, 28, 28, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k21 = ConvParams{{1, 192, 28, 28, 150528}, {1, 768, 28, 28, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.3.0.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k22 = ConvParams{{1, 768, 28, 28, 602112}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k22 = ConvParams{{1, 768, 28, 28, 602112}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.3.0: conv_grouped 1x1 groups 192 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k23 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, Activation::none, 150528};
+constexpr ConvParams k23 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, Activation::none, 150528, 0};
 // features.3.1.block.0: conv_grouped 7x7 pad 3,3 groups 192 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k24 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 7, 7, 1, 1, 3, 3, 1, 1, 192, Activation::none, 0};
+constexpr ConvParams k24 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 7, 7, 1, 1, 3, 3, 1, 1, 192, Activation::none, 0, 0};
 // features.3.1.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k25 = LayerNormParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1e-06f};
 // features.3.1.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k26 = ConvParams{{1, 192, 28, 28, 150528}, {1, 768, 28, 28, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k26 = ConvParams{{1, 192, 28, 28, 150528}, {1, 768, 28, 28, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.3.1.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k27 = ConvParams{{1, 768, 28, 28, 602112}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k27 = ConvParams{{1, 768, 28, 28, 602112}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.3.1: conv_grouped 1x1 groups 192 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k28 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, Activation::none, 150528};
+constexpr ConvParams k28 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, Activation::none, 150528, 0};
 // features.3.2.block.0: conv_grouped 7x7 pad 3,3 groups 192 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k29 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 7, 7, 1, 1, 3, 3, 1, 1, 192, Activation::none, 0};
+constexpr ConvParams k29 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 7, 7, 1, 1, 3, 3, 1, 1, 192, Activation::none, 0, 0};
 // features.3.2.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k30 = LayerNormParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1e-06f};
 // features.3.2.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k31 = ConvParams{{1, 192, 28, 28, 150528}, {1, 768, 28, 28, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k31 = ConvParams{{1, 192, 28, 28, 150528}, {1, 768, 28, 28, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.3.2.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k32 = ConvParams{{1, 768, 28, 28, 602112}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k32 = ConvParams{{1, 768, 28, 28, 602112}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.3.2: conv_grouped 1x1 groups 192 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k33 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, Activation::none, 150528};
+constexpr ConvParams k33 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, Activation::none, 150528, 0};
 // features.4.0: layernorm (dsl/zoo/convnext_tiny.netc:42)
 constexpr LayerNormParams k34 = LayerNormParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1e-06f};
 // features.4.1: conv_direct 2x2/2 (dsl/zoo/convnext_tiny.netc:42)
-constexpr ConvParams k35 = ConvParams{{1, 192, 28, 28, 150528}, {1, 384, 14, 14, 75264}, 2, 2, 2, 2, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k35 = ConvParams{{1, 192, 28, 28, 150528}, {1, 384, 14, 14, 75264}, 2, 2, 2, 2, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.5.0.block.0: conv_grouped 7x7 pad 3,3 groups 384 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k36 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0};
+constexpr ConvParams k36 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0, 0};
 // features.5.0.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k37 = LayerNormParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1e-06f};
 // features.5.0.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k38 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k38 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.5.0.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k39 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k39 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.5.0: conv_grouped 1x1 groups 384 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k40 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264};
+constexpr ConvParams k40 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264, 0};
 // features.5.1.block.0: conv_grouped 7x7 pad 3,3 groups 384 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k41 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0};
+constexpr ConvParams k41 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0, 0};
 // features.5.1.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k42 = LayerNormParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1e-06f};
 // features.5.1.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k43 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k43 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.5.1.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k44 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k44 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.5.1: conv_grouped 1x1 groups 384 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k45 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264};
+constexpr ConvParams k45 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264, 0};
 // features.5.2.block.0: conv_grouped 7x7 pad 3,3 groups 384 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k46 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0};
+constexpr ConvParams k46 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0, 0};
 // features.5.2.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k47 = LayerNormParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1e-06f};
 // features.5.2.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k48 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k48 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.5.2.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k49 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k49 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.5.2: conv_grouped 1x1 groups 384 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k50 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264};
+constexpr ConvParams k50 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264, 0};
 // features.5.3.block.0: conv_grouped 7x7 pad 3,3 groups 384 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k51 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0};
+constexpr ConvParams k51 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0, 0};
 // features.5.3.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k52 = LayerNormParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1e-06f};
 // features.5.3.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k53 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k53 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.5.3.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k54 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k54 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.5.3: conv_grouped 1x1 groups 384 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k55 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264};
+constexpr ConvParams k55 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264, 0};
 // features.5.4.block.0: conv_grouped 7x7 pad 3,3 groups 384 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k56 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0};
+constexpr ConvParams k56 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0, 0};
 // features.5.4.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k57 = LayerNormParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1e-06f};
 // features.5.4.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k58 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k58 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.5.4.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k59 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k59 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.5.4: conv_grouped 1x1 groups 384 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k60 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264};
+constexpr ConvParams k60 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264, 0};
 // features.5.5.block.0: conv_grouped 7x7 pad 3,3 groups 384 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k61 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0};
+constexpr ConvParams k61 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0, 0};
 // features.5.5.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k62 = LayerNormParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1e-06f};
 // features.5.5.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k63 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k63 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.5.5.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k64 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k64 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.5.5: conv_grouped 1x1 groups 384 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k65 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264};
+constexpr ConvParams k65 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264, 0};
 // features.5.6.block.0: conv_grouped 7x7 pad 3,3 groups 384 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k66 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0};
+constexpr ConvParams k66 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0, 0};
 // features.5.6.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k67 = LayerNormParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1e-06f};
 // features.5.6.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k68 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k68 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.5.6.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k69 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k69 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.5.6: conv_grouped 1x1 groups 384 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k70 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264};
+constexpr ConvParams k70 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264, 0};
 // features.5.7.block.0: conv_grouped 7x7 pad 3,3 groups 384 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k71 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0};
+constexpr ConvParams k71 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0, 0};
 // features.5.7.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k72 = LayerNormParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1e-06f};
 // features.5.7.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k73 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k73 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.5.7.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k74 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k74 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.5.7: conv_grouped 1x1 groups 384 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k75 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264};
+constexpr ConvParams k75 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264, 0};
 // features.5.8.block.0: conv_grouped 7x7 pad 3,3 groups 384 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k76 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0};
+constexpr ConvParams k76 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, Activation::none, 0, 0};
 // features.5.8.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k77 = LayerNormParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1e-06f};
 // features.5.8.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k78 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k78 = ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.5.8.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k79 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k79 = ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.5.8: conv_grouped 1x1 groups 384 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k80 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264};
+constexpr ConvParams k80 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::none, 75264, 0};
 // features.6.0: layernorm (dsl/zoo/convnext_tiny.netc:42)
 constexpr LayerNormParams k81 = LayerNormParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1e-06f};
 // features.6.1: conv_direct 2x2/2 (dsl/zoo/convnext_tiny.netc:42)
-constexpr ConvParams k82 = ConvParams{{1, 384, 14, 14, 75264}, {1, 768, 7, 7, 37632}, 2, 2, 2, 2, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k82 = ConvParams{{1, 384, 14, 14, 75264}, {1, 768, 7, 7, 37632}, 2, 2, 2, 2, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.7.0.block.0: conv_grouped 7x7 pad 3,3 groups 768 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k83 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 7, 7, 1, 1, 3, 3, 1, 1, 768, Activation::none, 0};
+constexpr ConvParams k83 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 7, 7, 1, 1, 3, 3, 1, 1, 768, Activation::none, 0, 0};
 // features.7.0.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k84 = LayerNormParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1e-06f};
 // features.7.0.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k85 = ConvParams{{1, 768, 7, 7, 37632}, {1, 3072, 7, 7, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k85 = ConvParams{{1, 768, 7, 7, 37632}, {1, 3072, 7, 7, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.7.0.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k86 = ConvParams{{1, 3072, 7, 7, 150528}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k86 = ConvParams{{1, 3072, 7, 7, 150528}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.7.0: conv_grouped 1x1 groups 768 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k87 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, Activation::none, 37632};
+constexpr ConvParams k87 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, Activation::none, 37632, 0};
 // features.7.1.block.0: conv_grouped 7x7 pad 3,3 groups 768 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k88 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 7, 7, 1, 1, 3, 3, 1, 1, 768, Activation::none, 0};
+constexpr ConvParams k88 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 7, 7, 1, 1, 3, 3, 1, 1, 768, Activation::none, 0, 0};
 // features.7.1.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k89 = LayerNormParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1e-06f};
 // features.7.1.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k90 = ConvParams{{1, 768, 7, 7, 37632}, {1, 3072, 7, 7, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k90 = ConvParams{{1, 768, 7, 7, 37632}, {1, 3072, 7, 7, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.7.1.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k91 = ConvParams{{1, 3072, 7, 7, 150528}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k91 = ConvParams{{1, 3072, 7, 7, 150528}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.7.1: conv_grouped 1x1 groups 768 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k92 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, Activation::none, 37632};
+constexpr ConvParams k92 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, Activation::none, 37632, 0};
 // features.7.2.block.0: conv_grouped 7x7 pad 3,3 groups 768 (dsl/zoo/convnext_tiny.netc:14)
-constexpr ConvParams k93 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 7, 7, 1, 1, 3, 3, 1, 1, 768, Activation::none, 0};
+constexpr ConvParams k93 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 7, 7, 1, 1, 3, 3, 1, 1, 768, Activation::none, 0, 0};
 // features.7.2.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr LayerNormParams k94 = LayerNormParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1e-06f};
 // features.7.2.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr ConvParams k95 = ConvParams{{1, 768, 7, 7, 37632}, {1, 3072, 7, 7, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0};
+constexpr ConvParams k95 = ConvParams{{1, 768, 7, 7, 37632}, {1, 3072, 7, 7, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::gelu, 0, 0};
 // features.7.2.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr ConvParams k96 = ConvParams{{1, 3072, 7, 7, 150528}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k96 = ConvParams{{1, 3072, 7, 7, 150528}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.7.2: conv_grouped 1x1 groups 768 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr ConvParams k97 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, Activation::none, 37632};
+constexpr ConvParams k97 = ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, Activation::none, 37632, 0};
 // avgpool: adaptive_avgpool (dsl/zoo/convnext_tiny.netc:63)
 constexpr AdaptivePoolParams k98 = AdaptivePoolParams{{1, 768, 7, 7, 37632}, {1, 768, 1, 1, 768}};
 // classifier.0: layernorm (dsl/zoo/convnext_tiny.netc:65)

@@ -635,377 +635,377 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // features.conv0: conv_direct 7x7/2 pad 3,3 + batchnorm + relu (dsl/zoo/densenet121.netc:55)
-constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.pool0: maxpool 3x3/2 pad 1,1 (dsl/zoo/densenet121.netc:56)
 constexpr PoolParams k1 = PoolParams{{1, 64, 112, 112, 802816}, {1, 64, 56, 56, 802816}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // features.denseblock1.denselayer1.norm1: conv_grouped 1x1 groups 64 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k2 = ConvParams{{1, 64, 56, 56, 802816}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 64, Activation::relu, 0};
+constexpr ConvParams k2 = ConvParams{{1, 64, 56, 56, 802816}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 64, Activation::relu, 0, 0};
 // features.denseblock1.denselayer1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k3 = ConvParams{{1, 64, 56, 56, 200704}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k3 = ConvParams{{1, 64, 56, 56, 200704}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock1.denselayer1.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k4 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k4 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock1.denselayer2.norm1: conv_grouped 1x1 groups 96 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k5 = ConvParams{{1, 96, 56, 56, 802816}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, Activation::relu, 0};
+constexpr ConvParams k5 = ConvParams{{1, 96, 56, 56, 802816}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, Activation::relu, 0, 0};
 // features.denseblock1.denselayer2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k6 = ConvParams{{1, 96, 56, 56, 301056}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k6 = ConvParams{{1, 96, 56, 56, 301056}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock1.denselayer2.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k7 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k7 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock1.denselayer3.norm1: conv_grouped 1x1 groups 128 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k8 = ConvParams{{1, 128, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 128, Activation::relu, 0};
+constexpr ConvParams k8 = ConvParams{{1, 128, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 128, Activation::relu, 0, 0};
 // features.denseblock1.denselayer3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k9 = ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock1.denselayer3.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k10 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k10 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock1.denselayer4.norm1: conv_grouped 1x1 groups 160 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k11 = ConvParams{{1, 160, 56, 56, 802816}, {1, 160, 56, 56, 501760}, 1, 1, 1, 1, 0, 0, 1, 1, 160, Activation::relu, 0};
+constexpr ConvParams k11 = ConvParams{{1, 160, 56, 56, 802816}, {1, 160, 56, 56, 501760}, 1, 1, 1, 1, 0, 0, 1, 1, 160, Activation::relu, 0, 0};
 // features.denseblock1.denselayer4.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k12 = ConvParams{{1, 160, 56, 56, 501760}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k12 = ConvParams{{1, 160, 56, 56, 501760}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock1.denselayer4.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k13 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k13 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock1.denselayer5.norm1: conv_grouped 1x1 groups 192 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k14 = ConvParams{{1, 192, 56, 56, 802816}, {1, 192, 56, 56, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 192, Activation::relu, 0};
+constexpr ConvParams k14 = ConvParams{{1, 192, 56, 56, 802816}, {1, 192, 56, 56, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 192, Activation::relu, 0, 0};
 // features.denseblock1.denselayer5.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k15 = ConvParams{{1, 192, 56, 56, 602112}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k15 = ConvParams{{1, 192, 56, 56, 602112}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock1.denselayer5.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k16 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k16 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock1.denselayer6.norm1: conv_grouped 1x1 groups 224 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k17 = ConvParams{{1, 224, 56, 56, 802816}, {1, 224, 56, 56, 702464}, 1, 1, 1, 1, 0, 0, 1, 1, 224, Activation::relu, 0};
+constexpr ConvParams k17 = ConvParams{{1, 224, 56, 56, 802816}, {1, 224, 56, 56, 702464}, 1, 1, 1, 1, 0, 0, 1, 1, 224, Activation::relu, 0, 0};
 // features.denseblock1.denselayer6.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k18 = ConvParams{{1, 224, 56, 56, 702464}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k18 = ConvParams{{1, 224, 56, 56, 702464}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock1.denselayer6.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k19 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k19 = ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.transition1.norm: conv_grouped 1x1 groups 256 + relu (dsl/zoo/densenet121.netc:50)
-constexpr ConvParams k20 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 256, Activation::relu, 0};
+constexpr ConvParams k20 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 256, Activation::relu, 0, 0};
 // features.transition1.conv: conv_1x1 1x1 (dsl/zoo/densenet121.netc:50)
-constexpr ConvParams k21 = ConvParams{{1, 256, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k21 = ConvParams{{1, 256, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.transition1.pool: avgpool 2x2/2 (dsl/zoo/densenet121.netc:51)
 constexpr PoolParams k22 = PoolParams{{1, 128, 56, 56, 401408}, {1, 128, 28, 28, 401408}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, true};
 // features.denseblock2.denselayer1.norm1: conv_grouped 1x1 groups 128 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k23 = ConvParams{{1, 128, 28, 28, 401408}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 128, Activation::relu, 0};
+constexpr ConvParams k23 = ConvParams{{1, 128, 28, 28, 401408}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 128, Activation::relu, 0, 0};
 // features.denseblock2.denselayer1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k24 = ConvParams{{1, 128, 28, 28, 100352}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k24 = ConvParams{{1, 128, 28, 28, 100352}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer1.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k25 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k25 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock2.denselayer2.norm1: conv_grouped 1x1 groups 160 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k26 = ConvParams{{1, 160, 28, 28, 401408}, {1, 160, 28, 28, 125440}, 1, 1, 1, 1, 0, 0, 1, 1, 160, Activation::relu, 0};
+constexpr ConvParams k26 = ConvParams{{1, 160, 28, 28, 401408}, {1, 160, 28, 28, 125440}, 1, 1, 1, 1, 0, 0, 1, 1, 160, Activation::relu, 0, 0};
 // features.denseblock2.denselayer2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k27 = ConvParams{{1, 160, 28, 28, 125440}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k27 = ConvParams{{1, 160, 28, 28, 125440}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer2.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k28 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k28 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock2.denselayer3.norm1: conv_grouped 1x1 groups 192 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k29 = ConvParams{{1, 192, 28, 28, 401408}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, Activation::relu, 0};
+constexpr ConvParams k29 = ConvParams{{1, 192, 28, 28, 401408}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, Activation::relu, 0, 0};
 // features.denseblock2.denselayer3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k30 = ConvParams{{1, 192, 28, 28, 150528}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k30 = ConvParams{{1, 192, 28, 28, 150528}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer3.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k31 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k31 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock2.denselayer4.norm1: conv_grouped 1x1 groups 224 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k32 = ConvParams{{1, 224, 28, 28, 401408}, {1, 224, 28, 28, 175616}, 1, 1, 1, 1, 0, 0, 1, 1, 224, Activation::relu, 0};
+constexpr ConvParams k32 = ConvParams{{1, 224, 28, 28, 401408}, {1, 224, 28, 28, 175616}, 1, 1, 1, 1, 0, 0, 1, 1, 224, Activation::relu, 0, 0};
 // features.denseblock2.denselayer4.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k33 = ConvParams{{1, 224, 28, 28, 175616}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k33 = ConvParams{{1, 224, 28, 28, 175616}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer4.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k34 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k34 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock2.denselayer5.norm1: conv_grouped 1x1 groups 256 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k35 = ConvParams{{1, 256, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 256, Activation::relu, 0};
+constexpr ConvParams k35 = ConvParams{{1, 256, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 256, Activation::relu, 0, 0};
 // features.denseblock2.denselayer5.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k36 = ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k36 = ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer5.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k37 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k37 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock2.denselayer6.norm1: conv_grouped 1x1 groups 288 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k38 = ConvParams{{1, 288, 28, 28, 401408}, {1, 288, 28, 28, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 288, Activation::relu, 0};
+constexpr ConvParams k38 = ConvParams{{1, 288, 28, 28, 401408}, {1, 288, 28, 28, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 288, Activation::relu, 0, 0};
 // features.denseblock2.denselayer6.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k39 = ConvParams{{1, 288, 28, 28, 225792}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k39 = ConvParams{{1, 288, 28, 28, 225792}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer6.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k40 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k40 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock2.denselayer7.norm1: conv_grouped 1x1 groups 320 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k41 = ConvParams{{1, 320, 28, 28, 401408}, {1, 320, 28, 28, 250880}, 1, 1, 1, 1, 0, 0, 1, 1, 320, Activation::relu, 0};
+constexpr ConvParams k41 = ConvParams{{1, 320, 28, 28, 401408}, {1, 320, 28, 28, 250880}, 1, 1, 1, 1, 0, 0, 1, 1, 320, Activation::relu, 0, 0};
 // features.denseblock2.denselayer7.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k42 = ConvParams{{1, 320, 28, 28, 250880}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k42 = ConvParams{{1, 320, 28, 28, 250880}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer7.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k43 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k43 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock2.denselayer8.norm1: conv_grouped 1x1 groups 352 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k44 = ConvParams{{1, 352, 28, 28, 401408}, {1, 352, 28, 28, 275968}, 1, 1, 1, 1, 0, 0, 1, 1, 352, Activation::relu, 0};
+constexpr ConvParams k44 = ConvParams{{1, 352, 28, 28, 401408}, {1, 352, 28, 28, 275968}, 1, 1, 1, 1, 0, 0, 1, 1, 352, Activation::relu, 0, 0};
 // features.denseblock2.denselayer8.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k45 = ConvParams{{1, 352, 28, 28, 275968}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k45 = ConvParams{{1, 352, 28, 28, 275968}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer8.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k46 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k46 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock2.denselayer9.norm1: conv_grouped 1x1 groups 384 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k47 = ConvParams{{1, 384, 28, 28, 401408}, {1, 384, 28, 28, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::relu, 0};
+constexpr ConvParams k47 = ConvParams{{1, 384, 28, 28, 401408}, {1, 384, 28, 28, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::relu, 0, 0};
 // features.denseblock2.denselayer9.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k48 = ConvParams{{1, 384, 28, 28, 301056}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k48 = ConvParams{{1, 384, 28, 28, 301056}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer9.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k49 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k49 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock2.denselayer10.norm1: conv_grouped 1x1 groups 416 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k50 = ConvParams{{1, 416, 28, 28, 401408}, {1, 416, 28, 28, 326144}, 1, 1, 1, 1, 0, 0, 1, 1, 416, Activation::relu, 0};
+constexpr ConvParams k50 = ConvParams{{1, 416, 28, 28, 401408}, {1, 416, 28, 28, 326144}, 1, 1, 1, 1, 0, 0, 1, 1, 416, Activation::relu, 0, 0};
 // features.denseblock2.denselayer10.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k51 = ConvParams{{1, 416, 28, 28, 326144}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k51 = ConvParams{{1, 416, 28, 28, 326144}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer10.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k52 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k52 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock2.denselayer11.norm1: conv_grouped 1x1 groups 448 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k53 = ConvParams{{1, 448, 28, 28, 401408}, {1, 448, 28, 28, 351232}, 1, 1, 1, 1, 0, 0, 1, 1, 448, Activation::relu, 0};
+constexpr ConvParams k53 = ConvParams{{1, 448, 28, 28, 401408}, {1, 448, 28, 28, 351232}, 1, 1, 1, 1, 0, 0, 1, 1, 448, Activation::relu, 0, 0};
 // features.denseblock2.denselayer11.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k54 = ConvParams{{1, 448, 28, 28, 351232}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k54 = ConvParams{{1, 448, 28, 28, 351232}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer11.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k55 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k55 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock2.denselayer12.norm1: conv_grouped 1x1 groups 480 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k56 = ConvParams{{1, 480, 28, 28, 401408}, {1, 480, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 480, Activation::relu, 0};
+constexpr ConvParams k56 = ConvParams{{1, 480, 28, 28, 401408}, {1, 480, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 480, Activation::relu, 0, 0};
 // features.denseblock2.denselayer12.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k57 = ConvParams{{1, 480, 28, 28, 376320}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k57 = ConvParams{{1, 480, 28, 28, 376320}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock2.denselayer12.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k58 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k58 = ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.transition2.norm: conv_grouped 1x1 groups 512 + relu (dsl/zoo/densenet121.netc:50)
-constexpr ConvParams k59 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 512, Activation::relu, 0};
+constexpr ConvParams k59 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 512, Activation::relu, 0, 0};
 // features.transition2.conv: conv_1x1 1x1 (dsl/zoo/densenet121.netc:50)
-constexpr ConvParams k60 = ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k60 = ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.transition2.pool: avgpool 2x2/2 (dsl/zoo/densenet121.netc:51)
 constexpr PoolParams k61 = PoolParams{{1, 256, 28, 28, 200704}, {1, 256, 14, 14, 200704}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, true};
 // features.denseblock3.denselayer1.norm1: conv_grouped 1x1 groups 256 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k62 = ConvParams{{1, 256, 14, 14, 200704}, {1, 256, 14, 14, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 256, Activation::relu, 0};
+constexpr ConvParams k62 = ConvParams{{1, 256, 14, 14, 200704}, {1, 256, 14, 14, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 256, Activation::relu, 0, 0};
 // features.denseblock3.denselayer1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k63 = ConvParams{{1, 256, 14, 14, 50176}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k63 = ConvParams{{1, 256, 14, 14, 50176}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer1.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k64 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k64 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer2.norm1: conv_grouped 1x1 groups 288 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k65 = ConvParams{{1, 288, 14, 14, 200704}, {1, 288, 14, 14, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 288, Activation::relu, 0};
+constexpr ConvParams k65 = ConvParams{{1, 288, 14, 14, 200704}, {1, 288, 14, 14, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 288, Activation::relu, 0, 0};
 // features.denseblock3.denselayer2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k66 = ConvParams{{1, 288, 14, 14, 56448}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k66 = ConvParams{{1, 288, 14, 14, 56448}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer2.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k67 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k67 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer3.norm1: conv_grouped 1x1 groups 320 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k68 = ConvParams{{1, 320, 14, 14, 200704}, {1, 320, 14, 14, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 320, Activation::relu, 0};
+constexpr ConvParams k68 = ConvParams{{1, 320, 14, 14, 200704}, {1, 320, 14, 14, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 320, Activation::relu, 0, 0};
 // features.denseblock3.denselayer3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k69 = ConvParams{{1, 320, 14, 14, 62720}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k69 = ConvParams{{1, 320, 14, 14, 62720}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer3.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k70 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k70 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer4.norm1: conv_grouped 1x1 groups 352 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k71 = ConvParams{{1, 352, 14, 14, 200704}, {1, 352, 14, 14, 68992}, 1, 1, 1, 1, 0, 0, 1, 1, 352, Activation::relu, 0};
+constexpr ConvParams k71 = ConvParams{{1, 352, 14, 14, 200704}, {1, 352, 14, 14, 68992}, 1, 1, 1, 1, 0, 0, 1, 1, 352, Activation::relu, 0, 0};
 // features.denseblock3.denselayer4.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k72 = ConvParams{{1, 352, 14, 14, 68992}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k72 = ConvParams{{1, 352, 14, 14, 68992}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer4.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k73 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k73 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer5.norm1: conv_grouped 1x1 groups 384 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k74 = ConvParams{{1, 384, 14, 14, 200704}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::relu, 0};
+constexpr ConvParams k74 = ConvParams{{1, 384, 14, 14, 200704}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, Activation::relu, 0, 0};
 // features.denseblock3.denselayer5.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k75 = ConvParams{{1, 384, 14, 14, 75264}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k75 = ConvParams{{1, 384, 14, 14, 75264}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer5.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k76 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k76 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer6.norm1: conv_grouped 1x1 groups 416 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k77 = ConvParams{{1, 416, 14, 14, 200704}, {1, 416, 14, 14, 81536}, 1, 1, 1, 1, 0, 0, 1, 1, 416, Activation::relu, 0};
+constexpr ConvParams k77 = ConvParams{{1, 416, 14, 14, 200704}, {1, 416, 14, 14, 81536}, 1, 1, 1, 1, 0, 0, 1, 1, 416, Activation::relu, 0, 0};
 // features.denseblock3.denselayer6.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k78 = ConvParams{{1, 416, 14, 14, 81536}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k78 = ConvParams{{1, 416, 14, 14, 81536}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer6.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k79 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k79 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer7.norm1: conv_grouped 1x1 groups 448 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k80 = ConvParams{{1, 448, 14, 14, 200704}, {1, 448, 14, 14, 87808}, 1, 1, 1, 1, 0, 0, 1, 1, 448, Activation::relu, 0};
+constexpr ConvParams k80 = ConvParams{{1, 448, 14, 14, 200704}, {1, 448, 14, 14, 87808}, 1, 1, 1, 1, 0, 0, 1, 1, 448, Activation::relu, 0, 0};
 // features.denseblock3.denselayer7.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k81 = ConvParams{{1, 448, 14, 14, 87808}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k81 = ConvParams{{1, 448, 14, 14, 87808}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer7.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k82 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k82 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer8.norm1: conv_grouped 1x1 groups 480 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k83 = ConvParams{{1, 480, 14, 14, 200704}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 480, Activation::relu, 0};
+constexpr ConvParams k83 = ConvParams{{1, 480, 14, 14, 200704}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 480, Activation::relu, 0, 0};
 // features.denseblock3.denselayer8.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k84 = ConvParams{{1, 480, 14, 14, 94080}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k84 = ConvParams{{1, 480, 14, 14, 94080}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer8.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k85 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k85 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer9.norm1: conv_grouped 1x1 groups 512 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k86 = ConvParams{{1, 512, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 512, Activation::relu, 0};
+constexpr ConvParams k86 = ConvParams{{1, 512, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 512, Activation::relu, 0, 0};
 // features.denseblock3.denselayer9.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k87 = ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k87 = ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer9.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k88 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k88 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer10.norm1: conv_grouped 1x1 groups 544 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k89 = ConvParams{{1, 544, 14, 14, 200704}, {1, 544, 14, 14, 106624}, 1, 1, 1, 1, 0, 0, 1, 1, 544, Activation::relu, 0};
+constexpr ConvParams k89 = ConvParams{{1, 544, 14, 14, 200704}, {1, 544, 14, 14, 106624}, 1, 1, 1, 1, 0, 0, 1, 1, 544, Activation::relu, 0, 0};
 // features.denseblock3.denselayer10.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k90 = ConvParams{{1, 544, 14, 14, 106624}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k90 = ConvParams{{1, 544, 14, 14, 106624}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer10.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k91 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k91 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer11.norm1: conv_grouped 1x1 groups 576 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k92 = ConvParams{{1, 576, 14, 14, 200704}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 576, Activation::relu, 0};
+constexpr ConvParams k92 = ConvParams{{1, 576, 14, 14, 200704}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 576, Activation::relu, 0, 0};
 // features.denseblock3.denselayer11.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k93 = ConvParams{{1, 576, 14, 14, 112896}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k93 = ConvParams{{1, 576, 14, 14, 112896}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer11.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k94 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k94 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer12.norm1: conv_grouped 1x1 groups 608 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k95 = ConvParams{{1, 608, 14, 14, 200704}, {1, 608, 14, 14, 119168}, 1, 1, 1, 1, 0, 0, 1, 1, 608, Activation::relu, 0};
+constexpr ConvParams k95 = ConvParams{{1, 608, 14, 14, 200704}, {1, 608, 14, 14, 119168}, 1, 1, 1, 1, 0, 0, 1, 1, 608, Activation::relu, 0, 0};
 // features.denseblock3.denselayer12.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k96 = ConvParams{{1, 608, 14, 14, 119168}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k96 = ConvParams{{1, 608, 14, 14, 119168}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer12.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k97 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k97 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer13.norm1: conv_grouped 1x1 groups 640 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k98 = ConvParams{{1, 640, 14, 14, 200704}, {1, 640, 14, 14, 125440}, 1, 1, 1, 1, 0, 0, 1, 1, 640, Activation::relu, 0};
+constexpr ConvParams k98 = ConvParams{{1, 640, 14, 14, 200704}, {1, 640, 14, 14, 125440}, 1, 1, 1, 1, 0, 0, 1, 1, 640, Activation::relu, 0, 0};
 // features.denseblock3.denselayer13.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k99 = ConvParams{{1, 640, 14, 14, 125440}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k99 = ConvParams{{1, 640, 14, 14, 125440}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer13.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k100 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k100 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer14.norm1: conv_grouped 1x1 groups 672 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k101 = ConvParams{{1, 672, 14, 14, 200704}, {1, 672, 14, 14, 131712}, 1, 1, 1, 1, 0, 0, 1, 1, 672, Activation::relu, 0};
+constexpr ConvParams k101 = ConvParams{{1, 672, 14, 14, 200704}, {1, 672, 14, 14, 131712}, 1, 1, 1, 1, 0, 0, 1, 1, 672, Activation::relu, 0, 0};
 // features.denseblock3.denselayer14.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k102 = ConvParams{{1, 672, 14, 14, 131712}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k102 = ConvParams{{1, 672, 14, 14, 131712}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer14.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k103 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k103 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer15.norm1: conv_grouped 1x1 groups 704 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k104 = ConvParams{{1, 704, 14, 14, 200704}, {1, 704, 14, 14, 137984}, 1, 1, 1, 1, 0, 0, 1, 1, 704, Activation::relu, 0};
+constexpr ConvParams k104 = ConvParams{{1, 704, 14, 14, 200704}, {1, 704, 14, 14, 137984}, 1, 1, 1, 1, 0, 0, 1, 1, 704, Activation::relu, 0, 0};
 // features.denseblock3.denselayer15.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k105 = ConvParams{{1, 704, 14, 14, 137984}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k105 = ConvParams{{1, 704, 14, 14, 137984}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer15.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k106 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k106 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer16.norm1: conv_grouped 1x1 groups 736 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k107 = ConvParams{{1, 736, 14, 14, 200704}, {1, 736, 14, 14, 144256}, 1, 1, 1, 1, 0, 0, 1, 1, 736, Activation::relu, 0};
+constexpr ConvParams k107 = ConvParams{{1, 736, 14, 14, 200704}, {1, 736, 14, 14, 144256}, 1, 1, 1, 1, 0, 0, 1, 1, 736, Activation::relu, 0, 0};
 // features.denseblock3.denselayer16.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k108 = ConvParams{{1, 736, 14, 14, 144256}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k108 = ConvParams{{1, 736, 14, 14, 144256}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer16.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k109 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k109 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer17.norm1: conv_grouped 1x1 groups 768 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k110 = ConvParams{{1, 768, 14, 14, 200704}, {1, 768, 14, 14, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 768, Activation::relu, 0};
+constexpr ConvParams k110 = ConvParams{{1, 768, 14, 14, 200704}, {1, 768, 14, 14, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 768, Activation::relu, 0, 0};
 // features.denseblock3.denselayer17.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k111 = ConvParams{{1, 768, 14, 14, 150528}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k111 = ConvParams{{1, 768, 14, 14, 150528}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer17.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k112 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k112 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer18.norm1: conv_grouped 1x1 groups 800 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k113 = ConvParams{{1, 800, 14, 14, 200704}, {1, 800, 14, 14, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 800, Activation::relu, 0};
+constexpr ConvParams k113 = ConvParams{{1, 800, 14, 14, 200704}, {1, 800, 14, 14, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 800, Activation::relu, 0, 0};
 // features.denseblock3.denselayer18.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k114 = ConvParams{{1, 800, 14, 14, 156800}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k114 = ConvParams{{1, 800, 14, 14, 156800}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer18.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k115 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k115 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer19.norm1: conv_grouped 1x1 groups 832 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k116 = ConvParams{{1, 832, 14, 14, 200704}, {1, 832, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 832, Activation::relu, 0};
+constexpr ConvParams k116 = ConvParams{{1, 832, 14, 14, 200704}, {1, 832, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 832, Activation::relu, 0, 0};
 // features.denseblock3.denselayer19.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k117 = ConvParams{{1, 832, 14, 14, 163072}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k117 = ConvParams{{1, 832, 14, 14, 163072}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer19.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k118 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k118 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer20.norm1: conv_grouped 1x1 groups 864 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k119 = ConvParams{{1, 864, 14, 14, 200704}, {1, 864, 14, 14, 169344}, 1, 1, 1, 1, 0, 0, 1, 1, 864, Activation::relu, 0};
+constexpr ConvParams k119 = ConvParams{{1, 864, 14, 14, 200704}, {1, 864, 14, 14, 169344}, 1, 1, 1, 1, 0, 0, 1, 1, 864, Activation::relu, 0, 0};
 // features.denseblock3.denselayer20.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k120 = ConvParams{{1, 864, 14, 14, 169344}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k120 = ConvParams{{1, 864, 14, 14, 169344}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer20.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k121 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k121 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer21.norm1: conv_grouped 1x1 groups 896 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k122 = ConvParams{{1, 896, 14, 14, 200704}, {1, 896, 14, 14, 175616}, 1, 1, 1, 1, 0, 0, 1, 1, 896, Activation::relu, 0};
+constexpr ConvParams k122 = ConvParams{{1, 896, 14, 14, 200704}, {1, 896, 14, 14, 175616}, 1, 1, 1, 1, 0, 0, 1, 1, 896, Activation::relu, 0, 0};
 // features.denseblock3.denselayer21.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k123 = ConvParams{{1, 896, 14, 14, 175616}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k123 = ConvParams{{1, 896, 14, 14, 175616}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer21.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k124 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k124 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer22.norm1: conv_grouped 1x1 groups 928 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k125 = ConvParams{{1, 928, 14, 14, 200704}, {1, 928, 14, 14, 181888}, 1, 1, 1, 1, 0, 0, 1, 1, 928, Activation::relu, 0};
+constexpr ConvParams k125 = ConvParams{{1, 928, 14, 14, 200704}, {1, 928, 14, 14, 181888}, 1, 1, 1, 1, 0, 0, 1, 1, 928, Activation::relu, 0, 0};
 // features.denseblock3.denselayer22.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k126 = ConvParams{{1, 928, 14, 14, 181888}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k126 = ConvParams{{1, 928, 14, 14, 181888}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer22.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k127 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k127 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer23.norm1: conv_grouped 1x1 groups 960 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k128 = ConvParams{{1, 960, 14, 14, 200704}, {1, 960, 14, 14, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 960, Activation::relu, 0};
+constexpr ConvParams k128 = ConvParams{{1, 960, 14, 14, 200704}, {1, 960, 14, 14, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 960, Activation::relu, 0, 0};
 // features.denseblock3.denselayer23.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k129 = ConvParams{{1, 960, 14, 14, 188160}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k129 = ConvParams{{1, 960, 14, 14, 188160}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer23.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k130 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k130 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock3.denselayer24.norm1: conv_grouped 1x1 groups 992 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k131 = ConvParams{{1, 992, 14, 14, 200704}, {1, 992, 14, 14, 194432}, 1, 1, 1, 1, 0, 0, 1, 1, 992, Activation::relu, 0};
+constexpr ConvParams k131 = ConvParams{{1, 992, 14, 14, 200704}, {1, 992, 14, 14, 194432}, 1, 1, 1, 1, 0, 0, 1, 1, 992, Activation::relu, 0, 0};
 // features.denseblock3.denselayer24.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k132 = ConvParams{{1, 992, 14, 14, 194432}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k132 = ConvParams{{1, 992, 14, 14, 194432}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock3.denselayer24.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k133 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k133 = ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.transition3.norm: conv_grouped 1x1 groups 1024 + relu (dsl/zoo/densenet121.netc:50)
-constexpr ConvParams k134 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1024, Activation::relu, 0};
+constexpr ConvParams k134 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1024, Activation::relu, 0, 0};
 // features.transition3.conv: conv_1x1 1x1 (dsl/zoo/densenet121.netc:50)
-constexpr ConvParams k135 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k135 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.transition3.pool: avgpool 2x2/2 (dsl/zoo/densenet121.netc:51)
 constexpr PoolParams k136 = PoolParams{{1, 512, 14, 14, 100352}, {1, 512, 7, 7, 50176}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, true};
 // features.denseblock4.denselayer1.norm1: conv_grouped 1x1 groups 512 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k137 = ConvParams{{1, 512, 7, 7, 50176}, {1, 512, 7, 7, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 512, Activation::relu, 0};
+constexpr ConvParams k137 = ConvParams{{1, 512, 7, 7, 50176}, {1, 512, 7, 7, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 512, Activation::relu, 0, 0};
 // features.denseblock4.denselayer1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k138 = ConvParams{{1, 512, 7, 7, 25088}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k138 = ConvParams{{1, 512, 7, 7, 25088}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer1.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k139 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k139 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer2.norm1: conv_grouped 1x1 groups 544 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k140 = ConvParams{{1, 544, 7, 7, 50176}, {1, 544, 7, 7, 26656}, 1, 1, 1, 1, 0, 0, 1, 1, 544, Activation::relu, 0};
+constexpr ConvParams k140 = ConvParams{{1, 544, 7, 7, 50176}, {1, 544, 7, 7, 26656}, 1, 1, 1, 1, 0, 0, 1, 1, 544, Activation::relu, 0, 0};
 // features.denseblock4.denselayer2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k141 = ConvParams{{1, 544, 7, 7, 26656}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k141 = ConvParams{{1, 544, 7, 7, 26656}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer2.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k142 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k142 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer3.norm1: conv_grouped 1x1 groups 576 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k143 = ConvParams{{1, 576, 7, 7, 50176}, {1, 576, 7, 7, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 576, Activation::relu, 0};
+constexpr ConvParams k143 = ConvParams{{1, 576, 7, 7, 50176}, {1, 576, 7, 7, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 576, Activation::relu, 0, 0};
 // features.denseblock4.denselayer3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k144 = ConvParams{{1, 576, 7, 7, 28224}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k144 = ConvParams{{1, 576, 7, 7, 28224}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer3.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k145 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k145 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer4.norm1: conv_grouped 1x1 groups 608 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k146 = ConvParams{{1, 608, 7, 7, 50176}, {1, 608, 7, 7, 29792}, 1, 1, 1, 1, 0, 0, 1, 1, 608, Activation::relu, 0};
+constexpr ConvParams k146 = ConvParams{{1, 608, 7, 7, 50176}, {1, 608, 7, 7, 29792}, 1, 1, 1, 1, 0, 0, 1, 1, 608, Activation::relu, 0, 0};
 // features.denseblock4.denselayer4.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k147 = ConvParams{{1, 608, 7, 7, 29792}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k147 = ConvParams{{1, 608, 7, 7, 29792}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer4.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k148 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k148 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer5.norm1: conv_grouped 1x1 groups 640 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k149 = ConvParams{{1, 640, 7, 7, 50176}, {1, 640, 7, 7, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 640, Activation::relu, 0};
+constexpr ConvParams k149 = ConvParams{{1, 640, 7, 7, 50176}, {1, 640, 7, 7, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 640, Activation::relu, 0, 0};
 // features.denseblock4.denselayer5.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k150 = ConvParams{{1, 640, 7, 7, 31360}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k150 = ConvParams{{1, 640, 7, 7, 31360}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer5.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k151 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k151 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer6.norm1: conv_grouped 1x1 groups 672 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k152 = ConvParams{{1, 672, 7, 7, 50176}, {1, 672, 7, 7, 32928}, 1, 1, 1, 1, 0, 0, 1, 1, 672, Activation::relu, 0};
+constexpr ConvParams k152 = ConvParams{{1, 672, 7, 7, 50176}, {1, 672, 7, 7, 32928}, 1, 1, 1, 1, 0, 0, 1, 1, 672, Activation::relu, 0, 0};
 // features.denseblock4.denselayer6.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k153 = ConvParams{{1, 672, 7, 7, 32928}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k153 = ConvParams{{1, 672, 7, 7, 32928}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer6.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k154 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k154 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer7.norm1: conv_grouped 1x1 groups 704 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k155 = ConvParams{{1, 704, 7, 7, 50176}, {1, 704, 7, 7, 34496}, 1, 1, 1, 1, 0, 0, 1, 1, 704, Activation::relu, 0};
+constexpr ConvParams k155 = ConvParams{{1, 704, 7, 7, 50176}, {1, 704, 7, 7, 34496}, 1, 1, 1, 1, 0, 0, 1, 1, 704, Activation::relu, 0, 0};
 // features.denseblock4.denselayer7.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k156 = ConvParams{{1, 704, 7, 7, 34496}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k156 = ConvParams{{1, 704, 7, 7, 34496}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer7.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k157 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k157 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer8.norm1: conv_grouped 1x1 groups 736 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k158 = ConvParams{{1, 736, 7, 7, 50176}, {1, 736, 7, 7, 36064}, 1, 1, 1, 1, 0, 0, 1, 1, 736, Activation::relu, 0};
+constexpr ConvParams k158 = ConvParams{{1, 736, 7, 7, 50176}, {1, 736, 7, 7, 36064}, 1, 1, 1, 1, 0, 0, 1, 1, 736, Activation::relu, 0, 0};
 // features.denseblock4.denselayer8.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k159 = ConvParams{{1, 736, 7, 7, 36064}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k159 = ConvParams{{1, 736, 7, 7, 36064}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer8.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k160 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k160 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer9.norm1: conv_grouped 1x1 groups 768 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k161 = ConvParams{{1, 768, 7, 7, 50176}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, Activation::relu, 0};
+constexpr ConvParams k161 = ConvParams{{1, 768, 7, 7, 50176}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, Activation::relu, 0, 0};
 // features.denseblock4.denselayer9.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k162 = ConvParams{{1, 768, 7, 7, 37632}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k162 = ConvParams{{1, 768, 7, 7, 37632}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer9.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k163 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k163 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer10.norm1: conv_grouped 1x1 groups 800 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k164 = ConvParams{{1, 800, 7, 7, 50176}, {1, 800, 7, 7, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 800, Activation::relu, 0};
+constexpr ConvParams k164 = ConvParams{{1, 800, 7, 7, 50176}, {1, 800, 7, 7, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 800, Activation::relu, 0, 0};
 // features.denseblock4.denselayer10.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k165 = ConvParams{{1, 800, 7, 7, 39200}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k165 = ConvParams{{1, 800, 7, 7, 39200}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer10.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k166 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k166 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer11.norm1: conv_grouped 1x1 groups 832 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k167 = ConvParams{{1, 832, 7, 7, 50176}, {1, 832, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 832, Activation::relu, 0};
+constexpr ConvParams k167 = ConvParams{{1, 832, 7, 7, 50176}, {1, 832, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 832, Activation::relu, 0, 0};
 // features.denseblock4.denselayer11.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k168 = ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k168 = ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer11.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k169 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k169 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer12.norm1: conv_grouped 1x1 groups 864 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k170 = ConvParams{{1, 864, 7, 7, 50176}, {1, 864, 7, 7, 42336}, 1, 1, 1, 1, 0, 0, 1, 1, 864, Activation::relu, 0};
+constexpr ConvParams k170 = ConvParams{{1, 864, 7, 7, 50176}, {1, 864, 7, 7, 42336}, 1, 1, 1, 1, 0, 0, 1, 1, 864, Activation::relu, 0, 0};
 // features.denseblock4.denselayer12.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k171 = ConvParams{{1, 864, 7, 7, 42336}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k171 = ConvParams{{1, 864, 7, 7, 42336}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer12.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k172 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k172 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer13.norm1: conv_grouped 1x1 groups 896 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k173 = ConvParams{{1, 896, 7, 7, 50176}, {1, 896, 7, 7, 43904}, 1, 1, 1, 1, 0, 0, 1, 1, 896, Activation::relu, 0};
+constexpr ConvParams k173 = ConvParams{{1, 896, 7, 7, 50176}, {1, 896, 7, 7, 43904}, 1, 1, 1, 1, 0, 0, 1, 1, 896, Activation::relu, 0, 0};
 // features.denseblock4.denselayer13.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k174 = ConvParams{{1, 896, 7, 7, 43904}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k174 = ConvParams{{1, 896, 7, 7, 43904}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer13.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k175 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k175 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer14.norm1: conv_grouped 1x1 groups 928 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k176 = ConvParams{{1, 928, 7, 7, 50176}, {1, 928, 7, 7, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 928, Activation::relu, 0};
+constexpr ConvParams k176 = ConvParams{{1, 928, 7, 7, 50176}, {1, 928, 7, 7, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 928, Activation::relu, 0, 0};
 // features.denseblock4.denselayer14.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k177 = ConvParams{{1, 928, 7, 7, 45472}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k177 = ConvParams{{1, 928, 7, 7, 45472}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer14.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k178 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k178 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer15.norm1: conv_grouped 1x1 groups 960 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k179 = ConvParams{{1, 960, 7, 7, 50176}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 960, Activation::relu, 0};
+constexpr ConvParams k179 = ConvParams{{1, 960, 7, 7, 50176}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 960, Activation::relu, 0, 0};
 // features.denseblock4.denselayer15.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k180 = ConvParams{{1, 960, 7, 7, 47040}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k180 = ConvParams{{1, 960, 7, 7, 47040}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer15.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k181 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k181 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.denseblock4.denselayer16.norm1: conv_grouped 1x1 groups 992 + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k182 = ConvParams{{1, 992, 7, 7, 50176}, {1, 992, 7, 7, 48608}, 1, 1, 1, 1, 0, 0, 1, 1, 992, Activation::relu, 0};
+constexpr ConvParams k182 = ConvParams{{1, 992, 7, 7, 50176}, {1, 992, 7, 7, 48608}, 1, 1, 1, 1, 0, 0, 1, 1, 992, Activation::relu, 0, 0};
 // features.denseblock4.denselayer16.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr ConvParams k183 = ConvParams{{1, 992, 7, 7, 48608}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k183 = ConvParams{{1, 992, 7, 7, 48608}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.denseblock4.denselayer16.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr ConvParams k184 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k184 = ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::none, 0, 0};
 // features.norm5: conv_grouped 1x1 groups 1024 + relu (dsl/zoo/densenet121.netc:66)
-constexpr ConvParams k185 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1024, Activation::relu, 0};
+constexpr ConvParams k185 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1024, Activation::relu, 0, 0};
 // logits.1: adaptive_avgpool (dsl/zoo/densenet121.netc:72)
 constexpr AdaptivePoolParams k186 = AdaptivePoolParams{{1, 1024, 7, 7, 50176}, {1, 1024, 1, 1, 1024}};
 // classifier: linear (dsl/zoo/densenet121.netc:72)

@@ -315,145 +315,145 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // conv1.conv: conv_direct 7x7/2 pad 3,3 + batchnorm + relu (dsl/zoo/googlenet.netc:39)
-constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool1: maxpool 3x3/2 (dsl/zoo/googlenet.netc:40)
 constexpr PoolParams k1 = PoolParams{{1, 64, 112, 112, 802816}, {1, 64, 56, 56, 200704}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // conv2.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:41)
-constexpr ConvParams k2 = ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k2 = ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // conv3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:42)
-constexpr ConvParams k3 = ConvParams{{1, 64, 56, 56, 200704}, {1, 192, 56, 56, 602112}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k3 = ConvParams{{1, 64, 56, 56, 200704}, {1, 192, 56, 56, 602112}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool2: maxpool 3x3/2 (dsl/zoo/googlenet.netc:43)
 constexpr PoolParams k4 = PoolParams{{1, 192, 56, 56, 602112}, {1, 192, 28, 28, 150528}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception3a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k5 = ConvParams{{1, 192, 28, 28, 150528}, {1, 64, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k5 = ConvParams{{1, 192, 28, 28, 150528}, {1, 64, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k6 = ConvParams{{1, 192, 28, 28, 150528}, {1, 96, 28, 28, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k6 = ConvParams{{1, 192, 28, 28, 150528}, {1, 96, 28, 28, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k7 = ConvParams{{1, 96, 28, 28, 75264}, {1, 128, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k7 = ConvParams{{1, 96, 28, 28, 75264}, {1, 128, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception3a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k8 = ConvParams{{1, 192, 28, 28, 150528}, {1, 16, 28, 28, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k8 = ConvParams{{1, 192, 28, 28, 150528}, {1, 16, 28, 28, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k9 = ConvParams{{1, 16, 28, 28, 12544}, {1, 32, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 16, 28, 28, 12544}, {1, 32, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception3a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k10 = PoolParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception3a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k11 = ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k11 = ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k12 = ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k12 = ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k13 = ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k13 = ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k14 = ConvParams{{1, 128, 28, 28, 100352}, {1, 192, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k14 = ConvParams{{1, 128, 28, 28, 100352}, {1, 192, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k15 = ConvParams{{1, 256, 28, 28, 200704}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k15 = ConvParams{{1, 256, 28, 28, 200704}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k16 = ConvParams{{1, 32, 28, 28, 25088}, {1, 96, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k16 = ConvParams{{1, 32, 28, 28, 25088}, {1, 96, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k17 = PoolParams{{1, 256, 28, 28, 200704}, {1, 256, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception3b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k18 = ConvParams{{1, 256, 28, 28, 200704}, {1, 64, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k18 = ConvParams{{1, 256, 28, 28, 200704}, {1, 64, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool3: maxpool 3x3/2 (dsl/zoo/googlenet.netc:50)
 constexpr PoolParams k19 = PoolParams{{1, 480, 28, 28, 376320}, {1, 480, 14, 14, 94080}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception4a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k20 = ConvParams{{1, 480, 14, 14, 94080}, {1, 192, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k20 = ConvParams{{1, 480, 14, 14, 94080}, {1, 192, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k21 = ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k21 = ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k22 = ConvParams{{1, 96, 14, 14, 18816}, {1, 208, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k22 = ConvParams{{1, 96, 14, 14, 18816}, {1, 208, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k23 = ConvParams{{1, 480, 14, 14, 94080}, {1, 16, 14, 14, 3136}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k23 = ConvParams{{1, 480, 14, 14, 94080}, {1, 16, 14, 14, 3136}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k24 = ConvParams{{1, 16, 14, 14, 3136}, {1, 48, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k24 = ConvParams{{1, 16, 14, 14, 3136}, {1, 48, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k25 = PoolParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k26 = ConvParams{{1, 480, 14, 14, 94080}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k26 = ConvParams{{1, 480, 14, 14, 94080}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k27 = ConvParams{{1, 512, 14, 14, 100352}, {1, 160, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k27 = ConvParams{{1, 512, 14, 14, 100352}, {1, 160, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k28 = ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k28 = ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k29 = ConvParams{{1, 112, 14, 14, 21952}, {1, 224, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k29 = ConvParams{{1, 112, 14, 14, 21952}, {1, 224, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k30 = ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k30 = ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k31 = ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k31 = ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k32 = PoolParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k33 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k33 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k34 = ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k34 = ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k35 = ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k35 = ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k36 = ConvParams{{1, 128, 14, 14, 25088}, {1, 256, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k36 = ConvParams{{1, 128, 14, 14, 25088}, {1, 256, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k37 = ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k37 = ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k38 = ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k38 = ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k39 = PoolParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4c.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k40 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k40 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k41 = ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k41 = ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k42 = ConvParams{{1, 512, 14, 14, 100352}, {1, 144, 14, 14, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k42 = ConvParams{{1, 512, 14, 14, 100352}, {1, 144, 14, 14, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k43 = ConvParams{{1, 144, 14, 14, 28224}, {1, 288, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k43 = ConvParams{{1, 144, 14, 14, 28224}, {1, 288, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k44 = ConvParams{{1, 512, 14, 14, 100352}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k44 = ConvParams{{1, 512, 14, 14, 100352}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k45 = ConvParams{{1, 32, 14, 14, 6272}, {1, 64, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k45 = ConvParams{{1, 32, 14, 14, 6272}, {1, 64, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k46 = PoolParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4d.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k47 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k47 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4e.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k48 = ConvParams{{1, 528, 14, 14, 103488}, {1, 256, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k48 = ConvParams{{1, 528, 14, 14, 103488}, {1, 256, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4e.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k49 = ConvParams{{1, 528, 14, 14, 103488}, {1, 160, 14, 14, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k49 = ConvParams{{1, 528, 14, 14, 103488}, {1, 160, 14, 14, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4e.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k50 = ConvParams{{1, 160, 14, 14, 31360}, {1, 320, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k50 = ConvParams{{1, 160, 14, 14, 31360}, {1, 320, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4e.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k51 = ConvParams{{1, 528, 14, 14, 103488}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k51 = ConvParams{{1, 528, 14, 14, 103488}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4e.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k52 = ConvParams{{1, 32, 14, 14, 6272}, {1, 128, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k52 = ConvParams{{1, 32, 14, 14, 6272}, {1, 128, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4e.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k53 = PoolParams{{1, 528, 14, 14, 103488}, {1, 528, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4e.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k54 = ConvParams{{1, 528, 14, 14, 103488}, {1, 128, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k54 = ConvParams{{1, 528, 14, 14, 103488}, {1, 128, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool4: maxpool 2x2/2 (dsl/zoo/googlenet.netc:66)
 constexpr PoolParams k55 = PoolParams{{1, 832, 14, 14, 163072}, {1, 832, 7, 7, 40768}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception5a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k56 = ConvParams{{1, 832, 7, 7, 40768}, {1, 256, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k56 = ConvParams{{1, 832, 7, 7, 40768}, {1, 256, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k57 = ConvParams{{1, 832, 7, 7, 40768}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k57 = ConvParams{{1, 832, 7, 7, 40768}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k58 = ConvParams{{1, 160, 7, 7, 7840}, {1, 320, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k58 = ConvParams{{1, 160, 7, 7, 7840}, {1, 320, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception5a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k59 = ConvParams{{1, 832, 7, 7, 40768}, {1, 32, 7, 7, 1568}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k59 = ConvParams{{1, 832, 7, 7, 40768}, {1, 32, 7, 7, 1568}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k60 = ConvParams{{1, 32, 7, 7, 1568}, {1, 128, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k60 = ConvParams{{1, 32, 7, 7, 1568}, {1, 128, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception5a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k61 = PoolParams{{1, 832, 7, 7, 40768}, {1, 832, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception5a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k62 = ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k62 = ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k63 = ConvParams{{1, 832, 7, 7, 40768}, {1, 384, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k63 = ConvParams{{1, 832, 7, 7, 40768}, {1, 384, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k64 = ConvParams{{1, 832, 7, 7, 40768}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k64 = ConvParams{{1, 832, 7, 7, 40768}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k65 = ConvParams{{1, 192, 7, 7, 9408}, {1, 384, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k65 = ConvParams{{1, 192, 7, 7, 9408}, {1, 384, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k66 = ConvParams{{1, 832, 7, 7, 40768}, {1, 48, 7, 7, 2352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k66 = ConvParams{{1, 832, 7, 7, 40768}, {1, 48, 7, 7, 2352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k67 = ConvParams{{1, 48, 7, 7, 2352}, {1, 128, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k67 = ConvParams{{1, 48, 7, 7, 2352}, {1, 128, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k68 = PoolParams{{1, 832, 7, 7, 40768}, {1, 832, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception5b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k69 = ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k69 = ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // avgpool: adaptive_avgpool (dsl/zoo/googlenet.netc:71)
 constexpr AdaptivePoolParams k70 = AdaptivePoolParams{{1, 1024, 7, 7, 50176}, {1, 1024, 1, 1, 1024}};
 // fc: linear (dsl/zoo/googlenet.netc:74)

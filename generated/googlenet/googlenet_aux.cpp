@@ -333,161 +333,161 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // conv1.conv: conv_direct 7x7/2 pad 3,3 + batchnorm + relu (dsl/zoo/googlenet.netc:39)
-constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool1: maxpool 3x3/2 (dsl/zoo/googlenet.netc:40)
 constexpr PoolParams k1 = PoolParams{{1, 64, 112, 112, 802816}, {1, 64, 56, 56, 200704}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // conv2.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:41)
-constexpr ConvParams k2 = ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k2 = ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // conv3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:42)
-constexpr ConvParams k3 = ConvParams{{1, 64, 56, 56, 200704}, {1, 192, 56, 56, 602112}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k3 = ConvParams{{1, 64, 56, 56, 200704}, {1, 192, 56, 56, 602112}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool2: maxpool 3x3/2 (dsl/zoo/googlenet.netc:43)
 constexpr PoolParams k4 = PoolParams{{1, 192, 56, 56, 602112}, {1, 192, 28, 28, 150528}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception3a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k5 = ConvParams{{1, 192, 28, 28, 150528}, {1, 64, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k5 = ConvParams{{1, 192, 28, 28, 150528}, {1, 64, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k6 = ConvParams{{1, 192, 28, 28, 150528}, {1, 96, 28, 28, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k6 = ConvParams{{1, 192, 28, 28, 150528}, {1, 96, 28, 28, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k7 = ConvParams{{1, 96, 28, 28, 75264}, {1, 128, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k7 = ConvParams{{1, 96, 28, 28, 75264}, {1, 128, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception3a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k8 = ConvParams{{1, 192, 28, 28, 150528}, {1, 16, 28, 28, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k8 = ConvParams{{1, 192, 28, 28, 150528}, {1, 16, 28, 28, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k9 = ConvParams{{1, 16, 28, 28, 12544}, {1, 32, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 16, 28, 28, 12544}, {1, 32, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception3a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k10 = PoolParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception3a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k11 = ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k11 = ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k12 = ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k12 = ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k13 = ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k13 = ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k14 = ConvParams{{1, 128, 28, 28, 100352}, {1, 192, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k14 = ConvParams{{1, 128, 28, 28, 100352}, {1, 192, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k15 = ConvParams{{1, 256, 28, 28, 200704}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k15 = ConvParams{{1, 256, 28, 28, 200704}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k16 = ConvParams{{1, 32, 28, 28, 25088}, {1, 96, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k16 = ConvParams{{1, 32, 28, 28, 25088}, {1, 96, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception3b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k17 = PoolParams{{1, 256, 28, 28, 200704}, {1, 256, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception3b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k18 = ConvParams{{1, 256, 28, 28, 200704}, {1, 64, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k18 = ConvParams{{1, 256, 28, 28, 200704}, {1, 64, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool3: maxpool 3x3/2 (dsl/zoo/googlenet.netc:50)
 constexpr PoolParams k19 = PoolParams{{1, 480, 28, 28, 376320}, {1, 480, 14, 14, 94080}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception4a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k20 = ConvParams{{1, 480, 14, 14, 94080}, {1, 192, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k20 = ConvParams{{1, 480, 14, 14, 94080}, {1, 192, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k21 = ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k21 = ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k22 = ConvParams{{1, 96, 14, 14, 18816}, {1, 208, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k22 = ConvParams{{1, 96, 14, 14, 18816}, {1, 208, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k23 = ConvParams{{1, 480, 14, 14, 94080}, {1, 16, 14, 14, 3136}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k23 = ConvParams{{1, 480, 14, 14, 94080}, {1, 16, 14, 14, 3136}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k24 = ConvParams{{1, 16, 14, 14, 3136}, {1, 48, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k24 = ConvParams{{1, 16, 14, 14, 3136}, {1, 48, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k25 = PoolParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k26 = ConvParams{{1, 480, 14, 14, 94080}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k26 = ConvParams{{1, 480, 14, 14, 94080}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // aux1.adaptive_avgpool: adaptive_avgpool (dsl/zoo/googlenet.netc:26)
 constexpr AdaptivePoolParams k27 = AdaptivePoolParams{{1, 512, 14, 14, 100352}, {1, 512, 4, 4, 8192}};
 // aux1.conv.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:27)
-constexpr ConvParams k28 = ConvParams{{1, 512, 4, 4, 8192}, {1, 128, 4, 4, 2048}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k28 = ConvParams{{1, 512, 4, 4, 8192}, {1, 128, 4, 4, 2048}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // aux1.fc1: linear + relu (dsl/zoo/googlenet.netc:29)
 constexpr LinearParams k29 = LinearParams{{1, 2048, 1, 1, 2048}, {1, 1024, 1, 1, 1024}, Activation::relu};
 // aux1.fc2: linear (dsl/zoo/googlenet.netc:32)
 constexpr LinearParams k30 = LinearParams{{1, 1024, 1, 1, 1024}, {1, 1000, 1, 1, 1000}, Activation::none};
 // inception4b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k31 = ConvParams{{1, 512, 14, 14, 100352}, {1, 160, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k31 = ConvParams{{1, 512, 14, 14, 100352}, {1, 160, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k32 = ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k32 = ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k33 = ConvParams{{1, 112, 14, 14, 21952}, {1, 224, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k33 = ConvParams{{1, 112, 14, 14, 21952}, {1, 224, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k34 = ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k34 = ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k35 = ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k35 = ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k36 = PoolParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k37 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k37 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k38 = ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k38 = ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k39 = ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k39 = ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k40 = ConvParams{{1, 128, 14, 14, 25088}, {1, 256, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k40 = ConvParams{{1, 128, 14, 14, 25088}, {1, 256, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k41 = ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k41 = ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k42 = ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k42 = ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4c.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k43 = PoolParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4c.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k44 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k44 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k45 = ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k45 = ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k46 = ConvParams{{1, 512, 14, 14, 100352}, {1, 144, 14, 14, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k46 = ConvParams{{1, 512, 14, 14, 100352}, {1, 144, 14, 14, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k47 = ConvParams{{1, 144, 14, 14, 28224}, {1, 288, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k47 = ConvParams{{1, 144, 14, 14, 28224}, {1, 288, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k48 = ConvParams{{1, 512, 14, 14, 100352}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k48 = ConvParams{{1, 512, 14, 14, 100352}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k49 = ConvParams{{1, 32, 14, 14, 6272}, {1, 64, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k49 = ConvParams{{1, 32, 14, 14, 6272}, {1, 64, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4d.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k50 = PoolParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4d.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k51 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k51 = ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // aux2.adaptive_avgpool: adaptive_avgpool (dsl/zoo/googlenet.netc:26)
 constexpr AdaptivePoolParams k52 = AdaptivePoolParams{{1, 528, 14, 14, 103488}, {1, 528, 4, 4, 8448}};
 // aux2.conv.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:27)
-constexpr ConvParams k53 = ConvParams{{1, 528, 4, 4, 8448}, {1, 128, 4, 4, 2048}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k53 = ConvParams{{1, 528, 4, 4, 8448}, {1, 128, 4, 4, 2048}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // aux2.fc1: linear + relu (dsl/zoo/googlenet.netc:29)
 constexpr LinearParams k54 = LinearParams{{1, 2048, 1, 1, 2048}, {1, 1024, 1, 1, 1024}, Activation::relu};
 // aux2.fc2: linear (dsl/zoo/googlenet.netc:32)
 constexpr LinearParams k55 = LinearParams{{1, 1024, 1, 1, 1024}, {1, 1000, 1, 1, 1000}, Activation::none};
 // inception4e.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k56 = ConvParams{{1, 528, 14, 14, 103488}, {1, 256, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k56 = ConvParams{{1, 528, 14, 14, 103488}, {1, 256, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4e.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k57 = ConvParams{{1, 528, 14, 14, 103488}, {1, 160, 14, 14, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k57 = ConvParams{{1, 528, 14, 14, 103488}, {1, 160, 14, 14, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4e.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k58 = ConvParams{{1, 160, 14, 14, 31360}, {1, 320, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k58 = ConvParams{{1, 160, 14, 14, 31360}, {1, 320, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4e.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k59 = ConvParams{{1, 528, 14, 14, 103488}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k59 = ConvParams{{1, 528, 14, 14, 103488}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception4e.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k60 = ConvParams{{1, 32, 14, 14, 6272}, {1, 128, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k60 = ConvParams{{1, 32, 14, 14, 6272}, {1, 128, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception4e.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k61 = PoolParams{{1, 528, 14, 14, 103488}, {1, 528, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4e.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k62 = ConvParams{{1, 528, 14, 14, 103488}, {1, 128, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k62 = ConvParams{{1, 528, 14, 14, 103488}, {1, 128, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool4: maxpool 2x2/2 (dsl/zoo/googlenet.netc:66)
 constexpr PoolParams k63 = PoolParams{{1, 832, 14, 14, 163072}, {1, 832, 7, 7, 40768}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception5a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k64 = ConvParams{{1, 832, 7, 7, 40768}, {1, 256, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k64 = ConvParams{{1, 832, 7, 7, 40768}, {1, 256, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k65 = ConvParams{{1, 832, 7, 7, 40768}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k65 = ConvParams{{1, 832, 7, 7, 40768}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k66 = ConvParams{{1, 160, 7, 7, 7840}, {1, 320, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k66 = ConvParams{{1, 160, 7, 7, 7840}, {1, 320, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception5a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k67 = ConvParams{{1, 832, 7, 7, 40768}, {1, 32, 7, 7, 1568}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k67 = ConvParams{{1, 832, 7, 7, 40768}, {1, 32, 7, 7, 1568}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k68 = ConvParams{{1, 32, 7, 7, 1568}, {1, 128, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k68 = ConvParams{{1, 32, 7, 7, 1568}, {1, 128, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception5a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k69 = PoolParams{{1, 832, 7, 7, 40768}, {1, 832, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception5a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k70 = ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k70 = ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr ConvParams k71 = ConvParams{{1, 832, 7, 7, 40768}, {1, 384, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k71 = ConvParams{{1, 832, 7, 7, 40768}, {1, 384, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k72 = ConvParams{{1, 832, 7, 7, 40768}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k72 = ConvParams{{1, 832, 7, 7, 40768}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr ConvParams k73 = ConvParams{{1, 192, 7, 7, 9408}, {1, 384, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k73 = ConvParams{{1, 192, 7, 7, 9408}, {1, 384, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k74 = ConvParams{{1, 832, 7, 7, 40768}, {1, 48, 7, 7, 2352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k74 = ConvParams{{1, 832, 7, 7, 40768}, {1, 48, 7, 7, 2352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr ConvParams k75 = ConvParams{{1, 48, 7, 7, 2352}, {1, 128, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k75 = ConvParams{{1, 48, 7, 7, 2352}, {1, 128, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // inception5b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr PoolParams k76 = PoolParams{{1, 832, 7, 7, 40768}, {1, 832, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception5b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr ConvParams k77 = ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k77 = ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // avgpool: adaptive_avgpool (dsl/zoo/googlenet.netc:71)
 constexpr AdaptivePoolParams k78 = AdaptivePoolParams{{1, 1024, 7, 7, 50176}, {1, 1024, 1, 1, 1024}};
 // fc: linear (dsl/zoo/googlenet.netc:74)

@@ -605,265 +605,265 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // stem.conv2d_1a.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:26)
-constexpr ConvParams k0 = ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stem.conv2d_2a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:27)
-constexpr ConvParams k1 = ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k1 = ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stem.conv2d_2b.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:28)
-constexpr ConvParams k2 = ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k2 = ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // stem.maxpool_3a: maxpool 3x3/2 (dsl/zoo/inception_resnet_v1.netc:29)
 constexpr PoolParams k3 = PoolParams{{1, 64, 147, 147, 1382976}, {1, 64, 73, 73, 341056}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // stem.conv2d_3b.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:30)
-constexpr ConvParams k4 = ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k4 = ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stem.conv2d_4a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:31)
-constexpr ConvParams k5 = ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k5 = ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stem.conv2d_4b.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:32)
-constexpr ConvParams k6 = ConvParams{{1, 192, 71, 71, 967872}, {1, 256, 35, 35, 313600}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k6 = ConvParams{{1, 192, 71, 71, 967872}, {1, 256, 35, 35, 313600}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38)
-constexpr ConvParams k7 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k7 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr ConvParams k8 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k8 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr ConvParams k9 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k10 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k10 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k11 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k11 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k12 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k12 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41)
-constexpr ConvParams k13 = ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 313600};
+constexpr ConvParams k13 = ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 313600, 0};
 // repeat.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38)
-constexpr ConvParams k14 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k14 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr ConvParams k15 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k15 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr ConvParams k16 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k16 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k17 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k17 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k18 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k18 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k19 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k19 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41)
-constexpr ConvParams k20 = ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 313600};
+constexpr ConvParams k20 = ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 313600, 0};
 // repeat.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38)
-constexpr ConvParams k21 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k21 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr ConvParams k22 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k22 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr ConvParams k23 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k23 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k24 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k24 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k25 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k25 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k26 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k26 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41)
-constexpr ConvParams k27 = ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 313600};
+constexpr ConvParams k27 = ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 313600, 0};
 // repeat.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38)
-constexpr ConvParams k28 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k28 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr ConvParams k29 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k29 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr ConvParams k30 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k30 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k31 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k31 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k32 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k32 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k33 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k33 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41)
-constexpr ConvParams k34 = ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 313600};
+constexpr ConvParams k34 = ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 313600, 0};
 // repeat.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38)
-constexpr ConvParams k35 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k35 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr ConvParams k36 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k36 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr ConvParams k37 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k37 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k38 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k38 = ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k39 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k39 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr ConvParams k40 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k40 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41)
-constexpr ConvParams k41 = ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 313600};
+constexpr ConvParams k41 = ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 313600, 0};
 // mixed_6a.branch0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:47)
-constexpr ConvParams k42 = ConvParams{{1, 256, 35, 35, 313600}, {1, 384, 17, 17, 258944}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k42 = ConvParams{{1, 256, 35, 35, 313600}, {1, 384, 17, 17, 258944}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_6a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:48)
-constexpr ConvParams k43 = ConvParams{{1, 256, 35, 35, 313600}, {1, 192, 35, 35, 235200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k43 = ConvParams{{1, 256, 35, 35, 313600}, {1, 192, 35, 35, 235200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_6a.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:48)
-constexpr ConvParams k44 = ConvParams{{1, 192, 35, 35, 235200}, {1, 192, 35, 35, 235200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k44 = ConvParams{{1, 192, 35, 35, 235200}, {1, 192, 35, 35, 235200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_6a.branch1.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:48)
-constexpr ConvParams k45 = ConvParams{{1, 192, 35, 35, 235200}, {1, 256, 17, 17, 258944}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k45 = ConvParams{{1, 192, 35, 35, 235200}, {1, 256, 17, 17, 258944}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_6a.branch2: maxpool 3x3/2 (dsl/zoo/inception_resnet_v1.netc:49)
 constexpr PoolParams k46 = PoolParams{{1, 256, 35, 35, 313600}, {1, 256, 17, 17, 258944}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // repeat_1.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-constexpr ConvParams k47 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k47 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k48 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k48 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.0.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k49 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k49 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.0.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k50 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k50 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.0.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-constexpr ConvParams k51 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944};
+constexpr ConvParams k51 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944, 0};
 // repeat_1.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-constexpr ConvParams k52 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k52 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k53 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k53 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.1.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k54 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k54 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.1.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k55 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k55 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.1.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-constexpr ConvParams k56 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944};
+constexpr ConvParams k56 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944, 0};
 // repeat_1.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-constexpr ConvParams k57 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k57 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k58 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k58 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.2.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k59 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k59 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.2.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k60 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k60 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.2.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-constexpr ConvParams k61 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944};
+constexpr ConvParams k61 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944, 0};
 // repeat_1.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-constexpr ConvParams k62 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k62 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k63 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k63 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.3.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k64 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k64 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.3.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k65 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k65 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.3.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-constexpr ConvParams k66 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944};
+constexpr ConvParams k66 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944, 0};
 // repeat_1.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-constexpr ConvParams k67 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k67 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k68 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k68 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.4.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k69 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k69 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.4.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k70 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k70 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.4.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-constexpr ConvParams k71 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944};
+constexpr ConvParams k71 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944, 0};
 // repeat_1.5.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-constexpr ConvParams k72 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k72 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.5.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k73 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k73 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.5.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k74 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k74 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.5.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k75 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k75 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.5.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-constexpr ConvParams k76 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944};
+constexpr ConvParams k76 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944, 0};
 // repeat_1.6.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-constexpr ConvParams k77 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k77 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.6.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k78 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k78 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.6.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k79 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k79 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.6.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k80 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k80 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.6.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-constexpr ConvParams k81 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944};
+constexpr ConvParams k81 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944, 0};
 // repeat_1.7.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-constexpr ConvParams k82 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k82 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.7.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k83 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k83 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.7.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k84 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k84 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.7.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k85 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k85 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.7.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-constexpr ConvParams k86 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944};
+constexpr ConvParams k86 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944, 0};
 // repeat_1.8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-constexpr ConvParams k87 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k87 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k88 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k88 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.8.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k89 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k89 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.8.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k90 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k90 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.8.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-constexpr ConvParams k91 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944};
+constexpr ConvParams k91 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944, 0};
 // repeat_1.9.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-constexpr ConvParams k92 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k92 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.9.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k93 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k93 = ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.9.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k94 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k94 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.9.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr ConvParams k95 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k95 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.9.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-constexpr ConvParams k96 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944};
+constexpr ConvParams k96 = ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 258944, 0};
 // mixed_7a.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:63)
-constexpr ConvParams k97 = ConvParams{{1, 896, 17, 17, 258944}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k97 = ConvParams{{1, 896, 17, 17, 258944}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch0.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:63)
-constexpr ConvParams k98 = ConvParams{{1, 256, 17, 17, 73984}, {1, 384, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k98 = ConvParams{{1, 256, 17, 17, 73984}, {1, 384, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:64)
-constexpr ConvParams k99 = ConvParams{{1, 896, 17, 17, 258944}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k99 = ConvParams{{1, 896, 17, 17, 258944}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch1.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:64)
-constexpr ConvParams k100 = ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k100 = ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:65)
-constexpr ConvParams k101 = ConvParams{{1, 896, 17, 17, 258944}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k101 = ConvParams{{1, 896, 17, 17, 258944}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:65)
-constexpr ConvParams k102 = ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 17, 17, 73984}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k102 = ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 17, 17, 73984}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch2.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:65)
-constexpr ConvParams k103 = ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k103 = ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch3: maxpool 3x3/2 (dsl/zoo/inception_resnet_v1.netc:66)
 constexpr PoolParams k104 = PoolParams{{1, 896, 17, 17, 258944}, {1, 896, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // repeat_2.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72)
-constexpr ConvParams k105 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k105 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k106 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k106 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.0.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k107 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k107 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.0.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k108 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k108 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.0.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v1.netc:74)
-constexpr ConvParams k109 = ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 114688};
+constexpr ConvParams k109 = ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 114688, 0};
 // repeat_2.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72)
-constexpr ConvParams k110 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k110 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k111 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k111 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.1.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k112 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k112 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.1.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k113 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k113 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.1.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v1.netc:74)
-constexpr ConvParams k114 = ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 114688};
+constexpr ConvParams k114 = ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 114688, 0};
 // repeat_2.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72)
-constexpr ConvParams k115 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k115 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k116 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k116 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.2.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k117 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k117 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.2.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k118 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k118 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.2.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v1.netc:74)
-constexpr ConvParams k119 = ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 114688};
+constexpr ConvParams k119 = ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 114688, 0};
 // repeat_2.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72)
-constexpr ConvParams k120 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k120 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k121 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k121 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.3.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k122 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k122 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.3.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k123 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k123 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.3.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v1.netc:74)
-constexpr ConvParams k124 = ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 114688};
+constexpr ConvParams k124 = ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 114688, 0};
 // repeat_2.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72)
-constexpr ConvParams k125 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k125 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k126 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k126 = ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.4.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k127 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k127 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.4.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr ConvParams k128 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k128 = ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.4.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v1.netc:74)
-constexpr ConvParams k129 = ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 114688};
+constexpr ConvParams k129 = ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 114688, 0};
 // global_pool.pool: adaptive_avgpool (dsl/zoo/inception_resnet_v1.netc:87)
 constexpr AdaptivePoolParams k130 = AdaptivePoolParams{{1, 1792, 8, 8, 114688}, {1, 1792, 1, 1, 1792}};
 // classif: linear (dsl/zoo/inception_resnet_v1.netc:89)

@@ -1130,503 +1130,503 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // conv2d_1a.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:73)
-constexpr ConvParams k0 = ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // conv2d_2a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:74)
-constexpr ConvParams k1 = ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k1 = ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // conv2d_2b.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:75)
-constexpr ConvParams k2 = ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k2 = ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool_3a: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:76)
 constexpr PoolParams k3 = PoolParams{{1, 64, 147, 147, 1382976}, {1, 64, 73, 73, 341056}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // conv2d_3b.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:77)
-constexpr ConvParams k4 = ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k4 = ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // conv2d_4a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:78)
-constexpr ConvParams k5 = ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k5 = ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool_5a: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:79)
 constexpr PoolParams k6 = PoolParams{{1, 192, 71, 71, 967872}, {1, 192, 35, 35, 235200}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // mixed_5b.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:18)
-constexpr ConvParams k7 = ConvParams{{1, 192, 35, 35, 235200}, {1, 96, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k7 = ConvParams{{1, 192, 35, 35, 235200}, {1, 96, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_5b.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:19)
-constexpr ConvParams k8 = ConvParams{{1, 192, 35, 35, 235200}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k8 = ConvParams{{1, 192, 35, 35, 235200}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_5b.branch1.1.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:19)
-constexpr ConvParams k9 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 392000}, 5, 5, 1, 1, 2, 2, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 392000}, 5, 5, 1, 1, 2, 2, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_5b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:20)
-constexpr ConvParams k10 = ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k10 = ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_5b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:20)
-constexpr ConvParams k11 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k11 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_5b.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:20)
-constexpr ConvParams k12 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 392000}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k12 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 392000}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_5b.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_resnet_v2.netc:21)
 constexpr PoolParams k13 = PoolParams{{1, 192, 35, 35, 235200}, {1, 192, 35, 35, 235200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // mixed_5b.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:21)
-constexpr ConvParams k14 = ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k14 = ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-constexpr ConvParams k15 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k15 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k16 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k16 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k17 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k17 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k18 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k18 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k19 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k19 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k20 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k20 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.0.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-constexpr ConvParams k21 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000};
+constexpr ConvParams k21 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000, 0};
 // repeat.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-constexpr ConvParams k22 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k22 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k23 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k23 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k24 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k24 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k25 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k25 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k26 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k26 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k27 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k27 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.1.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-constexpr ConvParams k28 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000};
+constexpr ConvParams k28 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000, 0};
 // repeat.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-constexpr ConvParams k29 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k29 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k30 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k30 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k31 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k31 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k32 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k32 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k33 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k33 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k34 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k34 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.2.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-constexpr ConvParams k35 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000};
+constexpr ConvParams k35 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000, 0};
 // repeat.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-constexpr ConvParams k36 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k36 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k37 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k37 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k38 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k38 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k39 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k39 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k40 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k40 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k41 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k41 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.3.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-constexpr ConvParams k42 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000};
+constexpr ConvParams k42 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000, 0};
 // repeat.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-constexpr ConvParams k43 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k43 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k44 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k44 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k45 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k45 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k46 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k46 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k47 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k47 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k48 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k48 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.4.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-constexpr ConvParams k49 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000};
+constexpr ConvParams k49 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000, 0};
 // repeat.5.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-constexpr ConvParams k50 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k50 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.5.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k51 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k51 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.5.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k52 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k52 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.5.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k53 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k53 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.5.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k54 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k54 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.5.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k55 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k55 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.5.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-constexpr ConvParams k56 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000};
+constexpr ConvParams k56 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000, 0};
 // repeat.6.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-constexpr ConvParams k57 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k57 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.6.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k58 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k58 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.6.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k59 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k59 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.6.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k60 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k60 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.6.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k61 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k61 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.6.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k62 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k62 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.6.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-constexpr ConvParams k63 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000};
+constexpr ConvParams k63 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000, 0};
 // repeat.7.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-constexpr ConvParams k64 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k64 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.7.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k65 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k65 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.7.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k66 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k66 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.7.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k67 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k67 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.7.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k68 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k68 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.7.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k69 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k69 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.7.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-constexpr ConvParams k70 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000};
+constexpr ConvParams k70 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000, 0};
 // repeat.8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-constexpr ConvParams k71 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k71 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k72 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k72 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.8.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k73 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k73 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.8.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k74 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k74 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.8.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k75 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k75 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.8.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k76 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k76 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.8.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-constexpr ConvParams k77 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000};
+constexpr ConvParams k77 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000, 0};
 // repeat.9.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-constexpr ConvParams k78 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k78 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.9.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k79 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k79 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.9.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr ConvParams k80 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k80 = ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.9.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k81 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k81 = ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.9.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k82 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k82 = ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.9.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr ConvParams k83 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k83 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat.9.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-constexpr ConvParams k84 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000};
+constexpr ConvParams k84 = ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 392000, 0};
 // mixed_6a.branch0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:36)
-constexpr ConvParams k85 = ConvParams{{1, 320, 35, 35, 392000}, {1, 384, 17, 17, 314432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k85 = ConvParams{{1, 320, 35, 35, 392000}, {1, 384, 17, 17, 314432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_6a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:37)
-constexpr ConvParams k86 = ConvParams{{1, 320, 35, 35, 392000}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k86 = ConvParams{{1, 320, 35, 35, 392000}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_6a.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:37)
-constexpr ConvParams k87 = ConvParams{{1, 256, 35, 35, 313600}, {1, 256, 35, 35, 313600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k87 = ConvParams{{1, 256, 35, 35, 313600}, {1, 256, 35, 35, 313600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_6a.branch1.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:37)
-constexpr ConvParams k88 = ConvParams{{1, 256, 35, 35, 313600}, {1, 384, 17, 17, 314432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k88 = ConvParams{{1, 256, 35, 35, 313600}, {1, 384, 17, 17, 314432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_6a.branch2: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:38)
 constexpr PoolParams k89 = PoolParams{{1, 320, 35, 35, 392000}, {1, 320, 17, 17, 314432}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // repeat_1.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k90 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k90 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k91 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k91 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.0.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k92 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k92 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.0.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k93 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k93 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.0.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k94 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k94 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k95 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k95 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k96 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k96 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.1.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k97 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k97 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.1.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k98 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k98 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.1.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k99 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k99 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k100 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k100 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k101 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k101 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.2.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k102 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k102 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.2.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k103 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k103 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.2.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k104 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k104 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k105 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k105 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k106 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k106 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.3.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k107 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k107 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.3.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k108 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k108 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.3.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k109 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k109 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k110 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k110 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k111 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k111 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.4.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k112 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k112 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.4.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k113 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k113 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.4.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k114 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k114 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.5.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k115 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k115 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.5.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k116 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k116 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.5.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k117 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k117 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.5.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k118 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k118 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.5.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k119 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k119 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.6.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k120 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k120 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.6.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k121 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k121 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.6.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k122 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k122 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.6.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k123 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k123 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.6.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k124 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k124 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.7.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k125 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k125 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.7.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k126 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k126 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.7.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k127 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k127 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.7.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k128 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k128 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.7.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k129 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k129 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k130 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k130 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k131 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k131 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.8.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k132 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k132 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.8.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k133 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k133 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.8.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k134 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k134 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.9.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k135 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k135 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.9.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k136 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k136 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.9.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k137 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k137 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.9.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k138 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k138 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.9.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k139 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k139 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.10.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k140 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k140 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.10.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k141 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k141 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.10.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k142 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k142 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.10.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k143 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k143 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.10.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k144 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k144 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.11.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k145 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k145 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.11.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k146 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k146 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.11.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k147 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k147 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.11.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k148 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k148 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.11.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k149 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k149 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.12.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k150 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k150 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.12.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k151 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k151 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.12.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k152 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k152 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.12.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k153 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k153 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.12.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k154 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k154 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.13.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k155 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k155 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.13.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k156 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k156 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.13.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k157 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k157 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.13.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k158 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k158 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.13.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k159 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k159 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.14.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k160 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k160 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.14.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k161 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k161 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.14.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k162 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k162 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.14.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k163 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k163 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.14.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k164 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k164 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.15.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k165 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k165 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.15.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k166 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k166 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.15.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k167 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k167 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.15.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k168 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k168 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.15.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k169 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k169 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.16.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k170 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k170 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.16.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k171 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k171 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.16.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k172 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k172 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.16.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k173 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k173 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.16.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k174 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k174 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.17.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k175 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k175 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.17.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k176 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k176 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.17.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k177 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k177 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.17.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k178 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k178 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.17.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k179 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k179 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.18.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k180 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k180 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.18.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k181 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k181 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.18.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k182 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k182 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.18.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k183 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k183 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.18.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k184 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k184 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // repeat_1.19.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr ConvParams k185 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k185 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.19.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k186 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k186 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.19.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k187 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k187 = ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.19.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr ConvParams k188 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k188 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_1.19.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr ConvParams k189 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432};
+constexpr ConvParams k189 = ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 314432, 0};
 // mixed_7a.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:52)
-constexpr ConvParams k190 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k190 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch0.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:52)
-constexpr ConvParams k191 = ConvParams{{1, 256, 17, 17, 73984}, {1, 384, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k191 = ConvParams{{1, 256, 17, 17, 73984}, {1, 384, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:53)
-constexpr ConvParams k192 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k192 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch1.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:53)
-constexpr ConvParams k193 = ConvParams{{1, 256, 17, 17, 73984}, {1, 288, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k193 = ConvParams{{1, 256, 17, 17, 73984}, {1, 288, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:54)
-constexpr ConvParams k194 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k194 = ConvParams{{1, 1088, 17, 17, 314432}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:54)
-constexpr ConvParams k195 = ConvParams{{1, 256, 17, 17, 73984}, {1, 288, 17, 17, 83232}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k195 = ConvParams{{1, 256, 17, 17, 73984}, {1, 288, 17, 17, 83232}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch2.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:54)
-constexpr ConvParams k196 = ConvParams{{1, 288, 17, 17, 83232}, {1, 320, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k196 = ConvParams{{1, 288, 17, 17, 83232}, {1, 320, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // mixed_7a.branch3: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:55)
 constexpr PoolParams k197 = PoolParams{{1, 1088, 17, 17, 314432}, {1, 1088, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // repeat_2.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-constexpr ConvParams k198 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k198 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k199 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k199 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.0.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k200 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k200 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.0.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k201 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k201 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.0.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr ConvParams k202 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120};
+constexpr ConvParams k202 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120, 0};
 // repeat_2.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-constexpr ConvParams k203 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k203 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k204 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k204 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.1.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k205 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k205 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.1.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k206 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k206 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.1.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr ConvParams k207 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120};
+constexpr ConvParams k207 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120, 0};
 // repeat_2.2.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-constexpr ConvParams k208 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k208 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.2.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k209 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k209 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.2.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k210 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k210 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.2.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k211 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k211 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.2.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr ConvParams k212 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120};
+constexpr ConvParams k212 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120, 0};
 // repeat_2.3.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-constexpr ConvParams k213 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k213 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.3.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k214 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k214 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.3.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k215 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k215 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.3.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k216 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k216 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.3.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr ConvParams k217 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120};
+constexpr ConvParams k217 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120, 0};
 // repeat_2.4.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-constexpr ConvParams k218 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k218 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k219 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k219 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.4.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k220 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k220 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.4.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k221 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k221 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.4.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr ConvParams k222 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120};
+constexpr ConvParams k222 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120, 0};
 // repeat_2.5.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-constexpr ConvParams k223 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k223 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.5.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k224 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k224 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.5.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k225 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k225 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.5.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k226 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k226 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.5.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr ConvParams k227 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120};
+constexpr ConvParams k227 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120, 0};
 // repeat_2.6.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-constexpr ConvParams k228 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k228 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.6.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k229 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k229 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.6.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k230 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k230 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.6.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k231 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k231 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.6.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr ConvParams k232 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120};
+constexpr ConvParams k232 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120, 0};
 // repeat_2.7.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-constexpr ConvParams k233 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k233 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.7.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k234 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k234 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.7.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k235 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k235 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.7.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k236 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k236 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.7.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr ConvParams k237 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120};
+constexpr ConvParams k237 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120, 0};
 // repeat_2.8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-constexpr ConvParams k238 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k238 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k239 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k239 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.8.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k240 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k240 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.8.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k241 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k241 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // repeat_2.8.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr ConvParams k242 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120};
+constexpr ConvParams k242 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 133120, 0};
 // block8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-constexpr ConvParams k243 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k243 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k244 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k244 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block8.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k245 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k245 = ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // block8.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr ConvParams k246 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k246 = ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block8.conv2d: conv_1x1 1x1 + scale 1 + add (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr ConvParams k247 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 133120};
+constexpr ConvParams k247 = ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 133120, 0};
 // conv2d_7b.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:90)
-constexpr ConvParams k248 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 1536, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k248 = ConvParams{{1, 2080, 8, 8, 133120}, {1, 1536, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // global_pool.pool: adaptive_avgpool (dsl/zoo/inception_resnet_v2.netc:91)
 constexpr AdaptivePoolParams k249 = AdaptivePoolParams{{1, 1536, 8, 8, 98304}, {1, 1536, 1, 1, 1536}};
 // classif: linear (dsl/zoo/inception_resnet_v2.netc:93)

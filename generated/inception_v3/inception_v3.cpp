@@ -500,219 +500,219 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // Conv2d_1a_3x3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:98)
-constexpr ConvParams k0 = ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Conv2d_2a_3x3.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v3.netc:99)
-constexpr ConvParams k1 = ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k1 = ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Conv2d_2b_3x3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:100)
-constexpr ConvParams k2 = ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k2 = ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool1: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:101)
 constexpr PoolParams k3 = PoolParams{{1, 64, 147, 147, 1382976}, {1, 64, 73, 73, 341056}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // Conv2d_3b_1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:102)
-constexpr ConvParams k4 = ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k4 = ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Conv2d_4a_3x3.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v3.netc:103)
-constexpr ConvParams k5 = ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k5 = ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool2: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:104)
 constexpr PoolParams k6 = PoolParams{{1, 192, 71, 71, 967872}, {1, 192, 35, 35, 235200}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // Mixed_5b.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:16)
-constexpr ConvParams k7 = ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k7 = ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5b.branch5x5_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:17)
-constexpr ConvParams k8 = ConvParams{{1, 192, 35, 35, 235200}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k8 = ConvParams{{1, 192, 35, 35, 235200}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5b.branch5x5_2.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_v3.netc:18)
-constexpr ConvParams k9 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 313600}, 5, 5, 1, 1, 2, 2, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 313600}, 5, 5, 1, 1, 2, 2, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5b.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:19)
-constexpr ConvParams k10 = ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k10 = ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5b.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:20)
-constexpr ConvParams k11 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k11 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5b.branch3x3dbl_3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:21)
-constexpr ConvParams k12 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 313600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k12 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 313600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5b.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:22)
 constexpr PoolParams k13 = PoolParams{{1, 192, 35, 35, 235200}, {1, 192, 35, 35, 235200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_5b.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:23)
-constexpr ConvParams k14 = ConvParams{{1, 192, 35, 35, 235200}, {1, 32, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k14 = ConvParams{{1, 192, 35, 35, 235200}, {1, 32, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5c.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:16)
-constexpr ConvParams k15 = ConvParams{{1, 256, 35, 35, 313600}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k15 = ConvParams{{1, 256, 35, 35, 313600}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5c.branch5x5_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:17)
-constexpr ConvParams k16 = ConvParams{{1, 256, 35, 35, 313600}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k16 = ConvParams{{1, 256, 35, 35, 313600}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5c.branch5x5_2.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_v3.netc:18)
-constexpr ConvParams k17 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 352800}, 5, 5, 1, 1, 2, 2, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k17 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 352800}, 5, 5, 1, 1, 2, 2, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5c.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:19)
-constexpr ConvParams k18 = ConvParams{{1, 256, 35, 35, 313600}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k18 = ConvParams{{1, 256, 35, 35, 313600}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5c.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:20)
-constexpr ConvParams k19 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k19 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5c.branch3x3dbl_3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:21)
-constexpr ConvParams k20 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 352800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k20 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 352800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5c.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:22)
 constexpr PoolParams k21 = PoolParams{{1, 256, 35, 35, 313600}, {1, 256, 35, 35, 313600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_5c.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:23)
-constexpr ConvParams k22 = ConvParams{{1, 256, 35, 35, 313600}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k22 = ConvParams{{1, 256, 35, 35, 313600}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5d.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:16)
-constexpr ConvParams k23 = ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k23 = ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5d.branch5x5_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:17)
-constexpr ConvParams k24 = ConvParams{{1, 288, 35, 35, 352800}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k24 = ConvParams{{1, 288, 35, 35, 352800}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5d.branch5x5_2.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_v3.netc:18)
-constexpr ConvParams k25 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 352800}, 5, 5, 1, 1, 2, 2, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k25 = ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 352800}, 5, 5, 1, 1, 2, 2, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5d.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:19)
-constexpr ConvParams k26 = ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k26 = ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5d.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:20)
-constexpr ConvParams k27 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k27 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5d.branch3x3dbl_3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:21)
-constexpr ConvParams k28 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 352800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k28 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 352800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_5d.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:22)
 constexpr PoolParams k29 = PoolParams{{1, 288, 35, 35, 352800}, {1, 288, 35, 35, 352800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_5d.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:23)
-constexpr ConvParams k30 = ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k30 = ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6a.branch3x3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:29)
-constexpr ConvParams k31 = ConvParams{{1, 288, 35, 35, 352800}, {1, 384, 17, 17, 221952}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k31 = ConvParams{{1, 288, 35, 35, 352800}, {1, 384, 17, 17, 221952}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6a.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:30)
-constexpr ConvParams k32 = ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k32 = ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6a.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:31)
-constexpr ConvParams k33 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k33 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6a.branch3x3dbl_3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:32)
-constexpr ConvParams k34 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 17, 17, 221952}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k34 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 17, 17, 221952}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6a.branch_pool: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:33)
 constexpr PoolParams k35 = PoolParams{{1, 288, 35, 35, 352800}, {1, 288, 17, 17, 221952}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // Mixed_6b.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40)
-constexpr ConvParams k36 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k36 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6b.branch7x7_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:41)
-constexpr ConvParams k37 = ConvParams{{1, 768, 17, 17, 221952}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k37 = ConvParams{{1, 768, 17, 17, 221952}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6b.branch7x7_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:42)
-constexpr ConvParams k38 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k38 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6b.branch7x7_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:43)
-constexpr ConvParams k39 = ConvParams{{1, 128, 17, 17, 36992}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k39 = ConvParams{{1, 128, 17, 17, 36992}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6b.branch7x7dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:44)
-constexpr ConvParams k40 = ConvParams{{1, 768, 17, 17, 221952}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k40 = ConvParams{{1, 768, 17, 17, 221952}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6b.branch7x7dbl_2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:45)
-constexpr ConvParams k41 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k41 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6b.branch7x7dbl_3.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:46)
-constexpr ConvParams k42 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k42 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6b.branch7x7dbl_4.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:47)
-constexpr ConvParams k43 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k43 = ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6b.branch7x7dbl_5.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:48)
-constexpr ConvParams k44 = ConvParams{{1, 128, 17, 17, 36992}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k44 = ConvParams{{1, 128, 17, 17, 36992}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6b.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:49)
 constexpr PoolParams k45 = PoolParams{{1, 768, 17, 17, 221952}, {1, 768, 17, 17, 221952}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_6b.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50)
-constexpr ConvParams k46 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k46 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6c.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40)
-constexpr ConvParams k47 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k47 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6c.branch7x7_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:41)
-constexpr ConvParams k48 = ConvParams{{1, 768, 17, 17, 221952}, {1, 160, 17, 17, 46240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k48 = ConvParams{{1, 768, 17, 17, 221952}, {1, 160, 17, 17, 46240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6c.branch7x7_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:42)
-constexpr ConvParams k49 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k49 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6c.branch7x7_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:43)
-constexpr ConvParams k50 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k50 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6c.branch7x7dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:44)
-constexpr ConvParams k51 = ConvParams{{1, 768, 17, 17, 221952}, {1, 160, 17, 17, 46240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k51 = ConvParams{{1, 768, 17, 17, 221952}, {1, 160, 17, 17, 46240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6c.branch7x7dbl_2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:45)
-constexpr ConvParams k52 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k52 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6c.branch7x7dbl_3.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:46)
-constexpr ConvParams k53 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k53 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6c.branch7x7dbl_4.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:47)
-constexpr ConvParams k54 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k54 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6c.branch7x7dbl_5.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:48)
-constexpr ConvParams k55 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k55 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6c.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:49)
 constexpr PoolParams k56 = PoolParams{{1, 768, 17, 17, 221952}, {1, 768, 17, 17, 221952}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_6c.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50)
-constexpr ConvParams k57 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k57 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6d.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40)
-constexpr ConvParams k58 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k58 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6d.branch7x7_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:41)
-constexpr ConvParams k59 = ConvParams{{1, 768, 17, 17, 221952}, {1, 160, 17, 17, 46240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k59 = ConvParams{{1, 768, 17, 17, 221952}, {1, 160, 17, 17, 46240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6d.branch7x7_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:42)
-constexpr ConvParams k60 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k60 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6d.branch7x7_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:43)
-constexpr ConvParams k61 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k61 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6d.branch7x7dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:44)
-constexpr ConvParams k62 = ConvParams{{1, 768, 17, 17, 221952}, {1, 160, 17, 17, 46240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k62 = ConvParams{{1, 768, 17, 17, 221952}, {1, 160, 17, 17, 46240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6d.branch7x7dbl_2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:45)
-constexpr ConvParams k63 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k63 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6d.branch7x7dbl_3.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:46)
-constexpr ConvParams k64 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k64 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6d.branch7x7dbl_4.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:47)
-constexpr ConvParams k65 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k65 = ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6d.branch7x7dbl_5.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:48)
-constexpr ConvParams k66 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k66 = ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6d.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:49)
 constexpr PoolParams k67 = PoolParams{{1, 768, 17, 17, 221952}, {1, 768, 17, 17, 221952}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_6d.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50)
-constexpr ConvParams k68 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k68 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6e.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40)
-constexpr ConvParams k69 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k69 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6e.branch7x7_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:41)
-constexpr ConvParams k70 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k70 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6e.branch7x7_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:42)
-constexpr ConvParams k71 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k71 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6e.branch7x7_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:43)
-constexpr ConvParams k72 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k72 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6e.branch7x7dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:44)
-constexpr ConvParams k73 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k73 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6e.branch7x7dbl_2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:45)
-constexpr ConvParams k74 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k74 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6e.branch7x7dbl_3.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:46)
-constexpr ConvParams k75 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k75 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6e.branch7x7dbl_4.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:47)
-constexpr ConvParams k76 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k76 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6e.branch7x7dbl_5.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:48)
-constexpr ConvParams k77 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k77 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_6e.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:49)
 constexpr PoolParams k78 = PoolParams{{1, 768, 17, 17, 221952}, {1, 768, 17, 17, 221952}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_6e.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50)
-constexpr ConvParams k79 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k79 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7a.branch3x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:56)
-constexpr ConvParams k80 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k80 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7a.branch3x3_2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:57)
-constexpr ConvParams k81 = ConvParams{{1, 192, 17, 17, 55488}, {1, 320, 8, 8, 81920}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k81 = ConvParams{{1, 192, 17, 17, 55488}, {1, 320, 8, 8, 81920}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7a.branch7x7x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:58)
-constexpr ConvParams k82 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k82 = ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7a.branch7x7x3_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:59)
-constexpr ConvParams k83 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k83 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7a.branch7x7x3_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:60)
-constexpr ConvParams k84 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k84 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7a.branch7x7x3_4.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:61)
-constexpr ConvParams k85 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 8, 8, 81920}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k85 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 8, 8, 81920}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7a.branch_pool: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:62)
 constexpr PoolParams k86 = PoolParams{{1, 768, 17, 17, 221952}, {1, 768, 8, 8, 81920}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // Mixed_7b.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:70)
-constexpr ConvParams k87 = ConvParams{{1, 1280, 8, 8, 81920}, {1, 320, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k87 = ConvParams{{1, 1280, 8, 8, 81920}, {1, 320, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7b.branch3x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:71)
-constexpr ConvParams k88 = ConvParams{{1, 1280, 8, 8, 81920}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k88 = ConvParams{{1, 1280, 8, 8, 81920}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7b.branch3x3_2a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:72)
-constexpr ConvParams k89 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k89 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7b.branch3x3_2b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:73)
-constexpr ConvParams k90 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k90 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7b.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:74)
-constexpr ConvParams k91 = ConvParams{{1, 1280, 8, 8, 81920}, {1, 448, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k91 = ConvParams{{1, 1280, 8, 8, 81920}, {1, 448, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7b.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:75)
-constexpr ConvParams k92 = ConvParams{{1, 448, 8, 8, 28672}, {1, 384, 8, 8, 24576}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k92 = ConvParams{{1, 448, 8, 8, 28672}, {1, 384, 8, 8, 24576}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7b.branch3x3dbl_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:76)
-constexpr ConvParams k93 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k93 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7b.branch3x3dbl_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:77)
-constexpr ConvParams k94 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k94 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7b.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:78)
 constexpr PoolParams k95 = PoolParams{{1, 1280, 8, 8, 81920}, {1, 1280, 8, 8, 81920}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_7b.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:79)
-constexpr ConvParams k96 = ConvParams{{1, 1280, 8, 8, 81920}, {1, 192, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k96 = ConvParams{{1, 1280, 8, 8, 81920}, {1, 192, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7c.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:70)
-constexpr ConvParams k97 = ConvParams{{1, 2048, 8, 8, 131072}, {1, 320, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k97 = ConvParams{{1, 2048, 8, 8, 131072}, {1, 320, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7c.branch3x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:71)
-constexpr ConvParams k98 = ConvParams{{1, 2048, 8, 8, 131072}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k98 = ConvParams{{1, 2048, 8, 8, 131072}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7c.branch3x3_2a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:72)
-constexpr ConvParams k99 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k99 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7c.branch3x3_2b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:73)
-constexpr ConvParams k100 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k100 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7c.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:74)
-constexpr ConvParams k101 = ConvParams{{1, 2048, 8, 8, 131072}, {1, 448, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k101 = ConvParams{{1, 2048, 8, 8, 131072}, {1, 448, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7c.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:75)
-constexpr ConvParams k102 = ConvParams{{1, 448, 8, 8, 28672}, {1, 384, 8, 8, 24576}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k102 = ConvParams{{1, 448, 8, 8, 28672}, {1, 384, 8, 8, 24576}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7c.branch3x3dbl_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:76)
-constexpr ConvParams k103 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k103 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7c.branch3x3dbl_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:77)
-constexpr ConvParams k104 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k104 = ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // Mixed_7c.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:78)
 constexpr PoolParams k105 = PoolParams{{1, 2048, 8, 8, 131072}, {1, 2048, 8, 8, 131072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_7c.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:79)
-constexpr ConvParams k106 = ConvParams{{1, 2048, 8, 8, 131072}, {1, 192, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k106 = ConvParams{{1, 2048, 8, 8, 131072}, {1, 192, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // avgpool: adaptive_avgpool (dsl/zoo/inception_v3.netc:127)
 constexpr AdaptivePoolParams k107 = AdaptivePoolParams{{1, 2048, 8, 8, 131072}, {1, 2048, 1, 1, 2048}};
 // fc: linear (dsl/zoo/inception_v3.netc:130)

@@ -775,339 +775,339 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // features.0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:80)
-constexpr ConvParams k0 = ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.1.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v4.netc:81)
-constexpr ConvParams k1 = ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k1 = ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:82)
-constexpr ConvParams k2 = ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k2 = ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.3.pool: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:10)
 constexpr PoolParams k3 = PoolParams{{1, 64, 147, 147, 1382976}, {1, 64, 73, 73, 852640}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.3.conv.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:11)
-constexpr ConvParams k4 = ConvParams{{1, 64, 147, 147, 1382976}, {1, 96, 73, 73, 852640}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k4 = ConvParams{{1, 64, 147, 147, 1382976}, {1, 96, 73, 73, 852640}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.4.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:15)
-constexpr ConvParams k5 = ConvParams{{1, 160, 73, 73, 852640}, {1, 64, 73, 73, 341056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k5 = ConvParams{{1, 160, 73, 73, 852640}, {1, 64, 73, 73, 341056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.4.branch0.1.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v4.netc:15)
-constexpr ConvParams k6 = ConvParams{{1, 64, 73, 73, 341056}, {1, 96, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k6 = ConvParams{{1, 64, 73, 73, 341056}, {1, 96, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:16)
-constexpr ConvParams k7 = ConvParams{{1, 160, 73, 73, 852640}, {1, 64, 73, 73, 341056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k7 = ConvParams{{1, 160, 73, 73, 852640}, {1, 64, 73, 73, 341056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.4.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:16)
-constexpr ConvParams k8 = ConvParams{{1, 64, 73, 73, 341056}, {1, 64, 73, 73, 341056}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k8 = ConvParams{{1, 64, 73, 73, 341056}, {1, 64, 73, 73, 341056}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.4.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:16)
-constexpr ConvParams k9 = ConvParams{{1, 64, 73, 73, 341056}, {1, 64, 73, 73, 341056}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 64, 73, 73, 341056}, {1, 64, 73, 73, 341056}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.4.branch1.3.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v4.netc:17)
-constexpr ConvParams k10 = ConvParams{{1, 64, 73, 73, 341056}, {1, 96, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k10 = ConvParams{{1, 64, 73, 73, 341056}, {1, 96, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.5.conv.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:21)
-constexpr ConvParams k11 = ConvParams{{1, 192, 71, 71, 967872}, {1, 192, 35, 35, 470400}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k11 = ConvParams{{1, 192, 71, 71, 967872}, {1, 192, 35, 35, 470400}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.5.pool: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:22)
 constexpr PoolParams k12 = PoolParams{{1, 192, 71, 71, 967872}, {1, 192, 35, 35, 470400}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.6.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:28)
-constexpr ConvParams k13 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k13 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.6.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-constexpr ConvParams k14 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k14 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.6.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-constexpr ConvParams k15 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k15 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.6.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k16 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k16 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.6.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k17 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k17 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.6.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k18 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k18 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.6.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:31)
 constexpr PoolParams k19 = PoolParams{{1, 384, 35, 35, 470400}, {1, 384, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.6.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:31)
-constexpr ConvParams k20 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k20 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.7.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:28)
-constexpr ConvParams k21 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k21 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.7.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-constexpr ConvParams k22 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k22 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.7.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-constexpr ConvParams k23 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k23 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.7.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k24 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k24 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.7.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k25 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k25 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.7.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k26 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k26 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.7.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:31)
 constexpr PoolParams k27 = PoolParams{{1, 384, 35, 35, 470400}, {1, 384, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.7.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:31)
-constexpr ConvParams k28 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k28 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.8.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:28)
-constexpr ConvParams k29 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k29 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.8.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-constexpr ConvParams k30 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k30 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.8.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-constexpr ConvParams k31 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k31 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.8.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k32 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k32 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.8.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k33 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k33 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.8.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k34 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k34 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.8.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:31)
 constexpr PoolParams k35 = PoolParams{{1, 384, 35, 35, 470400}, {1, 384, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.8.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:31)
-constexpr ConvParams k36 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k36 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.9.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:28)
-constexpr ConvParams k37 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k37 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.9.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-constexpr ConvParams k38 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k38 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.9.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-constexpr ConvParams k39 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k39 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.9.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k40 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k40 = ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.9.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k41 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k41 = ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.9.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr ConvParams k42 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k42 = ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.9.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:31)
 constexpr PoolParams k43 = PoolParams{{1, 384, 35, 35, 470400}, {1, 384, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.9.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:31)
-constexpr ConvParams k44 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k44 = ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.10.branch0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:37)
-constexpr ConvParams k45 = ConvParams{{1, 384, 35, 35, 470400}, {1, 384, 17, 17, 295936}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k45 = ConvParams{{1, 384, 35, 35, 470400}, {1, 384, 17, 17, 295936}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.10.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:38)
-constexpr ConvParams k46 = ConvParams{{1, 384, 35, 35, 470400}, {1, 192, 35, 35, 235200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k46 = ConvParams{{1, 384, 35, 35, 470400}, {1, 192, 35, 35, 235200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.10.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:38)
-constexpr ConvParams k47 = ConvParams{{1, 192, 35, 35, 235200}, {1, 224, 35, 35, 274400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k47 = ConvParams{{1, 192, 35, 35, 235200}, {1, 224, 35, 35, 274400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.10.branch1.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:38)
-constexpr ConvParams k48 = ConvParams{{1, 224, 35, 35, 274400}, {1, 256, 17, 17, 295936}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k48 = ConvParams{{1, 224, 35, 35, 274400}, {1, 256, 17, 17, 295936}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.10.branch2: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:39)
 constexpr PoolParams k49 = PoolParams{{1, 384, 35, 35, 470400}, {1, 384, 17, 17, 295936}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.11.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-constexpr ConvParams k50 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k50 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k51 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k51 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k52 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k52 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k53 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k53 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k54 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k54 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k55 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k55 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k56 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k56 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k57 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k57 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k58 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k58 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
 constexpr PoolParams k59 = PoolParams{{1, 1024, 17, 17, 295936}, {1, 1024, 17, 17, 295936}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.11.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-constexpr ConvParams k60 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k60 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-constexpr ConvParams k61 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k61 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k62 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k62 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k63 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k63 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k64 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k64 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k65 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k65 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k66 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k66 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k67 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k67 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k68 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k68 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k69 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k69 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
 constexpr PoolParams k70 = PoolParams{{1, 1024, 17, 17, 295936}, {1, 1024, 17, 17, 295936}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.12.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-constexpr ConvParams k71 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k71 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.13.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-constexpr ConvParams k72 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k72 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.13.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k73 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k73 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.13.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k74 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k74 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.13.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k75 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k75 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.13.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k76 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k76 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.13.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k77 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k77 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.13.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k78 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k78 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.13.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k79 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k79 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.13.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k80 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k80 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.13.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
 constexpr PoolParams k81 = PoolParams{{1, 1024, 17, 17, 295936}, {1, 1024, 17, 17, 295936}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.13.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-constexpr ConvParams k82 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k82 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.14.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-constexpr ConvParams k83 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k83 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.14.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k84 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k84 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.14.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k85 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k85 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.14.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k86 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k86 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.14.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k87 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k87 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.14.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k88 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k88 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.14.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k89 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k89 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.14.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k90 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k90 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.14.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k91 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k91 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.14.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
 constexpr PoolParams k92 = PoolParams{{1, 1024, 17, 17, 295936}, {1, 1024, 17, 17, 295936}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.14.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-constexpr ConvParams k93 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k93 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.15.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-constexpr ConvParams k94 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k94 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.15.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k95 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k95 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.15.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k96 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k96 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.15.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k97 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k97 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.15.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k98 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k98 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.15.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k99 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k99 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.15.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k100 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k100 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.15.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k101 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k101 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.15.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k102 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k102 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.15.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
 constexpr PoolParams k103 = PoolParams{{1, 1024, 17, 17, 295936}, {1, 1024, 17, 17, 295936}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.15.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-constexpr ConvParams k104 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k104 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.16.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-constexpr ConvParams k105 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k105 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.16.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k106 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k106 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.16.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k107 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k107 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.16.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k108 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k108 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.16.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k109 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k109 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.16.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k110 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k110 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.16.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k111 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k111 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.16.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k112 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k112 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.16.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k113 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k113 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.16.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
 constexpr PoolParams k114 = PoolParams{{1, 1024, 17, 17, 295936}, {1, 1024, 17, 17, 295936}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.16.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-constexpr ConvParams k115 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k115 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.17.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-constexpr ConvParams k116 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k116 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.17.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k117 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k117 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.17.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k118 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k118 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.17.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr ConvParams k119 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k119 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.17.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k120 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k120 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.17.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k121 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k121 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.17.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr ConvParams k122 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k122 = ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.17.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k123 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k123 = ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.17.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr ConvParams k124 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k124 = ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.17.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
 constexpr PoolParams k125 = PoolParams{{1, 1024, 17, 17, 295936}, {1, 1024, 17, 17, 295936}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.17.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-constexpr ConvParams k126 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k126 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.18.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:55)
-constexpr ConvParams k127 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k127 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.18.branch0.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:55)
-constexpr ConvParams k128 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 8, 8, 98304}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k128 = ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 8, 8, 98304}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.18.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:56)
-constexpr ConvParams k129 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k129 = ConvParams{{1, 1024, 17, 17, 295936}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.18.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:56)
-constexpr ConvParams k130 = ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 17, 17, 73984}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k130 = ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 17, 17, 73984}, 1, 7, 1, 1, 0, 3, 1, 1, 1, Activation::relu, 0, 0};
 // features.18.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:56)
-constexpr ConvParams k131 = ConvParams{{1, 256, 17, 17, 73984}, {1, 320, 17, 17, 92480}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k131 = ConvParams{{1, 256, 17, 17, 73984}, {1, 320, 17, 17, 92480}, 7, 1, 1, 1, 3, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.18.branch1.3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:57)
-constexpr ConvParams k132 = ConvParams{{1, 320, 17, 17, 92480}, {1, 320, 8, 8, 98304}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k132 = ConvParams{{1, 320, 17, 17, 92480}, {1, 320, 8, 8, 98304}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.18.branch2: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:58)
 constexpr PoolParams k133 = PoolParams{{1, 1024, 17, 17, 295936}, {1, 1024, 8, 8, 98304}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.19.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:64)
-constexpr ConvParams k134 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k134 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.19.branch1_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:65)
-constexpr ConvParams k135 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k135 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.19.branch1_1a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:66)
-constexpr ConvParams k136 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k136 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.19.branch1_1b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:67)
-constexpr ConvParams k137 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k137 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.19.branch2_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:68)
-constexpr ConvParams k138 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k138 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.19.branch2_1.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:69)
-constexpr ConvParams k139 = ConvParams{{1, 384, 8, 8, 24576}, {1, 448, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k139 = ConvParams{{1, 384, 8, 8, 24576}, {1, 448, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.19.branch2_2.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:70)
-constexpr ConvParams k140 = ConvParams{{1, 448, 8, 8, 28672}, {1, 512, 8, 8, 32768}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k140 = ConvParams{{1, 448, 8, 8, 28672}, {1, 512, 8, 8, 32768}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.19.branch2_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:71)
-constexpr ConvParams k141 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k141 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.19.branch2_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:72)
-constexpr ConvParams k142 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k142 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.19.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:73)
 constexpr PoolParams k143 = PoolParams{{1, 1536, 8, 8, 98304}, {1, 1536, 8, 8, 98304}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.19.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:73)
-constexpr ConvParams k144 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k144 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.20.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:64)
-constexpr ConvParams k145 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k145 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.20.branch1_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:65)
-constexpr ConvParams k146 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k146 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.20.branch1_1a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:66)
-constexpr ConvParams k147 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k147 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.20.branch1_1b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:67)
-constexpr ConvParams k148 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k148 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.20.branch2_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:68)
-constexpr ConvParams k149 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k149 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.20.branch2_1.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:69)
-constexpr ConvParams k150 = ConvParams{{1, 384, 8, 8, 24576}, {1, 448, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k150 = ConvParams{{1, 384, 8, 8, 24576}, {1, 448, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.20.branch2_2.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:70)
-constexpr ConvParams k151 = ConvParams{{1, 448, 8, 8, 28672}, {1, 512, 8, 8, 32768}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k151 = ConvParams{{1, 448, 8, 8, 28672}, {1, 512, 8, 8, 32768}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.20.branch2_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:71)
-constexpr ConvParams k152 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k152 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.20.branch2_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:72)
-constexpr ConvParams k153 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k153 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.20.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:73)
 constexpr PoolParams k154 = PoolParams{{1, 1536, 8, 8, 98304}, {1, 1536, 8, 8, 98304}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.20.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:73)
-constexpr ConvParams k155 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k155 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.21.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:64)
-constexpr ConvParams k156 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k156 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.21.branch1_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:65)
-constexpr ConvParams k157 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k157 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.21.branch1_1a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:66)
-constexpr ConvParams k158 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k158 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.21.branch1_1b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:67)
-constexpr ConvParams k159 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k159 = ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.21.branch2_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:68)
-constexpr ConvParams k160 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k160 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.21.branch2_1.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:69)
-constexpr ConvParams k161 = ConvParams{{1, 384, 8, 8, 24576}, {1, 448, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k161 = ConvParams{{1, 384, 8, 8, 24576}, {1, 448, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.21.branch2_2.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:70)
-constexpr ConvParams k162 = ConvParams{{1, 448, 8, 8, 28672}, {1, 512, 8, 8, 32768}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k162 = ConvParams{{1, 448, 8, 8, 28672}, {1, 512, 8, 8, 32768}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.21.branch2_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:71)
-constexpr ConvParams k163 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k163 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.21.branch2_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:72)
-constexpr ConvParams k164 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k164 = ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.21.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:73)
 constexpr PoolParams k165 = PoolParams{{1, 1536, 8, 8, 98304}, {1, 1536, 8, 8, 98304}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.21.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:73)
-constexpr ConvParams k166 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k166 = ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // global_pool.pool: adaptive_avgpool (dsl/zoo/inception_v4.netc:93)
 constexpr AdaptivePoolParams k167 = AdaptivePoolParams{{1, 1536, 8, 8, 98304}, {1, 1536, 1, 1, 1536}};
 // last_linear: linear (dsl/zoo/inception_v4.netc:95)

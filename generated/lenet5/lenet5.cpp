@@ -37,15 +37,15 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // c1: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:18)
-constexpr ConvParams k0 = ConvParams{{1, 1, 32, 32, 1024}, {1, 6, 28, 28, 4704}, 5, 5, 1, 1, 0, 0, 1, 1, 1, Activation::tanh, 0};
+constexpr ConvParams k0 = ConvParams{{1, 1, 32, 32, 1024}, {1, 6, 28, 28, 4704}, 5, 5, 1, 1, 0, 0, 1, 1, 1, Activation::tanh, 0, 0};
 // s2: avgpool 2x2/2 (dsl/zoo/lenet5.netc:20)
 constexpr PoolParams k1 = PoolParams{{1, 6, 28, 28, 4704}, {1, 6, 14, 14, 1176}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, true};
 // c3: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:22)
-constexpr ConvParams k2 = ConvParams{{1, 6, 14, 14, 1176}, {1, 16, 10, 10, 1600}, 5, 5, 1, 1, 0, 0, 1, 1, 1, Activation::tanh, 0};
+constexpr ConvParams k2 = ConvParams{{1, 6, 14, 14, 1176}, {1, 16, 10, 10, 1600}, 5, 5, 1, 1, 0, 0, 1, 1, 1, Activation::tanh, 0, 0};
 // s4: avgpool 2x2/2 (dsl/zoo/lenet5.netc:24)
 constexpr PoolParams k3 = PoolParams{{1, 16, 10, 10, 1600}, {1, 16, 5, 5, 400}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, true};
 // c5: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:26)
-constexpr ConvParams k4 = ConvParams{{1, 16, 5, 5, 400}, {1, 120, 1, 1, 120}, 5, 5, 1, 1, 0, 0, 1, 1, 1, Activation::tanh, 0};
+constexpr ConvParams k4 = ConvParams{{1, 16, 5, 5, 400}, {1, 120, 1, 1, 120}, 5, 5, 1, 1, 0, 0, 1, 1, 1, Activation::tanh, 0, 0};
 // f6: linear + tanh (dsl/zoo/lenet5.netc:28)
 constexpr LinearParams k5 = LinearParams{{1, 120, 1, 1, 120}, {1, 84, 1, 1, 84}, Activation::tanh};
 // output: linear (dsl/zoo/lenet5.netc:29)

@@ -291,109 +291,109 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // layers.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:40)
-constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // layers.3: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:42)
-constexpr ConvParams k1 = ConvParams{{1, 32, 112, 112, 401408}, {1, 32, 112, 112, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k1 = ConvParams{{1, 32, 112, 112, 401408}, {1, 32, 112, 112, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:43)
-constexpr ConvParams k2 = ConvParams{{1, 32, 112, 112, 401408}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k2 = ConvParams{{1, 32, 112, 112, 401408}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // layers.8.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k3 = ConvParams{{1, 16, 112, 112, 200704}, {1, 48, 112, 112, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k3 = ConvParams{{1, 16, 112, 112, 200704}, {1, 48, 112, 112, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.8.0.layers.3: conv_grouped 3x3/2 pad 1,1 groups 48 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k4 = ConvParams{{1, 48, 112, 112, 602112}, {1, 48, 56, 56, 150528}, 3, 3, 2, 2, 1, 1, 1, 1, 48, Activation::relu, 0};
+constexpr ConvParams k4 = ConvParams{{1, 48, 112, 112, 602112}, {1, 48, 56, 56, 150528}, 3, 3, 2, 2, 1, 1, 1, 1, 48, Activation::relu, 0, 0};
 // layers.8.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k5 = ConvParams{{1, 48, 56, 56, 150528}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k5 = ConvParams{{1, 48, 56, 56, 150528}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // layers.8.1.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k6 = ConvParams{{1, 24, 56, 56, 75264}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k6 = ConvParams{{1, 24, 56, 56, 75264}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.8.1.layers.3: conv_grouped 3x3 pad 1,1 groups 72 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k7 = ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 56, 56, 225792}, 3, 3, 1, 1, 1, 1, 1, 1, 72, Activation::relu, 0};
+constexpr ConvParams k7 = ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 56, 56, 225792}, 3, 3, 1, 1, 1, 1, 1, 1, 72, Activation::relu, 0, 0};
 // layers.8.1.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k8 = ConvParams{{1, 72, 56, 56, 225792}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 75264};
+constexpr ConvParams k8 = ConvParams{{1, 72, 56, 56, 225792}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 75264, 0};
 // layers.8.2.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k9 = ConvParams{{1, 24, 56, 56, 75264}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 24, 56, 56, 75264}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.8.2.layers.3: conv_grouped 3x3 pad 1,1 groups 72 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k10 = ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 56, 56, 225792}, 3, 3, 1, 1, 1, 1, 1, 1, 72, Activation::relu, 0};
+constexpr ConvParams k10 = ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 56, 56, 225792}, 3, 3, 1, 1, 1, 1, 1, 1, 72, Activation::relu, 0, 0};
 // layers.8.2.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k11 = ConvParams{{1, 72, 56, 56, 225792}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 75264};
+constexpr ConvParams k11 = ConvParams{{1, 72, 56, 56, 225792}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 75264, 0};
 // layers.9.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k12 = ConvParams{{1, 24, 56, 56, 75264}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k12 = ConvParams{{1, 24, 56, 56, 75264}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.9.0.layers.3: conv_grouped 5x5/2 pad 2,2 groups 72 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k13 = ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 28, 28, 56448}, 5, 5, 2, 2, 2, 2, 1, 1, 72, Activation::relu, 0};
+constexpr ConvParams k13 = ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 28, 28, 56448}, 5, 5, 2, 2, 2, 2, 1, 1, 72, Activation::relu, 0, 0};
 // layers.9.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k14 = ConvParams{{1, 72, 28, 28, 56448}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k14 = ConvParams{{1, 72, 28, 28, 56448}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // layers.9.1.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k15 = ConvParams{{1, 40, 28, 28, 31360}, {1, 120, 28, 28, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k15 = ConvParams{{1, 40, 28, 28, 31360}, {1, 120, 28, 28, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.9.1.layers.3: conv_grouped 5x5 pad 2,2 groups 120 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k16 = ConvParams{{1, 120, 28, 28, 94080}, {1, 120, 28, 28, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 120, Activation::relu, 0};
+constexpr ConvParams k16 = ConvParams{{1, 120, 28, 28, 94080}, {1, 120, 28, 28, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 120, Activation::relu, 0, 0};
 // layers.9.1.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k17 = ConvParams{{1, 120, 28, 28, 94080}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 31360};
+constexpr ConvParams k17 = ConvParams{{1, 120, 28, 28, 94080}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 31360, 0};
 // layers.9.2.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k18 = ConvParams{{1, 40, 28, 28, 31360}, {1, 120, 28, 28, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k18 = ConvParams{{1, 40, 28, 28, 31360}, {1, 120, 28, 28, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.9.2.layers.3: conv_grouped 5x5 pad 2,2 groups 120 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k19 = ConvParams{{1, 120, 28, 28, 94080}, {1, 120, 28, 28, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 120, Activation::relu, 0};
+constexpr ConvParams k19 = ConvParams{{1, 120, 28, 28, 94080}, {1, 120, 28, 28, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 120, Activation::relu, 0, 0};
 // layers.9.2.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k20 = ConvParams{{1, 120, 28, 28, 94080}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 31360};
+constexpr ConvParams k20 = ConvParams{{1, 120, 28, 28, 94080}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 31360, 0};
 // layers.10.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k21 = ConvParams{{1, 40, 28, 28, 31360}, {1, 240, 28, 28, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k21 = ConvParams{{1, 40, 28, 28, 31360}, {1, 240, 28, 28, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.10.0.layers.3: conv_grouped 5x5/2 pad 2,2 groups 240 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k22 = ConvParams{{1, 240, 28, 28, 188160}, {1, 240, 14, 14, 47040}, 5, 5, 2, 2, 2, 2, 1, 1, 240, Activation::relu, 0};
+constexpr ConvParams k22 = ConvParams{{1, 240, 28, 28, 188160}, {1, 240, 14, 14, 47040}, 5, 5, 2, 2, 2, 2, 1, 1, 240, Activation::relu, 0, 0};
 // layers.10.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k23 = ConvParams{{1, 240, 14, 14, 47040}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k23 = ConvParams{{1, 240, 14, 14, 47040}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // layers.10.1.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k24 = ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k24 = ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.10.1.layers.3: conv_grouped 5x5 pad 2,2 groups 480 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k25 = ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 480, Activation::relu, 0};
+constexpr ConvParams k25 = ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 480, Activation::relu, 0, 0};
 // layers.10.1.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k26 = ConvParams{{1, 480, 14, 14, 94080}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 15680};
+constexpr ConvParams k26 = ConvParams{{1, 480, 14, 14, 94080}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 15680, 0};
 // layers.10.2.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k27 = ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k27 = ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.10.2.layers.3: conv_grouped 5x5 pad 2,2 groups 480 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k28 = ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 480, Activation::relu, 0};
+constexpr ConvParams k28 = ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 480, Activation::relu, 0, 0};
 // layers.10.2.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k29 = ConvParams{{1, 480, 14, 14, 94080}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 15680};
+constexpr ConvParams k29 = ConvParams{{1, 480, 14, 14, 94080}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 15680, 0};
 // layers.11.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k30 = ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k30 = ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.11.0.layers.3: conv_grouped 3x3 pad 1,1 groups 480 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k31 = ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 480, Activation::relu, 0};
+constexpr ConvParams k31 = ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 480, Activation::relu, 0, 0};
 // layers.11.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k32 = ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k32 = ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // layers.11.1.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k33 = ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k33 = ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.11.1.layers.3: conv_grouped 3x3 pad 1,1 groups 576 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k34 = ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 14, 14, 112896}, 3, 3, 1, 1, 1, 1, 1, 1, 576, Activation::relu, 0};
+constexpr ConvParams k34 = ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 14, 14, 112896}, 3, 3, 1, 1, 1, 1, 1, 1, 576, Activation::relu, 0, 0};
 // layers.11.1.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k35 = ConvParams{{1, 576, 14, 14, 112896}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 18816};
+constexpr ConvParams k35 = ConvParams{{1, 576, 14, 14, 112896}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 18816, 0};
 // layers.12.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k36 = ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k36 = ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.12.0.layers.3: conv_grouped 5x5/2 pad 2,2 groups 576 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k37 = ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 7, 7, 28224}, 5, 5, 2, 2, 2, 2, 1, 1, 576, Activation::relu, 0};
+constexpr ConvParams k37 = ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 7, 7, 28224}, 5, 5, 2, 2, 2, 2, 1, 1, 576, Activation::relu, 0, 0};
 // layers.12.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k38 = ConvParams{{1, 576, 7, 7, 28224}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k38 = ConvParams{{1, 576, 7, 7, 28224}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // layers.12.1.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k39 = ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k39 = ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.12.1.layers.3: conv_grouped 5x5 pad 2,2 groups 1152 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k40 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 5, 5, 1, 1, 2, 2, 1, 1, 1152, Activation::relu, 0};
+constexpr ConvParams k40 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 5, 5, 1, 1, 2, 2, 1, 1, 1152, Activation::relu, 0, 0};
 // layers.12.1.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k41 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 9408};
+constexpr ConvParams k41 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 9408, 0};
 // layers.12.2.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k42 = ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k42 = ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.12.2.layers.3: conv_grouped 5x5 pad 2,2 groups 1152 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k43 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 5, 5, 1, 1, 2, 2, 1, 1, 1152, Activation::relu, 0};
+constexpr ConvParams k43 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 5, 5, 1, 1, 2, 2, 1, 1, 1152, Activation::relu, 0, 0};
 // layers.12.2.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k44 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 9408};
+constexpr ConvParams k44 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 9408, 0};
 // layers.12.3.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k45 = ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k45 = ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.12.3.layers.3: conv_grouped 5x5 pad 2,2 groups 1152 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k46 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 5, 5, 1, 1, 2, 2, 1, 1, 1152, Activation::relu, 0};
+constexpr ConvParams k46 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 5, 5, 1, 1, 2, 2, 1, 1, 1152, Activation::relu, 0, 0};
 // layers.12.3.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k47 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 9408};
+constexpr ConvParams k47 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 9408, 0};
 // layers.13.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr ConvParams k48 = ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k48 = ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layers.13.0.layers.3: conv_grouped 3x3 pad 1,1 groups 1152 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr ConvParams k49 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 3, 3, 1, 1, 1, 1, 1, 1, 1152, Activation::relu, 0};
+constexpr ConvParams k49 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 3, 3, 1, 1, 1, 1, 1, 1, 1152, Activation::relu, 0, 0};
 // layers.13.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr ConvParams k50 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 320, 7, 7, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k50 = ConvParams{{1, 1152, 7, 7, 56448}, {1, 320, 7, 7, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // layers.14: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:57)
-constexpr ConvParams k51 = ConvParams{{1, 320, 7, 7, 15680}, {1, 1280, 7, 7, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k51 = ConvParams{{1, 320, 7, 7, 15680}, {1, 1280, 7, 7, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // pooled.0: adaptive_avgpool (dsl/zoo/mnasnet1_0.netc:60)
 constexpr AdaptivePoolParams k52 = AdaptivePoolParams{{1, 1280, 7, 7, 62720}, {1, 1280, 1, 1, 1280}};
 // classifier.1: linear (dsl/zoo/mnasnet1_0.netc:62)

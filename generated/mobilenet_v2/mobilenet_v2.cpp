@@ -291,109 +291,109 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // features.0.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:34)
-constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, Activation::relu6, 0, 0};
 // features.1.conv.0.0: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:20)
-constexpr ConvParams k1 = ConvParams{{1, 32, 112, 112, 401408}, {1, 32, 112, 112, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu6, 0};
+constexpr ConvParams k1 = ConvParams{{1, 32, 112, 112, 401408}, {1, 32, 112, 112, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu6, 0, 0};
 // features.1.conv.1: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k2 = ConvParams{{1, 32, 112, 112, 401408}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k2 = ConvParams{{1, 32, 112, 112, 401408}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.2.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k3 = ConvParams{{1, 16, 112, 112, 200704}, {1, 96, 112, 112, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k3 = ConvParams{{1, 16, 112, 112, 200704}, {1, 96, 112, 112, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.2.conv.1.0: conv_grouped 3x3/2 pad 1,1 groups 96 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k4 = ConvParams{{1, 96, 112, 112, 1204224}, {1, 96, 56, 56, 301056}, 3, 3, 2, 2, 1, 1, 1, 1, 96, Activation::relu6, 0};
+constexpr ConvParams k4 = ConvParams{{1, 96, 112, 112, 1204224}, {1, 96, 56, 56, 301056}, 3, 3, 2, 2, 1, 1, 1, 1, 96, Activation::relu6, 0, 0};
 // features.2.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k5 = ConvParams{{1, 96, 56, 56, 301056}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k5 = ConvParams{{1, 96, 56, 56, 301056}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.3.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k6 = ConvParams{{1, 24, 56, 56, 75264}, {1, 144, 56, 56, 451584}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k6 = ConvParams{{1, 24, 56, 56, 75264}, {1, 144, 56, 56, 451584}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.3.conv.1.0: conv_grouped 3x3 pad 1,1 groups 144 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k7 = ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 56, 56, 451584}, 3, 3, 1, 1, 1, 1, 1, 1, 144, Activation::relu6, 0};
+constexpr ConvParams k7 = ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 56, 56, 451584}, 3, 3, 1, 1, 1, 1, 1, 1, 144, Activation::relu6, 0, 0};
 // features.3.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k8 = ConvParams{{1, 144, 56, 56, 451584}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 75264};
+constexpr ConvParams k8 = ConvParams{{1, 144, 56, 56, 451584}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 75264, 0};
 // features.4.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k9 = ConvParams{{1, 24, 56, 56, 75264}, {1, 144, 56, 56, 451584}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k9 = ConvParams{{1, 24, 56, 56, 75264}, {1, 144, 56, 56, 451584}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.4.conv.1.0: conv_grouped 3x3/2 pad 1,1 groups 144 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k10 = ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 28, 28, 112896}, 3, 3, 2, 2, 1, 1, 1, 1, 144, Activation::relu6, 0};
+constexpr ConvParams k10 = ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 28, 28, 112896}, 3, 3, 2, 2, 1, 1, 1, 1, 144, Activation::relu6, 0, 0};
 // features.4.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k11 = ConvParams{{1, 144, 28, 28, 112896}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k11 = ConvParams{{1, 144, 28, 28, 112896}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.5.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k12 = ConvParams{{1, 32, 28, 28, 25088}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k12 = ConvParams{{1, 32, 28, 28, 25088}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.5.conv.1.0: conv_grouped 3x3 pad 1,1 groups 192 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k13 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 3, 3, 1, 1, 1, 1, 1, 1, 192, Activation::relu6, 0};
+constexpr ConvParams k13 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 3, 3, 1, 1, 1, 1, 1, 1, 192, Activation::relu6, 0, 0};
 // features.5.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k14 = ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 25088};
+constexpr ConvParams k14 = ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 25088, 0};
 // features.6.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k15 = ConvParams{{1, 32, 28, 28, 25088}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k15 = ConvParams{{1, 32, 28, 28, 25088}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.6.conv.1.0: conv_grouped 3x3 pad 1,1 groups 192 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k16 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 3, 3, 1, 1, 1, 1, 1, 1, 192, Activation::relu6, 0};
+constexpr ConvParams k16 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 3, 3, 1, 1, 1, 1, 1, 1, 192, Activation::relu6, 0, 0};
 // features.6.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k17 = ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 25088};
+constexpr ConvParams k17 = ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 25088, 0};
 // features.7.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k18 = ConvParams{{1, 32, 28, 28, 25088}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k18 = ConvParams{{1, 32, 28, 28, 25088}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.7.conv.1.0: conv_grouped 3x3/2 pad 1,1 groups 192 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k19 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 14, 14, 37632}, 3, 3, 2, 2, 1, 1, 1, 1, 192, Activation::relu6, 0};
+constexpr ConvParams k19 = ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 14, 14, 37632}, 3, 3, 2, 2, 1, 1, 1, 1, 192, Activation::relu6, 0, 0};
 // features.7.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k20 = ConvParams{{1, 192, 14, 14, 37632}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k20 = ConvParams{{1, 192, 14, 14, 37632}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.8.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k21 = ConvParams{{1, 64, 14, 14, 12544}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k21 = ConvParams{{1, 64, 14, 14, 12544}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.8.conv.1.0: conv_grouped 3x3 pad 1,1 groups 384 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k22 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 3, 3, 1, 1, 1, 1, 1, 1, 384, Activation::relu6, 0};
+constexpr ConvParams k22 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 3, 3, 1, 1, 1, 1, 1, 1, 384, Activation::relu6, 0, 0};
 // features.8.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k23 = ConvParams{{1, 384, 14, 14, 75264}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 12544};
+constexpr ConvParams k23 = ConvParams{{1, 384, 14, 14, 75264}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 12544, 0};
 // features.9.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k24 = ConvParams{{1, 64, 14, 14, 12544}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k24 = ConvParams{{1, 64, 14, 14, 12544}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.9.conv.1.0: conv_grouped 3x3 pad 1,1 groups 384 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k25 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 3, 3, 1, 1, 1, 1, 1, 1, 384, Activation::relu6, 0};
+constexpr ConvParams k25 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 3, 3, 1, 1, 1, 1, 1, 1, 384, Activation::relu6, 0, 0};
 // features.9.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k26 = ConvParams{{1, 384, 14, 14, 75264}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 12544};
+constexpr ConvParams k26 = ConvParams{{1, 384, 14, 14, 75264}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 12544, 0};
 // features.10.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k27 = ConvParams{{1, 64, 14, 14, 12544}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k27 = ConvParams{{1, 64, 14, 14, 12544}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.10.conv.1.0: conv_grouped 3x3 pad 1,1 groups 384 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k28 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 3, 3, 1, 1, 1, 1, 1, 1, 384, Activation::relu6, 0};
+constexpr ConvParams k28 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 3, 3, 1, 1, 1, 1, 1, 1, 384, Activation::relu6, 0, 0};
 // features.10.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k29 = ConvParams{{1, 384, 14, 14, 75264}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 12544};
+constexpr ConvParams k29 = ConvParams{{1, 384, 14, 14, 75264}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 12544, 0};
 // features.11.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k30 = ConvParams{{1, 64, 14, 14, 12544}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k30 = ConvParams{{1, 64, 14, 14, 12544}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.11.conv.1.0: conv_grouped 3x3 pad 1,1 groups 384 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k31 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 3, 3, 1, 1, 1, 1, 1, 1, 384, Activation::relu6, 0};
+constexpr ConvParams k31 = ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 3, 3, 1, 1, 1, 1, 1, 1, 384, Activation::relu6, 0, 0};
 // features.11.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k32 = ConvParams{{1, 384, 14, 14, 75264}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k32 = ConvParams{{1, 384, 14, 14, 75264}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.12.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k33 = ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k33 = ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.12.conv.1.0: conv_grouped 3x3 pad 1,1 groups 576 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k34 = ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 14, 14, 112896}, 3, 3, 1, 1, 1, 1, 1, 1, 576, Activation::relu6, 0};
+constexpr ConvParams k34 = ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 14, 14, 112896}, 3, 3, 1, 1, 1, 1, 1, 1, 576, Activation::relu6, 0, 0};
 // features.12.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k35 = ConvParams{{1, 576, 14, 14, 112896}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 18816};
+constexpr ConvParams k35 = ConvParams{{1, 576, 14, 14, 112896}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 18816, 0};
 // features.13.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k36 = ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k36 = ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.13.conv.1.0: conv_grouped 3x3 pad 1,1 groups 576 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k37 = ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 14, 14, 112896}, 3, 3, 1, 1, 1, 1, 1, 1, 576, Activation::relu6, 0};
+constexpr ConvParams k37 = ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 14, 14, 112896}, 3, 3, 1, 1, 1, 1, 1, 1, 576, Activation::relu6, 0, 0};
 // features.13.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k38 = ConvParams{{1, 576, 14, 14, 112896}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 18816};
+constexpr ConvParams k38 = ConvParams{{1, 576, 14, 14, 112896}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 18816, 0};
 // features.14.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k39 = ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k39 = ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.14.conv.1.0: conv_grouped 3x3/2 pad 1,1 groups 576 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k40 = ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 7, 7, 28224}, 3, 3, 2, 2, 1, 1, 1, 1, 576, Activation::relu6, 0};
+constexpr ConvParams k40 = ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 7, 7, 28224}, 3, 3, 2, 2, 1, 1, 1, 1, 576, Activation::relu6, 0, 0};
 // features.14.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k41 = ConvParams{{1, 576, 7, 7, 28224}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k41 = ConvParams{{1, 576, 7, 7, 28224}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.15.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k42 = ConvParams{{1, 160, 7, 7, 7840}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k42 = ConvParams{{1, 160, 7, 7, 7840}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.15.conv.1.0: conv_grouped 3x3 pad 1,1 groups 960 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k43 = ConvParams{{1, 960, 7, 7, 47040}, {1, 960, 7, 7, 47040}, 3, 3, 1, 1, 1, 1, 1, 1, 960, Activation::relu6, 0};
+constexpr ConvParams k43 = ConvParams{{1, 960, 7, 7, 47040}, {1, 960, 7, 7, 47040}, 3, 3, 1, 1, 1, 1, 1, 1, 960, Activation::relu6, 0, 0};
 // features.15.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k44 = ConvParams{{1, 960, 7, 7, 47040}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 7840};
+constexpr ConvParams k44 = ConvParams{{1, 960, 7, 7, 47040}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 7840, 0};
 // features.16.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k45 = ConvParams{{1, 160, 7, 7, 7840}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k45 = ConvParams{{1, 160, 7, 7, 7840}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.16.conv.1.0: conv_grouped 3x3 pad 1,1 groups 960 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k46 = ConvParams{{1, 960, 7, 7, 47040}, {1, 960, 7, 7, 47040}, 3, 3, 1, 1, 1, 1, 1, 1, 960, Activation::relu6, 0};
+constexpr ConvParams k46 = ConvParams{{1, 960, 7, 7, 47040}, {1, 960, 7, 7, 47040}, 3, 3, 1, 1, 1, 1, 1, 1, 960, Activation::relu6, 0, 0};
 // features.16.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k47 = ConvParams{{1, 960, 7, 7, 47040}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 7840};
+constexpr ConvParams k47 = ConvParams{{1, 960, 7, 7, 47040}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 7840, 0};
 // features.17.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr ConvParams k48 = ConvParams{{1, 160, 7, 7, 7840}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k48 = ConvParams{{1, 160, 7, 7, 7840}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // features.17.conv.1.0: conv_grouped 3x3 pad 1,1 groups 960 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr ConvParams k49 = ConvParams{{1, 960, 7, 7, 47040}, {1, 960, 7, 7, 47040}, 3, 3, 1, 1, 1, 1, 1, 1, 960, Activation::relu6, 0};
+constexpr ConvParams k49 = ConvParams{{1, 960, 7, 7, 47040}, {1, 960, 7, 7, 47040}, 3, 3, 1, 1, 1, 1, 1, 1, 960, Activation::relu6, 0, 0};
 // features.17.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr ConvParams k50 = ConvParams{{1, 960, 7, 7, 47040}, {1, 320, 7, 7, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k50 = ConvParams{{1, 960, 7, 7, 47040}, {1, 320, 7, 7, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // features.18.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:50)
-constexpr ConvParams k51 = ConvParams{{1, 320, 7, 7, 15680}, {1, 1280, 7, 7, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0};
+constexpr ConvParams k51 = ConvParams{{1, 320, 7, 7, 15680}, {1, 1280, 7, 7, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 // pooled.0: adaptive_avgpool (dsl/zoo/mobilenet_v2.netc:53)
 constexpr AdaptivePoolParams k52 = AdaptivePoolParams{{1, 1280, 7, 7, 62720}, {1, 1280, 1, 1, 1280}};
 // classifier.1: linear (dsl/zoo/mobilenet_v2.netc:55)

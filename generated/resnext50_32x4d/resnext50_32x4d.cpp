@@ -296,113 +296,113 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // conv1: conv_direct 7x7/2 pad 3,3 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:39)
-constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool: maxpool 3x3/2 pad 1,1 (dsl/zoo/resnext50_32x4d.netc:42)
 constexpr PoolParams k1 = PoolParams{{1, 64, 112, 112, 802816}, {1, 64, 56, 56, 200704}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // layer1.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k2 = ConvParams{{1, 64, 56, 56, 200704}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k2 = ConvParams{{1, 64, 56, 56, 200704}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer1.0.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k3 = ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 56, 56, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k3 = ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 56, 56, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer1.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k4 = ConvParams{{1, 128, 56, 56, 401408}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k4 = ConvParams{{1, 128, 56, 56, 401408}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // layer1.0.downsample.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:20)
-constexpr ConvParams k5 = ConvParams{{1, 64, 56, 56, 200704}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 802816};
+constexpr ConvParams k5 = ConvParams{{1, 64, 56, 56, 200704}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 802816, 0};
 // layer1.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k6 = ConvParams{{1, 256, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k6 = ConvParams{{1, 256, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer1.1.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k7 = ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 56, 56, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k7 = ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 56, 56, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer1.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k8 = ConvParams{{1, 128, 56, 56, 401408}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 802816};
+constexpr ConvParams k8 = ConvParams{{1, 128, 56, 56, 401408}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 802816, 0};
 // layer1.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k9 = ConvParams{{1, 256, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 256, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer1.2.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k10 = ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 56, 56, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k10 = ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 56, 56, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer1.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k11 = ConvParams{{1, 128, 56, 56, 401408}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 802816};
+constexpr ConvParams k11 = ConvParams{{1, 128, 56, 56, 401408}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 802816, 0};
 // layer2.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k12 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k12 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer2.0.conv2: conv_grouped 3x3/2 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k13 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 28, 28, 200704}, 3, 3, 2, 2, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k13 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 28, 28, 200704}, 3, 3, 2, 2, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer2.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k14 = ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k14 = ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // layer2.0.downsample.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:20)
-constexpr ConvParams k15 = ConvParams{{1, 256, 56, 56, 802816}, {1, 512, 28, 28, 401408}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 401408};
+constexpr ConvParams k15 = ConvParams{{1, 256, 56, 56, 802816}, {1, 512, 28, 28, 401408}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 401408, 0};
 // layer2.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k16 = ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k16 = ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer2.1.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k17 = ConvParams{{1, 256, 28, 28, 200704}, {1, 256, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k17 = ConvParams{{1, 256, 28, 28, 200704}, {1, 256, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer2.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k18 = ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 401408};
+constexpr ConvParams k18 = ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 401408, 0};
 // layer2.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k19 = ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k19 = ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer2.2.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k20 = ConvParams{{1, 256, 28, 28, 200704}, {1, 256, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k20 = ConvParams{{1, 256, 28, 28, 200704}, {1, 256, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer2.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k21 = ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 401408};
+constexpr ConvParams k21 = ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 401408, 0};
 // layer2.3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k22 = ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k22 = ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer2.3.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k23 = ConvParams{{1, 256, 28, 28, 200704}, {1, 256, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k23 = ConvParams{{1, 256, 28, 28, 200704}, {1, 256, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer2.3.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k24 = ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 401408};
+constexpr ConvParams k24 = ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 401408, 0};
 // layer3.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k25 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k25 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer3.0.conv2: conv_grouped 3x3/2 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k26 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 14, 14, 100352}, 3, 3, 2, 2, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k26 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 14, 14, 100352}, 3, 3, 2, 2, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer3.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k27 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k27 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // layer3.0.downsample.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:20)
-constexpr ConvParams k28 = ConvParams{{1, 512, 28, 28, 401408}, {1, 1024, 14, 14, 200704}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 200704};
+constexpr ConvParams k28 = ConvParams{{1, 512, 28, 28, 401408}, {1, 1024, 14, 14, 200704}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 200704, 0};
 // layer3.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k29 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k29 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer3.1.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k30 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k30 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer3.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k31 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 200704};
+constexpr ConvParams k31 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 200704, 0};
 // layer3.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k32 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k32 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer3.2.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k33 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k33 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer3.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k34 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 200704};
+constexpr ConvParams k34 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 200704, 0};
 // layer3.3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k35 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k35 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer3.3.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k36 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k36 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer3.3.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k37 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 200704};
+constexpr ConvParams k37 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 200704, 0};
 // layer3.4.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k38 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k38 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer3.4.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k39 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k39 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer3.4.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k40 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 200704};
+constexpr ConvParams k40 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 200704, 0};
 // layer3.5.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k41 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k41 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer3.5.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k42 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k42 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer3.5.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k43 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 200704};
+constexpr ConvParams k43 = ConvParams{{1, 512, 14, 14, 100352}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 200704, 0};
 // layer4.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k44 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k44 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer4.0.conv2: conv_grouped 3x3/2 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k45 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 1024, 7, 7, 50176}, 3, 3, 2, 2, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k45 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 1024, 7, 7, 50176}, 3, 3, 2, 2, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer4.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k46 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 2048, 7, 7, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k46 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 2048, 7, 7, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // layer4.0.downsample.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:20)
-constexpr ConvParams k47 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 2048, 7, 7, 100352}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 100352};
+constexpr ConvParams k47 = ConvParams{{1, 1024, 14, 14, 200704}, {1, 2048, 7, 7, 100352}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 100352, 0};
 // layer4.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k48 = ConvParams{{1, 2048, 7, 7, 100352}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k48 = ConvParams{{1, 2048, 7, 7, 100352}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer4.1.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k49 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 1024, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k49 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 1024, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer4.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k50 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 2048, 7, 7, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 100352};
+constexpr ConvParams k50 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 2048, 7, 7, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 100352, 0};
 // layer4.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:13)
-constexpr ConvParams k51 = ConvParams{{1, 2048, 7, 7, 100352}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k51 = ConvParams{{1, 2048, 7, 7, 100352}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // layer4.2.conv2: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/resnext50_32x4d.netc:14)
-constexpr ConvParams k52 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 1024, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0};
+constexpr ConvParams k52 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 1024, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 32, Activation::relu, 0, 0};
 // layer4.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnext50_32x4d.netc:16)
-constexpr ConvParams k53 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 2048, 7, 7, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 100352};
+constexpr ConvParams k53 = ConvParams{{1, 1024, 7, 7, 50176}, {1, 2048, 7, 7, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 100352, 0};
 // avgpool: adaptive_avgpool (dsl/zoo/resnext50_32x4d.netc:52)
 constexpr AdaptivePoolParams k54 = AdaptivePoolParams{{1, 2048, 7, 7, 100352}, {1, 2048, 1, 1, 2048}};
 // fc: linear (dsl/zoo/resnext50_32x4d.netc:52)

@@ -313,177 +313,177 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // conv1.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:42)
-constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 24, 112, 112, 301056}, 3, 3, 2, 2, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 24, 112, 112, 301056}, 3, 3, 2, 2, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // maxpool: maxpool 3x3/2 pad 1,1 (dsl/zoo/shufflenet_v2_x1_0.netc:44)
 constexpr PoolParams k1 = PoolParams{{1, 24, 112, 112, 301056}, {1, 24, 56, 56, 75264}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // stage2.0.branch1.0: conv_grouped 3x3/2 pad 1,1 groups 24 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:16)
-constexpr ConvParams k2 = ConvParams{{1, 24, 56, 56, 75264}, {1, 24, 28, 28, 18816}, 3, 3, 2, 2, 1, 1, 1, 1, 24, Activation::none, 0};
+constexpr ConvParams k2 = ConvParams{{1, 24, 56, 56, 75264}, {1, 24, 28, 28, 18816}, 3, 3, 2, 2, 1, 1, 1, 1, 24, Activation::none, 0, 0};
 // stage2.0.branch1.2: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:17)
-constexpr ConvParams k3 = ConvParams{{1, 24, 28, 28, 18816}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k3 = ConvParams{{1, 24, 28, 28, 18816}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage2.0.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k4 = ConvParams{{1, 24, 56, 56, 75264}, {1, 58, 56, 56, 181888}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k4 = ConvParams{{1, 24, 56, 56, 75264}, {1, 58, 56, 56, 181888}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage2.0.branch2.3: conv_grouped 3x3/2 pad 1,1 groups 58 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k5 = ConvParams{{1, 58, 56, 56, 181888}, {1, 58, 28, 28, 45472}, 3, 3, 2, 2, 1, 1, 1, 1, 58, Activation::none, 0};
+constexpr ConvParams k5 = ConvParams{{1, 58, 56, 56, 181888}, {1, 58, 28, 28, 45472}, 3, 3, 2, 2, 1, 1, 1, 1, 58, Activation::none, 0, 0};
 // stage2.0.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k6 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k6 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage2.0.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k7 = ChannelShuffleParams{{1, 116, 28, 28, 90944}, {1, 116, 28, 28, 90944}, 2};
 // stage2.1.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k8 = ConvParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k8 = ConvParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage2.1.branch2.3: conv_grouped 3x3 pad 1,1 groups 58 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k9 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 45472}, 3, 3, 1, 1, 1, 1, 1, 1, 58, Activation::none, 0};
+constexpr ConvParams k9 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 45472}, 3, 3, 1, 1, 1, 1, 1, 1, 58, Activation::none, 0, 0};
 // stage2.1.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k10 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k10 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage2.1.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k11 = CopyParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 90944}, 0, 0};
 // stage2.1.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k12 = ChannelShuffleParams{{1, 116, 28, 28, 90944}, {1, 116, 28, 28, 90944}, 2};
 // stage2.2.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k13 = ConvParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k13 = ConvParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage2.2.branch2.3: conv_grouped 3x3 pad 1,1 groups 58 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k14 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 45472}, 3, 3, 1, 1, 1, 1, 1, 1, 58, Activation::none, 0};
+constexpr ConvParams k14 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 45472}, 3, 3, 1, 1, 1, 1, 1, 1, 58, Activation::none, 0, 0};
 // stage2.2.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k15 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k15 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage2.2.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k16 = CopyParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 90944}, 0, 0};
 // stage2.2.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k17 = ChannelShuffleParams{{1, 116, 28, 28, 90944}, {1, 116, 28, 28, 90944}, 2};
 // stage2.3.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k18 = ConvParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k18 = ConvParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage2.3.branch2.3: conv_grouped 3x3 pad 1,1 groups 58 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k19 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 45472}, 3, 3, 1, 1, 1, 1, 1, 1, 58, Activation::none, 0};
+constexpr ConvParams k19 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 45472}, 3, 3, 1, 1, 1, 1, 1, 1, 58, Activation::none, 0, 0};
 // stage2.3.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k20 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k20 = ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage2.3.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k21 = CopyParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 90944}, 0, 0};
 // stage2.3.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k22 = ChannelShuffleParams{{1, 116, 28, 28, 90944}, {1, 116, 28, 28, 90944}, 2};
 // stage3.0.branch1.0: conv_grouped 3x3/2 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:16)
-constexpr ConvParams k23 = ConvParams{{1, 116, 28, 28, 90944}, {1, 116, 14, 14, 22736}, 3, 3, 2, 2, 1, 1, 1, 1, 116, Activation::none, 0};
+constexpr ConvParams k23 = ConvParams{{1, 116, 28, 28, 90944}, {1, 116, 14, 14, 22736}, 3, 3, 2, 2, 1, 1, 1, 1, 116, Activation::none, 0, 0};
 // stage3.0.branch1.2: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:17)
-constexpr ConvParams k24 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k24 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.0.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k25 = ConvParams{{1, 116, 28, 28, 90944}, {1, 116, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k25 = ConvParams{{1, 116, 28, 28, 90944}, {1, 116, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.0.branch2.3: conv_grouped 3x3/2 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k26 = ConvParams{{1, 116, 28, 28, 90944}, {1, 116, 14, 14, 22736}, 3, 3, 2, 2, 1, 1, 1, 1, 116, Activation::none, 0};
+constexpr ConvParams k26 = ConvParams{{1, 116, 28, 28, 90944}, {1, 116, 14, 14, 22736}, 3, 3, 2, 2, 1, 1, 1, 1, 116, Activation::none, 0, 0};
 // stage3.0.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k27 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k27 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.0.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k28 = ChannelShuffleParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 2};
 // stage3.1.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k29 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k29 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.1.branch2.3: conv_grouped 3x3 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k30 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0};
+constexpr ConvParams k30 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0, 0};
 // stage3.1.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k31 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k31 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.1.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k32 = CopyParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 45472}, 0, 0};
 // stage3.1.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k33 = ChannelShuffleParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 2};
 // stage3.2.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k34 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k34 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.2.branch2.3: conv_grouped 3x3 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k35 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0};
+constexpr ConvParams k35 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0, 0};
 // stage3.2.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k36 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k36 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.2.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k37 = CopyParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 45472}, 0, 0};
 // stage3.2.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k38 = ChannelShuffleParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 2};
 // stage3.3.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k39 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k39 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.3.branch2.3: conv_grouped 3x3 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k40 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0};
+constexpr ConvParams k40 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0, 0};
 // stage3.3.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k41 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k41 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.3.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k42 = CopyParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 45472}, 0, 0};
 // stage3.3.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k43 = ChannelShuffleParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 2};
 // stage3.4.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k44 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k44 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.4.branch2.3: conv_grouped 3x3 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k45 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0};
+constexpr ConvParams k45 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0, 0};
 // stage3.4.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k46 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k46 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.4.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k47 = CopyParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 45472}, 0, 0};
 // stage3.4.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k48 = ChannelShuffleParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 2};
 // stage3.5.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k49 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k49 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.5.branch2.3: conv_grouped 3x3 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k50 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0};
+constexpr ConvParams k50 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0, 0};
 // stage3.5.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k51 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k51 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.5.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k52 = CopyParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 45472}, 0, 0};
 // stage3.5.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k53 = ChannelShuffleParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 2};
 // stage3.6.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k54 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k54 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.6.branch2.3: conv_grouped 3x3 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k55 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0};
+constexpr ConvParams k55 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0, 0};
 // stage3.6.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k56 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k56 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.6.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k57 = CopyParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 45472}, 0, 0};
 // stage3.6.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k58 = ChannelShuffleParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 2};
 // stage3.7.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k59 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k59 = ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.7.branch2.3: conv_grouped 3x3 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k60 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0};
+constexpr ConvParams k60 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, Activation::none, 0, 0};
 // stage3.7.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k61 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k61 = ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage3.7.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k62 = CopyParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 45472}, 0, 0};
 // stage3.7.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k63 = ChannelShuffleParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 2};
 // stage4.0.branch1.0: conv_grouped 3x3/2 pad 1,1 groups 232 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:16)
-constexpr ConvParams k64 = ConvParams{{1, 232, 14, 14, 45472}, {1, 232, 7, 7, 11368}, 3, 3, 2, 2, 1, 1, 1, 1, 232, Activation::none, 0};
+constexpr ConvParams k64 = ConvParams{{1, 232, 14, 14, 45472}, {1, 232, 7, 7, 11368}, 3, 3, 2, 2, 1, 1, 1, 1, 232, Activation::none, 0, 0};
 // stage4.0.branch1.2: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:17)
-constexpr ConvParams k65 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k65 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage4.0.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k66 = ConvParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k66 = ConvParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage4.0.branch2.3: conv_grouped 3x3/2 pad 1,1 groups 232 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k67 = ConvParams{{1, 232, 14, 14, 45472}, {1, 232, 7, 7, 11368}, 3, 3, 2, 2, 1, 1, 1, 1, 232, Activation::none, 0};
+constexpr ConvParams k67 = ConvParams{{1, 232, 14, 14, 45472}, {1, 232, 7, 7, 11368}, 3, 3, 2, 2, 1, 1, 1, 1, 232, Activation::none, 0, 0};
 // stage4.0.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k68 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k68 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage4.0.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k69 = ChannelShuffleParams{{1, 464, 7, 7, 22736}, {1, 464, 7, 7, 22736}, 2};
 // stage4.1.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k70 = ConvParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 11368}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k70 = ConvParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 11368}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage4.1.branch2.3: conv_grouped 3x3 pad 1,1 groups 232 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k71 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 11368}, 3, 3, 1, 1, 1, 1, 1, 1, 232, Activation::none, 0};
+constexpr ConvParams k71 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 11368}, 3, 3, 1, 1, 1, 1, 1, 1, 232, Activation::none, 0, 0};
 // stage4.1.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k72 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k72 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage4.1.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k73 = CopyParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 22736}, 0, 0};
 // stage4.1.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k74 = ChannelShuffleParams{{1, 464, 7, 7, 22736}, {1, 464, 7, 7, 22736}, 2};
 // stage4.2.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k75 = ConvParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 11368}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k75 = ConvParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 11368}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage4.2.branch2.3: conv_grouped 3x3 pad 1,1 groups 232 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k76 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 11368}, 3, 3, 1, 1, 1, 1, 1, 1, 232, Activation::none, 0};
+constexpr ConvParams k76 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 11368}, 3, 3, 1, 1, 1, 1, 1, 1, 232, Activation::none, 0, 0};
 // stage4.2.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k77 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k77 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage4.2.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k78 = CopyParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 22736}, 0, 0};
 // stage4.2.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k79 = ChannelShuffleParams{{1, 464, 7, 7, 22736}, {1, 464, 7, 7, 22736}, 2};
 // stage4.3.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr ConvParams k80 = ConvParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 11368}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k80 = ConvParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 11368}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage4.3.branch2.3: conv_grouped 3x3 pad 1,1 groups 232 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr ConvParams k81 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 11368}, 3, 3, 1, 1, 1, 1, 1, 1, 232, Activation::none, 0};
+constexpr ConvParams k81 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 11368}, 3, 3, 1, 1, 1, 1, 1, 1, 232, Activation::none, 0, 0};
 // stage4.3.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr ConvParams k82 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k82 = ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // stage4.3.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr CopyParams k83 = CopyParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 22736}, 0, 0};
 // stage4.3.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr ChannelShuffleParams k84 = ChannelShuffleParams{{1, 464, 7, 7, 22736}, {1, 464, 7, 7, 22736}, 2};
 // conv5.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:53)
-constexpr ConvParams k85 = ConvParams{{1, 464, 7, 7, 22736}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k85 = ConvParams{{1, 464, 7, 7, 22736}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // logits.0: adaptive_avgpool (dsl/zoo/shufflenet_v2_x1_0.netc:56)
 constexpr AdaptivePoolParams k86 = AdaptivePoolParams{{1, 1024, 7, 7, 50176}, {1, 1024, 1, 1, 1024}};
 // fc: linear (dsl/zoo/shufflenet_v2_x1_0.netc:56)

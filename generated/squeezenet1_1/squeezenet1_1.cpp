@@ -80,63 +80,63 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // features.0: conv_direct 3x3/2 + relu (dsl/zoo/squeezenet1_1.netc:22)
-constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 111, 111, 788544}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 111, 111, 788544}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.2: maxpool 3x3/2 (dsl/zoo/squeezenet1_1.netc:23)
 constexpr PoolParams k1 = PoolParams{{1, 64, 111, 111, 788544}, {1, 64, 55, 55, 193600}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.3.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr ConvParams k2 = ConvParams{{1, 64, 55, 55, 193600}, {1, 16, 55, 55, 48400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k2 = ConvParams{{1, 64, 55, 55, 193600}, {1, 16, 55, 55, 48400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.3.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr ConvParams k3 = ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k3 = ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.3.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr ConvParams k4 = ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k4 = ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.4.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr ConvParams k5 = ConvParams{{1, 128, 55, 55, 387200}, {1, 16, 55, 55, 48400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k5 = ConvParams{{1, 128, 55, 55, 387200}, {1, 16, 55, 55, 48400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.4.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr ConvParams k6 = ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k6 = ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.4.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr ConvParams k7 = ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k7 = ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.5: maxpool 3x3/2 (dsl/zoo/squeezenet1_1.netc:26)
 constexpr PoolParams k8 = PoolParams{{1, 128, 55, 55, 387200}, {1, 128, 27, 27, 93312}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.6.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr ConvParams k9 = ConvParams{{1, 128, 27, 27, 93312}, {1, 32, 27, 27, 23328}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 128, 27, 27, 93312}, {1, 32, 27, 27, 23328}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.6.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr ConvParams k10 = ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k10 = ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.6.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr ConvParams k11 = ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k11 = ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.7.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr ConvParams k12 = ConvParams{{1, 256, 27, 27, 186624}, {1, 32, 27, 27, 23328}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k12 = ConvParams{{1, 256, 27, 27, 186624}, {1, 32, 27, 27, 23328}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.7.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr ConvParams k13 = ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k13 = ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.7.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr ConvParams k14 = ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k14 = ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.8: maxpool 3x3/2 (dsl/zoo/squeezenet1_1.netc:29)
 constexpr PoolParams k15 = PoolParams{{1, 256, 27, 27, 186624}, {1, 256, 13, 13, 43264}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.9.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr ConvParams k16 = ConvParams{{1, 256, 13, 13, 43264}, {1, 48, 13, 13, 8112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k16 = ConvParams{{1, 256, 13, 13, 43264}, {1, 48, 13, 13, 8112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.9.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr ConvParams k17 = ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k17 = ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.9.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr ConvParams k18 = ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k18 = ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.10.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr ConvParams k19 = ConvParams{{1, 384, 13, 13, 64896}, {1, 48, 13, 13, 8112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k19 = ConvParams{{1, 384, 13, 13, 64896}, {1, 48, 13, 13, 8112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.10.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr ConvParams k20 = ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k20 = ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.10.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr ConvParams k21 = ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k21 = ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr ConvParams k22 = ConvParams{{1, 384, 13, 13, 64896}, {1, 64, 13, 13, 10816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k22 = ConvParams{{1, 384, 13, 13, 64896}, {1, 64, 13, 13, 10816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr ConvParams k23 = ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k23 = ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.11.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr ConvParams k24 = ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k24 = ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr ConvParams k25 = ConvParams{{1, 512, 13, 13, 86528}, {1, 64, 13, 13, 10816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k25 = ConvParams{{1, 512, 13, 13, 86528}, {1, 64, 13, 13, 10816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr ConvParams k26 = ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k26 = ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // features.12.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr ConvParams k27 = ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k27 = ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // classifier.1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:35)
-constexpr ConvParams k28 = ConvParams{{1, 512, 13, 13, 86528}, {1, 1000, 13, 13, 169000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k28 = ConvParams{{1, 512, 13, 13, 86528}, {1, 1000, 13, 13, 169000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // classifier.3: adaptive_avgpool (dsl/zoo/squeezenet1_1.netc:35)
 constexpr AdaptivePoolParams k29 = AdaptivePoolParams{{1, 1000, 13, 13, 169000}, {1, 1000, 1, 1, 1000}};
 // logits: copy + network output (dsl/zoo/squeezenet1_1.netc)

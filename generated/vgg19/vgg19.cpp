@@ -65,45 +65,45 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // features.0: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:11)
-constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 224, 224, 3211264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 224, 224, 3211264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.2: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:12)
-constexpr ConvParams k1 = ConvParams{{1, 64, 224, 224, 3211264}, {1, 64, 224, 224, 3211264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k1 = ConvParams{{1, 64, 224, 224, 3211264}, {1, 64, 224, 224, 3211264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.4: maxpool 2x2/2 (dsl/zoo/vgg19.netc:13)
 constexpr PoolParams k2 = PoolParams{{1, 64, 224, 224, 3211264}, {1, 64, 112, 112, 802816}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.5: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:15)
-constexpr ConvParams k3 = ConvParams{{1, 64, 112, 112, 802816}, {1, 128, 112, 112, 1605632}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k3 = ConvParams{{1, 64, 112, 112, 802816}, {1, 128, 112, 112, 1605632}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.7: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:16)
-constexpr ConvParams k4 = ConvParams{{1, 128, 112, 112, 1605632}, {1, 128, 112, 112, 1605632}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k4 = ConvParams{{1, 128, 112, 112, 1605632}, {1, 128, 112, 112, 1605632}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.9: maxpool 2x2/2 (dsl/zoo/vgg19.netc:17)
 constexpr PoolParams k5 = PoolParams{{1, 128, 112, 112, 1605632}, {1, 128, 56, 56, 401408}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.10: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:19)
-constexpr ConvParams k6 = ConvParams{{1, 128, 56, 56, 401408}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k6 = ConvParams{{1, 128, 56, 56, 401408}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.12: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:20)
-constexpr ConvParams k7 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k7 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.14: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:21)
-constexpr ConvParams k8 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k8 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.16: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:22)
-constexpr ConvParams k9 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k9 = ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.18: maxpool 2x2/2 (dsl/zoo/vgg19.netc:23)
 constexpr PoolParams k10 = PoolParams{{1, 256, 56, 56, 802816}, {1, 256, 28, 28, 200704}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.19: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:25)
-constexpr ConvParams k11 = ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k11 = ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.21: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:26)
-constexpr ConvParams k12 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k12 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.23: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:27)
-constexpr ConvParams k13 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k13 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.25: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:28)
-constexpr ConvParams k14 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k14 = ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.27: maxpool 2x2/2 (dsl/zoo/vgg19.netc:29)
 constexpr PoolParams k15 = PoolParams{{1, 512, 28, 28, 401408}, {1, 512, 14, 14, 100352}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.28: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:31)
-constexpr ConvParams k16 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k16 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.30: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:32)
-constexpr ConvParams k17 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k17 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.32: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:33)
-constexpr ConvParams k18 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k18 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.34: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg19.netc:34)
-constexpr ConvParams k19 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k19 = ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, Activation::relu, 0, 0};
 // features.36: maxpool 2x2/2 (dsl/zoo/vgg19.netc:35)
 constexpr PoolParams k20 = PoolParams{{1, 512, 14, 14, 100352}, {1, 512, 7, 7, 25088}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // avgpool: adaptive_avgpool (dsl/zoo/vgg19.netc:38)

@@ -266,183 +266,183 @@ constexpr TensorSpec kTensors[] = {
 
 // One kernel per line of run(), every size fixed (runtime/netc/kernel_params.hpp).
 // conv1: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/xception.netc:50)
-constexpr ConvParams k0 = ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k0 = ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // conv2: conv_direct 3x3 + batchnorm + relu (dsl/zoo/xception.netc:53)
-constexpr ConvParams k1 = ConvParams{{1, 32, 149, 149, 710432}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k1 = ConvParams{{1, 32, 149, 149, 710432}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block1.rep.0.conv1: conv_grouped 3x3 pad 1,1 groups 64 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k2 = ConvParams{{1, 64, 147, 147, 1382976}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 64, Activation::none, 0};
+constexpr ConvParams k2 = ConvParams{{1, 64, 147, 147, 1382976}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 64, Activation::none, 0, 0};
 // block1.rep.0.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k3 = ConvParams{{1, 64, 147, 147, 1382976}, {1, 128, 147, 147, 2765952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k3 = ConvParams{{1, 64, 147, 147, 1382976}, {1, 128, 147, 147, 2765952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block1.rep.3.conv1: conv_grouped 3x3 pad 1,1 groups 128 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k4 = ConvParams{{1, 128, 147, 147, 2765952}, {1, 128, 147, 147, 2765952}, 3, 3, 1, 1, 1, 1, 1, 1, 128, Activation::none, 0};
+constexpr ConvParams k4 = ConvParams{{1, 128, 147, 147, 2765952}, {1, 128, 147, 147, 2765952}, 3, 3, 1, 1, 1, 1, 1, 1, 128, Activation::none, 0, 0};
 // block1.rep.3.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-constexpr ConvParams k5 = ConvParams{{1, 128, 147, 147, 2765952}, {1, 128, 147, 147, 2765952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k5 = ConvParams{{1, 128, 147, 147, 2765952}, {1, 128, 147, 147, 2765952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // block1.rep.5: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
 constexpr PoolParams k6 = PoolParams{{1, 128, 147, 147, 2765952}, {1, 128, 74, 74, 700928}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // block1.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-constexpr ConvParams k7 = ConvParams{{1, 64, 147, 147, 1382976}, {1, 128, 74, 74, 700928}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::none, 700928};
+constexpr ConvParams k7 = ConvParams{{1, 64, 147, 147, 1382976}, {1, 128, 74, 74, 700928}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::none, 700928, 0};
 // block2.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr UnaryParams k8 = UnaryParams{{1, 128, 74, 74, 700928}, {1, 128, 74, 74, 700928}, 1.0f, Activation::relu};
 // block2.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 128 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k9 = ConvParams{{1, 128, 74, 74, 700928}, {1, 128, 74, 74, 700928}, 3, 3, 1, 1, 1, 1, 1, 1, 128, Activation::none, 0};
+constexpr ConvParams k9 = ConvParams{{1, 128, 74, 74, 700928}, {1, 128, 74, 74, 700928}, 3, 3, 1, 1, 1, 1, 1, 1, 128, Activation::none, 0, 0};
 // block2.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k10 = ConvParams{{1, 128, 74, 74, 700928}, {1, 256, 74, 74, 1401856}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k10 = ConvParams{{1, 128, 74, 74, 700928}, {1, 256, 74, 74, 1401856}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block2.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 256 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k11 = ConvParams{{1, 256, 74, 74, 1401856}, {1, 256, 74, 74, 1401856}, 3, 3, 1, 1, 1, 1, 1, 1, 256, Activation::none, 0};
+constexpr ConvParams k11 = ConvParams{{1, 256, 74, 74, 1401856}, {1, 256, 74, 74, 1401856}, 3, 3, 1, 1, 1, 1, 1, 1, 256, Activation::none, 0, 0};
 // block2.rep.4.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-constexpr ConvParams k12 = ConvParams{{1, 256, 74, 74, 1401856}, {1, 256, 74, 74, 1401856}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k12 = ConvParams{{1, 256, 74, 74, 1401856}, {1, 256, 74, 74, 1401856}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // block2.rep.6: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
 constexpr PoolParams k13 = PoolParams{{1, 256, 74, 74, 1401856}, {1, 256, 37, 37, 350464}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // block2.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-constexpr ConvParams k14 = ConvParams{{1, 128, 74, 74, 700928}, {1, 256, 37, 37, 350464}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::none, 350464};
+constexpr ConvParams k14 = ConvParams{{1, 128, 74, 74, 700928}, {1, 256, 37, 37, 350464}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::none, 350464, 0};
 // block3.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr UnaryParams k15 = UnaryParams{{1, 256, 37, 37, 350464}, {1, 256, 37, 37, 350464}, 1.0f, Activation::relu};
 // block3.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 256 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k16 = ConvParams{{1, 256, 37, 37, 350464}, {1, 256, 37, 37, 350464}, 3, 3, 1, 1, 1, 1, 1, 1, 256, Activation::none, 0};
+constexpr ConvParams k16 = ConvParams{{1, 256, 37, 37, 350464}, {1, 256, 37, 37, 350464}, 3, 3, 1, 1, 1, 1, 1, 1, 256, Activation::none, 0, 0};
 // block3.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k17 = ConvParams{{1, 256, 37, 37, 350464}, {1, 728, 37, 37, 996632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k17 = ConvParams{{1, 256, 37, 37, 350464}, {1, 728, 37, 37, 996632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block3.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k18 = ConvParams{{1, 728, 37, 37, 996632}, {1, 728, 37, 37, 996632}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k18 = ConvParams{{1, 728, 37, 37, 996632}, {1, 728, 37, 37, 996632}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block3.rep.4.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-constexpr ConvParams k19 = ConvParams{{1, 728, 37, 37, 996632}, {1, 728, 37, 37, 996632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k19 = ConvParams{{1, 728, 37, 37, 996632}, {1, 728, 37, 37, 996632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // block3.rep.6: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
 constexpr PoolParams k20 = PoolParams{{1, 728, 37, 37, 996632}, {1, 728, 19, 19, 262808}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // block3.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-constexpr ConvParams k21 = ConvParams{{1, 256, 37, 37, 350464}, {1, 728, 19, 19, 262808}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::none, 262808};
+constexpr ConvParams k21 = ConvParams{{1, 256, 37, 37, 350464}, {1, 728, 19, 19, 262808}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::none, 262808, 0};
 // block4.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr UnaryParams k22 = UnaryParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1.0f, Activation::relu};
 // block4.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k23 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k23 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block4.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k24 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k24 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block4.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-constexpr ConvParams k25 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k25 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block4.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-constexpr ConvParams k26 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k26 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block4.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k27 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k27 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block4.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-constexpr ConvParams k28 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808};
+constexpr ConvParams k28 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808, 0};
 // block5.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr UnaryParams k29 = UnaryParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1.0f, Activation::relu};
 // block5.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k30 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k30 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block5.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k31 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k31 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block5.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-constexpr ConvParams k32 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k32 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block5.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-constexpr ConvParams k33 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k33 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block5.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k34 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k34 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block5.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-constexpr ConvParams k35 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808};
+constexpr ConvParams k35 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808, 0};
 // block6.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr UnaryParams k36 = UnaryParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1.0f, Activation::relu};
 // block6.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k37 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k37 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block6.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k38 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k38 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block6.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-constexpr ConvParams k39 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k39 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block6.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-constexpr ConvParams k40 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k40 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block6.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k41 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k41 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block6.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-constexpr ConvParams k42 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808};
+constexpr ConvParams k42 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808, 0};
 // block7.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr UnaryParams k43 = UnaryParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1.0f, Activation::relu};
 // block7.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k44 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k44 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block7.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k45 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k45 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block7.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-constexpr ConvParams k46 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k46 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block7.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-constexpr ConvParams k47 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k47 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block7.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k48 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k48 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block7.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-constexpr ConvParams k49 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808};
+constexpr ConvParams k49 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808, 0};
 // block8.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr UnaryParams k50 = UnaryParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1.0f, Activation::relu};
 // block8.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k51 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k51 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block8.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k52 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k52 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block8.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-constexpr ConvParams k53 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k53 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block8.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-constexpr ConvParams k54 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k54 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block8.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k55 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k55 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block8.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-constexpr ConvParams k56 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808};
+constexpr ConvParams k56 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808, 0};
 // block9.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr UnaryParams k57 = UnaryParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1.0f, Activation::relu};
 // block9.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k58 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k58 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block9.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k59 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k59 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block9.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-constexpr ConvParams k60 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k60 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block9.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-constexpr ConvParams k61 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k61 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block9.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k62 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k62 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block9.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-constexpr ConvParams k63 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808};
+constexpr ConvParams k63 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808, 0};
 // block10.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr UnaryParams k64 = UnaryParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1.0f, Activation::relu};
 // block10.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k65 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k65 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block10.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k66 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k66 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block10.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-constexpr ConvParams k67 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k67 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block10.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-constexpr ConvParams k68 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k68 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block10.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k69 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k69 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block10.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-constexpr ConvParams k70 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808};
+constexpr ConvParams k70 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808, 0};
 // block11.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr UnaryParams k71 = UnaryParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1.0f, Activation::relu};
 // block11.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k72 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k72 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block11.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k73 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k73 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block11.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27)
-constexpr ConvParams k74 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k74 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block11.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27)
-constexpr ConvParams k75 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k75 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block11.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k76 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k76 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block11.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-constexpr ConvParams k77 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808};
+constexpr ConvParams k77 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 262808, 0};
 // block12.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr UnaryParams k78 = UnaryParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1.0f, Activation::relu};
 // block12.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-constexpr ConvParams k79 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k79 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block12.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr ConvParams k80 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k80 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // block12.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-constexpr ConvParams k81 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0};
+constexpr ConvParams k81 = ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, Activation::none, 0, 0};
 // block12.rep.4.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-constexpr ConvParams k82 = ConvParams{{1, 728, 19, 19, 262808}, {1, 1024, 19, 19, 369664}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0};
+constexpr ConvParams k82 = ConvParams{{1, 728, 19, 19, 262808}, {1, 1024, 19, 19, 369664}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::none, 0, 0};
 // block12.rep.6: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
 constexpr PoolParams k83 = PoolParams{{1, 1024, 19, 19, 369664}, {1, 1024, 10, 10, 102400}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // block12.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-constexpr ConvParams k84 = ConvParams{{1, 728, 19, 19, 262808}, {1, 1024, 10, 10, 102400}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::none, 102400};
+constexpr ConvParams k84 = ConvParams{{1, 728, 19, 19, 262808}, {1, 1024, 10, 10, 102400}, 1, 1, 2, 2, 0, 0, 1, 1, 1, Activation::none, 102400, 0};
 // conv3.conv1: conv_grouped 3x3 pad 1,1 groups 1024 (dsl/zoo/xception.netc:76)
-constexpr ConvParams k85 = ConvParams{{1, 1024, 10, 10, 102400}, {1, 1024, 10, 10, 102400}, 3, 3, 1, 1, 1, 1, 1, 1, 1024, Activation::none, 0};
+constexpr ConvParams k85 = ConvParams{{1, 1024, 10, 10, 102400}, {1, 1024, 10, 10, 102400}, 3, 3, 1, 1, 1, 1, 1, 1, 1024, Activation::none, 0, 0};
 // conv3.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:76)
-constexpr ConvParams k86 = ConvParams{{1, 1024, 10, 10, 102400}, {1, 1536, 10, 10, 153600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k86 = ConvParams{{1, 1024, 10, 10, 102400}, {1, 1536, 10, 10, 153600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // conv4.conv1: conv_grouped 3x3 pad 1,1 groups 1536 (dsl/zoo/xception.netc:79)
-constexpr ConvParams k87 = ConvParams{{1, 1536, 10, 10, 153600}, {1, 1536, 10, 10, 153600}, 3, 3, 1, 1, 1, 1, 1, 1, 1536, Activation::none, 0};
+constexpr ConvParams k87 = ConvParams{{1, 1536, 10, 10, 153600}, {1, 1536, 10, 10, 153600}, 3, 3, 1, 1, 1, 1, 1, 1, 1536, Activation::none, 0, 0};
 // conv4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:79)
-constexpr ConvParams k88 = ConvParams{{1, 1536, 10, 10, 153600}, {1, 2048, 10, 10, 204800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0};
+constexpr ConvParams k88 = ConvParams{{1, 1536, 10, 10, 153600}, {1, 2048, 10, 10, 204800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, Activation::relu, 0, 0};
 // global_pool.pool: adaptive_avgpool (dsl/zoo/xception.netc:45)
 constexpr AdaptivePoolParams k89 = AdaptivePoolParams{{1, 2048, 10, 10, 204800}, {1, 2048, 1, 1, 2048}};
 // fc: linear (dsl/zoo/xception.netc:85)

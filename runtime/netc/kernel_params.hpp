@@ -31,8 +31,13 @@ struct Dims {
 // Convolution with batch norm folded into weight and bias and the activation fused:
 //   out = act(conv(in, weight) + bias + residual)
 // `residual` (optional, a tensor of out's shape read with residual_batch_stride) is a residual
-// connection fused into the epilogue. Weights arrive in PyTorch's [out_c][in_c/groups][kh][kw] and
-// are repacked once, at construction, into whatever layout the kernel wants.
+// connection fused into the epilogue. A 1x1 convolution may also scale its input channels:
+//   out = act(conv(in * in_scale, weight) + bias + residual)
+// with in_scale [N, in_c, 1, 1] read with in_scale_batch_stride (squeeze-and-excitation's gate,
+// folded in by compiler/lower/fold_input_scale.cpp); in_scale_batch_stride is 0 when there is
+// none (a scale has in_c >= 1 floats per sample). Weights arrive in PyTorch's
+// [out_c][in_c/groups][kh][kw] and are repacked once, at construction, into whatever layout the
+// kernel wants.
 struct ConvParams {
   Dims in, out;
   int kernel_h, kernel_w;
@@ -42,6 +47,7 @@ struct ConvParams {
   int groups;
   Activation act;
   std::int64_t residual_batch_stride;
+  std::int64_t in_scale_batch_stride;
 };
 
 // Max or average pooling. Output sizes are final (ceil_mode already applied); windows are clipped

@@ -22,20 +22,32 @@ constexpr Dims slice(int n, int c, int h, int w, int parent) {
 
 // Convolutions: GEMM (stride 2 with padding, into a concat slice with a residual; dilated 1x7 with
 // asymmetric padding; the 3-channel stem; 2 groups of 32), direct (depthwise, 32 groups of 4).
-constexpr netc::ConvParams kConvStrided{
-    dims(3, 35, 17, 19), slice(3, 70, 9, 10, 100), 3, 3, 2, 2, 1, 1, 1, 1, 1, Activation::relu,
-    70 * 9 * 10};
+// None has an input scale (the last 0): CUDA's lowering folds none in.
+constexpr netc::ConvParams kConvStrided{dims(3, 35, 17, 19),
+                                        slice(3, 70, 9, 10, 100),
+                                        3,
+                                        3,
+                                        2,
+                                        2,
+                                        1,
+                                        1,
+                                        1,
+                                        1,
+                                        1,
+                                        Activation::relu,
+                                        70 * 9 * 10,
+                                        0};
 constexpr netc::ConvParams kConvDilated{
-    dims(3, 40, 13, 11), dims(3, 24, 13, 11), 1, 7, 1, 1, 0, 6, 1, 2, 1, Activation::tanh, 0};
+    dims(3, 40, 13, 11), dims(3, 24, 13, 11), 1, 7, 1, 1, 0, 6, 1, 2, 1, Activation::tanh, 0, 0};
 constexpr netc::ConvParams kConvStem{
-    dims(3, 3, 29, 29), dims(3, 32, 14, 14), 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu6, 0};
+    dims(3, 3, 29, 29), dims(3, 32, 14, 14), 3, 3, 2, 2, 0, 0, 1, 1, 1, Activation::relu6, 0, 0};
 constexpr netc::ConvParams kConvGroups{
-    dims(3, 64, 7, 7), dims(3, 64, 7, 7), 3, 3, 1, 1, 1, 1, 1, 1, 2, Activation::sigmoid, 0};
+    dims(3, 64, 7, 7), dims(3, 64, 7, 7), 3, 3, 1, 1, 1, 1, 1, 1, 2, Activation::sigmoid, 0, 0};
 constexpr netc::ConvParams kConvDepthwise{
-    dims(3, 37, 19, 19), dims(3, 37, 10, 10), 3, 3, 2, 2, 1, 1, 1, 1, 37, Activation::none, 0};
+    dims(3, 37, 19, 19), dims(3, 37, 10, 10), 3, 3, 2, 2, 1, 1, 1, 1, 37, Activation::none, 0, 0};
 constexpr netc::ConvParams kConvResNeXt{
     dims(3, 128, 9, 9), dims(3, 128, 9, 9), 3, 3, 1, 1, 1, 1, 1, 1, 32,
-    Activation::relu,   128 * 9 * 9};
+    Activation::relu,   128 * 9 * 9,        0};
 static_assert(!netc::cuda::conv_uses_direct(kConvGroups));
 static_assert(netc::cuda::conv_uses_direct(kConvDepthwise));
 static_assert(netc::cuda::conv_uses_direct(kConvResNeXt));

@@ -37,6 +37,8 @@ struct Backend {
   const char *description;                       // for --help
   std::vector<const llvm::cl::Option *> options; // those only it takes
   bool lowers;                                   // prints the kernel list; else the checked graph
+  // Its 1x1 convolutions take an input scale (LoweringOptions::fold_input_scale).
+  bool folds_input_scale;
   RuntimeHeaders runtime;
   // Checks its options before anything is compiled; false (after saying why) on a bad one.
   bool (*check_options)();

@@ -94,7 +94,7 @@ int run_emit(const Invocation &invocation) {
     return file.readable ? kExitErrors : kExitUsage;
   std::vector<KernelList> lists;
   if (backend.lowers)
-    lists = lower_networks(invocation, emit_file, file);
+    lists = lower_networks(invocation, backend, emit_file, file);
   // Every network is emitted before the first file is written: one the backend cannot express
   // leaves no half-written folder.
   std::vector<EmittedFile> files;

@@ -37,7 +37,7 @@ int run_lower(const Invocation &invocation) {
   CompiledFile file;
   if (!compile_networks(invocation, lower_file, file))
     return file.readable ? kExitErrors : kExitUsage;
-  for (const KernelList &list : lower_networks(invocation, lower_file, file)) {
+  for (const KernelList &list : lower_networks(invocation, backend, lower_file, file)) {
     print_kernel_list(list, llvm::outs());
     if (backend.print_lowered)
       backend.print_lowered(list, llvm::outs());

@@ -27,19 +27,19 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // features.0: conv_direct 11x11/4 pad 2,2 + relu (dsl/zoo/alexnet.netc:10)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 55, 55, 193600}, 11, 11, 4, 4, 2, 2, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 55, 55, 193600}, 11, 11, 4, 4, 2, 2, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.2: maxpool 3x3/2 (dsl/zoo/alexnet.netc:10)
 constexpr netc::PoolParams k1 = netc::PoolParams{{1, 64, 55, 55, 193600}, {1, 64, 27, 27, 46656}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.3: conv_direct 5x5 pad 2,2 + relu (dsl/zoo/alexnet.netc:12)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 27, 27, 46656}, {1, 192, 27, 27, 139968}, 5, 5, 1, 1, 2, 2, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 27, 27, 46656}, {1, 192, 27, 27, 139968}, 5, 5, 1, 1, 2, 2, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.5: maxpool 3x3/2 (dsl/zoo/alexnet.netc:12)
 constexpr netc::PoolParams k3 = netc::PoolParams{{1, 192, 27, 27, 139968}, {1, 192, 13, 13, 32448}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.6: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/alexnet.netc:14)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 192, 13, 13, 32448}, {1, 384, 13, 13, 64896}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 192, 13, 13, 32448}, {1, 384, 13, 13, 64896}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.8: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/alexnet.netc:15)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 384, 13, 13, 64896}, {1, 256, 13, 13, 43264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 384, 13, 13, 64896}, {1, 256, 13, 13, 43264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.10: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/alexnet.netc:16)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 256, 13, 13, 43264}, {1, 256, 13, 13, 43264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 256, 13, 13, 43264}, {1, 256, 13, 13, 43264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.12: maxpool 3x3/2 (dsl/zoo/alexnet.netc:16)
 constexpr netc::PoolParams k7 = netc::PoolParams{{1, 256, 13, 13, 43264}, {1, 256, 6, 6, 9216}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // avgpool: adaptive_avgpool (dsl/zoo/alexnet.netc:19)

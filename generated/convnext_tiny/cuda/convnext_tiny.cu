@@ -27,18 +27,18 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // features.0.0: conv_direct 4x4/4 (dsl/zoo/convnext_tiny.netc:34)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 96, 56, 56, 301056}, 4, 4, 4, 4, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 96, 56, 56, 301056}, 4, 4, 4, 4, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.0.1: layernorm (dsl/zoo/convnext_tiny.netc:34)
 constexpr netc::LayerNormParams k1 = netc::LayerNormParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1e-06f};
 // features.1.0.block.0: conv_grouped 7x7 pad 3,3 groups 96 (dsl/zoo/convnext_tiny.netc:14)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 7, 7, 1, 1, 3, 3, 1, 1, 96, netc::Activation::none, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 7, 7, 1, 1, 3, 3, 1, 1, 96, netc::Activation::none, 0, 0};
 // features.1.0.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15): as k1
 // features.1.0.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 384, 56, 56, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::gelu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 384, 56, 56, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::gelu, 0, 0};
 // features.1.0.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 384, 56, 56, 1204224}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 384, 56, 56, 1204224}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.1.0: conv_grouped 1x1 groups 96 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, netc::Activation::none, 301056};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, netc::Activation::none, 301056, 0};
 // features.1.1.block.0: conv_grouped 7x7 pad 3,3 groups 96 (dsl/zoo/convnext_tiny.netc:14): as k2
 // features.1.1.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15): as k1
 // features.1.1.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16): as k4
@@ -51,17 +51,17 @@ constexpr netc::ConvParams k6 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 96
 // features.1.2: conv_grouped 1x1 groups 96 + add (dsl/zoo/convnext_tiny.netc:19): as k6
 // features.2.0: layernorm (dsl/zoo/convnext_tiny.netc:42): as k1
 // features.2.1: conv_direct 2x2/2 (dsl/zoo/convnext_tiny.netc:42)
-constexpr netc::ConvParams k18 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 192, 28, 28, 150528}, 2, 2, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k18 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 192, 28, 28, 150528}, 2, 2, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.3.0.block.0: conv_grouped 7x7 pad 3,3 groups 192 (dsl/zoo/convnext_tiny.netc:14)
-constexpr netc::ConvParams k19 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 7, 7, 1, 1, 3, 3, 1, 1, 192, netc::Activation::none, 0};
+constexpr netc::ConvParams k19 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 7, 7, 1, 1, 3, 3, 1, 1, 192, netc::Activation::none, 0, 0};
 // features.3.0.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr netc::LayerNormParams k20 = netc::LayerNormParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1e-06f};
 // features.3.0.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr netc::ConvParams k21 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 768, 28, 28, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::gelu, 0};
+constexpr netc::ConvParams k21 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 768, 28, 28, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::gelu, 0, 0};
 // features.3.0.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr netc::ConvParams k22 = netc::ConvParams{{1, 768, 28, 28, 602112}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k22 = netc::ConvParams{{1, 768, 28, 28, 602112}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.3.0: conv_grouped 1x1 groups 192 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, netc::Activation::none, 150528};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, netc::Activation::none, 150528, 0};
 // features.3.1.block.0: conv_grouped 7x7 pad 3,3 groups 192 (dsl/zoo/convnext_tiny.netc:14): as k19
 // features.3.1.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15): as k20
 // features.3.1.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16): as k21
@@ -74,17 +74,17 @@ constexpr netc::ConvParams k23 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 
 // features.3.2: conv_grouped 1x1 groups 192 + add (dsl/zoo/convnext_tiny.netc:19): as k23
 // features.4.0: layernorm (dsl/zoo/convnext_tiny.netc:42): as k20
 // features.4.1: conv_direct 2x2/2 (dsl/zoo/convnext_tiny.netc:42)
-constexpr netc::ConvParams k35 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 384, 14, 14, 75264}, 2, 2, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k35 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 384, 14, 14, 75264}, 2, 2, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.5.0.block.0: conv_grouped 7x7 pad 3,3 groups 384 (dsl/zoo/convnext_tiny.netc:14)
-constexpr netc::ConvParams k36 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, netc::Activation::none, 0};
+constexpr netc::ConvParams k36 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 7, 7, 1, 1, 3, 3, 1, 1, 384, netc::Activation::none, 0, 0};
 // features.5.0.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr netc::LayerNormParams k37 = netc::LayerNormParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1e-06f};
 // features.5.0.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr netc::ConvParams k38 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::gelu, 0};
+constexpr netc::ConvParams k38 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 1536, 14, 14, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::gelu, 0, 0};
 // features.5.0.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr netc::ConvParams k39 = netc::ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k39 = netc::ConvParams{{1, 1536, 14, 14, 301056}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.5.0: conv_grouped 1x1 groups 384 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr netc::ConvParams k40 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, netc::Activation::none, 75264};
+constexpr netc::ConvParams k40 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, netc::Activation::none, 75264, 0};
 // features.5.1.block.0: conv_grouped 7x7 pad 3,3 groups 384 (dsl/zoo/convnext_tiny.netc:14): as k36
 // features.5.1.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15): as k37
 // features.5.1.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16): as k38
@@ -127,17 +127,17 @@ constexpr netc::ConvParams k40 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 3
 // features.5.8: conv_grouped 1x1 groups 384 + add (dsl/zoo/convnext_tiny.netc:19): as k40
 // features.6.0: layernorm (dsl/zoo/convnext_tiny.netc:42): as k37
 // features.6.1: conv_direct 2x2/2 (dsl/zoo/convnext_tiny.netc:42)
-constexpr netc::ConvParams k82 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 768, 7, 7, 37632}, 2, 2, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k82 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 768, 7, 7, 37632}, 2, 2, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.7.0.block.0: conv_grouped 7x7 pad 3,3 groups 768 (dsl/zoo/convnext_tiny.netc:14)
-constexpr netc::ConvParams k83 = netc::ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 7, 7, 1, 1, 3, 3, 1, 1, 768, netc::Activation::none, 0};
+constexpr netc::ConvParams k83 = netc::ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 7, 7, 1, 1, 3, 3, 1, 1, 768, netc::Activation::none, 0, 0};
 // features.7.0.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15)
 constexpr netc::LayerNormParams k84 = netc::LayerNormParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1e-06f};
 // features.7.0.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16)
-constexpr netc::ConvParams k85 = netc::ConvParams{{1, 768, 7, 7, 37632}, {1, 3072, 7, 7, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::gelu, 0};
+constexpr netc::ConvParams k85 = netc::ConvParams{{1, 768, 7, 7, 37632}, {1, 3072, 7, 7, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::gelu, 0, 0};
 // features.7.0.block.5: conv_1x1 1x1 (dsl/zoo/convnext_tiny.netc:18)
-constexpr netc::ConvParams k86 = netc::ConvParams{{1, 3072, 7, 7, 150528}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k86 = netc::ConvParams{{1, 3072, 7, 7, 150528}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.7.0: conv_grouped 1x1 groups 768 + add (dsl/zoo/convnext_tiny.netc:19)
-constexpr netc::ConvParams k87 = netc::ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, netc::Activation::none, 37632};
+constexpr netc::ConvParams k87 = netc::ConvParams{{1, 768, 7, 7, 37632}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, netc::Activation::none, 37632, 0};
 // features.7.1.block.0: conv_grouped 7x7 pad 3,3 groups 768 (dsl/zoo/convnext_tiny.netc:14): as k83
 // features.7.1.block.2: layernorm (dsl/zoo/convnext_tiny.netc:15): as k84
 // features.7.1.block.3: conv_1x1 1x1 + gelu (dsl/zoo/convnext_tiny.netc:16): as k85

@@ -27,323 +27,323 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // features.conv0: conv_direct 7x7/2 pad 3,3 + batchnorm + relu (dsl/zoo/densenet121.netc:55)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.pool0: maxpool 3x3/2 pad 1,1 (dsl/zoo/densenet121.netc:56)
 constexpr netc::PoolParams k1 = netc::PoolParams{{1, 64, 112, 112, 802816}, {1, 64, 56, 56, 802816}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // features.denseblock1.denselayer1.norm1: conv_grouped 1x1 groups 64 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 56, 56, 802816}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 64, netc::Activation::relu, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 56, 56, 802816}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 64, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer1.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 128, 56, 56, 401408}, {1, 32, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.denseblock1.denselayer2.norm1: conv_grouped 1x1 groups 96 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 96, 56, 56, 802816}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, netc::Activation::relu, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 96, 56, 56, 802816}, {1, 96, 56, 56, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 96, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer2.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k4
 // features.denseblock1.denselayer3.norm1: conv_grouped 1x1 groups 128 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 128, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 128, netc::Activation::relu, 0};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 128, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 128, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer3.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k4
 // features.denseblock1.denselayer4.norm1: conv_grouped 1x1 groups 160 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 160, 56, 56, 802816}, {1, 160, 56, 56, 501760}, 1, 1, 1, 1, 0, 0, 1, 1, 160, netc::Activation::relu, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 160, 56, 56, 802816}, {1, 160, 56, 56, 501760}, 1, 1, 1, 1, 0, 0, 1, 1, 160, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer4.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 160, 56, 56, 501760}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 160, 56, 56, 501760}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer4.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k4
 // features.denseblock1.denselayer5.norm1: conv_grouped 1x1 groups 192 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 192, 56, 56, 802816}, {1, 192, 56, 56, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 192, netc::Activation::relu, 0};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 192, 56, 56, 802816}, {1, 192, 56, 56, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 192, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer5.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k15 = netc::ConvParams{{1, 192, 56, 56, 602112}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k15 = netc::ConvParams{{1, 192, 56, 56, 602112}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer5.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k4
 // features.denseblock1.denselayer6.norm1: conv_grouped 1x1 groups 224 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 224, 56, 56, 802816}, {1, 224, 56, 56, 702464}, 1, 1, 1, 1, 0, 0, 1, 1, 224, netc::Activation::relu, 0};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 224, 56, 56, 802816}, {1, 224, 56, 56, 702464}, 1, 1, 1, 1, 0, 0, 1, 1, 224, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer6.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k18 = netc::ConvParams{{1, 224, 56, 56, 702464}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k18 = netc::ConvParams{{1, 224, 56, 56, 702464}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock1.denselayer6.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k4
 // features.transition1.norm: conv_grouped 1x1 groups 256 + relu (dsl/zoo/densenet121.netc:50)
-constexpr netc::ConvParams k20 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 256, netc::Activation::relu, 0};
+constexpr netc::ConvParams k20 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 256, netc::Activation::relu, 0, 0};
 // features.transition1.conv: conv_1x1 1x1 (dsl/zoo/densenet121.netc:50)
-constexpr netc::ConvParams k21 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k21 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.transition1.pool: avgpool 2x2/2 (dsl/zoo/densenet121.netc:51)
 constexpr netc::PoolParams k22 = netc::PoolParams{{1, 128, 56, 56, 401408}, {1, 128, 28, 28, 401408}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, true};
 // features.denseblock2.denselayer1.norm1: conv_grouped 1x1 groups 128 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 128, 28, 28, 401408}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 128, netc::Activation::relu, 0};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 128, 28, 28, 401408}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 128, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k24 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k24 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer1.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr netc::ConvParams k25 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k25 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 32, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.denseblock2.denselayer2.norm1: conv_grouped 1x1 groups 160 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k26 = netc::ConvParams{{1, 160, 28, 28, 401408}, {1, 160, 28, 28, 125440}, 1, 1, 1, 1, 0, 0, 1, 1, 160, netc::Activation::relu, 0};
+constexpr netc::ConvParams k26 = netc::ConvParams{{1, 160, 28, 28, 401408}, {1, 160, 28, 28, 125440}, 1, 1, 1, 1, 0, 0, 1, 1, 160, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k27 = netc::ConvParams{{1, 160, 28, 28, 125440}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k27 = netc::ConvParams{{1, 160, 28, 28, 125440}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer2.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k25
 // features.denseblock2.denselayer3.norm1: conv_grouped 1x1 groups 192 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k29 = netc::ConvParams{{1, 192, 28, 28, 401408}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, netc::Activation::relu, 0};
+constexpr netc::ConvParams k29 = netc::ConvParams{{1, 192, 28, 28, 401408}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 192, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k30 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k30 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer3.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k25
 // features.denseblock2.denselayer4.norm1: conv_grouped 1x1 groups 224 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k32 = netc::ConvParams{{1, 224, 28, 28, 401408}, {1, 224, 28, 28, 175616}, 1, 1, 1, 1, 0, 0, 1, 1, 224, netc::Activation::relu, 0};
+constexpr netc::ConvParams k32 = netc::ConvParams{{1, 224, 28, 28, 401408}, {1, 224, 28, 28, 175616}, 1, 1, 1, 1, 0, 0, 1, 1, 224, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer4.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k33 = netc::ConvParams{{1, 224, 28, 28, 175616}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k33 = netc::ConvParams{{1, 224, 28, 28, 175616}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer4.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k25
 // features.denseblock2.denselayer5.norm1: conv_grouped 1x1 groups 256 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k35 = netc::ConvParams{{1, 256, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 256, netc::Activation::relu, 0};
+constexpr netc::ConvParams k35 = netc::ConvParams{{1, 256, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 256, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer5.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k36 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k36 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer5.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k25
 // features.denseblock2.denselayer6.norm1: conv_grouped 1x1 groups 288 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k38 = netc::ConvParams{{1, 288, 28, 28, 401408}, {1, 288, 28, 28, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 288, netc::Activation::relu, 0};
+constexpr netc::ConvParams k38 = netc::ConvParams{{1, 288, 28, 28, 401408}, {1, 288, 28, 28, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 288, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer6.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k39 = netc::ConvParams{{1, 288, 28, 28, 225792}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k39 = netc::ConvParams{{1, 288, 28, 28, 225792}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer6.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k25
 // features.denseblock2.denselayer7.norm1: conv_grouped 1x1 groups 320 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k41 = netc::ConvParams{{1, 320, 28, 28, 401408}, {1, 320, 28, 28, 250880}, 1, 1, 1, 1, 0, 0, 1, 1, 320, netc::Activation::relu, 0};
+constexpr netc::ConvParams k41 = netc::ConvParams{{1, 320, 28, 28, 401408}, {1, 320, 28, 28, 250880}, 1, 1, 1, 1, 0, 0, 1, 1, 320, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer7.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k42 = netc::ConvParams{{1, 320, 28, 28, 250880}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k42 = netc::ConvParams{{1, 320, 28, 28, 250880}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer7.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k25
 // features.denseblock2.denselayer8.norm1: conv_grouped 1x1 groups 352 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k44 = netc::ConvParams{{1, 352, 28, 28, 401408}, {1, 352, 28, 28, 275968}, 1, 1, 1, 1, 0, 0, 1, 1, 352, netc::Activation::relu, 0};
+constexpr netc::ConvParams k44 = netc::ConvParams{{1, 352, 28, 28, 401408}, {1, 352, 28, 28, 275968}, 1, 1, 1, 1, 0, 0, 1, 1, 352, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer8.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k45 = netc::ConvParams{{1, 352, 28, 28, 275968}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k45 = netc::ConvParams{{1, 352, 28, 28, 275968}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer8.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k25
 // features.denseblock2.denselayer9.norm1: conv_grouped 1x1 groups 384 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k47 = netc::ConvParams{{1, 384, 28, 28, 401408}, {1, 384, 28, 28, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 384, netc::Activation::relu, 0};
+constexpr netc::ConvParams k47 = netc::ConvParams{{1, 384, 28, 28, 401408}, {1, 384, 28, 28, 301056}, 1, 1, 1, 1, 0, 0, 1, 1, 384, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer9.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k48 = netc::ConvParams{{1, 384, 28, 28, 301056}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k48 = netc::ConvParams{{1, 384, 28, 28, 301056}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer9.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k25
 // features.denseblock2.denselayer10.norm1: conv_grouped 1x1 groups 416 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k50 = netc::ConvParams{{1, 416, 28, 28, 401408}, {1, 416, 28, 28, 326144}, 1, 1, 1, 1, 0, 0, 1, 1, 416, netc::Activation::relu, 0};
+constexpr netc::ConvParams k50 = netc::ConvParams{{1, 416, 28, 28, 401408}, {1, 416, 28, 28, 326144}, 1, 1, 1, 1, 0, 0, 1, 1, 416, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer10.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k51 = netc::ConvParams{{1, 416, 28, 28, 326144}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k51 = netc::ConvParams{{1, 416, 28, 28, 326144}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer10.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k25
 // features.denseblock2.denselayer11.norm1: conv_grouped 1x1 groups 448 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k53 = netc::ConvParams{{1, 448, 28, 28, 401408}, {1, 448, 28, 28, 351232}, 1, 1, 1, 1, 0, 0, 1, 1, 448, netc::Activation::relu, 0};
+constexpr netc::ConvParams k53 = netc::ConvParams{{1, 448, 28, 28, 401408}, {1, 448, 28, 28, 351232}, 1, 1, 1, 1, 0, 0, 1, 1, 448, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer11.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k54 = netc::ConvParams{{1, 448, 28, 28, 351232}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k54 = netc::ConvParams{{1, 448, 28, 28, 351232}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer11.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k25
 // features.denseblock2.denselayer12.norm1: conv_grouped 1x1 groups 480 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k56 = netc::ConvParams{{1, 480, 28, 28, 401408}, {1, 480, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 480, netc::Activation::relu, 0};
+constexpr netc::ConvParams k56 = netc::ConvParams{{1, 480, 28, 28, 401408}, {1, 480, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 480, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer12.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k57 = netc::ConvParams{{1, 480, 28, 28, 376320}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k57 = netc::ConvParams{{1, 480, 28, 28, 376320}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock2.denselayer12.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k25
 // features.transition2.norm: conv_grouped 1x1 groups 512 + relu (dsl/zoo/densenet121.netc:50)
-constexpr netc::ConvParams k59 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 512, netc::Activation::relu, 0};
+constexpr netc::ConvParams k59 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 512, netc::Activation::relu, 0, 0};
 // features.transition2.conv: conv_1x1 1x1 (dsl/zoo/densenet121.netc:50)
-constexpr netc::ConvParams k60 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k60 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.transition2.pool: avgpool 2x2/2 (dsl/zoo/densenet121.netc:51)
 constexpr netc::PoolParams k61 = netc::PoolParams{{1, 256, 28, 28, 200704}, {1, 256, 14, 14, 200704}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, true};
 // features.denseblock3.denselayer1.norm1: conv_grouped 1x1 groups 256 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k62 = netc::ConvParams{{1, 256, 14, 14, 200704}, {1, 256, 14, 14, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 256, netc::Activation::relu, 0};
+constexpr netc::ConvParams k62 = netc::ConvParams{{1, 256, 14, 14, 200704}, {1, 256, 14, 14, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 256, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k63 = netc::ConvParams{{1, 256, 14, 14, 50176}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k63 = netc::ConvParams{{1, 256, 14, 14, 50176}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer1.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr netc::ConvParams k64 = netc::ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k64 = netc::ConvParams{{1, 128, 14, 14, 25088}, {1, 32, 14, 14, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.denseblock3.denselayer2.norm1: conv_grouped 1x1 groups 288 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k65 = netc::ConvParams{{1, 288, 14, 14, 200704}, {1, 288, 14, 14, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 288, netc::Activation::relu, 0};
+constexpr netc::ConvParams k65 = netc::ConvParams{{1, 288, 14, 14, 200704}, {1, 288, 14, 14, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 288, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k66 = netc::ConvParams{{1, 288, 14, 14, 56448}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k66 = netc::ConvParams{{1, 288, 14, 14, 56448}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer2.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer3.norm1: conv_grouped 1x1 groups 320 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k68 = netc::ConvParams{{1, 320, 14, 14, 200704}, {1, 320, 14, 14, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 320, netc::Activation::relu, 0};
+constexpr netc::ConvParams k68 = netc::ConvParams{{1, 320, 14, 14, 200704}, {1, 320, 14, 14, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 320, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k69 = netc::ConvParams{{1, 320, 14, 14, 62720}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k69 = netc::ConvParams{{1, 320, 14, 14, 62720}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer3.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer4.norm1: conv_grouped 1x1 groups 352 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k71 = netc::ConvParams{{1, 352, 14, 14, 200704}, {1, 352, 14, 14, 68992}, 1, 1, 1, 1, 0, 0, 1, 1, 352, netc::Activation::relu, 0};
+constexpr netc::ConvParams k71 = netc::ConvParams{{1, 352, 14, 14, 200704}, {1, 352, 14, 14, 68992}, 1, 1, 1, 1, 0, 0, 1, 1, 352, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer4.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k72 = netc::ConvParams{{1, 352, 14, 14, 68992}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k72 = netc::ConvParams{{1, 352, 14, 14, 68992}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer4.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer5.norm1: conv_grouped 1x1 groups 384 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k74 = netc::ConvParams{{1, 384, 14, 14, 200704}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, netc::Activation::relu, 0};
+constexpr netc::ConvParams k74 = netc::ConvParams{{1, 384, 14, 14, 200704}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 384, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer5.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k75 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k75 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer5.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer6.norm1: conv_grouped 1x1 groups 416 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k77 = netc::ConvParams{{1, 416, 14, 14, 200704}, {1, 416, 14, 14, 81536}, 1, 1, 1, 1, 0, 0, 1, 1, 416, netc::Activation::relu, 0};
+constexpr netc::ConvParams k77 = netc::ConvParams{{1, 416, 14, 14, 200704}, {1, 416, 14, 14, 81536}, 1, 1, 1, 1, 0, 0, 1, 1, 416, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer6.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k78 = netc::ConvParams{{1, 416, 14, 14, 81536}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k78 = netc::ConvParams{{1, 416, 14, 14, 81536}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer6.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer7.norm1: conv_grouped 1x1 groups 448 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k80 = netc::ConvParams{{1, 448, 14, 14, 200704}, {1, 448, 14, 14, 87808}, 1, 1, 1, 1, 0, 0, 1, 1, 448, netc::Activation::relu, 0};
+constexpr netc::ConvParams k80 = netc::ConvParams{{1, 448, 14, 14, 200704}, {1, 448, 14, 14, 87808}, 1, 1, 1, 1, 0, 0, 1, 1, 448, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer7.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k81 = netc::ConvParams{{1, 448, 14, 14, 87808}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k81 = netc::ConvParams{{1, 448, 14, 14, 87808}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer7.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer8.norm1: conv_grouped 1x1 groups 480 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k83 = netc::ConvParams{{1, 480, 14, 14, 200704}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 480, netc::Activation::relu, 0};
+constexpr netc::ConvParams k83 = netc::ConvParams{{1, 480, 14, 14, 200704}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 480, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer8.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k84 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k84 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer8.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer9.norm1: conv_grouped 1x1 groups 512 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k86 = netc::ConvParams{{1, 512, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 512, netc::Activation::relu, 0};
+constexpr netc::ConvParams k86 = netc::ConvParams{{1, 512, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 512, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer9.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k87 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k87 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer9.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer10.norm1: conv_grouped 1x1 groups 544 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k89 = netc::ConvParams{{1, 544, 14, 14, 200704}, {1, 544, 14, 14, 106624}, 1, 1, 1, 1, 0, 0, 1, 1, 544, netc::Activation::relu, 0};
+constexpr netc::ConvParams k89 = netc::ConvParams{{1, 544, 14, 14, 200704}, {1, 544, 14, 14, 106624}, 1, 1, 1, 1, 0, 0, 1, 1, 544, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer10.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k90 = netc::ConvParams{{1, 544, 14, 14, 106624}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k90 = netc::ConvParams{{1, 544, 14, 14, 106624}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer10.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer11.norm1: conv_grouped 1x1 groups 576 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k92 = netc::ConvParams{{1, 576, 14, 14, 200704}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 576, netc::Activation::relu, 0};
+constexpr netc::ConvParams k92 = netc::ConvParams{{1, 576, 14, 14, 200704}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 576, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer11.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k93 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k93 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer11.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer12.norm1: conv_grouped 1x1 groups 608 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k95 = netc::ConvParams{{1, 608, 14, 14, 200704}, {1, 608, 14, 14, 119168}, 1, 1, 1, 1, 0, 0, 1, 1, 608, netc::Activation::relu, 0};
+constexpr netc::ConvParams k95 = netc::ConvParams{{1, 608, 14, 14, 200704}, {1, 608, 14, 14, 119168}, 1, 1, 1, 1, 0, 0, 1, 1, 608, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer12.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k96 = netc::ConvParams{{1, 608, 14, 14, 119168}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k96 = netc::ConvParams{{1, 608, 14, 14, 119168}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer12.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer13.norm1: conv_grouped 1x1 groups 640 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k98 = netc::ConvParams{{1, 640, 14, 14, 200704}, {1, 640, 14, 14, 125440}, 1, 1, 1, 1, 0, 0, 1, 1, 640, netc::Activation::relu, 0};
+constexpr netc::ConvParams k98 = netc::ConvParams{{1, 640, 14, 14, 200704}, {1, 640, 14, 14, 125440}, 1, 1, 1, 1, 0, 0, 1, 1, 640, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer13.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k99 = netc::ConvParams{{1, 640, 14, 14, 125440}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k99 = netc::ConvParams{{1, 640, 14, 14, 125440}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer13.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer14.norm1: conv_grouped 1x1 groups 672 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k101 = netc::ConvParams{{1, 672, 14, 14, 200704}, {1, 672, 14, 14, 131712}, 1, 1, 1, 1, 0, 0, 1, 1, 672, netc::Activation::relu, 0};
+constexpr netc::ConvParams k101 = netc::ConvParams{{1, 672, 14, 14, 200704}, {1, 672, 14, 14, 131712}, 1, 1, 1, 1, 0, 0, 1, 1, 672, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer14.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k102 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k102 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer14.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer15.norm1: conv_grouped 1x1 groups 704 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k104 = netc::ConvParams{{1, 704, 14, 14, 200704}, {1, 704, 14, 14, 137984}, 1, 1, 1, 1, 0, 0, 1, 1, 704, netc::Activation::relu, 0};
+constexpr netc::ConvParams k104 = netc::ConvParams{{1, 704, 14, 14, 200704}, {1, 704, 14, 14, 137984}, 1, 1, 1, 1, 0, 0, 1, 1, 704, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer15.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k105 = netc::ConvParams{{1, 704, 14, 14, 137984}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k105 = netc::ConvParams{{1, 704, 14, 14, 137984}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer15.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer16.norm1: conv_grouped 1x1 groups 736 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k107 = netc::ConvParams{{1, 736, 14, 14, 200704}, {1, 736, 14, 14, 144256}, 1, 1, 1, 1, 0, 0, 1, 1, 736, netc::Activation::relu, 0};
+constexpr netc::ConvParams k107 = netc::ConvParams{{1, 736, 14, 14, 200704}, {1, 736, 14, 14, 144256}, 1, 1, 1, 1, 0, 0, 1, 1, 736, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer16.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k108 = netc::ConvParams{{1, 736, 14, 14, 144256}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k108 = netc::ConvParams{{1, 736, 14, 14, 144256}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer16.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer17.norm1: conv_grouped 1x1 groups 768 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k110 = netc::ConvParams{{1, 768, 14, 14, 200704}, {1, 768, 14, 14, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 768, netc::Activation::relu, 0};
+constexpr netc::ConvParams k110 = netc::ConvParams{{1, 768, 14, 14, 200704}, {1, 768, 14, 14, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 768, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer17.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k111 = netc::ConvParams{{1, 768, 14, 14, 150528}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k111 = netc::ConvParams{{1, 768, 14, 14, 150528}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer17.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer18.norm1: conv_grouped 1x1 groups 800 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k113 = netc::ConvParams{{1, 800, 14, 14, 200704}, {1, 800, 14, 14, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 800, netc::Activation::relu, 0};
+constexpr netc::ConvParams k113 = netc::ConvParams{{1, 800, 14, 14, 200704}, {1, 800, 14, 14, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 800, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer18.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k114 = netc::ConvParams{{1, 800, 14, 14, 156800}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k114 = netc::ConvParams{{1, 800, 14, 14, 156800}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer18.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer19.norm1: conv_grouped 1x1 groups 832 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k116 = netc::ConvParams{{1, 832, 14, 14, 200704}, {1, 832, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 832, netc::Activation::relu, 0};
+constexpr netc::ConvParams k116 = netc::ConvParams{{1, 832, 14, 14, 200704}, {1, 832, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 832, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer19.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k117 = netc::ConvParams{{1, 832, 14, 14, 163072}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k117 = netc::ConvParams{{1, 832, 14, 14, 163072}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer19.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer20.norm1: conv_grouped 1x1 groups 864 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k119 = netc::ConvParams{{1, 864, 14, 14, 200704}, {1, 864, 14, 14, 169344}, 1, 1, 1, 1, 0, 0, 1, 1, 864, netc::Activation::relu, 0};
+constexpr netc::ConvParams k119 = netc::ConvParams{{1, 864, 14, 14, 200704}, {1, 864, 14, 14, 169344}, 1, 1, 1, 1, 0, 0, 1, 1, 864, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer20.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k120 = netc::ConvParams{{1, 864, 14, 14, 169344}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k120 = netc::ConvParams{{1, 864, 14, 14, 169344}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer20.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer21.norm1: conv_grouped 1x1 groups 896 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k122 = netc::ConvParams{{1, 896, 14, 14, 200704}, {1, 896, 14, 14, 175616}, 1, 1, 1, 1, 0, 0, 1, 1, 896, netc::Activation::relu, 0};
+constexpr netc::ConvParams k122 = netc::ConvParams{{1, 896, 14, 14, 200704}, {1, 896, 14, 14, 175616}, 1, 1, 1, 1, 0, 0, 1, 1, 896, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer21.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k123 = netc::ConvParams{{1, 896, 14, 14, 175616}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k123 = netc::ConvParams{{1, 896, 14, 14, 175616}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer21.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer22.norm1: conv_grouped 1x1 groups 928 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k125 = netc::ConvParams{{1, 928, 14, 14, 200704}, {1, 928, 14, 14, 181888}, 1, 1, 1, 1, 0, 0, 1, 1, 928, netc::Activation::relu, 0};
+constexpr netc::ConvParams k125 = netc::ConvParams{{1, 928, 14, 14, 200704}, {1, 928, 14, 14, 181888}, 1, 1, 1, 1, 0, 0, 1, 1, 928, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer22.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k126 = netc::ConvParams{{1, 928, 14, 14, 181888}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k126 = netc::ConvParams{{1, 928, 14, 14, 181888}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer22.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer23.norm1: conv_grouped 1x1 groups 960 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k128 = netc::ConvParams{{1, 960, 14, 14, 200704}, {1, 960, 14, 14, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 960, netc::Activation::relu, 0};
+constexpr netc::ConvParams k128 = netc::ConvParams{{1, 960, 14, 14, 200704}, {1, 960, 14, 14, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 960, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer23.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k129 = netc::ConvParams{{1, 960, 14, 14, 188160}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k129 = netc::ConvParams{{1, 960, 14, 14, 188160}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer23.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.denseblock3.denselayer24.norm1: conv_grouped 1x1 groups 992 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k131 = netc::ConvParams{{1, 992, 14, 14, 200704}, {1, 992, 14, 14, 194432}, 1, 1, 1, 1, 0, 0, 1, 1, 992, netc::Activation::relu, 0};
+constexpr netc::ConvParams k131 = netc::ConvParams{{1, 992, 14, 14, 200704}, {1, 992, 14, 14, 194432}, 1, 1, 1, 1, 0, 0, 1, 1, 992, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer24.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k132 = netc::ConvParams{{1, 992, 14, 14, 194432}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k132 = netc::ConvParams{{1, 992, 14, 14, 194432}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock3.denselayer24.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k64
 // features.transition3.norm: conv_grouped 1x1 groups 1024 + relu (dsl/zoo/densenet121.netc:50)
-constexpr netc::ConvParams k134 = netc::ConvParams{{1, 1024, 14, 14, 200704}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1024, netc::Activation::relu, 0};
+constexpr netc::ConvParams k134 = netc::ConvParams{{1, 1024, 14, 14, 200704}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1024, netc::Activation::relu, 0, 0};
 // features.transition3.conv: conv_1x1 1x1 (dsl/zoo/densenet121.netc:50)
-constexpr netc::ConvParams k135 = netc::ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k135 = netc::ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.transition3.pool: avgpool 2x2/2 (dsl/zoo/densenet121.netc:51)
 constexpr netc::PoolParams k136 = netc::PoolParams{{1, 512, 14, 14, 100352}, {1, 512, 7, 7, 50176}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, true};
 // features.denseblock4.denselayer1.norm1: conv_grouped 1x1 groups 512 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k137 = netc::ConvParams{{1, 512, 7, 7, 50176}, {1, 512, 7, 7, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 512, netc::Activation::relu, 0};
+constexpr netc::ConvParams k137 = netc::ConvParams{{1, 512, 7, 7, 50176}, {1, 512, 7, 7, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 512, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k138 = netc::ConvParams{{1, 512, 7, 7, 25088}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k138 = netc::ConvParams{{1, 512, 7, 7, 25088}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer1.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14)
-constexpr netc::ConvParams k139 = netc::ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k139 = netc::ConvParams{{1, 128, 7, 7, 6272}, {1, 32, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.denseblock4.denselayer2.norm1: conv_grouped 1x1 groups 544 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k140 = netc::ConvParams{{1, 544, 7, 7, 50176}, {1, 544, 7, 7, 26656}, 1, 1, 1, 1, 0, 0, 1, 1, 544, netc::Activation::relu, 0};
+constexpr netc::ConvParams k140 = netc::ConvParams{{1, 544, 7, 7, 50176}, {1, 544, 7, 7, 26656}, 1, 1, 1, 1, 0, 0, 1, 1, 544, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k141 = netc::ConvParams{{1, 544, 7, 7, 26656}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k141 = netc::ConvParams{{1, 544, 7, 7, 26656}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer2.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer3.norm1: conv_grouped 1x1 groups 576 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k143 = netc::ConvParams{{1, 576, 7, 7, 50176}, {1, 576, 7, 7, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 576, netc::Activation::relu, 0};
+constexpr netc::ConvParams k143 = netc::ConvParams{{1, 576, 7, 7, 50176}, {1, 576, 7, 7, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 576, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer3.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k144 = netc::ConvParams{{1, 576, 7, 7, 28224}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k144 = netc::ConvParams{{1, 576, 7, 7, 28224}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer3.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer4.norm1: conv_grouped 1x1 groups 608 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k146 = netc::ConvParams{{1, 608, 7, 7, 50176}, {1, 608, 7, 7, 29792}, 1, 1, 1, 1, 0, 0, 1, 1, 608, netc::Activation::relu, 0};
+constexpr netc::ConvParams k146 = netc::ConvParams{{1, 608, 7, 7, 50176}, {1, 608, 7, 7, 29792}, 1, 1, 1, 1, 0, 0, 1, 1, 608, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer4.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k147 = netc::ConvParams{{1, 608, 7, 7, 29792}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k147 = netc::ConvParams{{1, 608, 7, 7, 29792}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer4.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer5.norm1: conv_grouped 1x1 groups 640 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k149 = netc::ConvParams{{1, 640, 7, 7, 50176}, {1, 640, 7, 7, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 640, netc::Activation::relu, 0};
+constexpr netc::ConvParams k149 = netc::ConvParams{{1, 640, 7, 7, 50176}, {1, 640, 7, 7, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 640, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer5.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k150 = netc::ConvParams{{1, 640, 7, 7, 31360}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k150 = netc::ConvParams{{1, 640, 7, 7, 31360}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer5.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer6.norm1: conv_grouped 1x1 groups 672 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k152 = netc::ConvParams{{1, 672, 7, 7, 50176}, {1, 672, 7, 7, 32928}, 1, 1, 1, 1, 0, 0, 1, 1, 672, netc::Activation::relu, 0};
+constexpr netc::ConvParams k152 = netc::ConvParams{{1, 672, 7, 7, 50176}, {1, 672, 7, 7, 32928}, 1, 1, 1, 1, 0, 0, 1, 1, 672, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer6.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k153 = netc::ConvParams{{1, 672, 7, 7, 32928}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k153 = netc::ConvParams{{1, 672, 7, 7, 32928}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer6.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer7.norm1: conv_grouped 1x1 groups 704 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k155 = netc::ConvParams{{1, 704, 7, 7, 50176}, {1, 704, 7, 7, 34496}, 1, 1, 1, 1, 0, 0, 1, 1, 704, netc::Activation::relu, 0};
+constexpr netc::ConvParams k155 = netc::ConvParams{{1, 704, 7, 7, 50176}, {1, 704, 7, 7, 34496}, 1, 1, 1, 1, 0, 0, 1, 1, 704, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer7.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k156 = netc::ConvParams{{1, 704, 7, 7, 34496}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k156 = netc::ConvParams{{1, 704, 7, 7, 34496}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer7.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer8.norm1: conv_grouped 1x1 groups 736 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k158 = netc::ConvParams{{1, 736, 7, 7, 50176}, {1, 736, 7, 7, 36064}, 1, 1, 1, 1, 0, 0, 1, 1, 736, netc::Activation::relu, 0};
+constexpr netc::ConvParams k158 = netc::ConvParams{{1, 736, 7, 7, 50176}, {1, 736, 7, 7, 36064}, 1, 1, 1, 1, 0, 0, 1, 1, 736, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer8.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k159 = netc::ConvParams{{1, 736, 7, 7, 36064}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k159 = netc::ConvParams{{1, 736, 7, 7, 36064}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer8.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer9.norm1: conv_grouped 1x1 groups 768 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k161 = netc::ConvParams{{1, 768, 7, 7, 50176}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, netc::Activation::relu, 0};
+constexpr netc::ConvParams k161 = netc::ConvParams{{1, 768, 7, 7, 50176}, {1, 768, 7, 7, 37632}, 1, 1, 1, 1, 0, 0, 1, 1, 768, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer9.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k162 = netc::ConvParams{{1, 768, 7, 7, 37632}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k162 = netc::ConvParams{{1, 768, 7, 7, 37632}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer9.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer10.norm1: conv_grouped 1x1 groups 800 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k164 = netc::ConvParams{{1, 800, 7, 7, 50176}, {1, 800, 7, 7, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 800, netc::Activation::relu, 0};
+constexpr netc::ConvParams k164 = netc::ConvParams{{1, 800, 7, 7, 50176}, {1, 800, 7, 7, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 800, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer10.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k165 = netc::ConvParams{{1, 800, 7, 7, 39200}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k165 = netc::ConvParams{{1, 800, 7, 7, 39200}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer10.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer11.norm1: conv_grouped 1x1 groups 832 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k167 = netc::ConvParams{{1, 832, 7, 7, 50176}, {1, 832, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 832, netc::Activation::relu, 0};
+constexpr netc::ConvParams k167 = netc::ConvParams{{1, 832, 7, 7, 50176}, {1, 832, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 832, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer11.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k168 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k168 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer11.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer12.norm1: conv_grouped 1x1 groups 864 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k170 = netc::ConvParams{{1, 864, 7, 7, 50176}, {1, 864, 7, 7, 42336}, 1, 1, 1, 1, 0, 0, 1, 1, 864, netc::Activation::relu, 0};
+constexpr netc::ConvParams k170 = netc::ConvParams{{1, 864, 7, 7, 50176}, {1, 864, 7, 7, 42336}, 1, 1, 1, 1, 0, 0, 1, 1, 864, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer12.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k171 = netc::ConvParams{{1, 864, 7, 7, 42336}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k171 = netc::ConvParams{{1, 864, 7, 7, 42336}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer12.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer13.norm1: conv_grouped 1x1 groups 896 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k173 = netc::ConvParams{{1, 896, 7, 7, 50176}, {1, 896, 7, 7, 43904}, 1, 1, 1, 1, 0, 0, 1, 1, 896, netc::Activation::relu, 0};
+constexpr netc::ConvParams k173 = netc::ConvParams{{1, 896, 7, 7, 50176}, {1, 896, 7, 7, 43904}, 1, 1, 1, 1, 0, 0, 1, 1, 896, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer13.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k174 = netc::ConvParams{{1, 896, 7, 7, 43904}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k174 = netc::ConvParams{{1, 896, 7, 7, 43904}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer13.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer14.norm1: conv_grouped 1x1 groups 928 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k176 = netc::ConvParams{{1, 928, 7, 7, 50176}, {1, 928, 7, 7, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 928, netc::Activation::relu, 0};
+constexpr netc::ConvParams k176 = netc::ConvParams{{1, 928, 7, 7, 50176}, {1, 928, 7, 7, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 928, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer14.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k177 = netc::ConvParams{{1, 928, 7, 7, 45472}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k177 = netc::ConvParams{{1, 928, 7, 7, 45472}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer14.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer15.norm1: conv_grouped 1x1 groups 960 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k179 = netc::ConvParams{{1, 960, 7, 7, 50176}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 960, netc::Activation::relu, 0};
+constexpr netc::ConvParams k179 = netc::ConvParams{{1, 960, 7, 7, 50176}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 960, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer15.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k180 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k180 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer15.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.denseblock4.denselayer16.norm1: conv_grouped 1x1 groups 992 + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k182 = netc::ConvParams{{1, 992, 7, 7, 50176}, {1, 992, 7, 7, 48608}, 1, 1, 1, 1, 0, 0, 1, 1, 992, netc::Activation::relu, 0};
+constexpr netc::ConvParams k182 = netc::ConvParams{{1, 992, 7, 7, 50176}, {1, 992, 7, 7, 48608}, 1, 1, 1, 1, 0, 0, 1, 1, 992, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer16.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/densenet121.netc:13)
-constexpr netc::ConvParams k183 = netc::ConvParams{{1, 992, 7, 7, 48608}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k183 = netc::ConvParams{{1, 992, 7, 7, 48608}, {1, 128, 7, 7, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.denseblock4.denselayer16.conv2: conv_direct 3x3 pad 1,1 (dsl/zoo/densenet121.netc:14): as k139
 // features.norm5: conv_grouped 1x1 groups 1024 + relu (dsl/zoo/densenet121.netc:66)
-constexpr netc::ConvParams k185 = netc::ConvParams{{1, 1024, 7, 7, 50176}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1024, netc::Activation::relu, 0};
+constexpr netc::ConvParams k185 = netc::ConvParams{{1, 1024, 7, 7, 50176}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1024, netc::Activation::relu, 0, 0};
 // logits.1: adaptive_avgpool (dsl/zoo/densenet121.netc:72)
 constexpr netc::AdaptivePoolParams k186 = netc::AdaptivePoolParams{{1, 1024, 7, 7, 50176}, {1, 1024, 1, 1, 1024}};
 // classifier: linear (dsl/zoo/densenet121.netc:72)

@@ -27,50 +27,50 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // features.0.0: conv_direct 3x3/2 pad 1,1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.1.0.block.0.0: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 32, 112, 112, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, netc::Activation::silu, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 32, 112, 112, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, netc::Activation::silu, 0, 0};
 // features.1.0.block.1.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24)
 constexpr netc::AdaptivePoolParams k2 = netc::AdaptivePoolParams{{1, 32, 112, 112, 401408}, {1, 32, 1, 1, 32}};
 // features.1.0.block.1.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 32, 1, 1, 32}, {1, 8, 1, 1, 8}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 32, 1, 1, 32}, {1, 8, 1, 1, 8}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.1.0.block.1.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/efficientnet_b0.netc:26)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 8, 1, 1, 8}, {1, 32, 1, 1, 32}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 8, 1, 1, 8}, {1, 32, 1, 1, 32}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // features.1.0.block.1.mul: mul (dsl/zoo/efficientnet_b0.netc:27)
 constexpr netc::BinaryParams k5 = netc::BinaryParams{{1, 32, 112, 112, 401408}, {1, 32, 1, 1, 32}, {1, 32, 112, 112, 401408}, 1.0f, netc::Activation::none};
 // features.1.0.block.2.0: conv_1x1 1x1 + batchnorm (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.2.0.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 96, 112, 112, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 96, 112, 112, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.2.0.block.1.0: conv_grouped 3x3/2 pad 1,1 groups 96 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 96, 112, 112, 1204224}, {1, 96, 56, 56, 301056}, 3, 3, 2, 2, 1, 1, 1, 1, 96, netc::Activation::silu, 0};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 96, 112, 112, 1204224}, {1, 96, 56, 56, 301056}, 3, 3, 2, 2, 1, 1, 1, 1, 96, netc::Activation::silu, 0, 0};
 // features.2.0.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24)
 constexpr netc::AdaptivePoolParams k9 = netc::AdaptivePoolParams{{1, 96, 56, 56, 301056}, {1, 96, 1, 1, 96}};
 // features.2.0.block.2.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24)
-constexpr netc::ConvParams k10 = netc::ConvParams{{1, 96, 1, 1, 96}, {1, 4, 1, 1, 4}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k10 = netc::ConvParams{{1, 96, 1, 1, 96}, {1, 4, 1, 1, 4}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.2.0.block.2.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/efficientnet_b0.netc:26)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 4, 1, 1, 4}, {1, 96, 1, 1, 96}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 4, 1, 1, 4}, {1, 96, 1, 1, 96}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // features.2.0.block.2.mul: mul (dsl/zoo/efficientnet_b0.netc:27)
 constexpr netc::BinaryParams k12 = netc::BinaryParams{{1, 96, 56, 56, 301056}, {1, 96, 1, 1, 96}, {1, 96, 56, 56, 301056}, 1.0f, netc::Activation::none};
 // features.2.0.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k13 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k13 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.2.1.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 144, 56, 56, 451584}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 144, 56, 56, 451584}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.2.1.block.1.0: conv_grouped 3x3 pad 1,1 groups 144 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k15 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 56, 56, 451584}, 3, 3, 1, 1, 1, 1, 1, 1, 144, netc::Activation::silu, 0};
+constexpr netc::ConvParams k15 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 56, 56, 451584}, 3, 3, 1, 1, 1, 1, 1, 1, 144, netc::Activation::silu, 0, 0};
 // features.2.1.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24)
 constexpr netc::AdaptivePoolParams k16 = netc::AdaptivePoolParams{{1, 144, 56, 56, 451584}, {1, 144, 1, 1, 144}};
 // features.2.1.block.2.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 144, 1, 1, 144}, {1, 6, 1, 1, 6}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 144, 1, 1, 144}, {1, 6, 1, 1, 6}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.2.1.block.2.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/efficientnet_b0.netc:26)
-constexpr netc::ConvParams k18 = netc::ConvParams{{1, 6, 1, 1, 6}, {1, 144, 1, 1, 144}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k18 = netc::ConvParams{{1, 6, 1, 1, 6}, {1, 144, 1, 1, 144}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // features.2.1.block.2.mul: mul (dsl/zoo/efficientnet_b0.netc:27)
 constexpr netc::BinaryParams k19 = netc::BinaryParams{{1, 144, 56, 56, 451584}, {1, 144, 1, 1, 144}, {1, 144, 56, 56, 451584}, 1.0f, netc::Activation::none};
 // features.2.1.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k20 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 75264};
+constexpr netc::ConvParams k20 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 75264, 0};
 // features.3.0.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13): as k14
 // features.3.0.block.1.0: conv_grouped 5x5/2 pad 2,2 groups 144 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k22 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 28, 28, 112896}, 5, 5, 2, 2, 2, 2, 1, 1, 144, netc::Activation::silu, 0};
+constexpr netc::ConvParams k22 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 28, 28, 112896}, 5, 5, 2, 2, 2, 2, 1, 1, 144, netc::Activation::silu, 0, 0};
 // features.3.0.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24)
 constexpr netc::AdaptivePoolParams k23 = netc::AdaptivePoolParams{{1, 144, 28, 28, 112896}, {1, 144, 1, 1, 144}};
 // features.3.0.block.2.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24): as k17
@@ -78,24 +78,24 @@ constexpr netc::AdaptivePoolParams k23 = netc::AdaptivePoolParams{{1, 144, 28, 2
 // features.3.0.block.2.mul: mul (dsl/zoo/efficientnet_b0.netc:27)
 constexpr netc::BinaryParams k26 = netc::BinaryParams{{1, 144, 28, 28, 112896}, {1, 144, 1, 1, 144}, {1, 144, 28, 28, 112896}, 1.0f, netc::Activation::none};
 // features.3.0.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k27 = netc::ConvParams{{1, 144, 28, 28, 112896}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k27 = netc::ConvParams{{1, 144, 28, 28, 112896}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.3.1.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k28 = netc::ConvParams{{1, 40, 28, 28, 31360}, {1, 240, 28, 28, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k28 = netc::ConvParams{{1, 40, 28, 28, 31360}, {1, 240, 28, 28, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.3.1.block.1.0: conv_grouped 5x5 pad 2,2 groups 240 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k29 = netc::ConvParams{{1, 240, 28, 28, 188160}, {1, 240, 28, 28, 188160}, 5, 5, 1, 1, 2, 2, 1, 1, 240, netc::Activation::silu, 0};
+constexpr netc::ConvParams k29 = netc::ConvParams{{1, 240, 28, 28, 188160}, {1, 240, 28, 28, 188160}, 5, 5, 1, 1, 2, 2, 1, 1, 240, netc::Activation::silu, 0, 0};
 // features.3.1.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24)
 constexpr netc::AdaptivePoolParams k30 = netc::AdaptivePoolParams{{1, 240, 28, 28, 188160}, {1, 240, 1, 1, 240}};
 // features.3.1.block.2.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24)
-constexpr netc::ConvParams k31 = netc::ConvParams{{1, 240, 1, 1, 240}, {1, 10, 1, 1, 10}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k31 = netc::ConvParams{{1, 240, 1, 1, 240}, {1, 10, 1, 1, 10}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.3.1.block.2.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/efficientnet_b0.netc:26)
-constexpr netc::ConvParams k32 = netc::ConvParams{{1, 10, 1, 1, 10}, {1, 240, 1, 1, 240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k32 = netc::ConvParams{{1, 10, 1, 1, 10}, {1, 240, 1, 1, 240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // features.3.1.block.2.mul: mul (dsl/zoo/efficientnet_b0.netc:27)
 constexpr netc::BinaryParams k33 = netc::BinaryParams{{1, 240, 28, 28, 188160}, {1, 240, 1, 1, 240}, {1, 240, 28, 28, 188160}, 1.0f, netc::Activation::none};
 // features.3.1.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k34 = netc::ConvParams{{1, 240, 28, 28, 188160}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 31360};
+constexpr netc::ConvParams k34 = netc::ConvParams{{1, 240, 28, 28, 188160}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 31360, 0};
 // features.4.0.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13): as k28
 // features.4.0.block.1.0: conv_grouped 3x3/2 pad 1,1 groups 240 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k36 = netc::ConvParams{{1, 240, 28, 28, 188160}, {1, 240, 14, 14, 47040}, 3, 3, 2, 2, 1, 1, 1, 1, 240, netc::Activation::silu, 0};
+constexpr netc::ConvParams k36 = netc::ConvParams{{1, 240, 28, 28, 188160}, {1, 240, 14, 14, 47040}, 3, 3, 2, 2, 1, 1, 1, 1, 240, netc::Activation::silu, 0, 0};
 // features.4.0.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24)
 constexpr netc::AdaptivePoolParams k37 = netc::AdaptivePoolParams{{1, 240, 14, 14, 47040}, {1, 240, 1, 1, 240}};
 // features.4.0.block.2.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24): as k31
@@ -103,21 +103,21 @@ constexpr netc::AdaptivePoolParams k37 = netc::AdaptivePoolParams{{1, 240, 14, 1
 // features.4.0.block.2.mul: mul (dsl/zoo/efficientnet_b0.netc:27)
 constexpr netc::BinaryParams k40 = netc::BinaryParams{{1, 240, 14, 14, 47040}, {1, 240, 1, 1, 240}, {1, 240, 14, 14, 47040}, 1.0f, netc::Activation::none};
 // features.4.0.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k41 = netc::ConvParams{{1, 240, 14, 14, 47040}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k41 = netc::ConvParams{{1, 240, 14, 14, 47040}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.4.1.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k42 = netc::ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k42 = netc::ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.4.1.block.1.0: conv_grouped 3x3 pad 1,1 groups 480 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k43 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 480, netc::Activation::silu, 0};
+constexpr netc::ConvParams k43 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 480, netc::Activation::silu, 0, 0};
 // features.4.1.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24)
 constexpr netc::AdaptivePoolParams k44 = netc::AdaptivePoolParams{{1, 480, 14, 14, 94080}, {1, 480, 1, 1, 480}};
 // features.4.1.block.2.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24)
-constexpr netc::ConvParams k45 = netc::ConvParams{{1, 480, 1, 1, 480}, {1, 20, 1, 1, 20}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k45 = netc::ConvParams{{1, 480, 1, 1, 480}, {1, 20, 1, 1, 20}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.4.1.block.2.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/efficientnet_b0.netc:26)
-constexpr netc::ConvParams k46 = netc::ConvParams{{1, 20, 1, 1, 20}, {1, 480, 1, 1, 480}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k46 = netc::ConvParams{{1, 20, 1, 1, 20}, {1, 480, 1, 1, 480}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // features.4.1.block.2.mul: mul (dsl/zoo/efficientnet_b0.netc:27)
 constexpr netc::BinaryParams k47 = netc::BinaryParams{{1, 480, 14, 14, 94080}, {1, 480, 1, 1, 480}, {1, 480, 14, 14, 94080}, 1.0f, netc::Activation::none};
 // features.4.1.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k48 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 15680};
+constexpr netc::ConvParams k48 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 15680, 0};
 // features.4.2.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13): as k42
 // features.4.2.block.1.0: conv_grouped 3x3 pad 1,1 groups 480 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13): as k43
 // features.4.2.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24): as k44
@@ -127,27 +127,27 @@ constexpr netc::ConvParams k48 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 8
 // features.4.2.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/efficientnet_b0.netc:13): as k48
 // features.5.0.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13): as k42
 // features.5.0.block.1.0: conv_grouped 5x5 pad 2,2 groups 480 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k57 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 480, netc::Activation::silu, 0};
+constexpr netc::ConvParams k57 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 480, netc::Activation::silu, 0, 0};
 // features.5.0.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24): as k44
 // features.5.0.block.2.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24): as k45
 // features.5.0.block.2.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/efficientnet_b0.netc:26): as k46
 // features.5.0.block.2.mul: mul (dsl/zoo/efficientnet_b0.netc:27): as k47
 // features.5.0.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k62 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k62 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.5.1.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k63 = netc::ConvParams{{1, 112, 14, 14, 21952}, {1, 672, 14, 14, 131712}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k63 = netc::ConvParams{{1, 112, 14, 14, 21952}, {1, 672, 14, 14, 131712}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.5.1.block.1.0: conv_grouped 5x5 pad 2,2 groups 672 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k64 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 672, 14, 14, 131712}, 5, 5, 1, 1, 2, 2, 1, 1, 672, netc::Activation::silu, 0};
+constexpr netc::ConvParams k64 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 672, 14, 14, 131712}, 5, 5, 1, 1, 2, 2, 1, 1, 672, netc::Activation::silu, 0, 0};
 // features.5.1.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24)
 constexpr netc::AdaptivePoolParams k65 = netc::AdaptivePoolParams{{1, 672, 14, 14, 131712}, {1, 672, 1, 1, 672}};
 // features.5.1.block.2.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24)
-constexpr netc::ConvParams k66 = netc::ConvParams{{1, 672, 1, 1, 672}, {1, 28, 1, 1, 28}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k66 = netc::ConvParams{{1, 672, 1, 1, 672}, {1, 28, 1, 1, 28}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.5.1.block.2.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/efficientnet_b0.netc:26)
-constexpr netc::ConvParams k67 = netc::ConvParams{{1, 28, 1, 1, 28}, {1, 672, 1, 1, 672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k67 = netc::ConvParams{{1, 28, 1, 1, 28}, {1, 672, 1, 1, 672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // features.5.1.block.2.mul: mul (dsl/zoo/efficientnet_b0.netc:27)
 constexpr netc::BinaryParams k68 = netc::BinaryParams{{1, 672, 14, 14, 131712}, {1, 672, 1, 1, 672}, {1, 672, 14, 14, 131712}, 1.0f, netc::Activation::none};
 // features.5.1.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k69 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 21952};
+constexpr netc::ConvParams k69 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 21952, 0};
 // features.5.2.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13): as k63
 // features.5.2.block.1.0: conv_grouped 5x5 pad 2,2 groups 672 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13): as k64
 // features.5.2.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24): as k65
@@ -157,7 +157,7 @@ constexpr netc::ConvParams k69 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 
 // features.5.2.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/efficientnet_b0.netc:13): as k69
 // features.6.0.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13): as k63
 // features.6.0.block.1.0: conv_grouped 5x5/2 pad 2,2 groups 672 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k78 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 672, 7, 7, 32928}, 5, 5, 2, 2, 2, 2, 1, 1, 672, netc::Activation::silu, 0};
+constexpr netc::ConvParams k78 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 672, 7, 7, 32928}, 5, 5, 2, 2, 2, 2, 1, 1, 672, netc::Activation::silu, 0, 0};
 // features.6.0.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24)
 constexpr netc::AdaptivePoolParams k79 = netc::AdaptivePoolParams{{1, 672, 7, 7, 32928}, {1, 672, 1, 1, 672}};
 // features.6.0.block.2.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24): as k66
@@ -165,21 +165,21 @@ constexpr netc::AdaptivePoolParams k79 = netc::AdaptivePoolParams{{1, 672, 7, 7,
 // features.6.0.block.2.mul: mul (dsl/zoo/efficientnet_b0.netc:27)
 constexpr netc::BinaryParams k82 = netc::BinaryParams{{1, 672, 7, 7, 32928}, {1, 672, 1, 1, 672}, {1, 672, 7, 7, 32928}, 1.0f, netc::Activation::none};
 // features.6.0.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k83 = netc::ConvParams{{1, 672, 7, 7, 32928}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k83 = netc::ConvParams{{1, 672, 7, 7, 32928}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.6.1.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k84 = netc::ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k84 = netc::ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.6.1.block.1.0: conv_grouped 5x5 pad 2,2 groups 1152 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k85 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 5, 5, 1, 1, 2, 2, 1, 1, 1152, netc::Activation::silu, 0};
+constexpr netc::ConvParams k85 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 5, 5, 1, 1, 2, 2, 1, 1, 1152, netc::Activation::silu, 0, 0};
 // features.6.1.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24)
 constexpr netc::AdaptivePoolParams k86 = netc::AdaptivePoolParams{{1, 1152, 7, 7, 56448}, {1, 1152, 1, 1, 1152}};
 // features.6.1.block.2.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24)
-constexpr netc::ConvParams k87 = netc::ConvParams{{1, 1152, 1, 1, 1152}, {1, 48, 1, 1, 48}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k87 = netc::ConvParams{{1, 1152, 1, 1, 1152}, {1, 48, 1, 1, 48}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // features.6.1.block.2.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/efficientnet_b0.netc:26)
-constexpr netc::ConvParams k88 = netc::ConvParams{{1, 48, 1, 1, 48}, {1, 1152, 1, 1, 1152}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k88 = netc::ConvParams{{1, 48, 1, 1, 48}, {1, 1152, 1, 1, 1152}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // features.6.1.block.2.mul: mul (dsl/zoo/efficientnet_b0.netc:27)
 constexpr netc::BinaryParams k89 = netc::BinaryParams{{1, 1152, 7, 7, 56448}, {1, 1152, 1, 1, 1152}, {1, 1152, 7, 7, 56448}, 1.0f, netc::Activation::none};
 // features.6.1.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k90 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 9408};
+constexpr netc::ConvParams k90 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 9408, 0};
 // features.6.2.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13): as k84
 // features.6.2.block.1.0: conv_grouped 5x5 pad 2,2 groups 1152 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13): as k85
 // features.6.2.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24): as k86
@@ -196,15 +196,15 @@ constexpr netc::ConvParams k90 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 19
 // features.6.3.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/efficientnet_b0.netc:13): as k90
 // features.7.0.block.0.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13): as k84
 // features.7.0.block.1.0: conv_grouped 3x3 pad 1,1 groups 1152 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k106 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 3, 3, 1, 1, 1, 1, 1, 1, 1152, netc::Activation::silu, 0};
+constexpr netc::ConvParams k106 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 3, 3, 1, 1, 1, 1, 1, 1, 1152, netc::Activation::silu, 0, 0};
 // features.7.0.block.2.avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:24): as k86
 // features.7.0.block.2.fc1: conv_1x1 1x1 + silu (dsl/zoo/efficientnet_b0.netc:24): as k87
 // features.7.0.block.2.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/efficientnet_b0.netc:26): as k88
 // features.7.0.block.2.mul: mul (dsl/zoo/efficientnet_b0.netc:27): as k89
 // features.7.0.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k111 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 320, 7, 7, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k111 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 320, 7, 7, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.8.0: conv_1x1 1x1 + batchnorm + silu (dsl/zoo/efficientnet_b0.netc:13)
-constexpr netc::ConvParams k112 = netc::ConvParams{{1, 320, 7, 7, 15680}, {1, 1280, 7, 7, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0};
+constexpr netc::ConvParams k112 = netc::ConvParams{{1, 320, 7, 7, 15680}, {1, 1280, 7, 7, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::silu, 0, 0};
 // avgpool: adaptive_avgpool (dsl/zoo/efficientnet_b0.netc:72)
 constexpr netc::AdaptivePoolParams k113 = netc::AdaptivePoolParams{{1, 1280, 7, 7, 62720}, {1, 1280, 1, 1, 1280}};
 // classifier.1: linear (dsl/zoo/efficientnet_b0.netc:74)

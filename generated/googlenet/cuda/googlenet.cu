@@ -27,139 +27,139 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // conv1.conv: conv_direct 7x7/2 pad 3,3 + batchnorm + relu (dsl/zoo/googlenet.netc:39)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool1: maxpool 3x3/2 (dsl/zoo/googlenet.netc:40)
 constexpr netc::PoolParams k1 = netc::PoolParams{{1, 64, 112, 112, 802816}, {1, 64, 56, 56, 200704}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // conv2.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:41)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // conv3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:42)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 192, 56, 56, 602112}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 192, 56, 56, 602112}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool2: maxpool 3x3/2 (dsl/zoo/googlenet.netc:43)
 constexpr netc::PoolParams k4 = netc::PoolParams{{1, 192, 56, 56, 602112}, {1, 192, 28, 28, 150528}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception3a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 64, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 64, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 96, 28, 28, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 96, 28, 28, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 96, 28, 28, 75264}, {1, 128, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 96, 28, 28, 75264}, {1, 128, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 16, 28, 28, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 16, 28, 28, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 16, 28, 28, 12544}, {1, 32, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 16, 28, 28, 12544}, {1, 32, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k10 = netc::PoolParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception3a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k13 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k13 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 192, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 192, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k15 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k15 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k16 = netc::ConvParams{{1, 32, 28, 28, 25088}, {1, 96, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k16 = netc::ConvParams{{1, 32, 28, 28, 25088}, {1, 96, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k17 = netc::PoolParams{{1, 256, 28, 28, 200704}, {1, 256, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception3b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k18 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 64, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k18 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 64, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool3: maxpool 3x3/2 (dsl/zoo/googlenet.netc:50)
 constexpr netc::PoolParams k19 = netc::PoolParams{{1, 480, 28, 28, 376320}, {1, 480, 14, 14, 94080}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception4a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k20 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 192, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k20 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 192, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k21 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k21 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k22 = netc::ConvParams{{1, 96, 14, 14, 18816}, {1, 208, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k22 = netc::ConvParams{{1, 96, 14, 14, 18816}, {1, 208, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 16, 14, 14, 3136}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 16, 14, 14, 3136}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k24 = netc::ConvParams{{1, 16, 14, 14, 3136}, {1, 48, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k24 = netc::ConvParams{{1, 16, 14, 14, 3136}, {1, 48, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k25 = netc::PoolParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k26 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k26 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k27 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 160, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k27 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 160, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k28 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k28 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k29 = netc::ConvParams{{1, 112, 14, 14, 21952}, {1, 224, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k29 = netc::ConvParams{{1, 112, 14, 14, 21952}, {1, 224, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k30 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k30 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k31 = netc::ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k31 = netc::ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k32 = netc::PoolParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k33 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k33 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4c.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k34 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k34 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4c.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k35 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k35 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4c.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k36 = netc::ConvParams{{1, 128, 14, 14, 25088}, {1, 256, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k36 = netc::ConvParams{{1, 128, 14, 14, 25088}, {1, 256, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4c.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19): as k30
 // inception4c.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19): as k31
 // inception4c.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20): as k32
 // inception4c.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20): as k33
 // inception4d.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k41 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k41 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4d.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k42 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 144, 14, 14, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k42 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 144, 14, 14, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4d.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k43 = netc::ConvParams{{1, 144, 14, 14, 28224}, {1, 288, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k43 = netc::ConvParams{{1, 144, 14, 14, 28224}, {1, 288, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4d.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k44 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k44 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4d.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k45 = netc::ConvParams{{1, 32, 14, 14, 6272}, {1, 64, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k45 = netc::ConvParams{{1, 32, 14, 14, 6272}, {1, 64, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4d.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20): as k32
 // inception4d.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k47 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k47 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4e.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k48 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 256, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k48 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 256, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4e.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k49 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 160, 14, 14, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k49 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 160, 14, 14, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4e.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k50 = netc::ConvParams{{1, 160, 14, 14, 31360}, {1, 320, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k50 = netc::ConvParams{{1, 160, 14, 14, 31360}, {1, 320, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4e.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k51 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k51 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4e.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k52 = netc::ConvParams{{1, 32, 14, 14, 6272}, {1, 128, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k52 = netc::ConvParams{{1, 32, 14, 14, 6272}, {1, 128, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4e.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k53 = netc::PoolParams{{1, 528, 14, 14, 103488}, {1, 528, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4e.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k54 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 128, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k54 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 128, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool4: maxpool 2x2/2 (dsl/zoo/googlenet.netc:66)
 constexpr netc::PoolParams k55 = netc::PoolParams{{1, 832, 14, 14, 163072}, {1, 832, 7, 7, 40768}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception5a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k56 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 256, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k56 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 256, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k57 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k57 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k58 = netc::ConvParams{{1, 160, 7, 7, 7840}, {1, 320, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k58 = netc::ConvParams{{1, 160, 7, 7, 7840}, {1, 320, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k59 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 32, 7, 7, 1568}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k59 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 32, 7, 7, 1568}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k60 = netc::ConvParams{{1, 32, 7, 7, 1568}, {1, 128, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k60 = netc::ConvParams{{1, 32, 7, 7, 1568}, {1, 128, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k61 = netc::PoolParams{{1, 832, 7, 7, 40768}, {1, 832, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception5a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k62 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k62 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k63 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 384, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k63 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 384, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k64 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k64 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k65 = netc::ConvParams{{1, 192, 7, 7, 9408}, {1, 384, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k65 = netc::ConvParams{{1, 192, 7, 7, 9408}, {1, 384, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k66 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 48, 7, 7, 2352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k66 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 48, 7, 7, 2352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k67 = netc::ConvParams{{1, 48, 7, 7, 2352}, {1, 128, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k67 = netc::ConvParams{{1, 48, 7, 7, 2352}, {1, 128, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20): as k61
 // inception5b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k69 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k69 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // avgpool: adaptive_avgpool (dsl/zoo/googlenet.netc:71)
 constexpr netc::AdaptivePoolParams k70 = netc::AdaptivePoolParams{{1, 1024, 7, 7, 50176}, {1, 1024, 1, 1, 1024}};
 // fc: linear (dsl/zoo/googlenet.netc:74)

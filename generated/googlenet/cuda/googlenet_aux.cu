@@ -27,153 +27,153 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // conv1.conv: conv_direct 7x7/2 pad 3,3 + batchnorm + relu (dsl/zoo/googlenet.netc:39)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool1: maxpool 3x3/2 (dsl/zoo/googlenet.netc:40)
 constexpr netc::PoolParams k1 = netc::PoolParams{{1, 64, 112, 112, 802816}, {1, 64, 56, 56, 200704}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // conv2.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:41)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // conv3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:42)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 192, 56, 56, 602112}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 192, 56, 56, 602112}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool2: maxpool 3x3/2 (dsl/zoo/googlenet.netc:43)
 constexpr netc::PoolParams k4 = netc::PoolParams{{1, 192, 56, 56, 602112}, {1, 192, 28, 28, 150528}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception3a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 64, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 64, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 96, 28, 28, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 96, 28, 28, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 96, 28, 28, 75264}, {1, 128, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 96, 28, 28, 75264}, {1, 128, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 16, 28, 28, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 16, 28, 28, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 16, 28, 28, 12544}, {1, 32, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 16, 28, 28, 12544}, {1, 32, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k10 = netc::PoolParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception3a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k13 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k13 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 192, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 192, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k15 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k15 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k16 = netc::ConvParams{{1, 32, 28, 28, 25088}, {1, 96, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k16 = netc::ConvParams{{1, 32, 28, 28, 25088}, {1, 96, 28, 28, 376320}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception3b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k17 = netc::PoolParams{{1, 256, 28, 28, 200704}, {1, 256, 28, 28, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception3b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k18 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 64, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k18 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 64, 28, 28, 376320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool3: maxpool 3x3/2 (dsl/zoo/googlenet.netc:50)
 constexpr netc::PoolParams k19 = netc::PoolParams{{1, 480, 28, 28, 376320}, {1, 480, 14, 14, 94080}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception4a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k20 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 192, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k20 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 192, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k21 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k21 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k22 = netc::ConvParams{{1, 96, 14, 14, 18816}, {1, 208, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k22 = netc::ConvParams{{1, 96, 14, 14, 18816}, {1, 208, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 16, 14, 14, 3136}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 16, 14, 14, 3136}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k24 = netc::ConvParams{{1, 16, 14, 14, 3136}, {1, 48, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k24 = netc::ConvParams{{1, 16, 14, 14, 3136}, {1, 48, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k25 = netc::PoolParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k26 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k26 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // aux1.adaptive_avgpool: adaptive_avgpool (dsl/zoo/googlenet.netc:26)
 constexpr netc::AdaptivePoolParams k27 = netc::AdaptivePoolParams{{1, 512, 14, 14, 100352}, {1, 512, 4, 4, 8192}};
 // aux1.conv.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:27)
-constexpr netc::ConvParams k28 = netc::ConvParams{{1, 512, 4, 4, 8192}, {1, 128, 4, 4, 2048}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k28 = netc::ConvParams{{1, 512, 4, 4, 8192}, {1, 128, 4, 4, 2048}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // aux1.fc1: linear + relu (dsl/zoo/googlenet.netc:29)
 constexpr netc::LinearParams k29 = netc::LinearParams{{1, 2048, 1, 1, 2048}, {1, 1024, 1, 1, 1024}, netc::Activation::relu};
 // aux1.fc2: linear (dsl/zoo/googlenet.netc:32)
 constexpr netc::LinearParams k30 = netc::LinearParams{{1, 1024, 1, 1, 1024}, {1, 1000, 1, 1, 1000}, netc::Activation::none};
 // inception4b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k31 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 160, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k31 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 160, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k32 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k32 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k33 = netc::ConvParams{{1, 112, 14, 14, 21952}, {1, 224, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k33 = netc::ConvParams{{1, 112, 14, 14, 21952}, {1, 224, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k34 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k34 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 24, 14, 14, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k35 = netc::ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k35 = netc::ConvParams{{1, 24, 14, 14, 4704}, {1, 64, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k36 = netc::PoolParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k37 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k37 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4c.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k38 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k38 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4c.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k39 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k39 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 128, 14, 14, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4c.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k40 = netc::ConvParams{{1, 128, 14, 14, 25088}, {1, 256, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k40 = netc::ConvParams{{1, 128, 14, 14, 25088}, {1, 256, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4c.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19): as k34
 // inception4c.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19): as k35
 // inception4c.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20): as k36
 // inception4c.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20): as k37
 // inception4d.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k45 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k45 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 112, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4d.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k46 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 144, 14, 14, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k46 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 144, 14, 14, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4d.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k47 = netc::ConvParams{{1, 144, 14, 14, 28224}, {1, 288, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k47 = netc::ConvParams{{1, 144, 14, 14, 28224}, {1, 288, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4d.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k48 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k48 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4d.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k49 = netc::ConvParams{{1, 32, 14, 14, 6272}, {1, 64, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k49 = netc::ConvParams{{1, 32, 14, 14, 6272}, {1, 64, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4d.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20): as k36
 // inception4d.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k51 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k51 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 64, 14, 14, 103488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // aux2.adaptive_avgpool: adaptive_avgpool (dsl/zoo/googlenet.netc:26)
 constexpr netc::AdaptivePoolParams k52 = netc::AdaptivePoolParams{{1, 528, 14, 14, 103488}, {1, 528, 4, 4, 8448}};
 // aux2.conv.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:27)
-constexpr netc::ConvParams k53 = netc::ConvParams{{1, 528, 4, 4, 8448}, {1, 128, 4, 4, 2048}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k53 = netc::ConvParams{{1, 528, 4, 4, 8448}, {1, 128, 4, 4, 2048}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // aux2.fc1: linear + relu (dsl/zoo/googlenet.netc:29): as k29
 // aux2.fc2: linear (dsl/zoo/googlenet.netc:32): as k30
 // inception4e.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k56 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 256, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k56 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 256, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4e.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k57 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 160, 14, 14, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k57 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 160, 14, 14, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4e.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k58 = netc::ConvParams{{1, 160, 14, 14, 31360}, {1, 320, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k58 = netc::ConvParams{{1, 160, 14, 14, 31360}, {1, 320, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4e.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k59 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k59 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 32, 14, 14, 6272}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4e.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k60 = netc::ConvParams{{1, 32, 14, 14, 6272}, {1, 128, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k60 = netc::ConvParams{{1, 32, 14, 14, 6272}, {1, 128, 14, 14, 163072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception4e.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k61 = netc::PoolParams{{1, 528, 14, 14, 103488}, {1, 528, 14, 14, 103488}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception4e.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k62 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 128, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k62 = netc::ConvParams{{1, 528, 14, 14, 103488}, {1, 128, 14, 14, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool4: maxpool 2x2/2 (dsl/zoo/googlenet.netc:66)
 constexpr netc::PoolParams k63 = netc::PoolParams{{1, 832, 14, 14, 163072}, {1, 832, 7, 7, 40768}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // inception5a.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k64 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 256, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k64 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 256, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k65 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k65 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k66 = netc::ConvParams{{1, 160, 7, 7, 7840}, {1, 320, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k66 = netc::ConvParams{{1, 160, 7, 7, 7840}, {1, 320, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5a.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k67 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 32, 7, 7, 1568}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k67 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 32, 7, 7, 1568}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5a.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k68 = netc::ConvParams{{1, 32, 7, 7, 1568}, {1, 128, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k68 = netc::ConvParams{{1, 32, 7, 7, 1568}, {1, 128, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5a.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20)
 constexpr netc::PoolParams k69 = netc::PoolParams{{1, 832, 7, 7, 40768}, {1, 832, 7, 7, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // inception5a.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k70 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k70 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:15)
-constexpr netc::ConvParams k71 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 384, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k71 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 384, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k72 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k72 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:16)
-constexpr netc::ConvParams k73 = netc::ConvParams{{1, 192, 7, 7, 9408}, {1, 384, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k73 = netc::ConvParams{{1, 192, 7, 7, 9408}, {1, 384, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch3.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k74 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 48, 7, 7, 2352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k74 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 48, 7, 7, 2352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch3.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/googlenet.netc:19)
-constexpr netc::ConvParams k75 = netc::ConvParams{{1, 48, 7, 7, 2352}, {1, 128, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k75 = netc::ConvParams{{1, 48, 7, 7, 2352}, {1, 128, 7, 7, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // inception5b.branch4.0: maxpool 3x3 pad 1,1 (dsl/zoo/googlenet.netc:20): as k69
 // inception5b.branch4.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/googlenet.netc:20)
-constexpr netc::ConvParams k77 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k77 = netc::ConvParams{{1, 832, 7, 7, 40768}, {1, 128, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // avgpool: adaptive_avgpool (dsl/zoo/googlenet.netc:71)
 constexpr netc::AdaptivePoolParams k78 = netc::AdaptivePoolParams{{1, 1024, 7, 7, 50176}, {1, 1024, 1, 1, 1024}};
 // fc: linear (dsl/zoo/googlenet.netc:74): as k30

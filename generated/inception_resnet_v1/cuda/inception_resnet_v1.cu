@@ -27,31 +27,31 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // stem.conv2d_1a.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:26)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stem.conv2d_2a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:27)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stem.conv2d_2b.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:28)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stem.maxpool_3a: maxpool 3x3/2 (dsl/zoo/inception_resnet_v1.netc:29)
 constexpr netc::PoolParams k3 = netc::PoolParams{{1, 64, 147, 147, 1382976}, {1, 64, 73, 73, 341056}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // stem.conv2d_3b.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:30)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stem.conv2d_4a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:31)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stem.conv2d_4b.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:32)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 192, 71, 71, 967872}, {1, 256, 35, 35, 313600}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 192, 71, 71, 967872}, {1, 256, 35, 35, 313600}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 117600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat.0.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat.0.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40): as k8
 // repeat.0.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat.0.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40): as k9
 // repeat.0.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41)
-constexpr netc::ConvParams k13 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 313600};
+constexpr netc::ConvParams k13 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 313600, 0};
 // repeat.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:38): as k7
 // repeat.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39): as k8
 // repeat.1.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:39): as k9
@@ -81,25 +81,25 @@ constexpr netc::ConvParams k13 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 2
 // repeat.4.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:40): as k9
 // repeat.4.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v1.netc:41): as k13
 // mixed_6a.branch0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:47)
-constexpr netc::ConvParams k42 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 384, 17, 17, 258944}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k42 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 384, 17, 17, 258944}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_6a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:48)
-constexpr netc::ConvParams k43 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 192, 35, 35, 235200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k43 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 192, 35, 35, 235200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_6a.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:48)
-constexpr netc::ConvParams k44 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 192, 35, 35, 235200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k44 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 192, 35, 35, 235200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_6a.branch1.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:48)
-constexpr netc::ConvParams k45 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 256, 17, 17, 258944}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k45 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 256, 17, 17, 258944}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_6a.branch2: maxpool 3x3/2 (dsl/zoo/inception_resnet_v1.netc:49)
 constexpr netc::PoolParams k46 = netc::PoolParams{{1, 256, 35, 35, 313600}, {1, 256, 17, 17, 258944}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // repeat_1.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55)
-constexpr netc::ConvParams k47 = netc::ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k47 = netc::ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_1.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr netc::ConvParams k48 = netc::ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k48 = netc::ConvParams{{1, 896, 17, 17, 258944}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_1.0.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr netc::ConvParams k49 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k49 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_1.0.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56)
-constexpr netc::ConvParams k50 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k50 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 73984}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_1.0.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57)
-constexpr netc::ConvParams k51 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 258944};
+constexpr netc::ConvParams k51 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 896, 17, 17, 258944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 258944, 0};
 // repeat_1.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:55): as k47
 // repeat_1.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56): as k48
 // repeat_1.1.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56): as k49
@@ -146,28 +146,28 @@ constexpr netc::ConvParams k51 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 8
 // repeat_1.9.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:56): as k50
 // repeat_1.9.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v1.netc:57): as k51
 // mixed_7a.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:63)
-constexpr netc::ConvParams k97 = netc::ConvParams{{1, 896, 17, 17, 258944}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k97 = netc::ConvParams{{1, 896, 17, 17, 258944}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_7a.branch0.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:63)
-constexpr netc::ConvParams k98 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 384, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k98 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 384, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_7a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:64): as k97
 // mixed_7a.branch1.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:64)
-constexpr netc::ConvParams k100 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k100 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_7a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:65): as k97
 // mixed_7a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:65)
-constexpr netc::ConvParams k102 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 17, 17, 73984}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k102 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 17, 17, 73984}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_7a.branch2.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:65): as k100
 // mixed_7a.branch3: maxpool 3x3/2 (dsl/zoo/inception_resnet_v1.netc:66)
 constexpr netc::PoolParams k104 = netc::PoolParams{{1, 896, 17, 17, 258944}, {1, 896, 8, 8, 114688}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // repeat_2.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72)
-constexpr netc::ConvParams k105 = netc::ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k105 = netc::ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_2.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr netc::ConvParams k106 = netc::ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k106 = netc::ConvParams{{1, 1792, 8, 8, 114688}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_2.0.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr netc::ConvParams k107 = netc::ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k107 = netc::ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 12288}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_2.0.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73)
-constexpr netc::ConvParams k108 = netc::ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k108 = netc::ConvParams{{1, 192, 8, 8, 12288}, {1, 192, 8, 8, 24576}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_2.0.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v1.netc:74)
-constexpr netc::ConvParams k109 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 114688};
+constexpr netc::ConvParams k109 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 1792, 8, 8, 114688}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 114688, 0};
 // repeat_2.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:72): as k105
 // repeat_2.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73): as k106
 // repeat_2.1.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v1.netc:73): as k107

@@ -27,48 +27,48 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // conv2d_1a.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:73)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // conv2d_2a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:74)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // conv2d_2b.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:75)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool_3a: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:76)
 constexpr netc::PoolParams k3 = netc::PoolParams{{1, 64, 147, 147, 1382976}, {1, 64, 73, 73, 341056}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // conv2d_3b.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:77)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // conv2d_4a.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:78)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool_5a: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:79)
 constexpr netc::PoolParams k6 = netc::PoolParams{{1, 192, 71, 71, 967872}, {1, 192, 35, 35, 235200}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // mixed_5b.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:18)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 96, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 96, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_5b.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:19)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_5b.branch1.1.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:19)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 392000}, 5, 5, 1, 1, 2, 2, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 392000}, 5, 5, 1, 1, 2, 2, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_5b.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:20)
-constexpr netc::ConvParams k10 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k10 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_5b.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:20)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_5b.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:20)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 392000}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 392000}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_5b.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_resnet_v2.netc:21)
 constexpr netc::PoolParams k13 = netc::PoolParams{{1, 192, 35, 35, 235200}, {1, 192, 35, 35, 235200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // mixed_5b.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:21)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27)
-constexpr netc::ConvParams k15 = netc::ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k15 = netc::ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 156800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr netc::ConvParams k16 = netc::ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k16 = netc::ConvParams{{1, 320, 35, 35, 392000}, {1, 32, 35, 35, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat.0.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 32, 35, 35, 39200}, {1, 32, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat.0.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29): as k16
 // repeat.0.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr netc::ConvParams k19 = netc::ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k19 = netc::ConvParams{{1, 32, 35, 35, 39200}, {1, 48, 35, 35, 58800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat.0.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29)
-constexpr netc::ConvParams k20 = netc::ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k20 = netc::ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 156800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat.0.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30)
-constexpr netc::ConvParams k21 = netc::ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 392000};
+constexpr netc::ConvParams k21 = netc::ConvParams{{1, 128, 35, 35, 156800}, {1, 320, 35, 35, 392000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 392000, 0};
 // repeat.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:27): as k15
 // repeat.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28): as k16
 // repeat.1.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:28): as k17
@@ -133,25 +133,25 @@ constexpr netc::ConvParams k21 = netc::ConvParams{{1, 128, 35, 35, 156800}, {1, 
 // repeat.9.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:29): as k20
 // repeat.9.conv2d: conv_1x1 1x1 + scale 0.17 + add + relu (dsl/zoo/inception_resnet_v2.netc:30): as k21
 // mixed_6a.branch0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:36)
-constexpr netc::ConvParams k85 = netc::ConvParams{{1, 320, 35, 35, 392000}, {1, 384, 17, 17, 314432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k85 = netc::ConvParams{{1, 320, 35, 35, 392000}, {1, 384, 17, 17, 314432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_6a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:37)
-constexpr netc::ConvParams k86 = netc::ConvParams{{1, 320, 35, 35, 392000}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k86 = netc::ConvParams{{1, 320, 35, 35, 392000}, {1, 256, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_6a.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:37)
-constexpr netc::ConvParams k87 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 256, 35, 35, 313600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k87 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 256, 35, 35, 313600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_6a.branch1.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:37)
-constexpr netc::ConvParams k88 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 384, 17, 17, 314432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k88 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 384, 17, 17, 314432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_6a.branch2: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:38)
 constexpr netc::PoolParams k89 = netc::PoolParams{{1, 320, 35, 35, 392000}, {1, 320, 17, 17, 314432}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // repeat_1.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44)
-constexpr netc::ConvParams k90 = netc::ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k90 = netc::ConvParams{{1, 1088, 17, 17, 314432}, {1, 192, 17, 17, 110976}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_1.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr netc::ConvParams k91 = netc::ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k91 = netc::ConvParams{{1, 1088, 17, 17, 314432}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_1.0.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr netc::ConvParams k92 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k92 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_1.0.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45)
-constexpr netc::ConvParams k93 = netc::ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k93 = netc::ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 110976}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_1.0.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46)
-constexpr netc::ConvParams k94 = netc::ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 314432};
+constexpr netc::ConvParams k94 = netc::ConvParams{{1, 384, 17, 17, 110976}, {1, 1088, 17, 17, 314432}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 314432, 0};
 // repeat_1.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:44): as k90
 // repeat_1.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45): as k91
 // repeat_1.1.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45): as k92
@@ -248,29 +248,29 @@ constexpr netc::ConvParams k94 = netc::ConvParams{{1, 384, 17, 17, 110976}, {1, 
 // repeat_1.19.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:45): as k93
 // repeat_1.19.conv2d: conv_1x1 1x1 + scale 0.1 + add + relu (dsl/zoo/inception_resnet_v2.netc:46): as k94
 // mixed_7a.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:52)
-constexpr netc::ConvParams k190 = netc::ConvParams{{1, 1088, 17, 17, 314432}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k190 = netc::ConvParams{{1, 1088, 17, 17, 314432}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_7a.branch0.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:52)
-constexpr netc::ConvParams k191 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 384, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k191 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 384, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_7a.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:53): as k190
 // mixed_7a.branch1.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:53)
-constexpr netc::ConvParams k193 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 288, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k193 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 288, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_7a.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:54): as k190
 // mixed_7a.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:54)
-constexpr netc::ConvParams k195 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 288, 17, 17, 83232}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k195 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 288, 17, 17, 83232}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_7a.branch2.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:54)
-constexpr netc::ConvParams k196 = netc::ConvParams{{1, 288, 17, 17, 83232}, {1, 320, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k196 = netc::ConvParams{{1, 288, 17, 17, 83232}, {1, 320, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // mixed_7a.branch3: maxpool 3x3/2 (dsl/zoo/inception_resnet_v2.netc:55)
 constexpr netc::PoolParams k197 = netc::PoolParams{{1, 1088, 17, 17, 314432}, {1, 1088, 8, 8, 133120}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // repeat_2.0.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61)
-constexpr netc::ConvParams k198 = netc::ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k198 = netc::ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_2.0.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr netc::ConvParams k199 = netc::ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k199 = netc::ConvParams{{1, 2080, 8, 8, 133120}, {1, 192, 8, 8, 12288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_2.0.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr netc::ConvParams k200 = netc::ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k200 = netc::ConvParams{{1, 192, 8, 8, 12288}, {1, 224, 8, 8, 14336}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_2.0.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62)
-constexpr netc::ConvParams k201 = netc::ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k201 = netc::ConvParams{{1, 224, 8, 8, 14336}, {1, 256, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // repeat_2.0.conv2d: conv_1x1 1x1 + scale 0.2 + add + relu (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr netc::ConvParams k202 = netc::ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 133120};
+constexpr netc::ConvParams k202 = netc::ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 133120, 0};
 // repeat_2.1.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:61): as k198
 // repeat_2.1.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62): as k199
 // repeat_2.1.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62): as k200
@@ -316,9 +316,9 @@ constexpr netc::ConvParams k202 = netc::ConvParams{{1, 448, 8, 8, 28672}, {1, 20
 // block8.branch1.1.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62): as k200
 // block8.branch1.2.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:62): as k201
 // block8.conv2d: conv_1x1 1x1 + scale 1 + add (dsl/zoo/inception_resnet_v2.netc:63)
-constexpr netc::ConvParams k247 = netc::ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 133120};
+constexpr netc::ConvParams k247 = netc::ConvParams{{1, 448, 8, 8, 28672}, {1, 2080, 8, 8, 133120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 133120, 0};
 // conv2d_7b.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_resnet_v2.netc:90)
-constexpr netc::ConvParams k248 = netc::ConvParams{{1, 2080, 8, 8, 133120}, {1, 1536, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k248 = netc::ConvParams{{1, 2080, 8, 8, 133120}, {1, 1536, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // global_pool.pool: adaptive_avgpool (dsl/zoo/inception_resnet_v2.netc:91)
 constexpr netc::AdaptivePoolParams k249 = netc::AdaptivePoolParams{{1, 1536, 8, 8, 98304}, {1, 1536, 1, 1, 1536}};
 // classif: linear (dsl/zoo/inception_resnet_v2.netc:93)

@@ -27,101 +27,101 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // Conv2d_1a_3x3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:98)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Conv2d_2a_3x3.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v3.netc:99)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Conv2d_2b_3x3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:100)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool1: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:101)
 constexpr netc::PoolParams k3 = netc::PoolParams{{1, 64, 147, 147, 1382976}, {1, 64, 73, 73, 341056}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // Conv2d_3b_1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:102)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 80, 73, 73, 426320}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Conv2d_4a_3x3.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v3.netc:103)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 80, 73, 73, 426320}, {1, 192, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool2: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:104)
 constexpr netc::PoolParams k6 = netc::PoolParams{{1, 192, 71, 71, 967872}, {1, 192, 35, 35, 235200}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // Mixed_5b.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:16)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5b.branch5x5_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:17)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5b.branch5x5_2.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_v3.netc:18)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 313600}, 5, 5, 1, 1, 2, 2, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 313600}, 5, 5, 1, 1, 2, 2, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5b.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:19)
-constexpr netc::ConvParams k10 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k10 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5b.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:20)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5b.branch3x3dbl_3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:21)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 313600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 313600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5b.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:22)
 constexpr netc::PoolParams k13 = netc::PoolParams{{1, 192, 35, 35, 235200}, {1, 192, 35, 35, 235200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_5b.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:23)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 32, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 32, 35, 35, 313600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5c.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:16)
-constexpr netc::ConvParams k15 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k15 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5c.branch5x5_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:17)
-constexpr netc::ConvParams k16 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k16 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5c.branch5x5_2.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_v3.netc:18)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 352800}, 5, 5, 1, 1, 2, 2, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 48, 35, 35, 58800}, {1, 64, 35, 35, 352800}, 5, 5, 1, 1, 2, 2, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5c.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:19)
-constexpr netc::ConvParams k18 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k18 = netc::ConvParams{{1, 256, 35, 35, 313600}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5c.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:20): as k11
 // Mixed_5c.branch3x3dbl_3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:21)
-constexpr netc::ConvParams k20 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 352800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k20 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 352800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5c.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:22)
 constexpr netc::PoolParams k21 = netc::PoolParams{{1, 256, 35, 35, 313600}, {1, 256, 35, 35, 313600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_5c.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:23): as k15
 // Mixed_5d.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:16)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 352800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5d.branch5x5_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:17)
-constexpr netc::ConvParams k24 = netc::ConvParams{{1, 288, 35, 35, 352800}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k24 = netc::ConvParams{{1, 288, 35, 35, 352800}, {1, 48, 35, 35, 58800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5d.branch5x5_2.conv: conv_direct 5x5 pad 2,2 + batchnorm + relu (dsl/zoo/inception_v3.netc:18): as k17
 // Mixed_5d.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:19)
-constexpr netc::ConvParams k26 = netc::ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k26 = netc::ConvParams{{1, 288, 35, 35, 352800}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_5d.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:20): as k11
 // Mixed_5d.branch3x3dbl_3.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:21): as k20
 // Mixed_5d.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:22)
 constexpr netc::PoolParams k29 = netc::PoolParams{{1, 288, 35, 35, 352800}, {1, 288, 35, 35, 352800}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_5d.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:23): as k23
 // Mixed_6a.branch3x3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:29)
-constexpr netc::ConvParams k31 = netc::ConvParams{{1, 288, 35, 35, 352800}, {1, 384, 17, 17, 221952}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k31 = netc::ConvParams{{1, 288, 35, 35, 352800}, {1, 384, 17, 17, 221952}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6a.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:30): as k26
 // Mixed_6a.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:31): as k11
 // Mixed_6a.branch3x3dbl_3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:32)
-constexpr netc::ConvParams k34 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 17, 17, 221952}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k34 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 17, 17, 221952}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6a.branch_pool: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:33)
 constexpr netc::PoolParams k35 = netc::PoolParams{{1, 288, 35, 35, 352800}, {1, 288, 17, 17, 221952}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // Mixed_6b.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40)
-constexpr netc::ConvParams k36 = netc::ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k36 = netc::ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 221952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6b.branch7x7_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:41)
-constexpr netc::ConvParams k37 = netc::ConvParams{{1, 768, 17, 17, 221952}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k37 = netc::ConvParams{{1, 768, 17, 17, 221952}, {1, 128, 17, 17, 36992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6b.branch7x7_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:42)
-constexpr netc::ConvParams k38 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k38 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6b.branch7x7_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:43)
-constexpr netc::ConvParams k39 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k39 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6b.branch7x7dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:44): as k37
 // Mixed_6b.branch7x7dbl_2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:45)
-constexpr netc::ConvParams k41 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k41 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 128, 17, 17, 36992}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6b.branch7x7dbl_3.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:46): as k38
 // Mixed_6b.branch7x7dbl_4.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:47): as k41
 // Mixed_6b.branch7x7dbl_5.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:48)
-constexpr netc::ConvParams k44 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k44 = netc::ConvParams{{1, 128, 17, 17, 36992}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6b.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:49)
 constexpr netc::PoolParams k45 = netc::PoolParams{{1, 768, 17, 17, 221952}, {1, 768, 17, 17, 221952}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_6b.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50): as k36
 // Mixed_6c.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40): as k36
 // Mixed_6c.branch7x7_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:41)
-constexpr netc::ConvParams k48 = netc::ConvParams{{1, 768, 17, 17, 221952}, {1, 160, 17, 17, 46240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k48 = netc::ConvParams{{1, 768, 17, 17, 221952}, {1, 160, 17, 17, 46240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6c.branch7x7_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:42)
-constexpr netc::ConvParams k49 = netc::ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k49 = netc::ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6c.branch7x7_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:43)
-constexpr netc::ConvParams k50 = netc::ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k50 = netc::ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6c.branch7x7dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:44): as k48
 // Mixed_6c.branch7x7dbl_2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:45)
-constexpr netc::ConvParams k52 = netc::ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k52 = netc::ConvParams{{1, 160, 17, 17, 46240}, {1, 160, 17, 17, 46240}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6c.branch7x7dbl_3.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:46): as k49
 // Mixed_6c.branch7x7dbl_4.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:47): as k52
 // Mixed_6c.branch7x7dbl_5.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:48)
-constexpr netc::ConvParams k55 = netc::ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k55 = netc::ConvParams{{1, 160, 17, 17, 46240}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6c.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:49): as k45
 // Mixed_6c.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50): as k36
 // Mixed_6d.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40): as k36
@@ -137,73 +137,73 @@ constexpr netc::ConvParams k55 = netc::ConvParams{{1, 160, 17, 17, 46240}, {1, 1
 // Mixed_6d.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50): as k36
 // Mixed_6e.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:40): as k36
 // Mixed_6e.branch7x7_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:41)
-constexpr netc::ConvParams k70 = netc::ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k70 = netc::ConvParams{{1, 768, 17, 17, 221952}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6e.branch7x7_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:42)
-constexpr netc::ConvParams k71 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k71 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6e.branch7x7_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:43)
-constexpr netc::ConvParams k72 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k72 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 221952}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6e.branch7x7dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:44): as k70
 // Mixed_6e.branch7x7dbl_2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:45)
-constexpr netc::ConvParams k74 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k74 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6e.branch7x7dbl_3.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:46): as k71
 // Mixed_6e.branch7x7dbl_4.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:47): as k74
 // Mixed_6e.branch7x7dbl_5.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:48)
-constexpr netc::ConvParams k77 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k77 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 221952}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_6e.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:49): as k45
 // Mixed_6e.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:50): as k36
 // AuxLogits.avgpool: avgpool 5x5/3 (dsl/zoo/inception_v3.netc:86)
 constexpr netc::PoolParams k80 = netc::PoolParams{{1, 768, 17, 17, 221952}, {1, 768, 5, 5, 19200}, 5, 5, 3, 3, 0, 0, 0, 0, 1, 1, true};
 // AuxLogits.conv0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:87)
-constexpr netc::ConvParams k81 = netc::ConvParams{{1, 768, 5, 5, 19200}, {1, 128, 5, 5, 3200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k81 = netc::ConvParams{{1, 768, 5, 5, 19200}, {1, 128, 5, 5, 3200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // AuxLogits.conv1.conv: conv_direct 5x5 + batchnorm + relu (dsl/zoo/inception_v3.netc:88)
-constexpr netc::ConvParams k82 = netc::ConvParams{{1, 128, 5, 5, 3200}, {1, 768, 1, 1, 768}, 5, 5, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k82 = netc::ConvParams{{1, 128, 5, 5, 3200}, {1, 768, 1, 1, 768}, 5, 5, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // AuxLogits.global_avgpool: adaptive_avgpool (dsl/zoo/inception_v3.netc:89)
 constexpr netc::AdaptivePoolParams k83 = netc::AdaptivePoolParams{{1, 768, 1, 1, 768}, {1, 768, 1, 1, 768}};
 // AuxLogits.fc: linear (dsl/zoo/inception_v3.netc:91)
 constexpr netc::LinearParams k84 = netc::LinearParams{{1, 768, 1, 1, 768}, {1, 1000, 1, 1, 1000}, netc::Activation::none};
 // Mixed_7a.branch3x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:56): as k70
 // Mixed_7a.branch3x3_2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:57)
-constexpr netc::ConvParams k86 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 320, 8, 8, 81920}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k86 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 320, 8, 8, 81920}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7a.branch7x7x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:58): as k70
 // Mixed_7a.branch7x7x3_2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v3.netc:59): as k71
 // Mixed_7a.branch7x7x3_3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:60): as k74
 // Mixed_7a.branch7x7x3_4.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v3.netc:61)
-constexpr netc::ConvParams k90 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 8, 8, 81920}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k90 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 8, 8, 81920}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7a.branch_pool: maxpool 3x3/2 (dsl/zoo/inception_v3.netc:62)
 constexpr netc::PoolParams k91 = netc::PoolParams{{1, 768, 17, 17, 221952}, {1, 768, 8, 8, 81920}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // Mixed_7b.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:70)
-constexpr netc::ConvParams k92 = netc::ConvParams{{1, 1280, 8, 8, 81920}, {1, 320, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k92 = netc::ConvParams{{1, 1280, 8, 8, 81920}, {1, 320, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7b.branch3x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:71)
-constexpr netc::ConvParams k93 = netc::ConvParams{{1, 1280, 8, 8, 81920}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k93 = netc::ConvParams{{1, 1280, 8, 8, 81920}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7b.branch3x3_2a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:72)
-constexpr netc::ConvParams k94 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k94 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7b.branch3x3_2b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:73)
-constexpr netc::ConvParams k95 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k95 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 384, 8, 8, 131072}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7b.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:74)
-constexpr netc::ConvParams k96 = netc::ConvParams{{1, 1280, 8, 8, 81920}, {1, 448, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k96 = netc::ConvParams{{1, 1280, 8, 8, 81920}, {1, 448, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7b.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:75)
-constexpr netc::ConvParams k97 = netc::ConvParams{{1, 448, 8, 8, 28672}, {1, 384, 8, 8, 24576}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k97 = netc::ConvParams{{1, 448, 8, 8, 28672}, {1, 384, 8, 8, 24576}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7b.branch3x3dbl_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:76): as k94
 // Mixed_7b.branch3x3dbl_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:77): as k95
 // Mixed_7b.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:78)
 constexpr netc::PoolParams k100 = netc::PoolParams{{1, 1280, 8, 8, 81920}, {1, 1280, 8, 8, 81920}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_7b.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:79)
-constexpr netc::ConvParams k101 = netc::ConvParams{{1, 1280, 8, 8, 81920}, {1, 192, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k101 = netc::ConvParams{{1, 1280, 8, 8, 81920}, {1, 192, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7c.branch1x1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:70)
-constexpr netc::ConvParams k102 = netc::ConvParams{{1, 2048, 8, 8, 131072}, {1, 320, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k102 = netc::ConvParams{{1, 2048, 8, 8, 131072}, {1, 320, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7c.branch3x3_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:71)
-constexpr netc::ConvParams k103 = netc::ConvParams{{1, 2048, 8, 8, 131072}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k103 = netc::ConvParams{{1, 2048, 8, 8, 131072}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7c.branch3x3_2a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:72): as k94
 // Mixed_7c.branch3x3_2b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:73): as k95
 // Mixed_7c.branch3x3dbl_1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:74)
-constexpr netc::ConvParams k106 = netc::ConvParams{{1, 2048, 8, 8, 131072}, {1, 448, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k106 = netc::ConvParams{{1, 2048, 8, 8, 131072}, {1, 448, 8, 8, 28672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // Mixed_7c.branch3x3dbl_2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:75): as k97
 // Mixed_7c.branch3x3dbl_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v3.netc:76): as k94
 // Mixed_7c.branch3x3dbl_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v3.netc:77): as k95
 // Mixed_7c.pool: avgpool 3x3 pad 1,1 (dsl/zoo/inception_v3.netc:78)
 constexpr netc::PoolParams k110 = netc::PoolParams{{1, 2048, 8, 8, 131072}, {1, 2048, 8, 8, 131072}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, true};
 // Mixed_7c.branch_pool.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v3.netc:79)
-constexpr netc::ConvParams k111 = netc::ConvParams{{1, 2048, 8, 8, 131072}, {1, 192, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k111 = netc::ConvParams{{1, 2048, 8, 8, 131072}, {1, 192, 8, 8, 131072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // avgpool: adaptive_avgpool (dsl/zoo/inception_v3.netc:127)
 constexpr netc::AdaptivePoolParams k112 = netc::AdaptivePoolParams{{1, 2048, 8, 8, 131072}, {1, 2048, 1, 1, 2048}};
 // fc: linear (dsl/zoo/inception_v3.netc:130)

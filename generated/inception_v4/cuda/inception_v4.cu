@@ -27,40 +27,40 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // features.0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:80)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.1.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v4.netc:81)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 149, 149, 710432}, {1, 32, 147, 147, 691488}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:82)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 147, 147, 691488}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.3.pool: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:10)
 constexpr netc::PoolParams k3 = netc::PoolParams{{1, 64, 147, 147, 1382976}, {1, 64, 73, 73, 852640}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.3.conv.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:11)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 147, 147, 1382976}, {1, 96, 73, 73, 852640}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 147, 147, 1382976}, {1, 96, 73, 73, 852640}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.4.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:15)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 160, 73, 73, 852640}, {1, 64, 73, 73, 341056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 160, 73, 73, 852640}, {1, 64, 73, 73, 341056}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.4.branch0.1.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v4.netc:15)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 96, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 96, 71, 71, 967872}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.4.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:16): as k5
 // features.4.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:16)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 64, 73, 73, 341056}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 64, 73, 73, 341056}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.4.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:16)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 64, 73, 73, 341056}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 64, 73, 73, 341056}, {1, 64, 73, 73, 341056}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.4.branch1.3.conv: conv_direct 3x3 + batchnorm + relu (dsl/zoo/inception_v4.netc:17): as k6
 // features.5.conv.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:21)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 192, 71, 71, 967872}, {1, 192, 35, 35, 470400}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 192, 71, 71, 967872}, {1, 192, 35, 35, 470400}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.5.pool: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:22)
 constexpr netc::PoolParams k12 = netc::PoolParams{{1, 192, 71, 71, 967872}, {1, 192, 35, 35, 470400}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.6.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:28)
-constexpr netc::ConvParams k13 = netc::ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k13 = netc::ConvParams{{1, 384, 35, 35, 470400}, {1, 96, 35, 35, 470400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.6.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 384, 35, 35, 470400}, {1, 64, 35, 35, 78400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.6.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:29)
-constexpr netc::ConvParams k15 = netc::ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k15 = netc::ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.6.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30): as k14
 // features.6.branch2.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 64, 35, 35, 78400}, {1, 96, 35, 35, 117600}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.6.branch2.2.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:30)
-constexpr netc::ConvParams k18 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k18 = netc::ConvParams{{1, 96, 35, 35, 117600}, {1, 96, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.6.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:31)
 constexpr netc::PoolParams k19 = netc::PoolParams{{1, 384, 35, 35, 470400}, {1, 384, 35, 35, 470400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.6.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:31): as k13
@@ -89,35 +89,35 @@ constexpr netc::PoolParams k19 = netc::PoolParams{{1, 384, 35, 35, 470400}, {1, 
 // features.9.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:31): as k19
 // features.9.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:31): as k13
 // features.10.branch0.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:37)
-constexpr netc::ConvParams k45 = netc::ConvParams{{1, 384, 35, 35, 470400}, {1, 384, 17, 17, 295936}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k45 = netc::ConvParams{{1, 384, 35, 35, 470400}, {1, 384, 17, 17, 295936}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.10.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:38)
-constexpr netc::ConvParams k46 = netc::ConvParams{{1, 384, 35, 35, 470400}, {1, 192, 35, 35, 235200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k46 = netc::ConvParams{{1, 384, 35, 35, 470400}, {1, 192, 35, 35, 235200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.10.branch1.1.conv: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:38)
-constexpr netc::ConvParams k47 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 224, 35, 35, 274400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k47 = netc::ConvParams{{1, 192, 35, 35, 235200}, {1, 224, 35, 35, 274400}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.10.branch1.2.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:38)
-constexpr netc::ConvParams k48 = netc::ConvParams{{1, 224, 35, 35, 274400}, {1, 256, 17, 17, 295936}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k48 = netc::ConvParams{{1, 224, 35, 35, 274400}, {1, 256, 17, 17, 295936}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.10.branch2: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:39)
 constexpr netc::PoolParams k49 = netc::PoolParams{{1, 384, 35, 35, 470400}, {1, 384, 17, 17, 295936}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.11.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45)
-constexpr netc::ConvParams k50 = netc::ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k50 = netc::ConvParams{{1, 1024, 17, 17, 295936}, {1, 384, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.11.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr netc::ConvParams k51 = netc::ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k51 = netc::ConvParams{{1, 1024, 17, 17, 295936}, {1, 192, 17, 17, 55488}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.11.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr netc::ConvParams k52 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k52 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 224, 17, 17, 64736}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.11.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:46)
-constexpr netc::ConvParams k53 = netc::ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k53 = netc::ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.11.branch2.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:47): as k51
 // features.11.branch2.1.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:47)
-constexpr netc::ConvParams k55 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k55 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 17, 17, 55488}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.11.branch2.2.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:47): as k52
 // features.11.branch2.3.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr netc::ConvParams k57 = netc::ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k57 = netc::ConvParams{{1, 224, 17, 17, 64736}, {1, 224, 17, 17, 64736}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.11.branch2.4.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:48)
-constexpr netc::ConvParams k58 = netc::ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k58 = netc::ConvParams{{1, 224, 17, 17, 64736}, {1, 256, 17, 17, 295936}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.11.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:49)
 constexpr netc::PoolParams k59 = netc::PoolParams{{1, 1024, 17, 17, 295936}, {1, 1024, 17, 17, 295936}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.11.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49)
-constexpr netc::ConvParams k60 = netc::ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k60 = netc::ConvParams{{1, 1024, 17, 17, 295936}, {1, 128, 17, 17, 295936}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.12.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:45): as k50
 // features.12.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:46): as k51
 // features.12.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:46): as k52
@@ -186,34 +186,34 @@ constexpr netc::ConvParams k60 = netc::ConvParams{{1, 1024, 17, 17, 295936}, {1,
 // features.17.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:49): as k60
 // features.18.branch0.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:55): as k51
 // features.18.branch0.1.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:55)
-constexpr netc::ConvParams k128 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 8, 8, 98304}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k128 = netc::ConvParams{{1, 192, 17, 17, 55488}, {1, 192, 8, 8, 98304}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.18.branch1.0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:56)
-constexpr netc::ConvParams k129 = netc::ConvParams{{1, 1024, 17, 17, 295936}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k129 = netc::ConvParams{{1, 1024, 17, 17, 295936}, {1, 256, 17, 17, 73984}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.18.branch1.1.conv: conv_direct 1x7 pad 0,3 + batchnorm + relu (dsl/zoo/inception_v4.netc:56)
-constexpr netc::ConvParams k130 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 17, 17, 73984}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k130 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 256, 17, 17, 73984}, 1, 7, 1, 1, 0, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.18.branch1.2.conv: conv_direct 7x1 pad 3,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:56)
-constexpr netc::ConvParams k131 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 320, 17, 17, 92480}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k131 = netc::ConvParams{{1, 256, 17, 17, 73984}, {1, 320, 17, 17, 92480}, 7, 1, 1, 1, 3, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.18.branch1.3.conv: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/inception_v4.netc:57)
-constexpr netc::ConvParams k132 = netc::ConvParams{{1, 320, 17, 17, 92480}, {1, 320, 8, 8, 98304}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k132 = netc::ConvParams{{1, 320, 17, 17, 92480}, {1, 320, 8, 8, 98304}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.18.branch2: maxpool 3x3/2 (dsl/zoo/inception_v4.netc:58)
 constexpr netc::PoolParams k133 = netc::PoolParams{{1, 1024, 17, 17, 295936}, {1, 1024, 8, 8, 98304}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.19.branch0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:64)
-constexpr netc::ConvParams k134 = netc::ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k134 = netc::ConvParams{{1, 1536, 8, 8, 98304}, {1, 256, 8, 8, 98304}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.19.branch1_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:65)
-constexpr netc::ConvParams k135 = netc::ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k135 = netc::ConvParams{{1, 1536, 8, 8, 98304}, {1, 384, 8, 8, 24576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.19.branch1_1a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:66)
-constexpr netc::ConvParams k136 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k136 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.19.branch1_1b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:67)
-constexpr netc::ConvParams k137 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k137 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.19.branch2_0.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:68): as k135
 // features.19.branch2_1.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:69)
-constexpr netc::ConvParams k139 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 448, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k139 = netc::ConvParams{{1, 384, 8, 8, 24576}, {1, 448, 8, 8, 28672}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.19.branch2_2.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:70)
-constexpr netc::ConvParams k140 = netc::ConvParams{{1, 448, 8, 8, 28672}, {1, 512, 8, 8, 32768}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k140 = netc::ConvParams{{1, 448, 8, 8, 28672}, {1, 512, 8, 8, 32768}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.19.branch2_3a.conv: conv_direct 1x3 pad 0,1 + batchnorm + relu (dsl/zoo/inception_v4.netc:71)
-constexpr netc::ConvParams k141 = netc::ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k141 = netc::ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 1, 3, 1, 1, 0, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.19.branch2_3b.conv: conv_direct 3x1 pad 1,0 + batchnorm + relu (dsl/zoo/inception_v4.netc:72)
-constexpr netc::ConvParams k142 = netc::ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k142 = netc::ConvParams{{1, 512, 8, 8, 32768}, {1, 256, 8, 8, 98304}, 3, 1, 1, 1, 1, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.19.branch3.0: avgpool 3x3 pad 1,1 exclude-pad (dsl/zoo/inception_v4.netc:73)
 constexpr netc::PoolParams k143 = netc::PoolParams{{1, 1536, 8, 8, 98304}, {1, 1536, 8, 8, 98304}, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, false};
 // features.19.branch3.1.conv: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/inception_v4.netc:73): as k134

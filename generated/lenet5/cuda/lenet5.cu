@@ -27,15 +27,15 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // c1: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:18)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 1, 32, 32, 1024}, {1, 6, 28, 28, 4704}, 5, 5, 1, 1, 0, 0, 1, 1, 1, netc::Activation::tanh, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 1, 32, 32, 1024}, {1, 6, 28, 28, 4704}, 5, 5, 1, 1, 0, 0, 1, 1, 1, netc::Activation::tanh, 0, 0};
 // s2: avgpool 2x2/2 (dsl/zoo/lenet5.netc:20)
 constexpr netc::PoolParams k1 = netc::PoolParams{{1, 6, 28, 28, 4704}, {1, 6, 14, 14, 1176}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, true};
 // c3: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:22)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 6, 14, 14, 1176}, {1, 16, 10, 10, 1600}, 5, 5, 1, 1, 0, 0, 1, 1, 1, netc::Activation::tanh, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 6, 14, 14, 1176}, {1, 16, 10, 10, 1600}, 5, 5, 1, 1, 0, 0, 1, 1, 1, netc::Activation::tanh, 0, 0};
 // s4: avgpool 2x2/2 (dsl/zoo/lenet5.netc:24)
 constexpr netc::PoolParams k3 = netc::PoolParams{{1, 16, 10, 10, 1600}, {1, 16, 5, 5, 400}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, true};
 // c5: conv_direct 5x5 + tanh (dsl/zoo/lenet5.netc:26)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 16, 5, 5, 400}, {1, 120, 1, 1, 120}, 5, 5, 1, 1, 0, 0, 1, 1, 1, netc::Activation::tanh, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 16, 5, 5, 400}, {1, 120, 1, 1, 120}, 5, 5, 1, 1, 0, 0, 1, 1, 1, netc::Activation::tanh, 0, 0};
 // f6: linear + tanh (dsl/zoo/lenet5.netc:28)
 constexpr netc::LinearParams k5 = netc::LinearParams{{1, 120, 1, 1, 120}, {1, 84, 1, 1, 84}, netc::Activation::tanh};
 // output: linear (dsl/zoo/lenet5.netc:29)

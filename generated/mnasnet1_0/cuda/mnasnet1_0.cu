@@ -27,77 +27,77 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // layers.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:40)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layers.3: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:42)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 32, 112, 112, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, netc::Activation::relu, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 32, 112, 112, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, netc::Activation::relu, 0, 0};
 // layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:43)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // layers.8.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 48, 112, 112, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 48, 112, 112, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layers.8.0.layers.3: conv_grouped 3x3/2 pad 1,1 groups 48 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 48, 112, 112, 602112}, {1, 48, 56, 56, 150528}, 3, 3, 2, 2, 1, 1, 1, 1, 48, netc::Activation::relu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 48, 112, 112, 602112}, {1, 48, 56, 56, 150528}, 3, 3, 2, 2, 1, 1, 1, 1, 48, netc::Activation::relu, 0, 0};
 // layers.8.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 48, 56, 56, 150528}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 48, 56, 56, 150528}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // layers.8.1.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layers.8.1.layers.3: conv_grouped 3x3 pad 1,1 groups 72 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 56, 56, 225792}, 3, 3, 1, 1, 1, 1, 1, 1, 72, netc::Activation::relu, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 56, 56, 225792}, 3, 3, 1, 1, 1, 1, 1, 1, 72, netc::Activation::relu, 0, 0};
 // layers.8.1.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 75264};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 75264, 0};
 // layers.8.2.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16): as k6
 // layers.8.2.layers.3: conv_grouped 3x3 pad 1,1 groups 72 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17): as k7
 // layers.8.2.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19): as k8
 // layers.9.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16): as k6
 // layers.9.0.layers.3: conv_grouped 5x5/2 pad 2,2 groups 72 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr netc::ConvParams k13 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 28, 28, 56448}, 5, 5, 2, 2, 2, 2, 1, 1, 72, netc::Activation::relu, 0};
+constexpr netc::ConvParams k13 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 28, 28, 56448}, 5, 5, 2, 2, 2, 2, 1, 1, 72, netc::Activation::relu, 0, 0};
 // layers.9.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 72, 28, 28, 56448}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 72, 28, 28, 56448}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // layers.9.1.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr netc::ConvParams k15 = netc::ConvParams{{1, 40, 28, 28, 31360}, {1, 120, 28, 28, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k15 = netc::ConvParams{{1, 40, 28, 28, 31360}, {1, 120, 28, 28, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layers.9.1.layers.3: conv_grouped 5x5 pad 2,2 groups 120 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr netc::ConvParams k16 = netc::ConvParams{{1, 120, 28, 28, 94080}, {1, 120, 28, 28, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 120, netc::Activation::relu, 0};
+constexpr netc::ConvParams k16 = netc::ConvParams{{1, 120, 28, 28, 94080}, {1, 120, 28, 28, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 120, netc::Activation::relu, 0, 0};
 // layers.9.1.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 120, 28, 28, 94080}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 31360};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 120, 28, 28, 94080}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 31360, 0};
 // layers.9.2.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16): as k15
 // layers.9.2.layers.3: conv_grouped 5x5 pad 2,2 groups 120 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17): as k16
 // layers.9.2.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19): as k17
 // layers.10.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr netc::ConvParams k21 = netc::ConvParams{{1, 40, 28, 28, 31360}, {1, 240, 28, 28, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k21 = netc::ConvParams{{1, 40, 28, 28, 31360}, {1, 240, 28, 28, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layers.10.0.layers.3: conv_grouped 5x5/2 pad 2,2 groups 240 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr netc::ConvParams k22 = netc::ConvParams{{1, 240, 28, 28, 188160}, {1, 240, 14, 14, 47040}, 5, 5, 2, 2, 2, 2, 1, 1, 240, netc::Activation::relu, 0};
+constexpr netc::ConvParams k22 = netc::ConvParams{{1, 240, 28, 28, 188160}, {1, 240, 14, 14, 47040}, 5, 5, 2, 2, 2, 2, 1, 1, 240, netc::Activation::relu, 0, 0};
 // layers.10.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 240, 14, 14, 47040}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 240, 14, 14, 47040}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // layers.10.1.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr netc::ConvParams k24 = netc::ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k24 = netc::ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layers.10.1.layers.3: conv_grouped 5x5 pad 2,2 groups 480 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr netc::ConvParams k25 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 480, netc::Activation::relu, 0};
+constexpr netc::ConvParams k25 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 480, netc::Activation::relu, 0, 0};
 // layers.10.1.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr netc::ConvParams k26 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 15680};
+constexpr netc::ConvParams k26 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 15680, 0};
 // layers.10.2.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16): as k24
 // layers.10.2.layers.3: conv_grouped 5x5 pad 2,2 groups 480 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17): as k25
 // layers.10.2.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19): as k26
 // layers.11.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16): as k24
 // layers.11.0.layers.3: conv_grouped 3x3 pad 1,1 groups 480 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr netc::ConvParams k31 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 480, netc::Activation::relu, 0};
+constexpr netc::ConvParams k31 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 480, netc::Activation::relu, 0, 0};
 // layers.11.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr netc::ConvParams k32 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k32 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // layers.11.1.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr netc::ConvParams k33 = netc::ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k33 = netc::ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layers.11.1.layers.3: conv_grouped 3x3 pad 1,1 groups 576 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr netc::ConvParams k34 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 14, 14, 112896}, 3, 3, 1, 1, 1, 1, 1, 1, 576, netc::Activation::relu, 0};
+constexpr netc::ConvParams k34 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 14, 14, 112896}, 3, 3, 1, 1, 1, 1, 1, 1, 576, netc::Activation::relu, 0, 0};
 // layers.11.1.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr netc::ConvParams k35 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 18816};
+constexpr netc::ConvParams k35 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 18816, 0};
 // layers.12.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16): as k33
 // layers.12.0.layers.3: conv_grouped 5x5/2 pad 2,2 groups 576 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr netc::ConvParams k37 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 7, 7, 28224}, 5, 5, 2, 2, 2, 2, 1, 1, 576, netc::Activation::relu, 0};
+constexpr netc::ConvParams k37 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 7, 7, 28224}, 5, 5, 2, 2, 2, 2, 1, 1, 576, netc::Activation::relu, 0, 0};
 // layers.12.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr netc::ConvParams k38 = netc::ConvParams{{1, 576, 7, 7, 28224}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k38 = netc::ConvParams{{1, 576, 7, 7, 28224}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // layers.12.1.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16)
-constexpr netc::ConvParams k39 = netc::ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k39 = netc::ConvParams{{1, 192, 7, 7, 9408}, {1, 1152, 7, 7, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layers.12.1.layers.3: conv_grouped 5x5 pad 2,2 groups 1152 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr netc::ConvParams k40 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 5, 5, 1, 1, 2, 2, 1, 1, 1152, netc::Activation::relu, 0};
+constexpr netc::ConvParams k40 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 5, 5, 1, 1, 2, 2, 1, 1, 1152, netc::Activation::relu, 0, 0};
 // layers.12.1.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19)
-constexpr netc::ConvParams k41 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 9408};
+constexpr netc::ConvParams k41 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 192, 7, 7, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 9408, 0};
 // layers.12.2.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16): as k39
 // layers.12.2.layers.3: conv_grouped 5x5 pad 2,2 groups 1152 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17): as k40
 // layers.12.2.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19): as k41
@@ -106,11 +106,11 @@ constexpr netc::ConvParams k41 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 19
 // layers.12.3.layers.6: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mnasnet1_0.netc:19): as k41
 // layers.13.0.layers.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:16): as k39
 // layers.13.0.layers.3: conv_grouped 3x3 pad 1,1 groups 1152 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:17)
-constexpr netc::ConvParams k49 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 3, 3, 1, 1, 1, 1, 1, 1, 1152, netc::Activation::relu, 0};
+constexpr netc::ConvParams k49 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 1152, 7, 7, 56448}, 3, 3, 1, 1, 1, 1, 1, 1, 1152, netc::Activation::relu, 0, 0};
 // layers.13.0.layers.6: conv_1x1 1x1 + batchnorm (dsl/zoo/mnasnet1_0.netc:19)
-constexpr netc::ConvParams k50 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 320, 7, 7, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k50 = netc::ConvParams{{1, 1152, 7, 7, 56448}, {1, 320, 7, 7, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // layers.14: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mnasnet1_0.netc:57)
-constexpr netc::ConvParams k51 = netc::ConvParams{{1, 320, 7, 7, 15680}, {1, 1280, 7, 7, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k51 = netc::ConvParams{{1, 320, 7, 7, 15680}, {1, 1280, 7, 7, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // pooled.0: adaptive_avgpool (dsl/zoo/mnasnet1_0.netc:60)
 constexpr netc::AdaptivePoolParams k52 = netc::AdaptivePoolParams{{1, 1280, 7, 7, 62720}, {1, 1280, 1, 1, 1280}};
 // classifier.1: linear (dsl/zoo/mnasnet1_0.netc:62)

@@ -27,48 +27,48 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // features.0.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:34)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu6, 0, 0};
 // features.1.conv.0.0: conv_grouped 3x3 pad 1,1 groups 32 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:20)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 32, 112, 112, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 32, 112, 112, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 32, netc::Activation::relu6, 0, 0};
 // features.1.conv.1: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.2.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 96, 112, 112, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 96, 112, 112, 1204224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0, 0};
 // features.2.conv.1.0: conv_grouped 3x3/2 pad 1,1 groups 96 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 96, 112, 112, 1204224}, {1, 96, 56, 56, 301056}, 3, 3, 2, 2, 1, 1, 1, 1, 96, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 96, 112, 112, 1204224}, {1, 96, 56, 56, 301056}, 3, 3, 2, 2, 1, 1, 1, 1, 96, netc::Activation::relu6, 0, 0};
 // features.2.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 96, 56, 56, 301056}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.3.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 144, 56, 56, 451584}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 144, 56, 56, 451584}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0, 0};
 // features.3.conv.1.0: conv_grouped 3x3 pad 1,1 groups 144 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 56, 56, 451584}, 3, 3, 1, 1, 1, 1, 1, 1, 144, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 56, 56, 451584}, 3, 3, 1, 1, 1, 1, 1, 1, 144, netc::Activation::relu6, 0, 0};
 // features.3.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 75264};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 75264, 0};
 // features.4.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17): as k6
 // features.4.conv.1.0: conv_grouped 3x3/2 pad 1,1 groups 144 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr netc::ConvParams k10 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 28, 28, 112896}, 3, 3, 2, 2, 1, 1, 1, 1, 144, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k10 = netc::ConvParams{{1, 144, 56, 56, 451584}, {1, 144, 28, 28, 112896}, 3, 3, 2, 2, 1, 1, 1, 1, 144, netc::Activation::relu6, 0, 0};
 // features.4.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 144, 28, 28, 112896}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 144, 28, 28, 112896}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.5.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 32, 28, 28, 25088}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 32, 28, 28, 25088}, {1, 192, 28, 28, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0, 0};
 // features.5.conv.1.0: conv_grouped 3x3 pad 1,1 groups 192 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr netc::ConvParams k13 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 3, 3, 1, 1, 1, 1, 1, 1, 192, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k13 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 28, 28, 150528}, 3, 3, 1, 1, 1, 1, 1, 1, 192, netc::Activation::relu6, 0, 0};
 // features.5.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 25088};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 32, 28, 28, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 25088, 0};
 // features.6.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17): as k12
 // features.6.conv.1.0: conv_grouped 3x3 pad 1,1 groups 192 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18): as k13
 // features.6.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22): as k14
 // features.7.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17): as k12
 // features.7.conv.1.0: conv_grouped 3x3/2 pad 1,1 groups 192 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr netc::ConvParams k19 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 14, 14, 37632}, 3, 3, 2, 2, 1, 1, 1, 1, 192, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k19 = netc::ConvParams{{1, 192, 28, 28, 150528}, {1, 192, 14, 14, 37632}, 3, 3, 2, 2, 1, 1, 1, 1, 192, netc::Activation::relu6, 0, 0};
 // features.7.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k20 = netc::ConvParams{{1, 192, 14, 14, 37632}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k20 = netc::ConvParams{{1, 192, 14, 14, 37632}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.8.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr netc::ConvParams k21 = netc::ConvParams{{1, 64, 14, 14, 12544}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k21 = netc::ConvParams{{1, 64, 14, 14, 12544}, {1, 384, 14, 14, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0, 0};
 // features.8.conv.1.0: conv_grouped 3x3 pad 1,1 groups 384 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr netc::ConvParams k22 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 3, 3, 1, 1, 1, 1, 1, 1, 384, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k22 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 384, 14, 14, 75264}, 3, 3, 1, 1, 1, 1, 1, 1, 384, netc::Activation::relu6, 0, 0};
 // features.8.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 12544};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 64, 14, 14, 12544}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 12544, 0};
 // features.9.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17): as k21
 // features.9.conv.1.0: conv_grouped 3x3 pad 1,1 groups 384 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18): as k22
 // features.9.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22): as k23
@@ -78,36 +78,36 @@ constexpr netc::ConvParams k23 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 6
 // features.11.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17): as k21
 // features.11.conv.1.0: conv_grouped 3x3 pad 1,1 groups 384 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18): as k22
 // features.11.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k32 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k32 = netc::ConvParams{{1, 384, 14, 14, 75264}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.12.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr netc::ConvParams k33 = netc::ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k33 = netc::ConvParams{{1, 96, 14, 14, 18816}, {1, 576, 14, 14, 112896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0, 0};
 // features.12.conv.1.0: conv_grouped 3x3 pad 1,1 groups 576 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr netc::ConvParams k34 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 14, 14, 112896}, 3, 3, 1, 1, 1, 1, 1, 1, 576, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k34 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 14, 14, 112896}, 3, 3, 1, 1, 1, 1, 1, 1, 576, netc::Activation::relu6, 0, 0};
 // features.12.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k35 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 18816};
+constexpr netc::ConvParams k35 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 96, 14, 14, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 18816, 0};
 // features.13.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17): as k33
 // features.13.conv.1.0: conv_grouped 3x3 pad 1,1 groups 576 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18): as k34
 // features.13.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22): as k35
 // features.14.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17): as k33
 // features.14.conv.1.0: conv_grouped 3x3/2 pad 1,1 groups 576 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr netc::ConvParams k40 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 7, 7, 28224}, 3, 3, 2, 2, 1, 1, 1, 1, 576, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k40 = netc::ConvParams{{1, 576, 14, 14, 112896}, {1, 576, 7, 7, 28224}, 3, 3, 2, 2, 1, 1, 1, 1, 576, netc::Activation::relu6, 0, 0};
 // features.14.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k41 = netc::ConvParams{{1, 576, 7, 7, 28224}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k41 = netc::ConvParams{{1, 576, 7, 7, 28224}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.15.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17)
-constexpr netc::ConvParams k42 = netc::ConvParams{{1, 160, 7, 7, 7840}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k42 = netc::ConvParams{{1, 160, 7, 7, 7840}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0, 0};
 // features.15.conv.1.0: conv_grouped 3x3 pad 1,1 groups 960 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18)
-constexpr netc::ConvParams k43 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 960, 7, 7, 47040}, 3, 3, 1, 1, 1, 1, 1, 1, 960, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k43 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 960, 7, 7, 47040}, 3, 3, 1, 1, 1, 1, 1, 1, 960, netc::Activation::relu6, 0, 0};
 // features.15.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k44 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 7840};
+constexpr netc::ConvParams k44 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 7840, 0};
 // features.16.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17): as k42
 // features.16.conv.1.0: conv_grouped 3x3 pad 1,1 groups 960 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18): as k43
 // features.16.conv.2: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v2.netc:22): as k44
 // features.17.conv.0.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:17): as k42
 // features.17.conv.1.0: conv_grouped 3x3 pad 1,1 groups 960 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:18): as k43
 // features.17.conv.2: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v2.netc:22)
-constexpr netc::ConvParams k50 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 320, 7, 7, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k50 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 320, 7, 7, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.18.0: conv_1x1 1x1 + batchnorm + relu6 (dsl/zoo/mobilenet_v2.netc:50)
-constexpr netc::ConvParams k51 = netc::ConvParams{{1, 320, 7, 7, 15680}, {1, 1280, 7, 7, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0};
+constexpr netc::ConvParams k51 = netc::ConvParams{{1, 320, 7, 7, 15680}, {1, 1280, 7, 7, 62720}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu6, 0, 0};
 // pooled.0: adaptive_avgpool (dsl/zoo/mobilenet_v2.netc:53)
 constexpr netc::AdaptivePoolParams k52 = netc::AdaptivePoolParams{{1, 1280, 7, 7, 62720}, {1, 1280, 1, 1, 1280}};
 // classifier.1: linear (dsl/zoo/mobilenet_v2.netc:55)

@@ -27,50 +27,50 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // features.0.0: conv_direct 3x3/2 pad 1,1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:62)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 16, 112, 112, 200704}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 16, 112, 112, 200704}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.1.block.0.0: conv_grouped 3x3 pad 1,1 groups 16 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 16, 112, 112, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 16, netc::Activation::relu, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 16, 112, 112, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 16, netc::Activation::relu, 0, 0};
 // features.1.block.1.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 200704};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 16, 112, 112, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 200704, 0};
 // features.2.block.0.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 64, 112, 112, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 64, 112, 112, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.2.block.1.0: conv_grouped 3x3/2 pad 1,1 groups 64 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 112, 112, 802816}, {1, 64, 56, 56, 200704}, 3, 3, 2, 2, 1, 1, 1, 1, 64, netc::Activation::relu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 112, 112, 802816}, {1, 64, 56, 56, 200704}, 3, 3, 2, 2, 1, 1, 1, 1, 64, netc::Activation::relu, 0, 0};
 // features.2.block.2.0: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.3.block.0.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.3.block.1.0: conv_grouped 3x3 pad 1,1 groups 72 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 56, 56, 225792}, 3, 3, 1, 1, 1, 1, 1, 1, 72, netc::Activation::relu, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 56, 56, 225792}, 3, 3, 1, 1, 1, 1, 1, 1, 72, netc::Activation::relu, 0, 0};
 // features.3.block.2.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 75264};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 24, 56, 56, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 75264, 0};
 // features.4.block.0.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:34): as k6
 // features.4.block.1.0: conv_grouped 5x5/2 pad 2,2 groups 72 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k10 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 28, 28, 56448}, 5, 5, 2, 2, 2, 2, 1, 1, 72, netc::Activation::relu, 0};
+constexpr netc::ConvParams k10 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 28, 28, 56448}, 5, 5, 2, 2, 2, 2, 1, 1, 72, netc::Activation::relu, 0, 0};
 // features.4.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k11 = netc::AdaptivePoolParams{{1, 72, 28, 28, 56448}, {1, 72, 1, 1, 72}};
 // features.4.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 72, 1, 1, 72}, {1, 24, 1, 1, 24}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 72, 1, 1, 72}, {1, 24, 1, 1, 24}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.4.block.2.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k13 = netc::ConvParams{{1, 24, 1, 1, 24}, {1, 72, 1, 1, 72}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k13 = netc::ConvParams{{1, 24, 1, 1, 24}, {1, 72, 1, 1, 72}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.4.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k14 = netc::BinaryParams{{1, 72, 28, 28, 56448}, {1, 72, 1, 1, 72}, {1, 72, 28, 28, 56448}, 1.0f, netc::Activation::none};
 // features.4.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k15 = netc::ConvParams{{1, 72, 28, 28, 56448}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k15 = netc::ConvParams{{1, 72, 28, 28, 56448}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.5.block.0.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k16 = netc::ConvParams{{1, 40, 28, 28, 31360}, {1, 120, 28, 28, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k16 = netc::ConvParams{{1, 40, 28, 28, 31360}, {1, 120, 28, 28, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.5.block.1.0: conv_grouped 5x5 pad 2,2 groups 120 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 120, 28, 28, 94080}, {1, 120, 28, 28, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 120, netc::Activation::relu, 0};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 120, 28, 28, 94080}, {1, 120, 28, 28, 94080}, 5, 5, 1, 1, 2, 2, 1, 1, 120, netc::Activation::relu, 0, 0};
 // features.5.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k18 = netc::AdaptivePoolParams{{1, 120, 28, 28, 94080}, {1, 120, 1, 1, 120}};
 // features.5.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k19 = netc::ConvParams{{1, 120, 1, 1, 120}, {1, 32, 1, 1, 32}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k19 = netc::ConvParams{{1, 120, 1, 1, 120}, {1, 32, 1, 1, 32}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.5.block.2.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k20 = netc::ConvParams{{1, 32, 1, 1, 32}, {1, 120, 1, 1, 120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k20 = netc::ConvParams{{1, 32, 1, 1, 32}, {1, 120, 1, 1, 120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.5.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k21 = netc::BinaryParams{{1, 120, 28, 28, 94080}, {1, 120, 1, 1, 120}, {1, 120, 28, 28, 94080}, 1.0f, netc::Activation::none};
 // features.5.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k22 = netc::ConvParams{{1, 120, 28, 28, 94080}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 31360};
+constexpr netc::ConvParams k22 = netc::ConvParams{{1, 120, 28, 28, 94080}, {1, 40, 28, 28, 31360}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 31360, 0};
 // features.6.block.0.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:34): as k16
 // features.6.block.1.0: conv_grouped 5x5 pad 2,2 groups 120 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:36): as k17
 // features.6.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18): as k18
@@ -79,57 +79,57 @@ constexpr netc::ConvParams k22 = netc::ConvParams{{1, 120, 28, 28, 94080}, {1, 4
 // features.6.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23): as k21
 // features.6.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40): as k22
 // features.7.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k30 = netc::ConvParams{{1, 40, 28, 28, 31360}, {1, 240, 28, 28, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k30 = netc::ConvParams{{1, 40, 28, 28, 31360}, {1, 240, 28, 28, 188160}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.7.block.1.0: conv_grouped 3x3/2 pad 1,1 groups 240 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k31 = netc::ConvParams{{1, 240, 28, 28, 188160}, {1, 240, 14, 14, 47040}, 3, 3, 2, 2, 1, 1, 1, 1, 240, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k31 = netc::ConvParams{{1, 240, 28, 28, 188160}, {1, 240, 14, 14, 47040}, 3, 3, 2, 2, 1, 1, 1, 1, 240, netc::Activation::hardswish, 0, 0};
 // features.7.block.2.0: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k32 = netc::ConvParams{{1, 240, 14, 14, 47040}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k32 = netc::ConvParams{{1, 240, 14, 14, 47040}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.8.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k33 = netc::ConvParams{{1, 80, 14, 14, 15680}, {1, 200, 14, 14, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k33 = netc::ConvParams{{1, 80, 14, 14, 15680}, {1, 200, 14, 14, 39200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.8.block.1.0: conv_grouped 3x3 pad 1,1 groups 200 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k34 = netc::ConvParams{{1, 200, 14, 14, 39200}, {1, 200, 14, 14, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 200, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k34 = netc::ConvParams{{1, 200, 14, 14, 39200}, {1, 200, 14, 14, 39200}, 3, 3, 1, 1, 1, 1, 1, 1, 200, netc::Activation::hardswish, 0, 0};
 // features.8.block.2.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k35 = netc::ConvParams{{1, 200, 14, 14, 39200}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 15680};
+constexpr netc::ConvParams k35 = netc::ConvParams{{1, 200, 14, 14, 39200}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 15680, 0};
 // features.9.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k36 = netc::ConvParams{{1, 80, 14, 14, 15680}, {1, 184, 14, 14, 36064}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k36 = netc::ConvParams{{1, 80, 14, 14, 15680}, {1, 184, 14, 14, 36064}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.9.block.1.0: conv_grouped 3x3 pad 1,1 groups 184 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k37 = netc::ConvParams{{1, 184, 14, 14, 36064}, {1, 184, 14, 14, 36064}, 3, 3, 1, 1, 1, 1, 1, 1, 184, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k37 = netc::ConvParams{{1, 184, 14, 14, 36064}, {1, 184, 14, 14, 36064}, 3, 3, 1, 1, 1, 1, 1, 1, 184, netc::Activation::hardswish, 0, 0};
 // features.9.block.2.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k38 = netc::ConvParams{{1, 184, 14, 14, 36064}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 15680};
+constexpr netc::ConvParams k38 = netc::ConvParams{{1, 184, 14, 14, 36064}, {1, 80, 14, 14, 15680}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 15680, 0};
 // features.10.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34): as k36
 // features.10.block.1.0: conv_grouped 3x3 pad 1,1 groups 184 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36): as k37
 // features.10.block.2.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40): as k38
 // features.11.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k42 = netc::ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k42 = netc::ConvParams{{1, 80, 14, 14, 15680}, {1, 480, 14, 14, 94080}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.11.block.1.0: conv_grouped 3x3 pad 1,1 groups 480 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k43 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 480, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k43 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 480, 14, 14, 94080}, 3, 3, 1, 1, 1, 1, 1, 1, 480, netc::Activation::hardswish, 0, 0};
 // features.11.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k44 = netc::AdaptivePoolParams{{1, 480, 14, 14, 94080}, {1, 480, 1, 1, 480}};
 // features.11.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k45 = netc::ConvParams{{1, 480, 1, 1, 480}, {1, 120, 1, 1, 120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k45 = netc::ConvParams{{1, 480, 1, 1, 480}, {1, 120, 1, 1, 120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.11.block.2.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k46 = netc::ConvParams{{1, 120, 1, 1, 120}, {1, 480, 1, 1, 480}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k46 = netc::ConvParams{{1, 120, 1, 1, 120}, {1, 480, 1, 1, 480}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.11.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k47 = netc::BinaryParams{{1, 480, 14, 14, 94080}, {1, 480, 1, 1, 480}, {1, 480, 14, 14, 94080}, 1.0f, netc::Activation::none};
 // features.11.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k48 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k48 = netc::ConvParams{{1, 480, 14, 14, 94080}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.12.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k49 = netc::ConvParams{{1, 112, 14, 14, 21952}, {1, 672, 14, 14, 131712}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k49 = netc::ConvParams{{1, 112, 14, 14, 21952}, {1, 672, 14, 14, 131712}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.12.block.1.0: conv_grouped 3x3 pad 1,1 groups 672 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k50 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 672, 14, 14, 131712}, 3, 3, 1, 1, 1, 1, 1, 1, 672, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k50 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 672, 14, 14, 131712}, 3, 3, 1, 1, 1, 1, 1, 1, 672, netc::Activation::hardswish, 0, 0};
 // features.12.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k51 = netc::AdaptivePoolParams{{1, 672, 14, 14, 131712}, {1, 672, 1, 1, 672}};
 // features.12.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k52 = netc::ConvParams{{1, 672, 1, 1, 672}, {1, 168, 1, 1, 168}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k52 = netc::ConvParams{{1, 672, 1, 1, 672}, {1, 168, 1, 1, 168}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.12.block.2.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k53 = netc::ConvParams{{1, 168, 1, 1, 168}, {1, 672, 1, 1, 672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k53 = netc::ConvParams{{1, 168, 1, 1, 168}, {1, 672, 1, 1, 672}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.12.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k54 = netc::BinaryParams{{1, 672, 14, 14, 131712}, {1, 672, 1, 1, 672}, {1, 672, 14, 14, 131712}, 1.0f, netc::Activation::none};
 // features.12.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k55 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 21952};
+constexpr netc::ConvParams k55 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 112, 14, 14, 21952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 21952, 0};
 // features.13.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34): as k49
 // features.13.block.1.0: conv_grouped 5x5/2 pad 2,2 groups 672 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k57 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 672, 7, 7, 32928}, 5, 5, 2, 2, 2, 2, 1, 1, 672, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k57 = netc::ConvParams{{1, 672, 14, 14, 131712}, {1, 672, 7, 7, 32928}, 5, 5, 2, 2, 2, 2, 1, 1, 672, netc::Activation::hardswish, 0, 0};
 // features.13.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k58 = netc::AdaptivePoolParams{{1, 672, 7, 7, 32928}, {1, 672, 1, 1, 672}};
 // features.13.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19): as k52
@@ -137,21 +137,21 @@ constexpr netc::AdaptivePoolParams k58 = netc::AdaptivePoolParams{{1, 672, 7, 7,
 // features.13.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k61 = netc::BinaryParams{{1, 672, 7, 7, 32928}, {1, 672, 1, 1, 672}, {1, 672, 7, 7, 32928}, 1.0f, netc::Activation::none};
 // features.13.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k62 = netc::ConvParams{{1, 672, 7, 7, 32928}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k62 = netc::ConvParams{{1, 672, 7, 7, 32928}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.14.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k63 = netc::ConvParams{{1, 160, 7, 7, 7840}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k63 = netc::ConvParams{{1, 160, 7, 7, 7840}, {1, 960, 7, 7, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.14.block.1.0: conv_grouped 5x5 pad 2,2 groups 960 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k64 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 960, 7, 7, 47040}, 5, 5, 1, 1, 2, 2, 1, 1, 960, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k64 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 960, 7, 7, 47040}, 5, 5, 1, 1, 2, 2, 1, 1, 960, netc::Activation::hardswish, 0, 0};
 // features.14.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k65 = netc::AdaptivePoolParams{{1, 960, 7, 7, 47040}, {1, 960, 1, 1, 960}};
 // features.14.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k66 = netc::ConvParams{{1, 960, 1, 1, 960}, {1, 240, 1, 1, 240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k66 = netc::ConvParams{{1, 960, 1, 1, 960}, {1, 240, 1, 1, 240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.14.block.2.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k67 = netc::ConvParams{{1, 240, 1, 1, 240}, {1, 960, 1, 1, 960}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k67 = netc::ConvParams{{1, 240, 1, 1, 240}, {1, 960, 1, 1, 960}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.14.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k68 = netc::BinaryParams{{1, 960, 7, 7, 47040}, {1, 960, 1, 1, 960}, {1, 960, 7, 7, 47040}, 1.0f, netc::Activation::none};
 // features.14.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k69 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 7840};
+constexpr netc::ConvParams k69 = netc::ConvParams{{1, 960, 7, 7, 47040}, {1, 160, 7, 7, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 7840, 0};
 // features.15.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34): as k63
 // features.15.block.1.0: conv_grouped 5x5 pad 2,2 groups 960 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36): as k64
 // features.15.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18): as k65

@@ -27,59 +27,59 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // features.0.0: conv_direct 3x3/2 pad 1,1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:94)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 16, 112, 112, 200704}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 16, 112, 112, 200704}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.1.block.0.0: conv_grouped 3x3/2 pad 1,1 groups 16 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 16, 56, 56, 50176}, 3, 3, 2, 2, 1, 1, 1, 1, 16, netc::Activation::relu, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 16, 112, 112, 200704}, {1, 16, 56, 56, 50176}, 3, 3, 2, 2, 1, 1, 1, 1, 16, netc::Activation::relu, 0, 0};
 // features.1.block.1.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k2 = netc::AdaptivePoolParams{{1, 16, 56, 56, 50176}, {1, 16, 1, 1, 16}};
 // features.1.block.1.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 16, 1, 1, 16}, {1, 8, 1, 1, 8}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 16, 1, 1, 16}, {1, 8, 1, 1, 8}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.1.block.1.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 8, 1, 1, 8}, {1, 16, 1, 1, 16}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 8, 1, 1, 8}, {1, 16, 1, 1, 16}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.1.block.1.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k5 = netc::BinaryParams{{1, 16, 56, 56, 50176}, {1, 16, 1, 1, 16}, {1, 16, 56, 56, 50176}, 1.0f, netc::Activation::none};
 // features.1.block.2.0: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 16, 56, 56, 50176}, {1, 16, 56, 56, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 16, 56, 56, 50176}, {1, 16, 56, 56, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.2.block.0.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 16, 56, 56, 50176}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 16, 56, 56, 50176}, {1, 72, 56, 56, 225792}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.2.block.1.0: conv_grouped 3x3/2 pad 1,1 groups 72 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 28, 28, 56448}, 3, 3, 2, 2, 1, 1, 1, 1, 72, netc::Activation::relu, 0};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 72, 56, 56, 225792}, {1, 72, 28, 28, 56448}, 3, 3, 2, 2, 1, 1, 1, 1, 72, netc::Activation::relu, 0, 0};
 // features.2.block.2.0: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 72, 28, 28, 56448}, {1, 24, 28, 28, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 72, 28, 28, 56448}, {1, 24, 28, 28, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.3.block.0.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k10 = netc::ConvParams{{1, 24, 28, 28, 18816}, {1, 88, 28, 28, 68992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k10 = netc::ConvParams{{1, 24, 28, 28, 18816}, {1, 88, 28, 28, 68992}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.3.block.1.0: conv_grouped 3x3 pad 1,1 groups 88 + batchnorm + relu (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 88, 28, 28, 68992}, {1, 88, 28, 28, 68992}, 3, 3, 1, 1, 1, 1, 1, 1, 88, netc::Activation::relu, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 88, 28, 28, 68992}, {1, 88, 28, 28, 68992}, 3, 3, 1, 1, 1, 1, 1, 1, 88, netc::Activation::relu, 0, 0};
 // features.3.block.2.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 88, 28, 28, 68992}, {1, 24, 28, 28, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 18816};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 88, 28, 28, 68992}, {1, 24, 28, 28, 18816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 18816, 0};
 // features.4.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k13 = netc::ConvParams{{1, 24, 28, 28, 18816}, {1, 96, 28, 28, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k13 = netc::ConvParams{{1, 24, 28, 28, 18816}, {1, 96, 28, 28, 75264}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.4.block.1.0: conv_grouped 5x5/2 pad 2,2 groups 96 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 96, 28, 28, 75264}, {1, 96, 14, 14, 18816}, 5, 5, 2, 2, 2, 2, 1, 1, 96, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 96, 28, 28, 75264}, {1, 96, 14, 14, 18816}, 5, 5, 2, 2, 2, 2, 1, 1, 96, netc::Activation::hardswish, 0, 0};
 // features.4.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k15 = netc::AdaptivePoolParams{{1, 96, 14, 14, 18816}, {1, 96, 1, 1, 96}};
 // features.4.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k16 = netc::ConvParams{{1, 96, 1, 1, 96}, {1, 24, 1, 1, 24}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k16 = netc::ConvParams{{1, 96, 1, 1, 96}, {1, 24, 1, 1, 24}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.4.block.2.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 24, 1, 1, 24}, {1, 96, 1, 1, 96}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 24, 1, 1, 24}, {1, 96, 1, 1, 96}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.4.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k18 = netc::BinaryParams{{1, 96, 14, 14, 18816}, {1, 96, 1, 1, 96}, {1, 96, 14, 14, 18816}, 1.0f, netc::Activation::none};
 // features.4.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k19 = netc::ConvParams{{1, 96, 14, 14, 18816}, {1, 40, 14, 14, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k19 = netc::ConvParams{{1, 96, 14, 14, 18816}, {1, 40, 14, 14, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.5.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k20 = netc::ConvParams{{1, 40, 14, 14, 7840}, {1, 240, 14, 14, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k20 = netc::ConvParams{{1, 40, 14, 14, 7840}, {1, 240, 14, 14, 47040}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.5.block.1.0: conv_grouped 5x5 pad 2,2 groups 240 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k21 = netc::ConvParams{{1, 240, 14, 14, 47040}, {1, 240, 14, 14, 47040}, 5, 5, 1, 1, 2, 2, 1, 1, 240, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k21 = netc::ConvParams{{1, 240, 14, 14, 47040}, {1, 240, 14, 14, 47040}, 5, 5, 1, 1, 2, 2, 1, 1, 240, netc::Activation::hardswish, 0, 0};
 // features.5.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k22 = netc::AdaptivePoolParams{{1, 240, 14, 14, 47040}, {1, 240, 1, 1, 240}};
 // features.5.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 240, 1, 1, 240}, {1, 64, 1, 1, 64}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 240, 1, 1, 240}, {1, 64, 1, 1, 64}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.5.block.2.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k24 = netc::ConvParams{{1, 64, 1, 1, 64}, {1, 240, 1, 1, 240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k24 = netc::ConvParams{{1, 64, 1, 1, 64}, {1, 240, 1, 1, 240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.5.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k25 = netc::BinaryParams{{1, 240, 14, 14, 47040}, {1, 240, 1, 1, 240}, {1, 240, 14, 14, 47040}, 1.0f, netc::Activation::none};
 // features.5.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k26 = netc::ConvParams{{1, 240, 14, 14, 47040}, {1, 40, 14, 14, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 7840};
+constexpr netc::ConvParams k26 = netc::ConvParams{{1, 240, 14, 14, 47040}, {1, 40, 14, 14, 7840}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 7840, 0};
 // features.6.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34): as k20
 // features.6.block.1.0: conv_grouped 5x5 pad 2,2 groups 240 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36): as k21
 // features.6.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18): as k22
@@ -88,61 +88,61 @@ constexpr netc::ConvParams k26 = netc::ConvParams{{1, 240, 14, 14, 47040}, {1, 4
 // features.6.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23): as k25
 // features.6.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40): as k26
 // features.7.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k34 = netc::ConvParams{{1, 40, 14, 14, 7840}, {1, 120, 14, 14, 23520}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k34 = netc::ConvParams{{1, 40, 14, 14, 7840}, {1, 120, 14, 14, 23520}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.7.block.1.0: conv_grouped 5x5 pad 2,2 groups 120 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k35 = netc::ConvParams{{1, 120, 14, 14, 23520}, {1, 120, 14, 14, 23520}, 5, 5, 1, 1, 2, 2, 1, 1, 120, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k35 = netc::ConvParams{{1, 120, 14, 14, 23520}, {1, 120, 14, 14, 23520}, 5, 5, 1, 1, 2, 2, 1, 1, 120, netc::Activation::hardswish, 0, 0};
 // features.7.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k36 = netc::AdaptivePoolParams{{1, 120, 14, 14, 23520}, {1, 120, 1, 1, 120}};
 // features.7.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k37 = netc::ConvParams{{1, 120, 1, 1, 120}, {1, 32, 1, 1, 32}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k37 = netc::ConvParams{{1, 120, 1, 1, 120}, {1, 32, 1, 1, 32}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.7.block.2.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k38 = netc::ConvParams{{1, 32, 1, 1, 32}, {1, 120, 1, 1, 120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k38 = netc::ConvParams{{1, 32, 1, 1, 32}, {1, 120, 1, 1, 120}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.7.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k39 = netc::BinaryParams{{1, 120, 14, 14, 23520}, {1, 120, 1, 1, 120}, {1, 120, 14, 14, 23520}, 1.0f, netc::Activation::none};
 // features.7.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k40 = netc::ConvParams{{1, 120, 14, 14, 23520}, {1, 48, 14, 14, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k40 = netc::ConvParams{{1, 120, 14, 14, 23520}, {1, 48, 14, 14, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.8.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k41 = netc::ConvParams{{1, 48, 14, 14, 9408}, {1, 144, 14, 14, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k41 = netc::ConvParams{{1, 48, 14, 14, 9408}, {1, 144, 14, 14, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.8.block.1.0: conv_grouped 5x5 pad 2,2 groups 144 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k42 = netc::ConvParams{{1, 144, 14, 14, 28224}, {1, 144, 14, 14, 28224}, 5, 5, 1, 1, 2, 2, 1, 1, 144, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k42 = netc::ConvParams{{1, 144, 14, 14, 28224}, {1, 144, 14, 14, 28224}, 5, 5, 1, 1, 2, 2, 1, 1, 144, netc::Activation::hardswish, 0, 0};
 // features.8.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k43 = netc::AdaptivePoolParams{{1, 144, 14, 14, 28224}, {1, 144, 1, 1, 144}};
 // features.8.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k44 = netc::ConvParams{{1, 144, 1, 1, 144}, {1, 40, 1, 1, 40}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k44 = netc::ConvParams{{1, 144, 1, 1, 144}, {1, 40, 1, 1, 40}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.8.block.2.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k45 = netc::ConvParams{{1, 40, 1, 1, 40}, {1, 144, 1, 1, 144}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k45 = netc::ConvParams{{1, 40, 1, 1, 40}, {1, 144, 1, 1, 144}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.8.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k46 = netc::BinaryParams{{1, 144, 14, 14, 28224}, {1, 144, 1, 1, 144}, {1, 144, 14, 14, 28224}, 1.0f, netc::Activation::none};
 // features.8.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k47 = netc::ConvParams{{1, 144, 14, 14, 28224}, {1, 48, 14, 14, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 9408};
+constexpr netc::ConvParams k47 = netc::ConvParams{{1, 144, 14, 14, 28224}, {1, 48, 14, 14, 9408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 9408, 0};
 // features.9.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k48 = netc::ConvParams{{1, 48, 14, 14, 9408}, {1, 288, 14, 14, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k48 = netc::ConvParams{{1, 48, 14, 14, 9408}, {1, 288, 14, 14, 56448}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.9.block.1.0: conv_grouped 5x5/2 pad 2,2 groups 288 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k49 = netc::ConvParams{{1, 288, 14, 14, 56448}, {1, 288, 7, 7, 14112}, 5, 5, 2, 2, 2, 2, 1, 1, 288, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k49 = netc::ConvParams{{1, 288, 14, 14, 56448}, {1, 288, 7, 7, 14112}, 5, 5, 2, 2, 2, 2, 1, 1, 288, netc::Activation::hardswish, 0, 0};
 // features.9.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k50 = netc::AdaptivePoolParams{{1, 288, 7, 7, 14112}, {1, 288, 1, 1, 288}};
 // features.9.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k51 = netc::ConvParams{{1, 288, 1, 1, 288}, {1, 72, 1, 1, 72}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k51 = netc::ConvParams{{1, 288, 1, 1, 288}, {1, 72, 1, 1, 72}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.9.block.2.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k52 = netc::ConvParams{{1, 72, 1, 1, 72}, {1, 288, 1, 1, 288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k52 = netc::ConvParams{{1, 72, 1, 1, 72}, {1, 288, 1, 1, 288}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.9.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k53 = netc::BinaryParams{{1, 288, 7, 7, 14112}, {1, 288, 1, 1, 288}, {1, 288, 7, 7, 14112}, 1.0f, netc::Activation::none};
 // features.9.block.3.0: conv_1x1 1x1 + batchnorm (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k54 = netc::ConvParams{{1, 288, 7, 7, 14112}, {1, 96, 7, 7, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k54 = netc::ConvParams{{1, 288, 7, 7, 14112}, {1, 96, 7, 7, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // features.10.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34)
-constexpr netc::ConvParams k55 = netc::ConvParams{{1, 96, 7, 7, 4704}, {1, 576, 7, 7, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k55 = netc::ConvParams{{1, 96, 7, 7, 4704}, {1, 576, 7, 7, 28224}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardswish, 0, 0};
 // features.10.block.1.0: conv_grouped 5x5 pad 2,2 groups 576 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36)
-constexpr netc::ConvParams k56 = netc::ConvParams{{1, 576, 7, 7, 28224}, {1, 576, 7, 7, 28224}, 5, 5, 1, 1, 2, 2, 1, 1, 576, netc::Activation::hardswish, 0};
+constexpr netc::ConvParams k56 = netc::ConvParams{{1, 576, 7, 7, 28224}, {1, 576, 7, 7, 28224}, 5, 5, 1, 1, 2, 2, 1, 1, 576, netc::Activation::hardswish, 0, 0};
 // features.10.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18)
 constexpr netc::AdaptivePoolParams k57 = netc::AdaptivePoolParams{{1, 576, 7, 7, 28224}, {1, 576, 1, 1, 576}};
 // features.10.block.2.fc1: conv_1x1 1x1 + relu (dsl/zoo/mobilenet_v3.netc:19)
-constexpr netc::ConvParams k58 = netc::ConvParams{{1, 576, 1, 1, 576}, {1, 144, 1, 1, 144}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k58 = netc::ConvParams{{1, 576, 1, 1, 576}, {1, 144, 1, 1, 144}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.10.block.2.fc2: conv_1x1 1x1 + hardsigmoid (dsl/zoo/mobilenet_v3.netc:21)
-constexpr netc::ConvParams k59 = netc::ConvParams{{1, 144, 1, 1, 144}, {1, 576, 1, 1, 576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0};
+constexpr netc::ConvParams k59 = netc::ConvParams{{1, 144, 1, 1, 144}, {1, 576, 1, 1, 576}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::hardsigmoid, 0, 0};
 // features.10.block.2.mul: mul (dsl/zoo/mobilenet_v3.netc:23)
 constexpr netc::BinaryParams k60 = netc::BinaryParams{{1, 576, 7, 7, 28224}, {1, 576, 1, 1, 576}, {1, 576, 7, 7, 28224}, 1.0f, netc::Activation::none};
 // features.10.block.3.0: conv_1x1 1x1 + batchnorm + add (dsl/zoo/mobilenet_v3.netc:40)
-constexpr netc::ConvParams k61 = netc::ConvParams{{1, 576, 7, 7, 28224}, {1, 96, 7, 7, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 4704};
+constexpr netc::ConvParams k61 = netc::ConvParams{{1, 576, 7, 7, 28224}, {1, 96, 7, 7, 4704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 4704, 0};
 // features.11.block.0.0: conv_1x1 1x1 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:34): as k55
 // features.11.block.1.0: conv_grouped 5x5 pad 2,2 groups 576 + batchnorm + hardswish (dsl/zoo/mobilenet_v3.netc:36): as k56
 // features.11.block.2.avgpool: adaptive_avgpool (dsl/zoo/mobilenet_v3.netc:18): as k57

@@ -27,51 +27,51 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // stem.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:67)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 32, 112, 112, 401408}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block1.block1-0.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 48, 112, 112, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 48, 112, 112, 602112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block1.block1-0.f.b.0: conv_grouped 3x3/2 pad 1,1 groups 6 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:28)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 48, 112, 112, 602112}, {1, 48, 56, 56, 150528}, 3, 3, 2, 2, 1, 1, 1, 1, 6, netc::Activation::relu, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 48, 112, 112, 602112}, {1, 48, 56, 56, 150528}, 3, 3, 2, 2, 1, 1, 1, 1, 6, netc::Activation::relu, 0, 0};
 // trunk_output.block1.block1-0.f.se.avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:13)
 constexpr netc::AdaptivePoolParams k3 = netc::AdaptivePoolParams{{1, 48, 56, 56, 150528}, {1, 48, 1, 1, 48}};
 // trunk_output.block1.block1-0.f.se.fc1: conv_1x1 1x1 + relu (dsl/zoo/regnet_y_400mf.netc:14)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 48, 1, 1, 48}, {1, 8, 1, 1, 8}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 48, 1, 1, 48}, {1, 8, 1, 1, 8}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block1.block1-0.f.se.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/regnet_y_400mf.netc:16)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 8, 1, 1, 8}, {1, 48, 1, 1, 48}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 8, 1, 1, 8}, {1, 48, 1, 1, 48}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // trunk_output.block1.block1-0.f.se.mul: mul (dsl/zoo/regnet_y_400mf.netc:18)
 constexpr netc::BinaryParams k6 = netc::BinaryParams{{1, 48, 56, 56, 150528}, {1, 48, 1, 1, 48}, {1, 48, 56, 56, 150528}, 1.0f, netc::Activation::none};
 // trunk_output.block1.block1-0.f.c.0: conv_1x1 1x1 + batchnorm (dsl/zoo/regnet_y_400mf.netc:33)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 48, 56, 56, 150528}, {1, 48, 56, 56, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 48, 56, 56, 150528}, {1, 48, 56, 56, 150528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // trunk_output.block1.block1-0.proj.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:44)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 48, 56, 56, 150528}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 150528};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 32, 112, 112, 401408}, {1, 48, 56, 56, 150528}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 150528, 0};
 // trunk_output.block2.block2-0.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 48, 56, 56, 150528}, {1, 104, 56, 56, 326144}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 48, 56, 56, 150528}, {1, 104, 56, 56, 326144}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block2.block2-0.f.b.0: conv_grouped 3x3/2 pad 1,1 groups 13 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:28)
-constexpr netc::ConvParams k10 = netc::ConvParams{{1, 104, 56, 56, 326144}, {1, 104, 28, 28, 81536}, 3, 3, 2, 2, 1, 1, 1, 1, 13, netc::Activation::relu, 0};
+constexpr netc::ConvParams k10 = netc::ConvParams{{1, 104, 56, 56, 326144}, {1, 104, 28, 28, 81536}, 3, 3, 2, 2, 1, 1, 1, 1, 13, netc::Activation::relu, 0, 0};
 // trunk_output.block2.block2-0.f.se.avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:13)
 constexpr netc::AdaptivePoolParams k11 = netc::AdaptivePoolParams{{1, 104, 28, 28, 81536}, {1, 104, 1, 1, 104}};
 // trunk_output.block2.block2-0.f.se.fc1: conv_1x1 1x1 + relu (dsl/zoo/regnet_y_400mf.netc:14)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 104, 1, 1, 104}, {1, 12, 1, 1, 12}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 104, 1, 1, 104}, {1, 12, 1, 1, 12}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block2.block2-0.f.se.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/regnet_y_400mf.netc:16)
-constexpr netc::ConvParams k13 = netc::ConvParams{{1, 12, 1, 1, 12}, {1, 104, 1, 1, 104}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k13 = netc::ConvParams{{1, 12, 1, 1, 12}, {1, 104, 1, 1, 104}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // trunk_output.block2.block2-0.f.se.mul: mul (dsl/zoo/regnet_y_400mf.netc:18)
 constexpr netc::BinaryParams k14 = netc::BinaryParams{{1, 104, 28, 28, 81536}, {1, 104, 1, 1, 104}, {1, 104, 28, 28, 81536}, 1.0f, netc::Activation::none};
 // trunk_output.block2.block2-0.f.c.0: conv_1x1 1x1 + batchnorm (dsl/zoo/regnet_y_400mf.netc:33)
-constexpr netc::ConvParams k15 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 104, 28, 28, 81536}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k15 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 104, 28, 28, 81536}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // trunk_output.block2.block2-0.proj.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:44)
-constexpr netc::ConvParams k16 = netc::ConvParams{{1, 48, 56, 56, 150528}, {1, 104, 28, 28, 81536}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 81536};
+constexpr netc::ConvParams k16 = netc::ConvParams{{1, 48, 56, 56, 150528}, {1, 104, 28, 28, 81536}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 81536, 0};
 // trunk_output.block2.block2-1.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 104, 28, 28, 81536}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 104, 28, 28, 81536}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block2.block2-1.f.b.0: conv_grouped 3x3 pad 1,1 groups 13 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:28)
-constexpr netc::ConvParams k18 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 104, 28, 28, 81536}, 3, 3, 1, 1, 1, 1, 1, 1, 13, netc::Activation::relu, 0};
+constexpr netc::ConvParams k18 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 104, 28, 28, 81536}, 3, 3, 1, 1, 1, 1, 1, 1, 13, netc::Activation::relu, 0, 0};
 // trunk_output.block2.block2-1.f.se.avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:13): as k11
 // trunk_output.block2.block2-1.f.se.fc1: conv_1x1 1x1 + relu (dsl/zoo/regnet_y_400mf.netc:14)
-constexpr netc::ConvParams k20 = netc::ConvParams{{1, 104, 1, 1, 104}, {1, 26, 1, 1, 26}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k20 = netc::ConvParams{{1, 104, 1, 1, 104}, {1, 26, 1, 1, 26}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block2.block2-1.f.se.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/regnet_y_400mf.netc:16)
-constexpr netc::ConvParams k21 = netc::ConvParams{{1, 26, 1, 1, 26}, {1, 104, 1, 1, 104}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k21 = netc::ConvParams{{1, 26, 1, 1, 26}, {1, 104, 1, 1, 104}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // trunk_output.block2.block2-1.f.se.mul: mul (dsl/zoo/regnet_y_400mf.netc:18): as k14
 // trunk_output.block2.block2-1.f.c.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:33)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 104, 28, 28, 81536}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 81536};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 104, 28, 28, 81536}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 81536, 0};
 // trunk_output.block2.block2-2.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25): as k17
 // trunk_output.block2.block2-2.f.b.0: conv_grouped 3x3 pad 1,1 groups 13 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:28): as k18
 // trunk_output.block2.block2-2.f.se.avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:13): as k11
@@ -80,33 +80,33 @@ constexpr netc::ConvParams k23 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 1
 // trunk_output.block2.block2-2.f.se.mul: mul (dsl/zoo/regnet_y_400mf.netc:18): as k14
 // trunk_output.block2.block2-2.f.c.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:33): as k23
 // trunk_output.block3.block3-0.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25)
-constexpr netc::ConvParams k31 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 208, 28, 28, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k31 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 208, 28, 28, 163072}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block3.block3-0.f.b.0: conv_grouped 3x3/2 pad 1,1 groups 26 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:28)
-constexpr netc::ConvParams k32 = netc::ConvParams{{1, 208, 28, 28, 163072}, {1, 208, 14, 14, 40768}, 3, 3, 2, 2, 1, 1, 1, 1, 26, netc::Activation::relu, 0};
+constexpr netc::ConvParams k32 = netc::ConvParams{{1, 208, 28, 28, 163072}, {1, 208, 14, 14, 40768}, 3, 3, 2, 2, 1, 1, 1, 1, 26, netc::Activation::relu, 0, 0};
 // trunk_output.block3.block3-0.f.se.avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:13)
 constexpr netc::AdaptivePoolParams k33 = netc::AdaptivePoolParams{{1, 208, 14, 14, 40768}, {1, 208, 1, 1, 208}};
 // trunk_output.block3.block3-0.f.se.fc1: conv_1x1 1x1 + relu (dsl/zoo/regnet_y_400mf.netc:14)
-constexpr netc::ConvParams k34 = netc::ConvParams{{1, 208, 1, 1, 208}, {1, 26, 1, 1, 26}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k34 = netc::ConvParams{{1, 208, 1, 1, 208}, {1, 26, 1, 1, 26}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block3.block3-0.f.se.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/regnet_y_400mf.netc:16)
-constexpr netc::ConvParams k35 = netc::ConvParams{{1, 26, 1, 1, 26}, {1, 208, 1, 1, 208}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k35 = netc::ConvParams{{1, 26, 1, 1, 26}, {1, 208, 1, 1, 208}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // trunk_output.block3.block3-0.f.se.mul: mul (dsl/zoo/regnet_y_400mf.netc:18)
 constexpr netc::BinaryParams k36 = netc::BinaryParams{{1, 208, 14, 14, 40768}, {1, 208, 1, 1, 208}, {1, 208, 14, 14, 40768}, 1.0f, netc::Activation::none};
 // trunk_output.block3.block3-0.f.c.0: conv_1x1 1x1 + batchnorm (dsl/zoo/regnet_y_400mf.netc:33)
-constexpr netc::ConvParams k37 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 208, 14, 14, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k37 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 208, 14, 14, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // trunk_output.block3.block3-0.proj.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:44)
-constexpr netc::ConvParams k38 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 208, 14, 14, 40768}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 40768};
+constexpr netc::ConvParams k38 = netc::ConvParams{{1, 104, 28, 28, 81536}, {1, 208, 14, 14, 40768}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 40768, 0};
 // trunk_output.block3.block3-1.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25)
-constexpr netc::ConvParams k39 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 208, 14, 14, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k39 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 208, 14, 14, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block3.block3-1.f.b.0: conv_grouped 3x3 pad 1,1 groups 26 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:28)
-constexpr netc::ConvParams k40 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 208, 14, 14, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 26, netc::Activation::relu, 0};
+constexpr netc::ConvParams k40 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 208, 14, 14, 40768}, 3, 3, 1, 1, 1, 1, 1, 1, 26, netc::Activation::relu, 0, 0};
 // trunk_output.block3.block3-1.f.se.avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:13): as k33
 // trunk_output.block3.block3-1.f.se.fc1: conv_1x1 1x1 + relu (dsl/zoo/regnet_y_400mf.netc:14)
-constexpr netc::ConvParams k42 = netc::ConvParams{{1, 208, 1, 1, 208}, {1, 52, 1, 1, 52}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k42 = netc::ConvParams{{1, 208, 1, 1, 208}, {1, 52, 1, 1, 52}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block3.block3-1.f.se.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/regnet_y_400mf.netc:16)
-constexpr netc::ConvParams k43 = netc::ConvParams{{1, 52, 1, 1, 52}, {1, 208, 1, 1, 208}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k43 = netc::ConvParams{{1, 52, 1, 1, 52}, {1, 208, 1, 1, 208}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // trunk_output.block3.block3-1.f.se.mul: mul (dsl/zoo/regnet_y_400mf.netc:18): as k36
 // trunk_output.block3.block3-1.f.c.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:33)
-constexpr netc::ConvParams k45 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 208, 14, 14, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 40768};
+constexpr netc::ConvParams k45 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 208, 14, 14, 40768}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 40768, 0};
 // trunk_output.block3.block3-2.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25): as k39
 // trunk_output.block3.block3-2.f.b.0: conv_grouped 3x3 pad 1,1 groups 26 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:28): as k40
 // trunk_output.block3.block3-2.f.se.avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:13): as k33
@@ -136,33 +136,33 @@ constexpr netc::ConvParams k45 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 2
 // trunk_output.block3.block3-5.f.se.mul: mul (dsl/zoo/regnet_y_400mf.netc:18): as k36
 // trunk_output.block3.block3-5.f.c.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:33): as k45
 // trunk_output.block4.block4-0.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25)
-constexpr netc::ConvParams k74 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 440, 14, 14, 86240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k74 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 440, 14, 14, 86240}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block4.block4-0.f.b.0: conv_grouped 3x3/2 pad 1,1 groups 55 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:28)
-constexpr netc::ConvParams k75 = netc::ConvParams{{1, 440, 14, 14, 86240}, {1, 440, 7, 7, 21560}, 3, 3, 2, 2, 1, 1, 1, 1, 55, netc::Activation::relu, 0};
+constexpr netc::ConvParams k75 = netc::ConvParams{{1, 440, 14, 14, 86240}, {1, 440, 7, 7, 21560}, 3, 3, 2, 2, 1, 1, 1, 1, 55, netc::Activation::relu, 0, 0};
 // trunk_output.block4.block4-0.f.se.avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:13)
 constexpr netc::AdaptivePoolParams k76 = netc::AdaptivePoolParams{{1, 440, 7, 7, 21560}, {1, 440, 1, 1, 440}};
 // trunk_output.block4.block4-0.f.se.fc1: conv_1x1 1x1 + relu (dsl/zoo/regnet_y_400mf.netc:14)
-constexpr netc::ConvParams k77 = netc::ConvParams{{1, 440, 1, 1, 440}, {1, 52, 1, 1, 52}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k77 = netc::ConvParams{{1, 440, 1, 1, 440}, {1, 52, 1, 1, 52}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block4.block4-0.f.se.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/regnet_y_400mf.netc:16)
-constexpr netc::ConvParams k78 = netc::ConvParams{{1, 52, 1, 1, 52}, {1, 440, 1, 1, 440}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k78 = netc::ConvParams{{1, 52, 1, 1, 52}, {1, 440, 1, 1, 440}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // trunk_output.block4.block4-0.f.se.mul: mul (dsl/zoo/regnet_y_400mf.netc:18)
 constexpr netc::BinaryParams k79 = netc::BinaryParams{{1, 440, 7, 7, 21560}, {1, 440, 1, 1, 440}, {1, 440, 7, 7, 21560}, 1.0f, netc::Activation::none};
 // trunk_output.block4.block4-0.f.c.0: conv_1x1 1x1 + batchnorm (dsl/zoo/regnet_y_400mf.netc:33)
-constexpr netc::ConvParams k80 = netc::ConvParams{{1, 440, 7, 7, 21560}, {1, 440, 7, 7, 21560}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k80 = netc::ConvParams{{1, 440, 7, 7, 21560}, {1, 440, 7, 7, 21560}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // trunk_output.block4.block4-0.proj.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:44)
-constexpr netc::ConvParams k81 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 440, 7, 7, 21560}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 21560};
+constexpr netc::ConvParams k81 = netc::ConvParams{{1, 208, 14, 14, 40768}, {1, 440, 7, 7, 21560}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 21560, 0};
 // trunk_output.block4.block4-1.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25)
-constexpr netc::ConvParams k82 = netc::ConvParams{{1, 440, 7, 7, 21560}, {1, 440, 7, 7, 21560}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k82 = netc::ConvParams{{1, 440, 7, 7, 21560}, {1, 440, 7, 7, 21560}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block4.block4-1.f.b.0: conv_grouped 3x3 pad 1,1 groups 55 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:28)
-constexpr netc::ConvParams k83 = netc::ConvParams{{1, 440, 7, 7, 21560}, {1, 440, 7, 7, 21560}, 3, 3, 1, 1, 1, 1, 1, 1, 55, netc::Activation::relu, 0};
+constexpr netc::ConvParams k83 = netc::ConvParams{{1, 440, 7, 7, 21560}, {1, 440, 7, 7, 21560}, 3, 3, 1, 1, 1, 1, 1, 1, 55, netc::Activation::relu, 0, 0};
 // trunk_output.block4.block4-1.f.se.avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:13): as k76
 // trunk_output.block4.block4-1.f.se.fc1: conv_1x1 1x1 + relu (dsl/zoo/regnet_y_400mf.netc:14)
-constexpr netc::ConvParams k85 = netc::ConvParams{{1, 440, 1, 1, 440}, {1, 110, 1, 1, 110}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k85 = netc::ConvParams{{1, 440, 1, 1, 440}, {1, 110, 1, 1, 110}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // trunk_output.block4.block4-1.f.se.fc2: conv_1x1 1x1 + sigmoid (dsl/zoo/regnet_y_400mf.netc:16)
-constexpr netc::ConvParams k86 = netc::ConvParams{{1, 110, 1, 1, 110}, {1, 440, 1, 1, 440}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0};
+constexpr netc::ConvParams k86 = netc::ConvParams{{1, 110, 1, 1, 110}, {1, 440, 1, 1, 440}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::sigmoid, 0, 0};
 // trunk_output.block4.block4-1.f.se.mul: mul (dsl/zoo/regnet_y_400mf.netc:18): as k79
 // trunk_output.block4.block4-1.f.c.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/regnet_y_400mf.netc:33)
-constexpr netc::ConvParams k88 = netc::ConvParams{{1, 440, 7, 7, 21560}, {1, 440, 7, 7, 21560}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 21560};
+constexpr netc::ConvParams k88 = netc::ConvParams{{1, 440, 7, 7, 21560}, {1, 440, 7, 7, 21560}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 21560, 0};
 // trunk_output.block4.block4-2.f.a.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:25): as k82
 // trunk_output.block4.block4-2.f.b.0: conv_grouped 3x3 pad 1,1 groups 55 + batchnorm + relu (dsl/zoo/regnet_y_400mf.netc:28): as k83
 // trunk_output.block4.block4-2.f.se.avgpool: adaptive_avgpool (dsl/zoo/regnet_y_400mf.netc:13): as k76

@@ -27,38 +27,38 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // conv1: conv_direct 7x7/2 pad 3,3 + batchnorm + relu (dsl/zoo/resnet50.netc:35)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 112, 112, 802816}, 7, 7, 2, 2, 3, 3, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool: maxpool 3x3/2 pad 1,1 (dsl/zoo/resnet50.netc:38)
 constexpr netc::PoolParams k1 = netc::PoolParams{{1, 64, 112, 112, 802816}, {1, 64, 56, 56, 200704}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // layer1.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer1.0.conv2: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 64, 56, 56, 200704}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer1.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnet50.netc:15)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // layer1.0.downsample.0: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnet50.netc:19)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 802816};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 64, 56, 56, 200704}, {1, 256, 56, 56, 802816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 802816, 0};
 // layer1.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 64, 56, 56, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer1.1.conv2: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13): as k3
 // layer1.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnet50.netc:15): as k5
 // layer1.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12): as k6
 // layer1.2.conv2: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13): as k3
 // layer1.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnet50.netc:15): as k5
 // layer2.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 128, 56, 56, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer2.0.conv2: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13)
-constexpr netc::ConvParams k13 = netc::ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 28, 28, 100352}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k13 = netc::ConvParams{{1, 128, 56, 56, 401408}, {1, 128, 28, 28, 100352}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer2.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnet50.netc:15)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // layer2.0.downsample.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/resnet50.netc:19)
-constexpr netc::ConvParams k15 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 512, 28, 28, 401408}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 401408};
+constexpr netc::ConvParams k15 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 512, 28, 28, 401408}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 401408, 0};
 // layer2.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12)
-constexpr netc::ConvParams k16 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k16 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 128, 28, 28, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer2.1.conv2: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 128, 28, 28, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 128, 28, 28, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer2.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnet50.netc:15)
-constexpr netc::ConvParams k18 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 401408};
+constexpr netc::ConvParams k18 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 512, 28, 28, 401408}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 401408, 0};
 // layer2.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12): as k16
 // layer2.2.conv2: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13): as k17
 // layer2.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnet50.netc:15): as k18
@@ -66,19 +66,19 @@ constexpr netc::ConvParams k18 = netc::ConvParams{{1, 128, 28, 28, 100352}, {1, 
 // layer2.3.conv2: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13): as k17
 // layer2.3.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnet50.netc:15): as k18
 // layer3.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12)
-constexpr netc::ConvParams k25 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k25 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 256, 28, 28, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer3.0.conv2: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13)
-constexpr netc::ConvParams k26 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 256, 14, 14, 50176}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k26 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 256, 14, 14, 50176}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer3.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnet50.netc:15)
-constexpr netc::ConvParams k27 = netc::ConvParams{{1, 256, 14, 14, 50176}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k27 = netc::ConvParams{{1, 256, 14, 14, 50176}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // layer3.0.downsample.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/resnet50.netc:19)
-constexpr netc::ConvParams k28 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 1024, 14, 14, 200704}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 200704};
+constexpr netc::ConvParams k28 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 1024, 14, 14, 200704}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 200704, 0};
 // layer3.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12)
-constexpr netc::ConvParams k29 = netc::ConvParams{{1, 1024, 14, 14, 200704}, {1, 256, 14, 14, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k29 = netc::ConvParams{{1, 1024, 14, 14, 200704}, {1, 256, 14, 14, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer3.1.conv2: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13)
-constexpr netc::ConvParams k30 = netc::ConvParams{{1, 256, 14, 14, 50176}, {1, 256, 14, 14, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k30 = netc::ConvParams{{1, 256, 14, 14, 50176}, {1, 256, 14, 14, 50176}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer3.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnet50.netc:15)
-constexpr netc::ConvParams k31 = netc::ConvParams{{1, 256, 14, 14, 50176}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 200704};
+constexpr netc::ConvParams k31 = netc::ConvParams{{1, 256, 14, 14, 50176}, {1, 1024, 14, 14, 200704}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 200704, 0};
 // layer3.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12): as k29
 // layer3.2.conv2: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13): as k30
 // layer3.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnet50.netc:15): as k31
@@ -92,19 +92,19 @@ constexpr netc::ConvParams k31 = netc::ConvParams{{1, 256, 14, 14, 50176}, {1, 1
 // layer3.5.conv2: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13): as k30
 // layer3.5.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnet50.netc:15): as k31
 // layer4.0.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12)
-constexpr netc::ConvParams k44 = netc::ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k44 = netc::ConvParams{{1, 1024, 14, 14, 200704}, {1, 512, 14, 14, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer4.0.conv2: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13)
-constexpr netc::ConvParams k45 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 7, 7, 25088}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k45 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 7, 7, 25088}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer4.0.conv3: conv_1x1 1x1 + batchnorm (dsl/zoo/resnet50.netc:15)
-constexpr netc::ConvParams k46 = netc::ConvParams{{1, 512, 7, 7, 25088}, {1, 2048, 7, 7, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k46 = netc::ConvParams{{1, 512, 7, 7, 25088}, {1, 2048, 7, 7, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // layer4.0.downsample.0: conv_direct 1x1/2 + batchnorm + add + relu (dsl/zoo/resnet50.netc:19)
-constexpr netc::ConvParams k47 = netc::ConvParams{{1, 1024, 14, 14, 200704}, {1, 2048, 7, 7, 100352}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 100352};
+constexpr netc::ConvParams k47 = netc::ConvParams{{1, 1024, 14, 14, 200704}, {1, 2048, 7, 7, 100352}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 100352, 0};
 // layer4.1.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12)
-constexpr netc::ConvParams k48 = netc::ConvParams{{1, 2048, 7, 7, 100352}, {1, 512, 7, 7, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k48 = netc::ConvParams{{1, 2048, 7, 7, 100352}, {1, 512, 7, 7, 25088}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer4.1.conv2: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13)
-constexpr netc::ConvParams k49 = netc::ConvParams{{1, 512, 7, 7, 25088}, {1, 512, 7, 7, 25088}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k49 = netc::ConvParams{{1, 512, 7, 7, 25088}, {1, 512, 7, 7, 25088}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // layer4.1.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnet50.netc:15)
-constexpr netc::ConvParams k50 = netc::ConvParams{{1, 512, 7, 7, 25088}, {1, 2048, 7, 7, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 100352};
+constexpr netc::ConvParams k50 = netc::ConvParams{{1, 512, 7, 7, 25088}, {1, 2048, 7, 7, 100352}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 100352, 0};
 // layer4.2.conv1: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/resnet50.netc:12): as k48
 // layer4.2.conv2: conv_direct 3x3 pad 1,1 + batchnorm + relu (dsl/zoo/resnet50.netc:13): as k49
 // layer4.2.conv3: conv_1x1 1x1 + batchnorm + add + relu (dsl/zoo/resnet50.netc:15): as k50

@@ -27,25 +27,25 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // conv1.0: conv_direct 3x3/2 pad 1,1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:42)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 24, 112, 112, 301056}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 24, 112, 112, 301056}, 3, 3, 2, 2, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // maxpool: maxpool 3x3/2 pad 1,1 (dsl/zoo/shufflenet_v2_x1_0.netc:44)
 constexpr netc::PoolParams k1 = netc::PoolParams{{1, 24, 112, 112, 301056}, {1, 24, 56, 56, 75264}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // stage2.0.branch1.0: conv_grouped 3x3/2 pad 1,1 groups 24 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:16)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 24, 28, 28, 18816}, 3, 3, 2, 2, 1, 1, 1, 1, 24, netc::Activation::none, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 24, 28, 28, 18816}, 3, 3, 2, 2, 1, 1, 1, 1, 24, netc::Activation::none, 0, 0};
 // stage2.0.branch1.2: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:17)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 24, 28, 28, 18816}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 24, 28, 28, 18816}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stage2.0.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 58, 56, 56, 181888}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 24, 56, 56, 75264}, {1, 58, 56, 56, 181888}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stage2.0.branch2.3: conv_grouped 3x3/2 pad 1,1 groups 58 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 58, 56, 56, 181888}, {1, 58, 28, 28, 45472}, 3, 3, 2, 2, 1, 1, 1, 1, 58, netc::Activation::none, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 58, 56, 56, 181888}, {1, 58, 28, 28, 45472}, 3, 3, 2, 2, 1, 1, 1, 1, 58, netc::Activation::none, 0, 0};
 // stage2.0.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stage2.0.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr netc::ChannelShuffleParams k7 = netc::ChannelShuffleParams{{1, 116, 28, 28, 90944}, {1, 116, 28, 28, 90944}, 2};
 // stage2.1.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr netc::ConvParams k8 = netc::ConvParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k8 = netc::ConvParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stage2.1.branch2.3: conv_grouped 3x3 pad 1,1 groups 58 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 45472}, 3, 3, 1, 1, 1, 1, 1, 1, 58, netc::Activation::none, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 58, 28, 28, 45472}, {1, 58, 28, 28, 45472}, 3, 3, 1, 1, 1, 1, 1, 1, 58, netc::Activation::none, 0, 0};
 // stage2.1.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27): as k6
 // stage2.1.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr netc::CopyParams k11 = netc::CopyParams{{1, 58, 28, 28, 90944}, {1, 58, 28, 28, 90944}, 0, 0};
@@ -61,19 +61,19 @@ constexpr netc::CopyParams k11 = netc::CopyParams{{1, 58, 28, 28, 90944}, {1, 58
 // stage2.3.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29): as k11
 // stage2.3.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29): as k7
 // stage3.0.branch1.0: conv_grouped 3x3/2 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:16)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 116, 28, 28, 90944}, {1, 116, 14, 14, 22736}, 3, 3, 2, 2, 1, 1, 1, 1, 116, netc::Activation::none, 0};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 116, 28, 28, 90944}, {1, 116, 14, 14, 22736}, 3, 3, 2, 2, 1, 1, 1, 1, 116, netc::Activation::none, 0, 0};
 // stage3.0.branch1.2: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:17)
-constexpr netc::ConvParams k24 = netc::ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k24 = netc::ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stage3.0.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr netc::ConvParams k25 = netc::ConvParams{{1, 116, 28, 28, 90944}, {1, 116, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k25 = netc::ConvParams{{1, 116, 28, 28, 90944}, {1, 116, 28, 28, 90944}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stage3.0.branch2.3: conv_grouped 3x3/2 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26): as k23
 // stage3.0.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27): as k24
 // stage3.0.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr netc::ChannelShuffleParams k28 = netc::ChannelShuffleParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 2};
 // stage3.1.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr netc::ConvParams k29 = netc::ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k29 = netc::ConvParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stage3.1.branch2.3: conv_grouped 3x3 pad 1,1 groups 116 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr netc::ConvParams k30 = netc::ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, netc::Activation::none, 0};
+constexpr netc::ConvParams k30 = netc::ConvParams{{1, 116, 14, 14, 22736}, {1, 116, 14, 14, 22736}, 3, 3, 1, 1, 1, 1, 1, 1, 116, netc::Activation::none, 0, 0};
 // stage3.1.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27): as k24
 // stage3.1.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr netc::CopyParams k32 = netc::CopyParams{{1, 116, 14, 14, 45472}, {1, 116, 14, 14, 45472}, 0, 0};
@@ -109,19 +109,19 @@ constexpr netc::CopyParams k32 = netc::CopyParams{{1, 116, 14, 14, 45472}, {1, 1
 // stage3.7.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29): as k32
 // stage3.7.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29): as k28
 // stage4.0.branch1.0: conv_grouped 3x3/2 pad 1,1 groups 232 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:16)
-constexpr netc::ConvParams k64 = netc::ConvParams{{1, 232, 14, 14, 45472}, {1, 232, 7, 7, 11368}, 3, 3, 2, 2, 1, 1, 1, 1, 232, netc::Activation::none, 0};
+constexpr netc::ConvParams k64 = netc::ConvParams{{1, 232, 14, 14, 45472}, {1, 232, 7, 7, 11368}, 3, 3, 2, 2, 1, 1, 1, 1, 232, netc::Activation::none, 0, 0};
 // stage4.0.branch1.2: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:17)
-constexpr netc::ConvParams k65 = netc::ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k65 = netc::ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 22736}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stage4.0.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr netc::ConvParams k66 = netc::ConvParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k66 = netc::ConvParams{{1, 232, 14, 14, 45472}, {1, 232, 14, 14, 45472}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stage4.0.branch2.3: conv_grouped 3x3/2 pad 1,1 groups 232 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26): as k64
 // stage4.0.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27): as k65
 // stage4.0.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr netc::ChannelShuffleParams k69 = netc::ChannelShuffleParams{{1, 464, 7, 7, 22736}, {1, 464, 7, 7, 22736}, 2};
 // stage4.1.branch2.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:25)
-constexpr netc::ConvParams k70 = netc::ConvParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 11368}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k70 = netc::ConvParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 11368}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // stage4.1.branch2.3: conv_grouped 3x3 pad 1,1 groups 232 + batchnorm (dsl/zoo/shufflenet_v2_x1_0.netc:26)
-constexpr netc::ConvParams k71 = netc::ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 11368}, 3, 3, 1, 1, 1, 1, 1, 1, 232, netc::Activation::none, 0};
+constexpr netc::ConvParams k71 = netc::ConvParams{{1, 232, 7, 7, 11368}, {1, 232, 7, 7, 11368}, 3, 3, 1, 1, 1, 1, 1, 1, 232, netc::Activation::none, 0, 0};
 // stage4.1.branch2.5: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:27): as k65
 // stage4.1.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29)
 constexpr netc::CopyParams k73 = netc::CopyParams{{1, 232, 7, 7, 22736}, {1, 232, 7, 7, 22736}, 0, 0};
@@ -137,7 +137,7 @@ constexpr netc::CopyParams k73 = netc::CopyParams{{1, 232, 7, 7, 22736}, {1, 232
 // stage4.3.concat: copy + concat slice (dsl/zoo/shufflenet_v2_x1_0.netc:29): as k73
 // stage4.3.channel_shuffle: channel_shuffle (dsl/zoo/shufflenet_v2_x1_0.netc:29): as k69
 // conv5.0: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/shufflenet_v2_x1_0.netc:53)
-constexpr netc::ConvParams k85 = netc::ConvParams{{1, 464, 7, 7, 22736}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k85 = netc::ConvParams{{1, 464, 7, 7, 22736}, {1, 1024, 7, 7, 50176}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // logits.0: adaptive_avgpool (dsl/zoo/shufflenet_v2_x1_0.netc:56)
 constexpr netc::AdaptivePoolParams k86 = netc::AdaptivePoolParams{{1, 1024, 7, 7, 50176}, {1, 1024, 1, 1, 1024}};
 // fc: linear (dsl/zoo/shufflenet_v2_x1_0.netc:56)

@@ -27,55 +27,55 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // features.0: conv_direct 3x3/2 + relu (dsl/zoo/squeezenet1_1.netc:22)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 111, 111, 788544}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 111, 111, 788544}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.2: maxpool 3x3/2 (dsl/zoo/squeezenet1_1.netc:23)
 constexpr netc::PoolParams k1 = netc::PoolParams{{1, 64, 111, 111, 788544}, {1, 64, 55, 55, 193600}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.3.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 55, 55, 193600}, {1, 16, 55, 55, 48400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 55, 55, 193600}, {1, 16, 55, 55, 48400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.3.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.3.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 16, 55, 55, 48400}, {1, 64, 55, 55, 387200}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.4.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 128, 55, 55, 387200}, {1, 16, 55, 55, 48400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 128, 55, 55, 387200}, {1, 16, 55, 55, 48400}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.4.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14): as k3
 // features.4.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15): as k4
 // features.5: maxpool 3x3/2 (dsl/zoo/squeezenet1_1.netc:26)
 constexpr netc::PoolParams k8 = netc::PoolParams{{1, 128, 55, 55, 387200}, {1, 128, 27, 27, 93312}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.6.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 128, 27, 27, 93312}, {1, 32, 27, 27, 23328}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 128, 27, 27, 93312}, {1, 32, 27, 27, 23328}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.6.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr netc::ConvParams k10 = netc::ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k10 = netc::ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.6.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 32, 27, 27, 23328}, {1, 128, 27, 27, 186624}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.7.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 256, 27, 27, 186624}, {1, 32, 27, 27, 23328}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 256, 27, 27, 186624}, {1, 32, 27, 27, 23328}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.7.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14): as k10
 // features.7.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15): as k11
 // features.8: maxpool 3x3/2 (dsl/zoo/squeezenet1_1.netc:29)
 constexpr netc::PoolParams k15 = netc::PoolParams{{1, 256, 27, 27, 186624}, {1, 256, 13, 13, 43264}, 3, 3, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.9.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr netc::ConvParams k16 = netc::ConvParams{{1, 256, 13, 13, 43264}, {1, 48, 13, 13, 8112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k16 = netc::ConvParams{{1, 256, 13, 13, 43264}, {1, 48, 13, 13, 8112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.9.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.9.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr netc::ConvParams k18 = netc::ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k18 = netc::ConvParams{{1, 48, 13, 13, 8112}, {1, 192, 13, 13, 64896}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.10.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr netc::ConvParams k19 = netc::ConvParams{{1, 384, 13, 13, 64896}, {1, 48, 13, 13, 8112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k19 = netc::ConvParams{{1, 384, 13, 13, 64896}, {1, 48, 13, 13, 8112}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.10.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14): as k17
 // features.10.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15): as k18
 // features.11.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr netc::ConvParams k22 = netc::ConvParams{{1, 384, 13, 13, 64896}, {1, 64, 13, 13, 10816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k22 = netc::ConvParams{{1, 384, 13, 13, 64896}, {1, 64, 13, 13, 10816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.11.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.11.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15)
-constexpr netc::ConvParams k24 = netc::ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k24 = netc::ConvParams{{1, 64, 13, 13, 10816}, {1, 256, 13, 13, 86528}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.12.squeeze: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:13)
-constexpr netc::ConvParams k25 = netc::ConvParams{{1, 512, 13, 13, 86528}, {1, 64, 13, 13, 10816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k25 = netc::ConvParams{{1, 512, 13, 13, 86528}, {1, 64, 13, 13, 10816}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.12.expand1x1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:14): as k23
 // features.12.expand3x3: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/squeezenet1_1.netc:15): as k24
 // classifier.1: conv_1x1 1x1 + relu (dsl/zoo/squeezenet1_1.netc:35)
-constexpr netc::ConvParams k28 = netc::ConvParams{{1, 512, 13, 13, 86528}, {1, 1000, 13, 13, 169000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k28 = netc::ConvParams{{1, 512, 13, 13, 86528}, {1, 1000, 13, 13, 169000}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // classifier.3: adaptive_avgpool (dsl/zoo/squeezenet1_1.netc:35)
 constexpr netc::AdaptivePoolParams k29 = netc::AdaptivePoolParams{{1, 1000, 13, 13, 169000}, {1, 1000, 1, 1, 1000}};
 // logits: copy + network output (dsl/zoo/squeezenet1_1.netc)

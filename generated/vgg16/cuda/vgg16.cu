@@ -27,33 +27,33 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // features.0: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:11)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 224, 224, 3211264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 224, 224, 150528}, {1, 64, 224, 224, 3211264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.2: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:12)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 64, 224, 224, 3211264}, {1, 64, 224, 224, 3211264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 64, 224, 224, 3211264}, {1, 64, 224, 224, 3211264}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.4: maxpool 2x2/2 (dsl/zoo/vgg16.netc:13)
 constexpr netc::PoolParams k2 = netc::PoolParams{{1, 64, 224, 224, 3211264}, {1, 64, 112, 112, 802816}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.5: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:15)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 112, 112, 802816}, {1, 128, 112, 112, 1605632}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 112, 112, 802816}, {1, 128, 112, 112, 1605632}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.7: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:16)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 128, 112, 112, 1605632}, {1, 128, 112, 112, 1605632}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 128, 112, 112, 1605632}, {1, 128, 112, 112, 1605632}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.9: maxpool 2x2/2 (dsl/zoo/vgg16.netc:17)
 constexpr netc::PoolParams k5 = netc::PoolParams{{1, 128, 112, 112, 1605632}, {1, 128, 56, 56, 401408}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.10: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:19)
-constexpr netc::ConvParams k6 = netc::ConvParams{{1, 128, 56, 56, 401408}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k6 = netc::ConvParams{{1, 128, 56, 56, 401408}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.12: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:20)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 256, 56, 56, 802816}, {1, 256, 56, 56, 802816}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.14: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:21): as k7
 // features.16: maxpool 2x2/2 (dsl/zoo/vgg16.netc:22)
 constexpr netc::PoolParams k9 = netc::PoolParams{{1, 256, 56, 56, 802816}, {1, 256, 28, 28, 200704}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.17: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:24)
-constexpr netc::ConvParams k10 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k10 = netc::ConvParams{{1, 256, 28, 28, 200704}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.19: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:25)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 512, 28, 28, 401408}, {1, 512, 28, 28, 401408}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.21: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:26): as k11
 // features.23: maxpool 2x2/2 (dsl/zoo/vgg16.netc:27)
 constexpr netc::PoolParams k13 = netc::PoolParams{{1, 512, 28, 28, 401408}, {1, 512, 14, 14, 100352}, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, false};
 // features.24: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:29)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 512, 14, 14, 100352}, {1, 512, 14, 14, 100352}, 3, 3, 1, 1, 1, 1, 1, 1, 1, netc::Activation::relu, 0, 0};
 // features.26: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:30): as k14
 // features.28: conv_direct 3x3 pad 1,1 + relu (dsl/zoo/vgg16.netc:31): as k14
 // features.30: maxpool 2x2/2 (dsl/zoo/vgg16.netc:32)

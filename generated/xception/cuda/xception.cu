@@ -27,60 +27,60 @@ constexpr netc::cuda::Precision kPrecision = netc::cuda::Precision::fp32;
 // Template arguments of the kernels, so at global scope: nvcc's launch stubs cannot name
 // such a constant inside a namespace. Internal linkage keeps them apart from another network's.
 // conv1: conv_direct 3x3/2 + batchnorm + relu (dsl/zoo/xception.netc:50)
-constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k0 = netc::ConvParams{{1, 3, 299, 299, 268203}, {1, 32, 149, 149, 710432}, 3, 3, 2, 2, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // conv2: conv_direct 3x3 + batchnorm + relu (dsl/zoo/xception.netc:53)
-constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 149, 149, 710432}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k1 = netc::ConvParams{{1, 32, 149, 149, 710432}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // block1.rep.0.conv1: conv_grouped 3x3 pad 1,1 groups 64 (dsl/zoo/xception.netc:25)
-constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 147, 147, 1382976}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 64, netc::Activation::none, 0};
+constexpr netc::ConvParams k2 = netc::ConvParams{{1, 64, 147, 147, 1382976}, {1, 64, 147, 147, 1382976}, 3, 3, 1, 1, 1, 1, 1, 1, 64, netc::Activation::none, 0, 0};
 // block1.rep.0.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 147, 147, 1382976}, {1, 128, 147, 147, 2765952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k3 = netc::ConvParams{{1, 64, 147, 147, 1382976}, {1, 128, 147, 147, 2765952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // block1.rep.3.conv1: conv_grouped 3x3 pad 1,1 groups 128 (dsl/zoo/xception.netc:29)
-constexpr netc::ConvParams k4 = netc::ConvParams{{1, 128, 147, 147, 2765952}, {1, 128, 147, 147, 2765952}, 3, 3, 1, 1, 1, 1, 1, 1, 128, netc::Activation::none, 0};
+constexpr netc::ConvParams k4 = netc::ConvParams{{1, 128, 147, 147, 2765952}, {1, 128, 147, 147, 2765952}, 3, 3, 1, 1, 1, 1, 1, 1, 128, netc::Activation::none, 0, 0};
 // block1.rep.3.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-constexpr netc::ConvParams k5 = netc::ConvParams{{1, 128, 147, 147, 2765952}, {1, 128, 147, 147, 2765952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k5 = netc::ConvParams{{1, 128, 147, 147, 2765952}, {1, 128, 147, 147, 2765952}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // block1.rep.5: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
 constexpr netc::PoolParams k6 = netc::PoolParams{{1, 128, 147, 147, 2765952}, {1, 128, 74, 74, 700928}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // block1.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-constexpr netc::ConvParams k7 = netc::ConvParams{{1, 64, 147, 147, 1382976}, {1, 128, 74, 74, 700928}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 700928};
+constexpr netc::ConvParams k7 = netc::ConvParams{{1, 64, 147, 147, 1382976}, {1, 128, 74, 74, 700928}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 700928, 0};
 // block2.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr netc::UnaryParams k8 = netc::UnaryParams{{1, 128, 74, 74, 700928}, {1, 128, 74, 74, 700928}, 1.0f, netc::Activation::relu};
 // block2.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 128 (dsl/zoo/xception.netc:25)
-constexpr netc::ConvParams k9 = netc::ConvParams{{1, 128, 74, 74, 700928}, {1, 128, 74, 74, 700928}, 3, 3, 1, 1, 1, 1, 1, 1, 128, netc::Activation::none, 0};
+constexpr netc::ConvParams k9 = netc::ConvParams{{1, 128, 74, 74, 700928}, {1, 128, 74, 74, 700928}, 3, 3, 1, 1, 1, 1, 1, 1, 128, netc::Activation::none, 0, 0};
 // block2.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr netc::ConvParams k10 = netc::ConvParams{{1, 128, 74, 74, 700928}, {1, 256, 74, 74, 1401856}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k10 = netc::ConvParams{{1, 128, 74, 74, 700928}, {1, 256, 74, 74, 1401856}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // block2.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 256 (dsl/zoo/xception.netc:29)
-constexpr netc::ConvParams k11 = netc::ConvParams{{1, 256, 74, 74, 1401856}, {1, 256, 74, 74, 1401856}, 3, 3, 1, 1, 1, 1, 1, 1, 256, netc::Activation::none, 0};
+constexpr netc::ConvParams k11 = netc::ConvParams{{1, 256, 74, 74, 1401856}, {1, 256, 74, 74, 1401856}, 3, 3, 1, 1, 1, 1, 1, 1, 256, netc::Activation::none, 0, 0};
 // block2.rep.4.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-constexpr netc::ConvParams k12 = netc::ConvParams{{1, 256, 74, 74, 1401856}, {1, 256, 74, 74, 1401856}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k12 = netc::ConvParams{{1, 256, 74, 74, 1401856}, {1, 256, 74, 74, 1401856}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // block2.rep.6: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
 constexpr netc::PoolParams k13 = netc::PoolParams{{1, 256, 74, 74, 1401856}, {1, 256, 37, 37, 350464}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // block2.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-constexpr netc::ConvParams k14 = netc::ConvParams{{1, 128, 74, 74, 700928}, {1, 256, 37, 37, 350464}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 350464};
+constexpr netc::ConvParams k14 = netc::ConvParams{{1, 128, 74, 74, 700928}, {1, 256, 37, 37, 350464}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 350464, 0};
 // block3.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr netc::UnaryParams k15 = netc::UnaryParams{{1, 256, 37, 37, 350464}, {1, 256, 37, 37, 350464}, 1.0f, netc::Activation::relu};
 // block3.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 256 (dsl/zoo/xception.netc:25)
-constexpr netc::ConvParams k16 = netc::ConvParams{{1, 256, 37, 37, 350464}, {1, 256, 37, 37, 350464}, 3, 3, 1, 1, 1, 1, 1, 1, 256, netc::Activation::none, 0};
+constexpr netc::ConvParams k16 = netc::ConvParams{{1, 256, 37, 37, 350464}, {1, 256, 37, 37, 350464}, 3, 3, 1, 1, 1, 1, 1, 1, 256, netc::Activation::none, 0, 0};
 // block3.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr netc::ConvParams k17 = netc::ConvParams{{1, 256, 37, 37, 350464}, {1, 728, 37, 37, 996632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k17 = netc::ConvParams{{1, 256, 37, 37, 350464}, {1, 728, 37, 37, 996632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // block3.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29)
-constexpr netc::ConvParams k18 = netc::ConvParams{{1, 728, 37, 37, 996632}, {1, 728, 37, 37, 996632}, 3, 3, 1, 1, 1, 1, 1, 1, 728, netc::Activation::none, 0};
+constexpr netc::ConvParams k18 = netc::ConvParams{{1, 728, 37, 37, 996632}, {1, 728, 37, 37, 996632}, 3, 3, 1, 1, 1, 1, 1, 1, 728, netc::Activation::none, 0, 0};
 // block3.rep.4.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-constexpr netc::ConvParams k19 = netc::ConvParams{{1, 728, 37, 37, 996632}, {1, 728, 37, 37, 996632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k19 = netc::ConvParams{{1, 728, 37, 37, 996632}, {1, 728, 37, 37, 996632}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // block3.rep.6: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
 constexpr netc::PoolParams k20 = netc::PoolParams{{1, 728, 37, 37, 996632}, {1, 728, 19, 19, 262808}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // block3.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-constexpr netc::ConvParams k21 = netc::ConvParams{{1, 256, 37, 37, 350464}, {1, 728, 19, 19, 262808}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 262808};
+constexpr netc::ConvParams k21 = netc::ConvParams{{1, 256, 37, 37, 350464}, {1, 728, 19, 19, 262808}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 262808, 0};
 // block4.rep.0: unary (dsl/zoo/xception.netc:23)
 constexpr netc::UnaryParams k22 = netc::UnaryParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1.0f, netc::Activation::relu};
 // block4.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25)
-constexpr netc::ConvParams k23 = netc::ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, netc::Activation::none, 0};
+constexpr netc::ConvParams k23 = netc::ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 3, 3, 1, 1, 1, 1, 1, 1, 728, netc::Activation::none, 0, 0};
 // block4.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25)
-constexpr netc::ConvParams k24 = netc::ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k24 = netc::ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // block4.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:27): as k23
 // block4.rep.4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:27): as k24
 // block4.rep.7.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29): as k23
 // block4.rep.7.pointwise: conv_1x1 1x1 + batchnorm + add (dsl/zoo/xception.netc:29)
-constexpr netc::ConvParams k28 = netc::ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 262808};
+constexpr netc::ConvParams k28 = netc::ConvParams{{1, 728, 19, 19, 262808}, {1, 728, 19, 19, 262808}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 262808, 0};
 // block5.rep.0: unary (dsl/zoo/xception.netc:23): as k22
 // block5.rep.1.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:25): as k23
 // block5.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25): as k24
@@ -135,19 +135,19 @@ constexpr netc::ConvParams k28 = netc::ConvParams{{1, 728, 19, 19, 262808}, {1, 
 // block12.rep.1.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:25): as k24
 // block12.rep.4.conv1: conv_grouped 3x3 pad 1,1 groups 728 (dsl/zoo/xception.netc:29): as k23
 // block12.rep.4.pointwise: conv_1x1 1x1 + batchnorm (dsl/zoo/xception.netc:29)
-constexpr netc::ConvParams k82 = netc::ConvParams{{1, 728, 19, 19, 262808}, {1, 1024, 19, 19, 369664}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0};
+constexpr netc::ConvParams k82 = netc::ConvParams{{1, 728, 19, 19, 262808}, {1, 1024, 19, 19, 369664}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::none, 0, 0};
 // block12.rep.6: maxpool 3x3/2 pad 1,1 (dsl/zoo/xception.netc:31)
 constexpr netc::PoolParams k83 = netc::PoolParams{{1, 1024, 19, 19, 369664}, {1, 1024, 10, 10, 102400}, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, false};
 // block12.skip: conv_direct 1x1/2 + batchnorm + add (dsl/zoo/xception.netc:37)
-constexpr netc::ConvParams k84 = netc::ConvParams{{1, 728, 19, 19, 262808}, {1, 1024, 10, 10, 102400}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 102400};
+constexpr netc::ConvParams k84 = netc::ConvParams{{1, 728, 19, 19, 262808}, {1, 1024, 10, 10, 102400}, 1, 1, 2, 2, 0, 0, 1, 1, 1, netc::Activation::none, 102400, 0};
 // conv3.conv1: conv_grouped 3x3 pad 1,1 groups 1024 (dsl/zoo/xception.netc:76)
-constexpr netc::ConvParams k85 = netc::ConvParams{{1, 1024, 10, 10, 102400}, {1, 1024, 10, 10, 102400}, 3, 3, 1, 1, 1, 1, 1, 1, 1024, netc::Activation::none, 0};
+constexpr netc::ConvParams k85 = netc::ConvParams{{1, 1024, 10, 10, 102400}, {1, 1024, 10, 10, 102400}, 3, 3, 1, 1, 1, 1, 1, 1, 1024, netc::Activation::none, 0, 0};
 // conv3.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:76)
-constexpr netc::ConvParams k86 = netc::ConvParams{{1, 1024, 10, 10, 102400}, {1, 1536, 10, 10, 153600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k86 = netc::ConvParams{{1, 1024, 10, 10, 102400}, {1, 1536, 10, 10, 153600}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // conv4.conv1: conv_grouped 3x3 pad 1,1 groups 1536 (dsl/zoo/xception.netc:79)
-constexpr netc::ConvParams k87 = netc::ConvParams{{1, 1536, 10, 10, 153600}, {1, 1536, 10, 10, 153600}, 3, 3, 1, 1, 1, 1, 1, 1, 1536, netc::Activation::none, 0};
+constexpr netc::ConvParams k87 = netc::ConvParams{{1, 1536, 10, 10, 153600}, {1, 1536, 10, 10, 153600}, 3, 3, 1, 1, 1, 1, 1, 1, 1536, netc::Activation::none, 0, 0};
 // conv4.pointwise: conv_1x1 1x1 + batchnorm + relu (dsl/zoo/xception.netc:79)
-constexpr netc::ConvParams k88 = netc::ConvParams{{1, 1536, 10, 10, 153600}, {1, 2048, 10, 10, 204800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0};
+constexpr netc::ConvParams k88 = netc::ConvParams{{1, 1536, 10, 10, 153600}, {1, 2048, 10, 10, 204800}, 1, 1, 1, 1, 0, 0, 1, 1, 1, netc::Activation::relu, 0, 0};
 // global_pool.pool: adaptive_avgpool (dsl/zoo/xception.netc:45)
 constexpr netc::AdaptivePoolParams k89 = netc::AdaptivePoolParams{{1, 2048, 10, 10, 204800}, {1, 2048, 1, 1, 2048}};
 // fc: linear (dsl/zoo/xception.netc:85)

@@ -20,6 +20,10 @@
 // blocks from what the output holds, and only the last applies the activation. So the residual
 // may be the output itself (read before the first block overwrites it).
 //
+// An input scale (a 1x1 convolution's in_scale, squeeze-and-excitation's gate) multiplies
+// either the panel as it is packed or a copy of the unit's weights, whichever is cheaper for the
+// shape (gemm_scales_weights).
+//
 // Work is cut into independent units (sample, group, pixel chunk, part of the channel blocks),
 // each with its own scratch panel: gemm_conv_chunk runs a range of them, so a thread pool can
 // hand out ranges with one scratch per thread. gemm_conv runs them all.
@@ -29,6 +33,7 @@
 #include "netc/cpu/simd.hpp"
 #include "netc/kernel_params.hpp"
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 
@@ -213,10 +218,11 @@ NETC_INLINE void pack_columns(float *dst, const float *row, std::int64_t x0, int
 // Packs the panel of a convolution with stride 1 whose output is as wide as its input ("same"
 // widths, 1x1 included): output pixel q reads input pixel q + dy * w + dx of every tap, so each
 // vector of the chunk is one load, masked to the lanes whose row and column exist for the tap
-// (masks per vector and kernel row or column, computed once per chunk).
+// (masks per vector and kernel row or column, computed once per chunk). `scale` (null: none)
+// holds a factor per input channel of the group, applied as each vector is packed.
 template <class Isa>
-inline void pack_gemm_panel_flat(const ConvParams &p, const float *in, int k0, int kc, int q0,
-                                 int q1, float *panel) {
+inline void pack_gemm_panel_flat(const ConvParams &p, const float *in, const float *scale, int k0,
+                                 int kc, int q0, int q1, float *panel) {
   using S = Simd<Isa>;
   constexpr int W = S::width, NR = ConvTile<Isa>::nr;
   constexpr int kMaxVectors = kGemmChunkPixels / W;
@@ -260,6 +266,8 @@ inline void pack_gemm_panel_flat(const ConvParams &p, const float *in, int k0, i
         x = S::load_masked(src, at, m, S::zero());
       else
         x = S::zero();
+      if (scale)
+        x = S::mul(x, S::set1(scale[ic]));
       S::store(dst_k + (v / NR) * tile_floats + (v % NR) * W, x);
     }
   }
@@ -267,10 +275,11 @@ inline void pack_gemm_panel_flat(const ConvParams &p, const float *in, int k0, i
 
 // Packs X[k0 .. k0 + kc)[q0 .. q1) of one sample and group (`in`: its first input channel) into
 // tiles of NRW pixels, [tile][k][NRW], zeros where a tap falls in the padding and past q1 to the
-// end of the last tile.
+// end of the last tile. `scale`: a factor per input channel of the group, or null; only
+// convolutions packed flat (1x1 ones included) take one.
 template <class Isa>
-inline void pack_gemm_panel(const ConvParams &p, const float *in, int k0, int kc, int q0, int q1,
-                            float *panel) {
+inline void pack_gemm_panel(const ConvParams &p, const float *in, const float *scale, int k0,
+                            int kc, int q0, int q1, float *panel) {
   constexpr int NRW = ConvTile<Isa>::nr * Simd<Isa>::width;
   const int in_c = p.in.c / p.groups;
   const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
@@ -278,7 +287,8 @@ inline void pack_gemm_panel(const ConvParams &p, const float *in, int k0, int kc
   const int pixels = q1 - q0;
   if (p.stride_h == 1 && p.stride_w == 1 && p.in.w == p.out.w && p.kernel_h <= kMaxFlatKernelW &&
       p.kernel_w <= kMaxFlatKernelW)
-    return pack_gemm_panel_flat<Isa>(p, in, k0, kc, q0, q1, panel);
+    return pack_gemm_panel_flat<Isa>(p, in, scale, k0, kc, q0, q1, panel);
+  assert(!scale && "an input scale needs a panel packed flat");
   PanelRun runs[max_panel_runs<Isa>()];
   const int run_count = panel_runs(p, q0, q1, NRW, tile_floats, runs);
   for (int k = k0; k < k0 + kc; ++k) {
@@ -308,6 +318,23 @@ inline void pack_gemm_panel(const ConvParams &p, const float *in, int k0, int kc
   }
 }
 
+// Multiplies the packed weights of blocks [b0, b1) for pairs [k0, k0 + kc) by the input
+// channel's factor of each pair, into `dst` as [block - b0][k - k0][MR]: the microkernel reads it
+// as it reads the packed weights.
+template <int MR>
+inline void scale_weight_blocks(const float *w, std::ptrdiff_t block_floats, int b0, int b1, int k0,
+                                int kc, int in_c, const float *scale, float *dst) {
+  for (int b = b0; b < b1; ++b) {
+    const float *src = w + b * block_floats + std::ptrdiff_t(k0) * MR;
+    float *to = dst + std::ptrdiff_t(b - b0) * kc * MR;
+    for (int k = 0; k < kc; ++k) {
+      const float s = scale[(k0 + k) % in_c];
+      for (int r = 0; r < MR; ++r)
+        to[std::ptrdiff_t(k) * MR + r] = src[std::ptrdiff_t(k) * MR + r] * s;
+    }
+  }
+}
+
 } // namespace detail
 
 // A convolution's units of work: every (sample, group, pixel chunk, part of the blocks of MR
@@ -325,6 +352,39 @@ template <class Isa> constexpr std::size_t gemm_panel_floats(const ConvParams &p
   const std::int64_t kc = depth < detail::kGemmBlockK ? depth : detail::kGemmBlockK;
   const std::int64_t tile = detail::tile_pixels<Isa>();
   return std::size_t(kc * detail::ceil_div(detail::gemm_chunk_pixels<Isa>(p), tile) * tile);
+}
+
+// With an input scale (p.in_scale_batch_stride != 0), whether each unit scales its weights
+// rather than its panel. Per unit and K block of kc pairs, scaling the panel costs kc * pixels
+// multiplies, folded into the packing that loads and stores every value anyway; scaling the
+// weights costs kc * rows multiplies, each with a store of its own into scratch (so counted
+// twice), rows being the output channels rounded up to MR. So the weights are scaled when
+// 2 * rows <= pixels: early layers with big planes and few channels (EfficientNet's 112x112,
+// 16 channels), and the panel in late ones (7x7 planes, hundreds of channels). Decided by the
+// shape alone, not by how the units are cut for a thread count: the two orders of rounding
+// differ, and any thread count must give the same bits. With many threads a plane may be cut
+// finer than gemm_chunk_pixels; the choice stays, still correct, at most twice the multiplies.
+template <class Isa> constexpr bool gemm_scales_weights(const ConvParams &p) {
+  constexpr int MR = detail::ConvTile<Isa>::mr;
+  const std::int64_t rows = detail::ceil_div(p.out.c / p.groups, MR) * MR;
+  return 2 * rows <= detail::gemm_chunk_pixels<Isa>(p);
+}
+
+// Where a unit's scaled weights start in its scratch: after the panel, on a 64-byte boundary.
+template <class Isa> constexpr std::size_t gemm_scaled_weights_at(const ConvParams &p) {
+  return std::size_t(detail::ceil_div(std::int64_t(gemm_panel_floats<Isa>(p)), 16) * 16);
+}
+
+// Scratch floats one unit of work needs: its panel, and with an input scale that is applied to
+// the weights, the scaled weights of one K block of its output channels.
+template <class Isa> constexpr std::size_t gemm_scratch_floats(const ConvParams &p) {
+  if (p.in_scale_batch_stride == 0 || !gemm_scales_weights<Isa>(p))
+    return gemm_panel_floats<Isa>(p);
+  constexpr int MR = detail::ConvTile<Isa>::mr;
+  const std::int64_t depth = detail::gemm_depth(p);
+  const std::int64_t kc = depth < detail::kGemmBlockK ? depth : detail::kGemmBlockK;
+  const std::int64_t rows = detail::ceil_div(p.out.c / p.groups, MR) * MR;
+  return gemm_scaled_weights_at<Isa>(p) + std::size_t(rows * kc);
 }
 
 // Floats of the packed weights: per group, blocks of MR output channels, [block][k][MR].
@@ -376,11 +436,13 @@ template <class Isa> inline GemmUnits gemm_conv_units(const ConvParams &p, int t
   return {p.out.n, p.groups, int(chunks), int(row_parts), chunk_pixels};
 }
 
-// Units [first, last) of `units`; scratch: gemm_panel_floats floats of this caller's own.
+// Units [first, last) of `units`; scratch: gemm_scratch_floats floats of this caller's own.
+// in_scale: null, or [N][in_c] factors (p.in_scale_batch_stride apart) of the input channels.
 template <class Isa>
-inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *packed,
-                            const float *bias, const float *residual, float *out,
-                            const GemmUnits &units, int first, int last, float *scratch) {
+inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *in_scale,
+                            const float *packed, const float *bias, const float *residual,
+                            float *out, const GemmUnits &units, int first, int last,
+                            float *scratch) {
   using namespace detail;
   constexpr int MR = ConvTile<Isa>::mr, NR = ConvTile<Isa>::nr;
   constexpr int W = Simd<Isa>::width, NRW = NR * W;
@@ -392,6 +454,8 @@ inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *p
   const int blocks = int(ceil_div(per_group, MR));
   const int chunk_pixels = units.chunk_pixels;
   const std::ptrdiff_t block_floats = std::ptrdiff_t(MR) * depth;
+  const bool scale_weights = in_scale && gemm_scales_weights<Isa>(p);
+  float *scaled = scratch + gemm_scaled_weights_at<Isa>(p);
   for (int u = first; u < last; ++u) {
     int rest = u;
     const int part = rest % units.row_parts;
@@ -410,10 +474,14 @@ inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *p
         n * p.out.batch_stride + std::ptrdiff_t(gr) * per_group * out_plane;
     const std::ptrdiff_t res_g =
         n * p.residual_batch_stride + std::ptrdiff_t(gr) * per_group * out_plane;
+    const float *scale_g =
+        in_scale ? in_scale + n * p.in_scale_batch_stride + std::ptrdiff_t(gr) * in_c : nullptr;
     for (int k0 = 0; k0 < depth; k0 += kGemmBlockK) {
       const int kc = depth - k0 < kGemmBlockK ? depth - k0 : kGemmBlockK;
       const bool first_k = k0 == 0, last_k = k0 + kc == depth;
-      pack_gemm_panel<Isa>(p, in_g, k0, kc, q0, q1, scratch);
+      pack_gemm_panel<Isa>(p, in_g, scale_weights ? nullptr : scale_g, k0, kc, q0, q1, scratch);
+      if (scale_weights)
+        scale_weight_blocks<MR>(w_g, block_floats, b0, b1, k0, kc, in_c, scale_g, scaled);
       // Each tile of the panel stays in L1 while every block of weights passes over it.
       const float *panel = scratch;
       for (int q = q0; q < q1; q += NRW, panel += std::ptrdiff_t(kc) * NRW) {
@@ -423,7 +491,8 @@ inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *p
         for (int b = b0; b < b1; ++b) {
           const int o = b * MR; // within the group
           const int rows = per_group - o < MR ? per_group - o : MR;
-          const float *a = w_g + b * block_floats + std::ptrdiff_t(k0) * MR;
+          const float *a = scale_weights ? scaled + std::ptrdiff_t(b - b0) * kc * MR
+                                         : w_g + b * block_floats + std::ptrdiff_t(k0) * MR;
           const std::ptrdiff_t at = std::ptrdiff_t(o) * out_plane + q;
           gemm_microkernel_any<Isa, MR, NR>(
               nv, kc, a, panel, rows, last_lanes, first_k, last_k, bias + gr * per_group + o,
@@ -434,17 +503,19 @@ inline void gemm_conv_chunk(const ConvParams &p, const float *in, const float *p
   }
 }
 
-// out = act(conv(in, weight) + bias + residual); residual may be null or out itself. The units
-// run across ctx's threads, each with its own scratch panel (ctx.scratch_of(thread):
-// gemm_panel_floats floats); gemm_conv_units says how the work is cut.
+// out = act(conv(in * in_scale, weight) + bias + residual); residual may be null or out itself,
+// in_scale null (no scale) or [N][in_c] factors. The units run across ctx's threads, each with
+// its own scratch (ctx.scratch_of(thread): gemm_scratch_floats floats); gemm_conv_units says how
+// the work is cut.
 template <class Isa>
 inline void gemm_conv(const Context &ctx, const ConvParams &p, const float *in, const float *packed,
-                      const float *bias, const float *residual, float *out) {
+                      const float *bias, const float *residual, float *out,
+                      const float *in_scale = nullptr) {
   const std::int64_t work = detail::conv_work(p);
   const GemmUnits units = gemm_conv_units<Isa>(p, ctx.worth_threads(work) ? ctx.threads() : 1);
   ctx.parallel_for(units.count(), work, [&](std::int64_t unit, int thread) {
-    gemm_conv_chunk<Isa>(p, in, packed, bias, residual, out, units, int(unit), int(unit) + 1,
-                         ctx.scratch_of(thread));
+    gemm_conv_chunk<Isa>(p, in, in_scale, packed, bias, residual, out, units, int(unit),
+                         int(unit) + 1, ctx.scratch_of(thread));
   });
 }
 

@@ -306,6 +306,7 @@ NETC_HD constexpr ConvParams linear_as_conv(const LinearParams &p) {
                     1,
                     1,
                     p.act,
+                    0,
                     0};
 }
 

@@ -74,3 +74,76 @@ TEST_CASE("conv_1x1: more threads cut the plane before they repack panels") {
   CHECK(small.count() >= 4);
   CHECK(small.chunks * small.row_parts <= 4 + small.chunks);
 }
+
+namespace {
+
+// conv_1x1_scaled on [batch, in_c, hw, hw] with a factor per sample and input channel, against
+// the sum in double; on one thread and three (the same bits).
+void run_scaled_case(int batch, int in_c, int out_c, int hw, bool expect_weights_scaled) {
+  CAPTURE(batch);
+  CAPTURE(in_c);
+  CAPTURE(out_c);
+  CAPTURE(hw);
+  const std::int64_t plane = std::int64_t(hw) * hw;
+  ConvParams p{};
+  p.in = {batch, in_c, hw, hw, in_c * plane};
+  p.out = {batch, out_c, hw, hw, out_c * plane};
+  p.kernel_h = p.kernel_w = p.stride_h = p.stride_w = p.dilation_h = p.dilation_w = 1;
+  p.groups = 1;
+  p.act = Activation::none;
+  p.in_scale_batch_stride = in_c + 3; // the factors of a slice of something wider
+  CHECK(cpu::gemm_scales_weights<Isa>(p) == expect_weights_scaled);
+
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  auto random = [&](std::size_t n) {
+    std::vector<float> v(n);
+    for (float &f : v)
+      f = dist(rng);
+    return v;
+  };
+  const std::vector<float> in = random(std::size_t(batch * in_c * plane));
+  const std::vector<float> scale = random(std::size_t(batch * p.in_scale_batch_stride));
+  const std::vector<float> weight = random(std::size_t(out_c) * in_c);
+  const std::vector<float> bias = random(std::size_t(out_c));
+
+  AlignedBuffer packed = packed_buffer(cpu::conv_1x1_packed_size<Isa>(p));
+  cpu::conv_1x1_pack<Isa>(p, weight.data(), packed.data());
+  const std::size_t scratch_floats = padded_floats(cpu::conv_1x1_scratch_floats<Isa>(p));
+  AlignedBuffer scratch = packed_buffer(scratch_floats * std::size_t(threaded_context().threads()));
+  std::vector<float> out(std::size_t(batch * out_c * plane), std::nanf(""));
+  const cpu::Context serial(nullptr, scratch.data(), scratch_floats);
+  cpu::conv_1x1_scaled<Isa>(serial, p, in.data(), scale.data(), packed.data(), bias.data(), nullptr,
+                            out.data());
+
+  double err = 0, norm = 0;
+  for (int n = 0; n < batch; ++n)
+    for (int o = 0; o < out_c; ++o)
+      for (std::int64_t q = 0; q < plane; ++q) {
+        double sum = bias[std::size_t(o)];
+        for (int c = 0; c < in_c; ++c)
+          sum += double(weight[std::size_t(o) * in_c + c]) *
+                 (double(in[std::size_t((n * in_c + c) * plane + q)]) *
+                  scale[std::size_t(n * p.in_scale_batch_stride + c)]);
+        const double got = out[std::size_t((n * out_c + o) * plane + q)];
+        err += (got - sum) * (got - sum);
+        norm += sum * sum;
+      }
+  CHECK(std::sqrt(err / norm) < 1e-6);
+
+  std::vector<float> threaded(out.size(), std::nanf(""));
+  cpu::Context threaded_ctx(threaded_context().pool(), scratch.data(), scratch_floats);
+  threaded_ctx.min_parallel_work = 0;
+  cpu::conv_1x1_scaled<Isa>(threaded_ctx, p, in.data(), scale.data(), packed.data(), bias.data(),
+                            nullptr, threaded.data());
+  CHECK(std::memcmp(out.data(), threaded.data(), out.size() * sizeof(float)) == 0);
+}
+
+} // namespace
+
+TEST_CASE("conv_1x1_scaled: the scale on the weights (big plane) or on the panel (small one)") {
+  run_scaled_case(2, 24, 16, 40, true);   // few outputs over 1600 pixels: the weights
+  run_scaled_case(3, 300, 20, 17, true);  // K in two blocks
+  run_scaled_case(2, 96, 200, 7, false);  // 49 pixels, 200 outputs: the panel
+  run_scaled_case(1, 600, 90, 12, false); // 144 pixels, K in three blocks
+}
