@@ -45,11 +45,11 @@ template <class T> NETC_HOST_DEVICE T activate_scalar(Activation act, T x) {
     return x * (clamp_to_6(x + T(3)) * (T(1) / T(6)));
   case Activation::hardsigmoid:
     return clamp_to_6(x + T(3)) * (T(1) / T(6));
-  case Activation::gelu: // x * Phi(x) = x (1 + erf(x / sqrt 2)) / 2; gelu(-inf) = NaN as PyTorch
+  // x * Phi(x) = x (1 + erf(x / sqrt 2)) / 2; gelu(-inf) = NaN, as PyTorch. On the device
+  // PyTorch's own form: erfc keeps the negative tail's relative accuracy, but erfcf spills
+  // registers in a tf32 convolution's epilogue (every_op's convnext_like).
+  case Activation::gelu:
 #if defined(__CUDA_ARCH__)
-                         // PyTorch's own form on the device: erfc keeps the negative tail's
-                         // relative accuracy, but
-    // erfcf spills registers in a tf32 convolution's epilogue (every_op's convnext_like).
     return T(0.5) * x * (T(1) + std::erf(x * T(0.70710678118654752440)));
 #else
     return T(0.5) * x * std::erfc(x * -T(0.70710678118654752440)); // no cancellation for x < 0
