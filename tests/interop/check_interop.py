@@ -14,7 +14,7 @@ library's auxiliary heads applied, in eval mode, to the activations they tap.
 
 Run with the Python that has torch, torchvision and timm (/usr/bin/python3 on Debian):
   check_interop.py --netc build/bin/netc --work build/interop [--models resnet50,inception_v4]
-                   [--emit-flag=--winograd]
+                   [--targets avx512,avx2,generic] [--emit-flag=--winograd]
 """
 import argparse
 import concurrent.futures
@@ -140,7 +140,7 @@ def best_target():
     return "generic"
 
 
-def check(netc, case, target, work_root):
+def check(netc, case, targets, work_root):
     zoo, network, make_model, batch, outputs_of = case
     work = os.path.join(work_root, network)
     os.makedirs(work, exist_ok=True)
@@ -157,31 +157,33 @@ def check(netc, case, target, work_root):
     want = library_outputs(copy.deepcopy(model).double(), outputs_of, x.double())
     float32 = library_outputs(model, outputs_of, x)
 
-    src = os.path.join(work, "src")
-    run([netc, "emit", "--target=" + target, "--batch=" + str(batch), "--network=" + network,
-         "-o", src, zoo_path(zoo)] + EMIT_FLAGS)
-    with open(os.path.join(src, network + ".hpp")) as f:
-        class_name = re.search(r"^class (\w+) \{", f.read(), re.M).group(1)
-    binary = os.path.join(work, "run_model")
-    start = time.time()
-    run(["g++", "-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"] + TARGET_FLAGS[target] +
-        ["-I", src, '-DNETC_MODEL_HEADER="{}.hpp"'.format(network),
-         "-DNETC_MODEL_CLASS=netc::" + class_name,
-         os.path.join(src, network + ".cpp"), os.path.join(ROOT, "tests", "backend", "run_model.cpp"),
-         "-pthread", "-o", binary])
-    build_s = time.time() - start
-    outputs = [os.path.join(work, "output{}.npy".format(i)) for i in range(len(want))]
-    run([binary, weights, os.path.join(work, "input.npy")] + outputs)
-    errors, float32_errors = [], []
-    for path, w, f32 in zip(outputs, want, float32):
-        got = np.load(path).astype(np.float64)
-        if got.shape != w.shape:
-            raise RuntimeError("{}: {} elements, PyTorch gives {}".format(path, got.size, w.size))
-        if not np.isfinite(got).all():
-            raise RuntimeError("{}: output not finite".format(path))
-        errors.append(relative_l2(got, w))
-        float32_errors.append(relative_l2(f32, w))
-    return max(errors), max(float32_errors), build_s
+    results = []  # (target, relative L2, build seconds)
+    for target in targets:
+        src = os.path.join(work, "src-" + target)
+        run([netc, "emit", "--target=" + target, "--batch=" + str(batch), "--network=" + network,
+             "-o", src, zoo_path(zoo)] + EMIT_FLAGS)
+        with open(os.path.join(src, network + ".hpp")) as f:
+            class_name = re.search(r"^class (\w+) \{", f.read(), re.M).group(1)
+        binary = os.path.join(work, "run_model-" + target)
+        start = time.time()
+        run(["g++", "-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror"] + TARGET_FLAGS[target] +
+            ["-I", src, '-DNETC_MODEL_HEADER="{}.hpp"'.format(network),
+             "-DNETC_MODEL_CLASS=netc::" + class_name,
+             os.path.join(src, network + ".cpp"),
+             os.path.join(ROOT, "tests", "backend", "run_model.cpp"), "-pthread", "-o", binary])
+        build_s = time.time() - start
+        outputs = [os.path.join(work, "output{}-{}.npy".format(i, target)) for i in range(len(want))]
+        run([binary, weights, os.path.join(work, "input.npy")] + outputs)
+        errors = []
+        for path, w in zip(outputs, want):
+            got = np.load(path).astype(np.float64)
+            if got.shape != w.shape:
+                raise RuntimeError("{}: {} elements, PyTorch gives {}".format(path, got.size, w.size))
+            if not np.isfinite(got).all():
+                raise RuntimeError("{}: output not finite".format(path))
+            errors.append(relative_l2(got, w))
+        results.append((target, max(errors), build_s))
+    return results, max(relative_l2(f32, w) for f32, w in zip(float32, want))
 
 
 def zoo_path(zoo):
@@ -194,7 +196,9 @@ def main():
     parser.add_argument("--netc", required=True)
     parser.add_argument("--work", required=True, help="scratch folder")
     parser.add_argument("--models", help="comma-separated netc networks (default: all)")
-    parser.add_argument("--target", default=best_target(), choices=sorted(TARGET_FLAGS))
+    parser.add_argument("--targets", default=best_target(),
+                        help="comma-separated CPU targets, each built and compared (default: the "
+                             "host's best; " + ", ".join(sorted(TARGET_FLAGS)) + ")")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--emit-flag", action="append", default=[],
                         help="a flag for `netc emit` (repeatable), such as --winograd")
@@ -202,25 +206,35 @@ def main():
     EMIT_FLAGS.extend(args.emit_flag)
     netc = os.path.abspath(args.netc)
     torch.set_num_threads(1)
+    targets = args.targets.split(",")
+    unknown = [t for t in targets if t not in TARGET_FLAGS]
+    if unknown:
+        say("error: unknown target(s): " + ", ".join(unknown))
+        return 2
     cases = [c for c in MODELS if not args.models or c[1] in args.models.split(",")]
+    missing = set(args.models.split(",")) - set(c[1] for c in MODELS) if args.models else set()
+    if missing:
+        say("error: no interop case for: " + ", ".join(sorted(missing)))
+        return 2
     say("torch {}, torchvision {}, timm {}; netc target {}".format(
-        torch.__version__, torchvision.__version__, timm.__version__, args.target))
+        torch.__version__, torchvision.__version__, timm.__version__, ", ".join(targets)))
     failures = []
 
     def one(case):
         start = time.time()
         try:
-            err, err32, build_s = check(netc, case, args.target, os.path.abspath(args.work))
+            results, err32 = check(netc, case, targets, os.path.abspath(args.work))
         except (RuntimeError, subprocess.SubprocessError) as e:
             failures.append(case[1])
             say("FAIL {}: {}".format(case[1], e))
             return
-        ok = err < TOLERANCE
-        if not ok:
-            failures.append(case[1])
-        say("{} {}: relative L2 to PyTorch float64 {:.2e} (PyTorch float32: {:.2e}; "
-            "build {:.0f} s, all {:.0f} s)".format("ok  " if ok else "FAIL", case[1], err, err32,
-                                                   build_s, time.time() - start))
+        for target, err, build_s in results:
+            ok = err < TOLERANCE
+            if not ok:
+                failures.append("{} ({})".format(case[1], target))
+            say("{} {} {}: relative L2 to PyTorch float64 {:.2e} (PyTorch float32: {:.2e}; "
+                "build {:.0f} s, all {:.0f} s)".format("ok  " if ok else "FAIL", case[1], target,
+                                                       err, err32, build_s, time.time() - start))
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         list(pool.map(one, cases))
