@@ -8,10 +8,11 @@
 // zeros and, for stride 2, the columns split by phase (even ones, then odd ones): every tap of
 // every output vector is then one unmasked load at a fixed offset from the vector's base.
 // Tiles are kDepthwiseRows output rows x one vector of columns: eight independent FMA chains
-// cover the FMA's latency. For the common kernels (3x3, 5x5, 7x7, stride 1 or 2, no dilation)
-// the tile is unrolled at compile time and each loaded input vector serves every output row of
-// the tile that reads it (a 3x3 tile loads 30 vectors for 72 multiply-adds instead of 72); other
-// kernels loop over their taps.
+// cover the FMA's latency. For 3x3 kernels (stride 1 or 2, no dilation), the most common, the
+// tile is unrolled at compile time and each loaded input vector serves every output row of the
+// tile that reads it (30 loads for 72 multiply-adds instead of 72); other kernels loop over their
+// taps. Only 3x3 is unrolled: every instantiation is compiled into every generated network with a
+// depthwise convolution, and 5x5 and 7x7 tiles doubled a network's build time.
 //
 // Bands are as many output rows as keep the copy within kDepthwiseBandFloats (L1-sized), so a
 // large plane is read from memory once and then from L1, and threads get units even when a layer
@@ -23,6 +24,7 @@
 #include "netc/cpu/simd.hpp"
 #include "netc/kernel_params.hpp"
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -117,21 +119,19 @@ inline void copy_depthwise_band(const ConvParams &p, const DepthwiseGeometry &g,
   }
 }
 
-// Calls f(act_fn) with act_fn(v) = act(v): inlined for the activations that are a few
-// instructions, so that the tile's epilogue does not call activate_vec for each vector.
+// Calls f(act_fn) with act_fn(v) = act(v): none, relu and relu6 as one inlined clamp, so that
+// the tile's epilogue does not call activate_vec for each vector; the others through it. Two
+// variants only: each instantiates every tile, and generated code compiles every kernel.
 template <class Isa, class F> NETC_INLINE void with_activation(Activation act, F &&f) {
   using S = Simd<Isa>;
   using V = typename S::Vec;
-  switch (act) {
-  case Activation::none:
-    return f([](V v) { return v; });
-  case Activation::relu:
-    return f([](V v) { return S::max(v, S::zero()); });
-  case Activation::relu6:
-    return f([](V v) { return S::min(S::max(v, S::zero()), S::set1(6.0f)); });
-  default:
-    return f([act](V v) { return activate_vec<Isa>(act, v); });
+  if (act == Activation::none || act == Activation::relu || act == Activation::relu6) {
+    // S::max and S::min keep a NaN in their first operand, as relu and relu6 do.
+    const V lo = S::set1(act == Activation::none ? -INFINITY : 0.0f);
+    const V hi = S::set1(act == Activation::relu6 ? 6.0f : INFINITY);
+    return f([lo, hi](V v) { return S::min(S::max(v, lo), hi); });
   }
+  return f([act](V v) { return activate_vec<Isa>(act, v); });
 }
 
 // acc[j] = output row j of a tile whose first row reads copy row 0 at `base`: any kernel.
@@ -241,23 +241,11 @@ inline void depthwise_channel(const ConvParams &p, const DepthwiseGeometry &g, c
         act_fn);
   };
   using std::integral_constant;
-  if (p.kernel_h == p.kernel_w && p.dilation_h == 1 && p.dilation_w == 1 &&
-      (p.stride_h == 1 || p.stride_h == 2)) {
-    const bool sh1 = p.stride_h == 1;
-    switch (p.kernel_h) {
-    case 3:
-      return sh1 ? fixed(integral_constant<int, 3>{}, integral_constant<int, 1>{})
-                 : fixed(integral_constant<int, 3>{}, integral_constant<int, 2>{});
-    case 5:
-      return sh1 ? fixed(integral_constant<int, 5>{}, integral_constant<int, 1>{})
-                 : fixed(integral_constant<int, 5>{}, integral_constant<int, 2>{});
-    case 7:
-      if (sh1)
-        return fixed(integral_constant<int, 7>{}, integral_constant<int, 1>{});
-      break;
-    default:
-      break;
-    }
+  if (p.kernel_h == 3 && p.kernel_w == 3 && p.dilation_h == 1 && p.dilation_w == 1) {
+    if (p.stride_h == 1)
+      return fixed(integral_constant<int, 3>{}, integral_constant<int, 1>{});
+    if (p.stride_h == 2)
+      return fixed(integral_constant<int, 3>{}, integral_constant<int, 2>{});
   }
   std::ptrdiff_t tap_off[kMaxDepthwiseTaps];
   for (int t = 0; t < p.kernel_h * p.kernel_w; ++t)
