@@ -43,8 +43,9 @@ constexpr int kMaxDepthwiseTaps = 81;
 // Whether conv_grouped takes the depthwise path. Rows narrower than half a vector (7x7 planes
 // on AVX-512) leave most lanes idle, and for a 3x3 kernel at stride 1 the channel tile, whose
 // flat vectors run across rows, is faster there (81 against 97 us for 960x7x7 on AVX-512); with
-// 5x5 kernels or stride 2 (gathered loads in the channel tile) this kernel still wins (159
-// against 210 us for 1152x7x7 5x5, 242 against 502 us for 672x14x14 5x5/2).
+// 5x5 kernels or stride 2 (gathered loads in the channel tile) this kernel still won (159
+// against 210 us for 1152x7x7 5x5, 242 against 502 us for 672x14x14 5x5/2), measured when its
+// 5x5 tile was unrolled; not measured again with the taps loop.
 template <int Width> constexpr bool depthwise_fast_path(const ConvParams &p) {
   const bool narrow_3x3 = 2 * p.out.w < Width && p.stride_w == 1 && p.kernel_w <= 3;
   return p.groups == p.in.c && (p.stride_w == 1 || p.stride_w == 2) &&
