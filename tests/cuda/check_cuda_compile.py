@@ -13,10 +13,12 @@ and the .hpp compiled alone by g++ -Wall -Wextra -Werror: the header is for plai
 Nothing runs (tests/gpu/run_gpu.py does, where a GPU is). Exits 77 (skipped) without nvcc.
 
   check_cuda_compile.py --netc build/bin/netc --work build/cuda-compile [--suite ci|full]
-                        [--models a,b] [--precisions fp32,tf32] [--jobs 2] [--nvcc PATH]
+                        [--models a,b] [--precisions fp32,tf32] [--archs 80,90] [--jobs 2]
+                        [--nvcc PATH]
 
 Each precision instantiates other convolution and linear kernels, and nvcc takes 15 to 70 s per
-network and precision (both architectures) on one core, so the suites choose:
+network and precision (both architectures) on one core, so the suites choose (the ci suite for
+sm_90 only; check_kernels_compile.py compiles every kernel family for sm_80 and sm_90):
   ci (ctest cuda-compile): every zoo network in tf32 with --cuda-graph; resnet50 in fp32, bf16
      and fp16; tests/backend/ops.netc's every_op (every kernel family, six outputs, the linear
      layer's GEMM at batch 9) in all four precisions.
@@ -141,7 +143,7 @@ def check_case(args, case, work_root):
     cu = os.path.join(work, network + ".cu")
     start = time.time()
     arch_flags = []
-    for a in ARCHS:
+    for a in args.archs:
         arch_flags += ["--generate-code", "arch=compute_{0},code=sm_{0}".format(a)]
     ptxas = run([args.nvcc, "-std=c++17", "-O3"] + arch_flags +
                 ["-Werror", "all-warnings", "-Xcompiler", "-Wall,-Wextra,-Werror", "-Xptxas", "-v",
@@ -175,6 +177,9 @@ def main():
     parser.add_argument("--nvcc", default=os.environ.get("NVCC", "/usr/local/cuda/bin/nvcc"))
     parser.add_argument("--cxx", default="g++")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--archs", help="comma-separated SM versions to compile for (default: "
+                        "80,90; the ci suite 90 only, for CI's time: check_kernels_compile.py "
+                        "compiles every kernel family for both)")
     args = parser.parse_args()
     args.netc = os.path.abspath(args.netc)
     if not shutil.which(args.nvcc):
@@ -190,6 +195,8 @@ def main():
             print("error: unknown network(s) or precision(s): " + ", ".join(unknown))
             return 2
         cases = [c for c in suite_cases("full") if c[1] in models and c[2] in precisions]
+    ci = args.suite == "ci" and not (args.models or args.precisions)
+    args.archs = args.archs.split(",") if args.archs else ["90"] if ci else ARCHS
     work_root = os.path.abspath(args.work)
     os.makedirs(work_root, exist_ok=True)
     failures = []
@@ -209,7 +216,7 @@ def main():
             return
         say("PASS {}: {} kernels on sm_{} within {} registers per block, {}; header builds "
             "without CUDA (nvcc {:.1f} s)".format(
-                label, kernels, "/".join(ARCHS), REGISTERS_PER_SM,
+                label, kernels, "/".join(args.archs), REGISTERS_PER_SM,
                 "{} spill".format(len(spills)) + ("s" if len(spills) != 1 else "") if spills
                 else "no spills", nvcc_s) + "".join("\n  warning: spills in " + s for s in spills))
         if not os.environ.get("NETC_KEEP_WORK"):
