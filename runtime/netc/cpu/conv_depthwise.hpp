@@ -124,14 +124,10 @@ inline void copy_depthwise_band(const ConvParams &p, const DepthwiseGeometry &g,
 // the tile's epilogue does not call activate_vec for each vector; the others through it. Two
 // variants only: each instantiates every tile, and generated code compiles every kernel.
 template <class Isa, class F> NETC_INLINE void with_activation(Activation act, F &&f) {
-  using S = Simd<Isa>;
-  using V = typename S::Vec;
-  if (act == Activation::none || act == Activation::relu || act == Activation::relu6) {
-    // S::max and S::min keep a NaN in their first operand, as relu and relu6 do.
-    const V lo = S::set1(act == Activation::none ? -INFINITY : 0.0f);
-    const V hi = S::set1(act == Activation::relu6 ? 6.0f : INFINITY);
-    return f([lo, hi](V v) { return S::min(S::max(v, lo), hi); });
-  }
+  using V = typename Simd<Isa>::Vec;
+  const ClampActivation<Isa> clamp(act);
+  if (clamp.applies)
+    return f(clamp);
   return f([act](V v) { return activate_vec<Isa>(act, v); });
 }
 

@@ -93,8 +93,10 @@ inline void conv_grouped_pack(const ConvParams &p, const float *weight, float *p
     std::copy(weight, weight + conv_grouped_packed_size<Isa>(p), packed);
     return;
   }
-  detail::pack_conv_blocks<detail::ConvTile<Isa>::mr>(p, !detail::grouped_by_channel<Isa>(p),
-                                                      weight, packed);
+  if (detail::grouped_by_channel<Isa>(p))
+    detail::pack_conv_blocks<detail::ConvTile<Isa>::mr>(p, false, weight, packed);
+  else
+    gemm_pack<Isa>(p, weight, packed);
 }
 
 template <class Isa>

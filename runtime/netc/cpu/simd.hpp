@@ -676,4 +676,19 @@ inline typename Simd<Isa>::Vec activate_vec(Activation act, typename Simd<Isa>::
   return x;
 }
 
+// none, relu and relu6 as one clamp, min(max(x, lo), hi), which a kernel's epilogue inlines
+// rather than call activate_vec for every vector. S::max and S::min keep a NaN in their first
+// operand, as relu and relu6 do.
+template <class Isa> struct ClampActivation {
+  using S = Simd<Isa>;
+  using V = typename S::Vec;
+  explicit ClampActivation(Activation act)
+      : applies(act == Activation::none || act == Activation::relu || act == Activation::relu6),
+        lo(S::set1(act == Activation::none ? -INFINITY : 0.0f)),
+        hi(S::set1(act == Activation::relu6 ? 6.0f : INFINITY)) {}
+  V operator()(V x) const { return S::min(S::max(x, lo), hi); }
+  bool applies; // act is none, relu or relu6
+  V lo, hi;
+};
+
 } // namespace netc::cpu
