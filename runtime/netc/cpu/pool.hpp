@@ -22,22 +22,25 @@ namespace detail {
 
 // The lanes of a vector of output columns starting at ox0 whose tap at input column
 // ix0 + lane * stride lies in [0, in_w).
+// Divides only for strides other than 1 and 2: this runs for every tap column of every vector.
 template <class Isa>
 inline LaneMask pool_columns(std::int64_t ix0, int stride, int in_w, LaneMask lanes) {
   constexpr int width = Simd<Isa>::width;
-  std::int64_t lo = ix0 < 0 ? (-ix0 + stride - 1) / stride : 0;
-  std::int64_t hi = ix0 < in_w ? (in_w - ix0 + stride - 1) / stride : 0;
+  const auto lanes_until = [stride](std::int64_t x) { // lanes l with l * stride < x, for x > 0
+    return stride == 1 ? x : stride == 2 ? (x + 1) >> 1 : (x + stride - 1) / stride;
+  };
+  std::int64_t lo = ix0 < 0 ? lanes_until(-ix0) : 0;
+  std::int64_t hi = ix0 < in_w ? lanes_until(in_w - ix0) : 0;
   lo = lo > width ? width : lo;
   hi = hi > width ? width : hi;
   return lanes & lane_range(int(lo), int(hi));
 }
 
-// Reduces the window under each output column of vectors in row `oy`: `combine(acc, x)` over
-// the taps, `finish(acc, ox0)` gives the vector stored. Units: output planes (sample x
-// channel), each cut into pieces of rows when there are too few planes for the threads.
+// pool_rows for windows or rows too wide for its tables: taps row by row, each tap's lanes
+// worked out as it comes.
 template <class Isa, class Combine, class Finish>
-inline void pool_rows(const Context &ctx, const PoolParams &p, const float *in, float *out,
-                      float fill, Combine combine, Finish finish) {
+inline void pool_rows_unlisted(const Context &ctx, const PoolParams &p, const float *in, float *out,
+                               float fill, Combine combine, Finish finish) {
   using S = Simd<Isa>;
   using V = typename S::Vec;
   constexpr int width = S::width;
@@ -87,6 +90,97 @@ inline void pool_rows(const Context &ctx, const PoolParams &p, const float *in, 
   });
 }
 
+// Windows up to this size, and rows up to kMaxPoolVectors vectors, run from tables: the input
+// rows of each output row, and each tap column's lanes for each vector (the same for every row).
+constexpr int kMaxPoolKernel = 16;
+constexpr int kMaxPoolVectors = 64;
+
+// The lanes of each tap column kx of each output vector v: masks[v * kernel_w + kx]. Returns
+// false (nothing listed) when the row or the window is too wide for the table.
+template <class Isa>
+inline bool list_pool_columns(const PoolParams &p,
+                              LaneMask (&masks)[kMaxPoolVectors * kMaxPoolKernel]) {
+  constexpr int width = Simd<Isa>::width;
+  const int vectors = (p.out.w + width - 1) / width;
+  if (vectors > kMaxPoolVectors || p.kernel_w > kMaxPoolKernel || p.kernel_h > kMaxPoolKernel)
+    return false;
+  for (int v = 0; v < vectors; ++v) {
+    const int ox0 = v * width;
+    const LaneMask lanes = lane_range(0, p.out.w - ox0 < width ? p.out.w - ox0 : width);
+    for (int kx = 0; kx < p.kernel_w; ++kx)
+      masks[v * p.kernel_w + kx] =
+          pool_columns<Isa>(std::int64_t(ox0) * p.stride_w + kx * p.dilation_w - p.pad_left,
+                            p.stride_w, p.in.w, lanes);
+  }
+  return true;
+}
+
+// Reduces the window under each output column of vectors in row `oy`: `combine(acc, x)` over
+// the taps, `finish(acc, oy, ox0)` gives the vector stored. Taps go column by column, and down
+// each column the rows that exist. Units: output planes (sample x channel), each cut into
+// pieces of rows when there are too few planes for the threads.
+template <class Isa, class Combine, class Finish>
+inline void pool_rows(const Context &ctx, const PoolParams &p, const float *in, float *out,
+                      float fill, Combine combine, Finish finish) {
+  using S = Simd<Isa>;
+  using V = typename S::Vec;
+  constexpr int width = S::width;
+  const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
+  const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
+  const V fill_v = S::set1(fill);
+  const std::int64_t planes = std::int64_t(p.out.n) * p.out.c;
+  const RangeCut cut = cut_range(ctx, planes, p.out.h, 1);
+  const std::int64_t work = planes * out_plane * p.kernel_h * p.kernel_w;
+  LaneMask masks[kMaxPoolVectors * kMaxPoolKernel];
+  if (!list_pool_columns<Isa>(p, masks))
+    return pool_rows_unlisted<Isa>(ctx, p, in, out, fill, combine, finish);
+  // Locals, not p's fields: stores through float pointers would make the compiler reload them.
+  const int in_h = p.in.h, in_w = p.in.w, out_w = p.out.w, out_c = p.out.c;
+  const int kernel_h = p.kernel_h, kernel_w = p.kernel_w, stride_h = p.stride_h;
+  const int stride_w = p.stride_w, dilation_h = p.dilation_h, dilation_w = p.dilation_w;
+  const int pad_top = p.pad_top, pad_left = p.pad_left;
+  ctx.parallel_for(planes * cut.pieces, work, [&](std::int64_t unit, int) {
+    const int c = int(unit / cut.pieces % out_c);
+    const int n = int(unit / cut.pieces / out_c);
+    const int y0 = int(unit % cut.pieces * cut.length);
+    const int y1 = p.out.h - y0 < cut.length ? p.out.h : int(y0 + cut.length);
+    const float *src = in + n * p.in.batch_stride + c * in_plane;
+    float *dst = out + n * p.out.batch_stride + c * out_plane;
+    for (int oy = y0; oy < y1; ++oy) {
+      const float *rows[kMaxPoolKernel];
+      int row_count = 0;
+      for (int ky = 0; ky < kernel_h; ++ky) {
+        const int iy = oy * stride_h + ky * dilation_h - pad_top;
+        if (iy >= 0 && iy < in_h)
+          rows[row_count++] = src + std::ptrdiff_t(iy) * in_w;
+      }
+      for (int v = 0, ox0 = 0; ox0 < out_w; ++v, ox0 += width) {
+        const LaneMask *columns = masks + v * kernel_w;
+        V acc = fill_v;
+        for (int kx = 0; kx < kernel_w; ++kx) {
+          const LaneMask m = columns[kx];
+          const std::ptrdiff_t ix0 = std::ptrdiff_t(ox0) * stride_w + kx * dilation_w - pad_left;
+          if (m == S::all && stride_w == 1)
+            for (int r = 0; r < row_count; ++r)
+              acc = combine(acc, S::load(rows[r] + ix0));
+          else if (m != 0 && stride_w == 1)
+            for (int r = 0; r < row_count; ++r)
+              acc = combine(acc, S::load_masked(rows[r], ix0, m, fill_v));
+          else if (m != 0)
+            for (int r = 0; r < row_count; ++r)
+              acc = combine(acc, S::load_strided(rows[r], ix0, stride_w, m, fill_v));
+        }
+        const V value = finish(acc, oy, ox0);
+        const std::ptrdiff_t o = std::ptrdiff_t(oy) * out_w + ox0;
+        if (out_w - ox0 >= width)
+          S::store(dst + o, value);
+        else
+          S::store_masked(dst, o, lane_range(0, out_w - ox0), value);
+      }
+    }
+  });
+}
+
 // Elements of an average window along one axis: [start, start + kernel) clipped to the padded
 // input [-pad_before, size + pad_after) with count_include_pad, else to the input [0, size).
 inline int pool_extent(int start, int kernel, int size, int pad_before, int pad_after,
@@ -128,31 +222,44 @@ inline void maxpool(const Context &ctx, const PoolParams &p, const float *in, fl
 }
 
 // With count_include_pad the divisor is the window clipped to the padded input, as PyTorch
-// clips a ceil-mode window that hangs past the bottom or right padding.
+// clips a ceil-mode window that hangs past the bottom or right padding. Each sum is multiplied by
+// the divisor's reciprocal (within an ulp of dividing; a division per vector took three times as
+// long as the window's nine additions). For windows of every row, the common case, the
+// reciprocals of each vector of columns are worked out once per call.
 template <class Isa>
 inline void avgpool(const Context &ctx, const PoolParams &p, const float *in, float *out) {
   using S = Simd<Isa>;
   using V = typename S::Vec;
-  const int pad_bottom = p.pad_bottom;
-  const int pad_right = p.pad_right;
+  constexpr int width = S::width;
+  // Each lane's columns as pool_extent counts them, in vector arithmetic (small integers,
+  // exact in float): the window [start, start + kernel_w) clipped to [first, end).
+  const auto columns = [&](int ox0) {
+    const float first = p.count_include_pad ? float(-p.pad_left) : 0.0f;
+    const float end = float(p.in.w + (p.count_include_pad ? p.pad_right : 0));
+    const V start = S::sub(S::mul(S::add(S::set1(float(ox0)), S::load(detail::kLaneIndex)),
+                                  S::set1(float(p.stride_w))),
+                           S::set1(float(p.pad_left)));
+    const V lo = S::max(start, S::set1(first));
+    const V hi = S::min(S::add(start, S::set1(float(p.kernel_w))), S::set1(end));
+    return S::max(S::sub(hi, lo), S::zero());
+  };
+  // 1 / (rows x columns), at least 1: lanes past the row end are not stored.
+  const auto reciprocal = [](V cols, int rows) {
+    return S::div(S::set1(1.0f), S::max(S::mul(cols, S::set1(float(rows))), S::set1(1.0f)));
+  };
+  constexpr int kMaxListed = 64; // vectors of an output row whose reciprocals are listed
+  const int vectors = int((p.out.w + width - 1) / width);
+  V full_rows[kMaxListed];
+  for (int v = 0; v < vectors && v < kMaxListed; ++v)
+    full_rows[v] = reciprocal(columns(v * width), p.kernel_h);
   detail::pool_rows<Isa>(
-      ctx, p, in, out, 0.0f, [](typename S::Vec acc, typename S::Vec x) { return S::add(acc, x); },
-      [&](typename S::Vec acc, int oy, int ox0) {
+      ctx, p, in, out, 0.0f, [](V acc, V x) { return S::add(acc, x); },
+      [&](V acc, int oy, int ox0) {
         const int rows = detail::pool_extent(oy * p.stride_h - p.pad_top, p.kernel_h, p.in.h,
-                                             p.pad_top, pad_bottom, p.count_include_pad);
-        // Each lane's columns as pool_extent counts them, in vector arithmetic (small integers,
-        // exact in float): the window [start, start + kernel_w) clipped to [first, end).
-        const float first = p.count_include_pad ? float(-p.pad_left) : 0.0f;
-        const float end = float(p.in.w + (p.count_include_pad ? pad_right : 0));
-        const V start = S::sub(S::mul(S::add(S::set1(float(ox0)), S::load(detail::kLaneIndex)),
-                                      S::set1(float(p.stride_w))),
-                               S::set1(float(p.pad_left)));
-        const V lo = S::max(start, S::set1(first));
-        const V hi = S::min(S::add(start, S::set1(float(p.kernel_w))), S::set1(end));
-        const V cols = S::max(S::sub(hi, lo), S::zero());
-        // At least 1: lanes past the row end are not stored.
-        const V count = S::max(S::mul(cols, S::set1(float(rows))), S::set1(1.0f));
-        return S::div(acc, count);
+                                             p.pad_top, p.pad_bottom, p.count_include_pad);
+        const int v = ox0 / width;
+        return S::mul(acc, rows == p.kernel_h && v < kMaxListed ? full_rows[v]
+                                                                : reciprocal(columns(ox0), rows));
       });
 }
 

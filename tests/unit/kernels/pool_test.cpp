@@ -80,6 +80,15 @@ TEST_CASE("avgpool: divisors with and without the padding") {
   run_pool("[3, 12, 13]", "avgpool", "3, stride=2, pad=[0, 1, 1, 0]");
 }
 
+// Windows wider than pool_rows' tables (17 columns), and rows longer than them (1100 columns
+// is over 64 vectors on every target), take the path that works out each tap's lanes as it goes.
+TEST_CASE("pooling: windows and rows too wide for the tables") {
+  run_pool("[2, 5, 40]", "maxpool", "[2, 17], stride=1, pad=[0, 1, 8, 8]");
+  run_pool("[2, 5, 40]", "avgpool", "[2, 17], stride=1, pad=[0, 1, 8, 8], count_include_pad=false");
+  run_pool("[1, 3, 1100]", "maxpool", "3, stride=2, pad=1");
+  run_pool("[1, 3, 1100]", "avgpool", "3, stride=1, pad=1, count_include_pad=false");
+}
+
 // A ceil-mode window that hangs past the bottom and right padding: PyTorch (and the reference)
 // divide by the window clipped to the padded input, not by the whole window.
 TEST_CASE("avgpool: a ceil-mode window past the bottom padding") {
