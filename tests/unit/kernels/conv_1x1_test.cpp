@@ -3,6 +3,8 @@
 
 #include <netc/cpu/conv_1x1.hpp>
 
+#include <algorithm>
+
 using namespace netc;
 using namespace netc::kernel_test;
 
@@ -44,7 +46,7 @@ TEST_CASE("conv_1x1: K split into several blocks, with residual, activation and 
   run_all_layouts({"[260, 5, 7]", "9, 1", "conv2d", "tanh", false, 997});
 }
 
-TEST_CASE("conv_1x1: more threads cut the plane before they repack panels") {
+TEST_CASE("conv_1x1: how more threads cut the work") {
   auto params = [](int in_c, int out_c, int hw) {
     ConvParams p{};
     p.in = {1, in_c, hw, hw, std::int64_t(in_c) * hw * hw};
@@ -53,26 +55,43 @@ TEST_CASE("conv_1x1: more threads cut the plane before they repack panels") {
     p.groups = 1;
     return p;
   };
-  constexpr int tile = cpu::detail::tile_pixels<Isa>();
-  const ConvParams grid35 = params(384, 96, 35), grid8 = params(1536, 384, 8);
-
-  const cpu::GemmUnits one = cpu::gemm_conv_units<Isa>(grid35, 1);
-  CHECK(one.row_parts == 1);
-  CHECK(one.chunk_pixels == cpu::detail::gemm_chunk_pixels<Isa>(grid35));
-
-  // A 35x35 plane has tiles enough for two threads: chunks of whole tiles, each packed once.
-  const cpu::GemmUnits two = cpu::gemm_conv_units<Isa>(grid35, 2);
-  CHECK(two.row_parts == 1);
-  CHECK(two.count() >= cpu::kUnitsPerThread);
-  CHECK(two.chunk_pixels % tile == 0);
-  CHECK(two.chunk_pixels <= one.chunk_pixels);
-
-  // An 8x8 plane has one or two tiles: the channel blocks are split, but only into as many parts
-  // as keep two units per thread.
-  const cpu::GemmUnits small = cpu::gemm_conv_units<Isa>(grid8, 2);
-  CHECK(small.chunk_pixels <= cpu::detail::gemm_chunk_pixels<Isa>(grid8));
-  CHECK(small.count() >= 4);
-  CHECK(small.chunks * small.row_parts <= 4 + small.chunks);
+  constexpr int width = cpu::Simd<Isa>::width, nr = cpu::detail::ConvTile<Isa>::nr;
+  // Every chunk of `u`: whole tiles, but for the last, which also takes the vectors short of a
+  // tile; no wider than the scratch is sized for. Returns the widest.
+  auto check_chunks = [](const ConvParams &p, const cpu::GemmUnits &u) {
+    int widest = 0;
+    CHECK(u.begin(0) == 0);
+    CHECK(u.begin(u.chunks) == u.vectors);
+    for (int c = 0; c < u.chunks; ++c) {
+      const int size = u.begin(c + 1) - u.begin(c);
+      CHECK(size > 0);
+      if (c + 1 < u.chunks)
+        CHECK(size % nr == 0);
+      widest = std::max(widest, size);
+    }
+    CHECK(widest <= cpu::detail::gemm_chunk_vectors<Isa>(p));
+    return widest;
+  };
+  // 147 KiB of weights over a 35x35 plane, 1 MiB over 14x14, 4 MiB over 7x7.
+  const ConvParams grid35 = params(384, 96, 35), grid14 = params(1024, 256, 14),
+                   grid7 = params(2048, 512, 7);
+  for (const ConvParams &p : {grid35, grid14, grid7}) {
+    CAPTURE(p.out.h);
+    const cpu::GemmUnits one = cpu::gemm_conv_units<Isa>(p, 1);
+    CHECK(one.row_parts == 1);
+    CHECK(one.vectors == (p.out.h * p.out.w + width - 1) / width);
+    CHECK(check_chunks(p, one) == cpu::detail::gemm_chunk_vectors<Isa>(p));
+    const cpu::GemmUnits two = cpu::gemm_conv_units<Isa>(p, 2);
+    check_chunks(p, two);
+    CHECK(two.count() >= 2);
+    CHECK(two.count() <= 2 * cpu::kUnitsPerThread);
+  }
+  // Weights that fit in L2 and a big plane: cut by pixels, each panel packed once.
+  CHECK(cpu::gemm_conv_units<Isa>(grid35, 2).row_parts == 1);
+  // 4 MiB of weights: each chunk would read them all again from L3; the channels are cut instead.
+  const cpu::GemmUnits small = cpu::gemm_conv_units<Isa>(grid7, 2);
+  CHECK(small.chunks == 1);
+  CHECK(small.row_parts == 2);
 }
 
 namespace {
