@@ -13,11 +13,11 @@
 //   reads it in order. Packing materialises every tap's window: strides, dilation, padding (as
 //   zeros) and 1xK/Kx1 kernels cost nothing further down. Stride-1 convolutions as wide as their
 //   input pack a vector per load (pack_gemm_panel_flat), others a row piece at a time. Panel:
-//   at most 256 x 240 floats, in L2;
-// - tiles of NR vectors of the panel, each read by
-// - every block of MR output channels: the MR x NR register-blocked microkernel over the
-//   block's weights for the K block (packed once at construction, [block][k][MR], kc * MR
-//   contiguous floats).
+//   at most 256 pairs x max_chunk_vectors vectors (about 240 pixels), in L2;
+// - blocks of MR output channels, whose weights for the K block (packed once at construction,
+//   [k block][block][k][MR]: kc * MR contiguous floats, 8 KiB) stay in L1 while
+// - every tile of NR vectors of the panel passes under them in the MR x NR register-blocked
+//   microkernel.
 // Partial sums go through the output: the first K block starts from bias (+ residual), later
 // blocks from what the output holds, and only the last applies the activation. So the residual
 // may be the output itself (read before the first block overwrites it).
