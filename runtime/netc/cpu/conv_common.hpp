@@ -289,25 +289,19 @@ inline void channel_tile(const ConvGeometry &g, int first, const float *const (&
   conv_epilogue<Isa, MR, NR>(acc, tv, out_c, out_plane, bias, residual, out, act);
 }
 
-// Weights [out_c][in_c/groups][kh][kw] to blocks of MR output channels, each [tap][ic][MR],
-// zero past the last channel. Blocks run over out_c/groups channels within each group
-// (gemm) or over all out_c channels across groups (channel tile).
+// Weights [out_c][in_c/groups][kh][kw] to blocks of MR output channels running over all out_c
+// channels across groups (conv_grouped's channel tile), each [tap][ic][MR], zero past the last
+// channel. The GEMM packs blocks within each group its own way (gemm_pack).
 template <int MR>
-inline void pack_conv_blocks(const ConvParams &p, bool within_groups, const float *weight,
-                             float *packed) {
+inline void pack_conv_blocks(const ConvParams &p, const float *weight, float *packed) {
   const int taps = p.kernel_h * p.kernel_w;
   const int in_c = p.in.c / p.groups;
-  const int per_group = p.out.c / p.groups;
-  const int groups = within_groups ? p.groups : 1;
-  const int span = within_groups ? per_group : p.out.c;
-  for (int g = 0; g < groups; ++g)
-    for (int b = 0; b < span; b += MR)
-      for (int t = 0; t < taps; ++t)
-        for (int ic = 0; ic < in_c; ++ic)
-          for (int r = 0; r < MR; ++r) {
-            const int o = g * span + b + r;
-            *packed++ = b + r < span ? weight[(std::ptrdiff_t(o) * in_c + ic) * taps + t] : 0.0f;
-          }
+  for (int b = 0; b < p.out.c; b += MR)
+    for (int t = 0; t < taps; ++t)
+      for (int ic = 0; ic < in_c; ++ic)
+        for (int r = 0; r < MR; ++r)
+          *packed++ =
+              b + r < p.out.c ? weight[(std::ptrdiff_t(b + r) * in_c + ic) * taps + t] : 0.0f;
 }
 
 template <int MR> constexpr std::size_t packed_conv_size(const ConvParams &p, bool within_groups) {

@@ -94,7 +94,7 @@ inline void conv_grouped_pack(const ConvParams &p, const float *weight, float *p
     return;
   }
   if (detail::grouped_by_channel<Isa>(p))
-    detail::pack_conv_blocks<detail::ConvTile<Isa>::mr>(p, false, weight, packed);
+    detail::pack_conv_blocks<detail::ConvTile<Isa>::mr>(p, weight, packed);
   else
     gemm_pack<Isa>(p, weight, packed);
 }
