@@ -407,6 +407,13 @@ struct GemmUnits {
     const int tiles = vectors / tile_vectors;
     return chunk >= chunks ? vectors : int(std::int64_t(chunk) * tiles / chunks) * tile_vectors;
   }
+  // Vectors of the widest chunk: one of the rounded-up share of tiles, or the last.
+  int widest() const {
+    const int tiles = vectors / tile_vectors;
+    const int share = int((std::int64_t(tiles) + chunks - 1) / chunks) * tile_vectors;
+    const int last = vectors - begin(chunks - 1);
+    return share > last ? share : last;
+  }
   int count() const { return samples * groups * chunks * row_parts; }
 };
 
@@ -493,16 +500,13 @@ inline double gemm_cut_time(const ConvParams &p, const GemmUnits &cut, int threa
   using namespace detail;
   constexpr int MR = ConvTile<Isa>::mr, W = Simd<Isa>::width;
   const double depth = double(gemm_depth(p));
-  const double rows = double(ceil_div(p.out.c / p.groups, MR) * MR);
   const int blocks = int(ceil_div(p.out.c / p.groups, MR));
-  int widest = 0;
-  for (int c = 0; c < cut.chunks; ++c)
-    widest = cut.begin(c + 1) - cut.begin(c) > widest ? cut.begin(c + 1) - cut.begin(c) : widest;
+  const double rows = double(blocks) * MR;
   const double others = double(cut.samples) * cut.groups;
   const double units = double(cut.count());
   const double macs = others * rows * double(cut.vectors) * W * depth;
   const double slowest = double(ceil_div(cut.count(), threads)) / units *
-                         (double(widest) * cut.chunks / cut.vectors) *
+                         (double(cut.widest()) * cut.chunks / cut.vectors) *
                          (double(ceil_div(blocks, cut.row_parts)) * cut.row_parts / blocks);
   const bool weights_in_l2 = rows * depth * sizeof(float) <= 1024.0 * 1024.0;
   const double weight_cost = (weights_in_l2 ? 0.1 : 0.5) * others * cut.chunks * rows * depth;
@@ -529,7 +533,8 @@ template <class Isa> inline GemmUnits gemm_conv_units(const ConvParams &p, int t
   if (threads <= 1 || others * fewest >= kUnitsPerThread * threads)
     return best;
   double best_time = gemm_cut_time<Isa>(p, best, threads);
-  for (int chunks = fewest; chunks <= tiles; ++chunks)
+  for (int chunks = fewest; chunks <= tiles && others * chunks <= kUnitsPerThread * threads;
+       ++chunks)
     for (int parts = 1; parts <= blocks; ++parts) {
       const std::int64_t units = others * chunks * parts;
       if (units > kUnitsPerThread * threads)

@@ -70,6 +70,7 @@ TEST_CASE("conv_1x1: how more threads cut the work") {
       widest = std::max(widest, size);
     }
     CHECK(widest <= cpu::detail::gemm_chunk_vectors<Isa>(p));
+    CHECK(u.widest() == widest);
     return widest;
   };
   // 147 KiB of weights over a 35x35 plane, 1 MiB over 14x14, 4 MiB over 7x7.
