@@ -36,17 +36,14 @@ inline LaneMask pool_columns(std::int64_t ix0, int stride, int in_w, LaneMask la
   return lanes & lane_range(int(lo), int(hi));
 }
 
-// pool_rows for windows or rows too wide for its tables: taps row by row, each tap's lanes
-// worked out as it comes.
-template <class Isa, class Combine, class Finish>
-inline void pool_rows_unlisted(const Context &ctx, const PoolParams &p, const float *in, float *out,
-                               float fill, Combine combine, Finish finish) {
-  using S = Simd<Isa>;
-  using V = typename S::Vec;
-  constexpr int width = S::width;
+// Runs body(src, dst, y0, y1) for output rows [y0, y1) of one plane (sample x channel), src and
+// dst being that plane of `in` and `out`, over every unit of work: the planes, each cut into
+// pieces of rows when there are too few planes for the threads.
+template <class Body>
+inline void for_each_pool_piece(const Context &ctx, const PoolParams &p, const float *in,
+                                float *out, Body body) {
   const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
   const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
-  const V fill_v = S::set1(fill);
   const std::int64_t planes = std::int64_t(p.out.n) * p.out.c;
   const RangeCut cut = cut_range(ctx, planes, p.out.h, 1);
   const std::int64_t work = planes * out_plane * p.kernel_h * p.kernel_w;
@@ -55,8 +52,21 @@ inline void pool_rows_unlisted(const Context &ctx, const PoolParams &p, const fl
     const int n = int(unit / cut.pieces / p.out.c);
     const int y0 = int(unit % cut.pieces * cut.length);
     const int y1 = p.out.h - y0 < cut.length ? p.out.h : int(y0 + cut.length);
-    const float *src = in + n * p.in.batch_stride + c * in_plane;
-    float *dst = out + n * p.out.batch_stride + c * out_plane;
+    body(in + n * p.in.batch_stride + c * in_plane, out + n * p.out.batch_stride + c * out_plane,
+         y0, y1);
+  });
+}
+
+// pool_rows for windows or rows too wide for its tables: taps row by row, each tap's lanes
+// worked out as it comes.
+template <class Isa, class Combine, class Finish>
+inline void pool_rows_unlisted(const Context &ctx, const PoolParams &p, const float *in, float *out,
+                               float fill, Combine combine, Finish finish) {
+  using S = Simd<Isa>;
+  using V = typename S::Vec;
+  constexpr int width = S::width;
+  const V fill_v = S::set1(fill);
+  for_each_pool_piece(ctx, p, in, out, [&](const float *src, float *dst, int y0, int y1) {
     for (int oy = y0; oy < y1; ++oy)
       for (int ox0 = 0; ox0 < p.out.w; ox0 += width) {
         const LaneMask lanes = lane_range(0, p.out.w - ox0 < width ? p.out.w - ox0 : width);
@@ -125,27 +135,16 @@ inline void pool_rows(const Context &ctx, const PoolParams &p, const float *in, 
   using S = Simd<Isa>;
   using V = typename S::Vec;
   constexpr int width = S::width;
-  const std::ptrdiff_t in_plane = std::ptrdiff_t(p.in.h) * p.in.w;
-  const std::ptrdiff_t out_plane = std::ptrdiff_t(p.out.h) * p.out.w;
   const V fill_v = S::set1(fill);
-  const std::int64_t planes = std::int64_t(p.out.n) * p.out.c;
-  const RangeCut cut = cut_range(ctx, planes, p.out.h, 1);
-  const std::int64_t work = planes * out_plane * p.kernel_h * p.kernel_w;
   LaneMask masks[kMaxPoolVectors * kMaxPoolKernel];
   if (!list_pool_columns<Isa>(p, masks))
     return pool_rows_unlisted<Isa>(ctx, p, in, out, fill, combine, finish);
   // Locals, not p's fields: stores through float pointers would make the compiler reload them.
-  const int in_h = p.in.h, in_w = p.in.w, out_w = p.out.w, out_c = p.out.c;
+  const int in_h = p.in.h, in_w = p.in.w, out_w = p.out.w;
   const int kernel_h = p.kernel_h, kernel_w = p.kernel_w, stride_h = p.stride_h;
   const int stride_w = p.stride_w, dilation_h = p.dilation_h, dilation_w = p.dilation_w;
   const int pad_top = p.pad_top, pad_left = p.pad_left;
-  ctx.parallel_for(planes * cut.pieces, work, [&](std::int64_t unit, int) {
-    const int c = int(unit / cut.pieces % out_c);
-    const int n = int(unit / cut.pieces / out_c);
-    const int y0 = int(unit % cut.pieces * cut.length);
-    const int y1 = p.out.h - y0 < cut.length ? p.out.h : int(y0 + cut.length);
-    const float *src = in + n * p.in.batch_stride + c * in_plane;
-    float *dst = out + n * p.out.batch_stride + c * out_plane;
+  for_each_pool_piece(ctx, p, in, out, [&](const float *src, float *dst, int y0, int y1) {
     for (int oy = y0; oy < y1; ++oy) {
       const float *rows[kMaxPoolKernel];
       int row_count = 0;
@@ -247,7 +246,8 @@ inline void avgpool(const Context &ctx, const PoolParams &p, const float *in, fl
   const auto reciprocal = [](V cols, int rows) {
     return S::div(S::set1(1.0f), S::max(S::mul(cols, S::set1(float(rows))), S::set1(1.0f)));
   };
-  constexpr int kMaxListed = 64; // vectors of an output row whose reciprocals are listed
+  // Listed for rows as long as pool_rows lists the columns of; longer ones divide as they go.
+  constexpr int kMaxListed = detail::kMaxPoolVectors;
   const int vectors = int((p.out.w + width - 1) / width);
   V full_rows[kMaxListed];
   for (int v = 0; v < vectors && v < kMaxListed; ++v)
